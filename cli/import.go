@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"cutover/site"
+
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	var siteCode, name, address, cease string
+	register(&Command{
+		Name:    "import",
+		Args:    "FILE [--site CODE]",
+		Summary: "load or update a site's inventory from a CSV or JSON file",
+		Help: `Reads FILE (CSV or JSON, chosen by its extension or its first character), checks
+every row, and writes all of it in one transaction, or nothing when any row is
+wrong (every problem is printed with its line and column; exit status 2).
+
+Re-importing a site updates planned attributes only. Status and field results
+are never overwritten. Positions missing from the new file are withdrawn,
+except those with field work on them, which are kept and listed.
+
+CSV columns (any order): site, building, floor, room, label, role, plan,
+legacy_vendor, legacy_model, mac, extension, ddi, switch, port, target_model,
+notes. With --site the site column may be left out; in a file with several
+sites, --site imports only that site's rows.`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&siteCode, "site", "", "site `CODE` for a file without a site column, or the one site to take from a multi-site file")
+			fs.StringVar(&name, "site-name", "", "set the site's `NAME`")
+			fs.StringVar(&address, "site-address", "", "set the site's `ADDRESS`")
+			fs.StringVar(&cease, "cease-date", "", "set the site's cease `DATE` (YYYY-MM-DD; default "+site.DefaultCeaseDate+")")
+		},
+		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if fs.NArg() != 1 {
+				return usagef("want exactly one FILE, got %d arguments", fs.NArg())
+			}
+			if cease != "" {
+				if _, err := time.Parse(time.DateOnly, cease); err != nil {
+					return usagef("--cease-date %q: want YYYY-MM-DD", cease)
+				}
+			}
+			file := fs.Arg(0)
+			data, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			return importData(ctx, env, file, data, site.ParseOptions{Site: siteCode},
+				site.SiteOverrides{Name: name, Address: address, CeaseDate: cease})
+		},
+	})
+}
+
+func importData(ctx context.Context, env *Env, file string, data []byte, opt site.ParseOptions, ov site.SiteOverrides) error {
+	inv, err := site.ParseInventory(file, data, opt)
+	var probs site.Problems
+	if errors.As(err, &probs) {
+		fmt.Fprintln(env.Stderr, probs.Error())
+		return errQuiet{code: 2}
+	}
+	if err != nil {
+		return &ExitError{Code: 2, Err: err}
+	}
+	if (ov != site.SiteOverrides{}) && len(inv.Sites) > 1 {
+		return usagef("--site-name, --site-address and --cease-date need a single site: add --site CODE")
+	}
+	st, err := env.OpenStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	results, err := st.Import(ctx, env.Engineer, inv, data, ov)
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		fmt.Fprintf(env.Stdout, "%s: %d added, %d changed, %d unchanged, %d withdrawn", r.Site, r.Added, r.Changed, r.Unchanged, r.Withdrawn)
+		if r.Reinstated > 0 {
+			fmt.Fprintf(env.Stdout, ", %d back in the plan", r.Reinstated)
+		}
+		fmt.Fprintln(env.Stdout)
+		if len(r.Kept) > 0 {
+			fmt.Fprintf(env.Stdout, "  %d position(s) left out of the new file were kept because field work has been done on them: %v\n", len(r.Kept), r.Kept)
+		}
+	}
+	if inv.Skipped > 0 {
+		fmt.Fprintf(env.Stdout, "%d row(s) for other sites skipped\n", inv.Skipped)
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+// Package config owns cutover's per-user settings file: the engineer's name,
+// named SNMP credential profiles and the hub address. Files holding secrets
+// must be private (mode 0600) or they are refused.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// SNMPProfile is a named set of switch credentials.
+type SNMPProfile struct {
+	Community    string `json:"community,omitempty"`
+	V3User       string `json:"v3_user,omitempty"`
+	V3Level      string `json:"v3_level,omitempty"`
+	V3AuthProto  string `json:"v3_auth,omitempty"`
+	V3AuthPass   string `json:"v3_auth_pass,omitempty"`
+	V3PrivProto  string `json:"v3_priv,omitempty"`
+	V3PrivPass   string `json:"v3_priv_pass,omitempty"`
+	TimeoutMilli int    `json:"timeout_ms,omitempty"`
+}
+
+// HasSecrets reports whether the profile holds a community or passphrase.
+func (p SNMPProfile) HasSecrets() bool {
+	return p.Community != "" || p.V3AuthPass != "" || p.V3PrivPass != ""
+}
+
+// Config is the settings file's content.
+type Config struct {
+	Engineer string                 `json:"engineer,omitempty"`
+	Hub      string                 `json:"hub,omitempty"`
+	SNMP     map[string]SNMPProfile `json:"snmp_profiles,omitempty"`
+
+	path string
+}
+
+// Path is where the file was read from ("" when there was none).
+func (c *Config) Path() string { return c.path }
+
+// DefaultPath is $XDG_CONFIG_HOME/cutover/config.json, else
+// ~/.config/cutover/config.json.
+func DefaultPath(getenv func(string) string) string {
+	if d := getenv("XDG_CONFIG_HOME"); d != "" {
+		return filepath.Join(d, "cutover", "config.json")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".config", "cutover", "config.json")
+	}
+	return ""
+}
+
+// DefaultDataDir is $XDG_DATA_HOME/cutover, else ~/.local/share/cutover.
+func DefaultDataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "cutover")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "cutover")
+	}
+	return "."
+}
+
+// Load reads the settings file. A missing file is an empty config. A file
+// with SNMP secrets that others can read is refused.
+func Load(path string) (*Config, error) {
+	c := &Config{}
+	if path == "" {
+		return c, nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := json.Unmarshal(data, c); err != nil {
+		return nil, fmt.Errorf("config %s: not valid JSON: %w", path, err)
+	}
+	c.path = path
+	for name, p := range c.SNMP {
+		if !p.HasSecrets() {
+			continue
+		}
+		if err := CheckPrivate(path); err != nil {
+			return nil, fmt.Errorf("config %s holds SNMP profile %q with secrets: %w", path, name, err)
+		}
+	}
+	return c, nil
+}
+
+// CheckPrivate refuses a file that anyone but its owner can read or write.
+func CheckPrivate(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("mode is %04o; it must be 0600 (run: chmod 600 %s)", st.Mode().Perm(), path)
+	}
+	return nil
+}

@@ -1,0 +1,225 @@
+package site
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// ImportResult counts what an import did to one site.
+type ImportResult struct {
+	Site      string `json:"site"`
+	Added     int    `json:"added"`
+	Changed   int    `json:"changed"`
+	Unchanged int    `json:"unchanged"`
+	Withdrawn int    `json:"withdrawn"`
+	// Reinstated positions were withdrawn and are back in the plan.
+	Reinstated int `json:"reinstated"`
+	// Kept positions are missing from the new file but have field work on
+	// them, so they stay as they are and are flagged for the supervisor.
+	Kept []string `json:"kept,omitempty"`
+}
+
+// SiteOverrides set a site's details from the command line; empty fields
+// leave the file's or the stored value.
+type SiteOverrides struct {
+	Name, Address, CeaseDate string
+}
+
+const positionCols = `site, label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac,
+	extension, ddi, switch, port, target_model, notes, status, status_reason, updated_at, updated_by`
+
+// Import writes a validated inventory in one transaction: all of it or, on
+// any error, none of it. Re-importing updates planned attributes only; the
+// status and every field result stay as the engineers left them. Positions
+// missing from the new file are withdrawn, unless field work has been done
+// on them, in which case they are kept and listed.
+func (s *Store) Import(ctx context.Context, engineer string, inv *Inventory, data []byte, ov SiteOverrides) ([]ImportResult, error) {
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	var results []ImportResult
+	err := s.Write(ctx, engineer, func(tx *Tx) error {
+		results = results[:0]
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO positions (site, label, building, floor, room, role, plan,
+			legacy_vendor, legacy_model, mac, extension, ddi, switch, port, target_model, notes, status,
+			created_at, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'planned',?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, si := range inv.Sites {
+			r, err := importSite(ctx, tx, ins, si, ov, inv.File, hash)
+			if err != nil {
+				return fmt.Errorf("import site %s: %w", si.Site.Code, err)
+			}
+			results = append(results, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func importSite(ctx context.Context, tx *Tx, ins *sql.Stmt, si SiteInventory, ov SiteOverrides, file, hash string) (ImportResult, error) {
+	res := ImportResult{Site: si.Site.Code}
+	site := si.Site
+	existing, found, err := getSite(ctx, tx, site.Code)
+	if err != nil {
+		return res, err
+	}
+	if found && !si.SiteDetails {
+		site = existing
+	}
+	if ov.Name != "" {
+		site.Name = ov.Name
+	}
+	if ov.Address != "" {
+		site.Address = ov.Address
+	}
+	if ov.CeaseDate != "" {
+		site.CeaseDate = ov.CeaseDate
+	}
+	if !found {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sites (code, name, address, cease_date, created_at, updated_at, updated_by)
+			VALUES (?,?,?,?,?,?,?)`, site.Code, site.Name, site.Address, site.CeaseDate, tx.Now, tx.Now, tx.Engineer); err != nil {
+			return res, err
+		}
+	} else if site != existing {
+		if _, err := tx.ExecContext(ctx, `UPDATE sites SET name=?, address=?, cease_date=?, updated_at=?, updated_by=? WHERE code=?`,
+			site.Name, site.Address, site.CeaseDate, tx.Now, tx.Engineer, site.Code); err != nil {
+			return res, err
+		}
+	}
+
+	old := map[string]storedPosition{}
+	if found {
+		old, err = loadPlanned(ctx, tx, site.Code)
+		if err != nil {
+			return res, err
+		}
+	}
+	seen := make(map[string]bool, len(si.Positions))
+	for _, p := range si.Positions {
+		key := strings.ToLower(p.Label)
+		seen[key] = true
+		prev, ok := old[key]
+		if !ok {
+			if _, err := ins.ExecContext(ctx, p.Site, p.Label, p.Building, p.Floor, p.Room, p.Role, p.Plan,
+				p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes,
+				tx.Now, tx.Now, tx.Engineer); err != nil {
+				return res, fmt.Errorf("position %s: %w", p.Label, err)
+			}
+			res.Added++
+			continue
+		}
+		p.Label = prev.Label // keep the stored spelling of the label
+		if prev.Status == StatusWithdrawn {
+			if err := setStatus(ctx, tx, prev.id, prev.Status, StatusPlanned, "back in the plan (import of "+file+")"); err != nil {
+				return res, err
+			}
+			res.Reinstated++
+		}
+		if plannedEqual(prev.Position, p) {
+			res.Unchanged++
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE positions SET building=?, floor=?, room=?, role=?, plan=?, legacy_vendor=?,
+			legacy_model=?, mac=?, extension=?, ddi=?, switch=?, port=?, target_model=?, notes=?, updated_at=?, updated_by=?
+			WHERE id=?`, p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension,
+			p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes, tx.Now, tx.Engineer, prev.id); err != nil {
+			return res, fmt.Errorf("position %s: %w", p.Label, err)
+		}
+		res.Changed++
+	}
+	for key, prev := range old {
+		if seen[key] || prev.Status == StatusWithdrawn {
+			continue
+		}
+		if prev.Status.HasFieldWork() {
+			res.Kept = append(res.Kept, prev.Label)
+			if err := tx.Op(site.Code, "position.plan_dropped.v1", "position", prev.Label,
+				map[string]any{"file": file, "status": prev.Status}); err != nil {
+				return res, err
+			}
+			continue
+		}
+		if err := setStatus(ctx, tx, prev.id, prev.Status, StatusWithdrawn, "not in the plan any more (import of "+file+")"); err != nil {
+			return res, err
+		}
+		res.Withdrawn++
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO imports (at, engineer, file, sha256, site, added, changed, unchanged, withdrawn, kept)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, tx.Now, tx.Engineer, file, hash, site.Code, res.Added, res.Changed,
+		res.Unchanged, res.Withdrawn, len(res.Kept)); err != nil {
+		return res, err
+	}
+	return res, tx.Op(site.Code, "site.import.v1", "site", site.Code, map[string]any{
+		"file": file, "sha256": hash, "added": res.Added, "changed": res.Changed,
+		"unchanged": res.Unchanged, "withdrawn": res.Withdrawn, "kept": res.Kept})
+}
+
+type storedPosition struct {
+	Position
+	id int64
+}
+
+func loadPlanned(ctx context.Context, tx *Tx, code string) (map[string]storedPosition, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, `+positionCols+` FROM positions WHERE site = ?`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]storedPosition{}
+	for rows.Next() {
+		var sp storedPosition
+		if err := scanPosition(rows, &sp.id, &sp.Position); err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(sp.Label)] = sp
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanPosition(r scanner, id *int64, p *Position) error {
+	dest := []any{&p.Site, &p.Label, &p.Building, &p.Floor, &p.Room, &p.Role, &p.Plan, &p.LegacyVendor,
+		&p.LegacyModel, &p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &p.Notes,
+		&p.Status, &p.StatusReason, &p.UpdatedAt, &p.UpdatedBy}
+	if id != nil {
+		dest = append([]any{id}, dest...)
+	}
+	return r.Scan(dest...)
+}
+
+// setStatus moves a position to a new status and records the move in its
+// history and in the op log.
+func setStatus(ctx context.Context, tx *Tx, id int64, from, to Status, reason string) error {
+	var site, label string
+	if err := tx.QueryRowContext(ctx, `UPDATE positions SET status=?, status_reason=?, updated_at=?, updated_by=?
+		WHERE id=? RETURNING site, label`, to, reason, tx.Now, tx.Engineer, id).Scan(&site, &label); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO status_history (position_id, at, engineer, from_status, to_status, reason)
+		VALUES (?,?,?,?,?,?)`, id, tx.Now, tx.Engineer, from, to, reason); err != nil {
+		return err
+	}
+	return tx.Op(site, "position.status.v1", "position", label, map[string]any{"from": from, "to": to, "reason": reason})
+}
+
+func getSite(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, code string) (Site, bool, error) {
+	var s Site
+	err := q.QueryRowContext(ctx, `SELECT code, name, address, cease_date FROM sites WHERE code = ?`, code).
+		Scan(&s.Code, &s.Name, &s.Address, &s.CeaseDate)
+	if err == sql.ErrNoRows {
+		return s, false, nil
+	}
+	return s, err == nil, err
+}

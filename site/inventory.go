@@ -1,0 +1,577 @@
+package site
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Columns are the inventory's field names, in the order the CSV export and
+// the documentation use. A CSV header may list them in any order.
+var Columns = []string{"site", "building", "floor", "room", "label", "role", "plan",
+	"legacy_vendor", "legacy_model", "mac", "extension", "ddi", "switch", "port",
+	"target_model", "notes"}
+
+// maxField is the longest value any inventory field may hold.
+const maxField = 500
+
+// maxErrorsShown is how many problems an import prints before it counts
+// the rest.
+const maxErrorsShown = 100
+
+// Problem is one thing wrong with an inventory file, located by file, line
+// and column (the CSV column number, or the JSON field) so that whoever
+// keeps the spreadsheet can find it.
+type Problem struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"` // 1-based CSV column; 0 when it is the whole row
+	Field  string `json:"field,omitempty"`
+	Msg    string `json:"message"`
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+		if p.Column > 0 {
+			fmt.Fprintf(&b, ":%d", p.Column)
+		}
+	}
+	b.WriteString(": ")
+	if p.Field != "" {
+		b.WriteString(p.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Problems is every problem found in one inventory file. An import with any
+// problem writes nothing.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problem(s) in the inventory; nothing was imported:", len(ps))
+	for i, p := range ps {
+		if i == maxErrorsShown {
+			fmt.Fprintf(&b, "\n  … and %d more", len(ps)-maxErrorsShown)
+			break
+		}
+		b.WriteString("\n  ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Inventory is a parsed, normalised and validated inventory file: one or more
+// sites and their planned positions.
+type Inventory struct {
+	File  string
+	Sites []SiteInventory
+	// Skipped counts rows for other sites, left out because the import was
+	// limited to one site.
+	Skipped int
+}
+
+// SiteInventory is the part of an inventory file for one site.
+type SiteInventory struct {
+	Site Site
+	// SiteDetails is true when the file gave the site's name, address or
+	// cease date (JSON); a CSV names only the code.
+	SiteDetails bool
+	Positions   []Position
+}
+
+// ParseOptions steer ParseInventory.
+type ParseOptions struct {
+	// Site is the site code given on the command line: it fills a missing
+	// site column, and limits a multi-site file to that site.
+	Site string
+}
+
+// ParseInventory reads a CSV or JSON inventory (chosen by the file name's
+// extension, else by its first character), normalises every value and checks
+// the whole file. It returns either a complete inventory or Problems listing
+// everything that is wrong; never part of one.
+func ParseInventory(name string, data []byte, opt ParseOptions) (*Inventory, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	base := filepath.Base(name)
+	if opt.Site != "" {
+		code, err := ValidateSiteCode(opt.Site)
+		if err != nil {
+			return nil, err
+		}
+		opt.Site = code
+	}
+	isJSON := strings.EqualFold(filepath.Ext(name), ".json")
+	if !isJSON && !strings.EqualFold(filepath.Ext(name), ".csv") {
+		t := bytes.TrimLeft(data, " \t\r\n")
+		isJSON = len(t) > 0 && t[0] == '{'
+	}
+	b := newBuilder(base, opt)
+	if isJSON {
+		b.parseJSON(data)
+	} else {
+		b.parseCSV(data)
+	}
+	return b.finish()
+}
+
+type rowRef struct {
+	line int
+	col  map[string]int // field → column number
+}
+
+type siteAcc struct {
+	inv   SiteInventory
+	refs  []rowRef
+	seen  map[string]map[string]int // field → value → line first used
+	order int
+}
+
+type builder struct {
+	file    string
+	opt     ParseOptions
+	sites   map[string]*siteAcc
+	order   []string
+	skipped int
+	probs   Problems
+}
+
+func newBuilder(file string, opt ParseOptions) *builder {
+	return &builder{file: file, opt: opt, sites: map[string]*siteAcc{}}
+}
+
+func (b *builder) problem(line, col int, field, format string, args ...any) {
+	b.probs = append(b.probs, Problem{File: b.file, Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (b *builder) site(code string) *siteAcc {
+	acc := b.sites[code]
+	if acc == nil {
+		acc = &siteAcc{inv: SiteInventory{Site: Site{Code: code, Name: code, CeaseDate: DefaultCeaseDate}},
+			seen: map[string]map[string]int{"label": {}, "mac": {}, "extension": {}, "ddi": {}}}
+		b.sites[code] = acc
+		b.order = append(b.order, code)
+	}
+	return acc
+}
+
+// addRow validates one row given as field → value, with the line and the
+// column number of each field for messages.
+func (b *builder) addRow(line int, vals map[string]string, cols map[string]int) {
+	col := func(f string) int { return cols[f] }
+	bad := func(f, format string, args ...any) { b.problem(line, col(f), f, format, args...) }
+	for f, v := range vals {
+		if len(v) > maxField {
+			bad(f, "value is %d characters long; at most %d allowed", len(v), maxField)
+			vals[f] = v[:maxField]
+		}
+		if !utf8.ValidString(v) {
+			bad(f, "not valid UTF-8 text")
+		}
+	}
+	code := strings.TrimSpace(vals["site"])
+	if code == "" {
+		code = b.opt.Site
+	}
+	if code == "" {
+		bad("site", "missing site code (add a site column or give --site)")
+		return
+	}
+	code, err := ValidateSiteCode(code)
+	if err != nil {
+		bad("site", "%v", err)
+		return
+	}
+	if b.opt.Site != "" && code != b.opt.Site {
+		b.skipped++
+		return
+	}
+	p := Position{Site: code, Status: StatusPlanned}
+	trim := func(f string) string { return strings.TrimSpace(vals[f]) }
+	p.Label = trim("label")
+	p.Building, p.Floor, p.Room = trim("building"), trim("floor"), trim("room")
+	p.LegacyModel, p.Switch, p.Port = trim("legacy_model"), trim("switch"), trim("port")
+	p.TargetModel, p.Notes = trim("target_model"), strings.TrimSpace(vals["notes"])
+	if p.Label == "" {
+		bad("label", "missing label (every position needs a label unique within its site)")
+	}
+	if v := strings.ToLower(trim("role")); v == "" {
+		bad("role", "missing role")
+	} else if r, err := ParseRole(v); err != nil {
+		bad("role", "%v", err)
+	} else {
+		p.Role = r
+	}
+	if v := strings.ToLower(trim("plan")); v != "" {
+		if pl, err := ParsePlan(v); err != nil {
+			bad("plan", "%v", err)
+		} else {
+			p.Plan = pl
+		}
+	} else if p.Role != "" {
+		if pl, ok := DefaultPlan(p.Role); ok {
+			p.Plan = pl
+		} else {
+			bad("plan", "role %q has no default plan: give one of %s", p.Role, joinNames(Plans))
+		}
+	}
+	if v := strings.ToLower(trim("legacy_vendor")); v == "" {
+		bad("legacy_vendor", "missing legacy_vendor (cisco, mitel or other)")
+	} else if vd, err := ParseVendor(v); err != nil {
+		bad("legacy_vendor", "%v", err)
+	} else {
+		p.LegacyVendor = vd
+	}
+	if v := trim("mac"); v != "" {
+		if m, err := NormaliseMAC(v); err != nil {
+			bad("mac", "%v", err)
+		} else {
+			p.MAC = m
+		}
+	}
+	if v := trim("extension"); v == "" {
+		bad("extension", "missing extension")
+	} else if e, err := ValidateExtension(v); err != nil {
+		bad("extension", "%v", err)
+	} else {
+		p.Extension = e
+	}
+	if v := trim("ddi"); v != "" {
+		if d, err := NormaliseDDI(v); err != nil {
+			bad("ddi", "%v", err)
+		} else {
+			p.DDI = d
+		}
+	}
+	if p.Port != "" && p.Switch == "" {
+		bad("switch", "a port is given but no switch")
+	}
+	acc := b.site(code)
+	for _, f := range []string{"label", "mac", "extension", "ddi"} {
+		var v string
+		switch f {
+		case "label":
+			v = strings.ToLower(p.Label)
+		case "mac":
+			v = p.MAC
+		case "extension":
+			v = p.Extension
+		case "ddi":
+			v = p.DDI
+		}
+		if v == "" {
+			continue
+		}
+		if first, dup := acc.seen[f][v]; dup {
+			bad(f, "%s %q is already used at line %d for site %s", f, vals[f], first, code)
+			continue
+		}
+		acc.seen[f][v] = line
+	}
+	acc.inv.Positions = append(acc.inv.Positions, p)
+	acc.refs = append(acc.refs, rowRef{line: line, col: cols})
+}
+
+func (b *builder) finish() (*Inventory, error) {
+	if len(b.probs) > 0 {
+		sort.SliceStable(b.probs, func(i, j int) bool {
+			a, c := b.probs[i], b.probs[j]
+			if a.Line != c.Line {
+				return a.Line < c.Line
+			}
+			return a.Column < c.Column
+		})
+		return nil, b.probs
+	}
+	inv := &Inventory{File: b.file, Skipped: b.skipped}
+	for _, code := range b.order {
+		inv.Sites = append(inv.Sites, b.sites[code].inv)
+	}
+	if len(inv.Sites) == 0 {
+		msg := "no positions in the file"
+		if b.opt.Site != "" {
+			msg = fmt.Sprintf("no positions for site %s in the file", b.opt.Site)
+		}
+		return nil, Problems{{File: b.file, Msg: msg}}
+	}
+	return inv, nil
+}
+
+func (b *builder) parseCSV(data []byte) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err == io.EOF {
+		b.problem(1, 0, "", "the file is empty: want a header row naming the columns (%s)", strings.Join(Columns, ", "))
+		return
+	}
+	if err != nil {
+		b.csvError(err)
+		return
+	}
+	index := make([]string, len(header))
+	cols := map[string]int{}
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(h))
+		if !known(name) {
+			b.problem(1, i+1, "", "unknown column %q (known columns: %s)", h, strings.Join(Columns, ", "))
+			continue
+		}
+		if _, dup := cols[name]; dup {
+			b.problem(1, i+1, "", "column %q appears twice", name)
+			continue
+		}
+		cols[name] = i + 1
+		index[i] = name
+	}
+	for _, need := range []string{"label", "role", "legacy_vendor", "extension"} {
+		if _, ok := cols[need]; !ok {
+			b.problem(1, 0, "", "required column %q is missing", need)
+		}
+	}
+	if _, ok := cols["site"]; !ok && b.opt.Site == "" {
+		b.problem(1, 0, "", "there is no site column: add one or give --site CODE")
+	}
+	if len(b.probs) > 0 {
+		return
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.csvError(err)
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+				continue
+			}
+			return
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) != len(header) {
+			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+				continue // a blank line
+			}
+			b.problem(line, 0, "", "row has %d fields but the header has %d", len(rec), len(header))
+			continue
+		}
+		vals := make(map[string]string, len(rec))
+		for i, v := range rec {
+			if index[i] != "" {
+				vals[index[i]] = v
+			}
+		}
+		b.addRow(line, vals, cols)
+	}
+}
+
+func (b *builder) csvError(err error) {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		b.problem(pe.Line, pe.Column, "", "CSV: %v", pe.Err)
+		return
+	}
+	b.problem(0, 0, "", "CSV: %v", err)
+}
+
+func known(name string) bool {
+	for _, c := range Columns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+func joinNames[T ~string](all []T) string {
+	s := make([]string, len(all))
+	for i, a := range all {
+		s[i] = string(a)
+	}
+	return strings.Join(s, ", ")
+}
+
+// jsonInventory is the JSON form: {"site": {...}, "positions": [{...}]}.
+type jsonInventory struct {
+	Site      *Site             `json:"site"`
+	Positions []json.RawMessage `json:"positions"`
+}
+
+func (b *builder) parseJSON(data []byte) {
+	var doc jsonInventory
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		line, col := 0, 0
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line, col = lineCol(data, int(se.Offset))
+		case errors.As(err, &te):
+			line, col = lineCol(data, int(te.Offset))
+		}
+		b.problem(line, col, "", "JSON: %v", err)
+		return
+	}
+	if doc.Site != nil {
+		code, err := ValidateSiteCode(doc.Site.Code)
+		if err != nil && b.opt.Site == "" {
+			b.problem(0, 0, "site.code", "%v", err)
+			return
+		}
+		if b.opt.Site != "" && code != "" && code != b.opt.Site {
+			b.problem(0, 0, "site.code", "the file is for site %s but --site says %s", code, b.opt.Site)
+			return
+		}
+		if code == "" {
+			code = b.opt.Site
+		}
+		acc := b.site(code)
+		acc.inv.SiteDetails = true
+		s := &acc.inv.Site
+		if n := strings.TrimSpace(doc.Site.Name); n != "" {
+			s.Name = n
+		}
+		s.Address = strings.TrimSpace(doc.Site.Address)
+		if d := strings.TrimSpace(doc.Site.CeaseDate); d != "" {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				b.problem(0, 0, "site.cease_date", "bad date %q: want YYYY-MM-DD", d)
+			}
+			s.CeaseDate = d
+		}
+		if b.opt.Site == "" {
+			b.opt.Site = code
+		}
+	}
+	cols := map[string]int{}
+	offsets := elementOffsets(data)
+	for i, raw := range doc.Positions {
+		line := 0
+		if i < len(offsets) {
+			line, _ = lineCol(data, offsets[i])
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			b.problem(line, 0, "", "position %d is not a JSON object", i+1)
+			continue
+		}
+		vals := make(map[string]string, len(fields))
+		ok := true
+		for k, v := range fields {
+			if !known(k) {
+				b.problem(line, 0, k, "unknown field (known fields: %s)", strings.Join(Columns, ", "))
+				ok = false
+				continue
+			}
+			s, err := jsonScalar(v)
+			if err != nil {
+				b.problem(line, 0, k, "%v", err)
+				ok = false
+				continue
+			}
+			vals[k] = s
+		}
+		if ok {
+			b.addRow(line, vals, cols)
+		}
+	}
+}
+
+// jsonScalar accepts a string, a number (extensions are often written as
+// numbers) or null.
+func jsonScalar(v json.RawMessage) (string, error) {
+	t := bytes.TrimSpace(v)
+	if len(t) == 0 || string(t) == "null" {
+		return "", nil
+	}
+	switch t[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(t, &s)
+		return s, err
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		if _, err := strconv.ParseFloat(string(t), 64); err != nil {
+			return "", fmt.Errorf("bad number %s", t)
+		}
+		return string(t), nil
+	}
+	return "", fmt.Errorf("want a text value, got %s", abbreviate(string(t), 40))
+}
+
+func abbreviate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// elementOffsets finds the byte offset of each element of the top-level
+// "positions" array, so that problems can name a line.
+func elementOffsets(data []byte) []int {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	depth := 0
+	inPositions := false
+	var offs []int
+	for {
+		off := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return offs
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			if (t == '{' || t == '[') && inPositions && depth == 2 {
+				offs = append(offs, skipSpace(data, off))
+			}
+			if t == '{' || t == '[' {
+				depth++
+			} else {
+				depth--
+				if depth == 1 {
+					inPositions = false
+				}
+			}
+		case string:
+			if depth == 1 && t == "positions" && dec.More() {
+				inPositions = true
+			}
+		default:
+			if inPositions && depth == 2 {
+				offs = append(offs, skipSpace(data, off))
+			}
+		}
+	}
+}
+
+func skipSpace(data []byte, off int) int {
+	for off < len(data) && (data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t' || data[off] == ',') {
+		off++
+	}
+	return off
+}
+
+func lineCol(data []byte, off int) (int, int) {
+	if off > len(data) {
+		off = len(data)
+	}
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}

@@ -1,0 +1,248 @@
+package site
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"cutover/sync/oplog"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the laptop's local database. It has one writer connection, so
+// writes never fight over the lock, and a small pool of readers that WAL lets
+// run beside it.
+type Store struct {
+	path string
+	w    *sql.DB
+	r    *sql.DB
+	// Now gives the time recorded on changes; tests may replace it.
+	Now func() time.Time
+}
+
+// ErrNewerSchema is returned when the database was written by a newer
+// cutover than this one. The file is left untouched.
+var ErrNewerSchema = errors.New("database schema is newer than this cutover")
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migration file %q: want NNNN_name.sql", name)
+		}
+		body, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("two migrations numbered %d: %s and %s", ms[i].version, ms[i-1].name, ms[i].name)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the newest schema this binary knows.
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+func dsn(path string, params string) string {
+	u := url.URL{Scheme: "file", Opaque: url.PathEscape(path)}
+	return u.String() + "?" + params
+}
+
+// Open opens (creating it and its folder when needed) the database at path
+// and brings its schema up to date. A database written by a newer schema is
+// refused before anything is written to it.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("no database path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create folder for database: %w", err)
+	}
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); err == nil {
+		if err := checkNotNewer(path, ms[len(ms)-1].version); err != nil {
+			return nil, err
+		}
+	}
+	common := "_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_journal_mode=WAL"
+	w, err := sql.Open("sqlite3", dsn(path, common+"&_txlock=immediate"))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{path: path, w: w, Now: time.Now}
+	if err := s.migrate(ms); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", dsn(path, common+"&_query_only=true"))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	s.r = r
+	return s, nil
+}
+
+func checkNotNewer(path string, known int) error {
+	db, err := sql.Open("sqlite3", dsn(path, "mode=ro&_busy_timeout=10000"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("database %s cannot be read as SQLite: %w", path, err)
+	}
+	if v > known {
+		return fmt.Errorf("%w: %s has schema version %d but this cutover knows only up to %d; upgrade cutover (the file was not modified)",
+			ErrNewerSchema, path, v, known)
+	}
+	return nil
+}
+
+func (s *Store) migrate(ms []migration) error {
+	ctx := context.Background()
+	var cur int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+		return err
+	}
+	newest := ms[len(ms)-1].version
+	if cur > newest {
+		return fmt.Errorf("%w: schema version %d, this cutover knows up to %d", ErrNewerSchema, cur, newest)
+	}
+	for _, m := range ms {
+		if m.version <= cur {
+			continue
+		}
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != nil {
+		if e := s.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// DB gives read access for queries in other packages of this program
+// (reports, sync). Writes must go through Write.
+func (s *Store) DB() *sql.DB { return s.r }
+
+// Tx is one write transaction. Every change made through it is recorded
+// with the engineer and the time, and appended to the op log in the same
+// transaction.
+type Tx struct {
+	*sql.Tx
+	ctx      context.Context
+	Engineer string
+	Now      string // RFC 3339 UTC
+}
+
+// Op appends a field operation to the op log.
+func (t *Tx) Op(site, kind, entity, entityID string, payload any) error {
+	_, err := oplog.Append(t.ctx, t.Tx, oplog.Op{Site: site, Kind: kind, Entity: entity, EntityID: entityID,
+		Engineer: t.Engineer, ObservedAt: t.Now, Payload: oplog.MustPayload(payload)})
+	return err
+}
+
+// Write runs fn in one immediate write transaction, committed (with
+// synchronous=FULL, so it survives the laptop dying) before Write returns.
+// A non-nil error from fn rolls everything back.
+func (s *Store) Write(ctx context.Context, engineer string, fn func(*Tx) error) error {
+	if strings.TrimSpace(engineer) == "" {
+		return errors.New("no engineer name: give --engineer NAME or set engineer in the config file")
+	}
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("database %s: begin: %w", s.path, err)
+	}
+	tx := &Tx{Tx: sqlTx, ctx: ctx, Engineer: engineer, Now: s.Now().UTC().Format(time.RFC3339Nano)}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("database %s: commit: %w", s.path, err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs SQLite's own check of the file.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := s.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity check: %s", res)
+	}
+	return nil
+}
