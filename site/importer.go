@@ -43,13 +43,8 @@ func (s *Store) Import(ctx context.Context, engineer string, inv *Inventory, dat
 	var results []ImportResult
 	err := s.Write(ctx, engineer, func(tx *Tx) error {
 		results = results[:0]
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO positions (site, label, building, floor, room, role, plan,
-			legacy_vendor, legacy_model, mac, extension, ddi, switch, port, target_model, notes, status,
-			created_at, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'planned',?,?,?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
+		ins := &inserter{}
+		defer ins.close()
 		for _, si := range inv.Sites {
 			r, err := importSite(ctx, tx, ins, si, ov, inv.File, hash)
 			if err != nil {
@@ -65,7 +60,7 @@ func (s *Store) Import(ctx context.Context, engineer string, inv *Inventory, dat
 	return results, nil
 }
 
-func importSite(ctx context.Context, tx *Tx, ins *sql.Stmt, si SiteInventory, ov SiteOverrides, file, hash string) (ImportResult, error) {
+func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov SiteOverrides, file, hash string) (ImportResult, error) {
 	res := ImportResult{Site: si.Site.Code}
 	site := si.Site
 	existing, found, err := getSite(ctx, tx, site.Code)
@@ -104,17 +99,13 @@ func importSite(ctx context.Context, tx *Tx, ins *sql.Stmt, si SiteInventory, ov
 		}
 	}
 	seen := make(map[string]bool, len(si.Positions))
+	var added []Position
 	for _, p := range si.Positions {
 		key := strings.ToLower(p.Label)
 		seen[key] = true
 		prev, ok := old[key]
 		if !ok {
-			if _, err := ins.ExecContext(ctx, p.Site, p.Label, p.Building, p.Floor, p.Room, p.Role, p.Plan,
-				p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes,
-				tx.Now, tx.Now, tx.Engineer); err != nil {
-				return res, fmt.Errorf("position %s: %w", p.Label, err)
-			}
-			res.Added++
+			added = append(added, p)
 			continue
 		}
 		p.Label = prev.Label // keep the stored spelling of the label
@@ -136,6 +127,10 @@ func importSite(ctx context.Context, tx *Tx, ins *sql.Stmt, si SiteInventory, ov
 		}
 		res.Changed++
 	}
+	if err := ins.insert(ctx, tx, added); err != nil {
+		return res, err
+	}
+	res.Added = len(added)
 	for key, prev := range old {
 		if seen[key] || prev.Status == StatusWithdrawn {
 			continue
@@ -222,4 +217,53 @@ func getSite(ctx context.Context, q interface {
 		return s, false, nil
 	}
 	return s, err == nil, err
+}
+
+// insertBatch is how many new positions go into one multi-row INSERT,
+// which saves a round trip through the driver per position.
+const insertBatch = 100
+
+// inserter adds new positions in the planned state, in batches, with the
+// full-batch statement prepared once per import.
+type inserter struct {
+	full *sql.Stmt
+	args []any
+}
+
+func (in *inserter) close() {
+	if in.full != nil {
+		in.full.Close()
+	}
+}
+
+func (in *inserter) insert(ctx context.Context, tx *Tx, ps []Position) error {
+	const row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'planned',?,?,?)"
+	for len(ps) > 0 {
+		n := min(len(ps), insertBatch)
+		in.args = in.args[:0]
+		for _, p := range ps[:n] {
+			in.args = append(in.args, p.Site, p.Label, p.Building, p.Floor, p.Room, string(p.Role), string(p.Plan),
+				string(p.LegacyVendor), p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel,
+				p.Notes, tx.Now, tx.Now, tx.Engineer)
+		}
+		q := `INSERT INTO positions (site, label, building, floor, room, role, plan, legacy_vendor, legacy_model,
+			mac, extension, ddi, switch, port, target_model, notes, status, created_at, updated_at, updated_by)
+			VALUES ` + strings.Repeat(row+",", n-1) + row
+		var err error
+		if n == insertBatch {
+			if in.full == nil {
+				if in.full, err = tx.PrepareContext(ctx, q); err != nil {
+					return err
+				}
+			}
+			_, err = in.full.ExecContext(ctx, in.args...)
+		} else {
+			_, err = tx.ExecContext(ctx, q, in.args...)
+		}
+		if err != nil {
+			return fmt.Errorf("add positions %s…: %w", ps[0].Label, err)
+		}
+		ps = ps[n:]
+	}
+	return nil
 }

@@ -17,9 +17,7 @@ import (
 
 // Columns are the inventory's field names, in the order the CSV export and
 // the documentation use. A CSV header may list them in any order.
-var Columns = []string{"site", "building", "floor", "room", "label", "role", "plan",
-	"legacy_vendor", "legacy_model", "mac", "extension", "ddi", "switch", "port",
-	"target_model", "notes"}
+var Columns = columnsArray[:]
 
 // maxField is the longest value any inventory field may hold.
 const maxField = 500
@@ -129,14 +127,27 @@ func ParseInventory(name string, data []byte, opt ParseOptions) (*Inventory, err
 	return b.finish()
 }
 
-type rowRef struct {
-	line int
-	col  map[string]int // field → column number
-}
+// fieldValues holds one row's values, indexed like Columns.
+type fieldValues [len(columnsArray)]string
+
+// fieldColumns holds the 1-based file column of each field (0 when the
+// file has no such column), indexed like Columns.
+type fieldColumns [len(columnsArray)]int
+
+var columnsArray = [...]string{"site", "building", "floor", "room", "label", "role", "plan",
+	"legacy_vendor", "legacy_model", "mac", "extension", "ddi", "switch", "port",
+	"target_model", "notes"}
+
+var colIndex = func() map[string]int {
+	m := make(map[string]int, len(columnsArray))
+	for i, c := range columnsArray {
+		m[c] = i
+	}
+	return m
+}()
 
 type siteAcc struct {
 	inv   SiteInventory
-	refs  []rowRef
 	seen  map[string]map[string]int // field → value → line first used
 	order int
 }
@@ -171,19 +182,21 @@ func (b *builder) site(code string) *siteAcc {
 
 // addRow validates one row given as field → value, with the line and the
 // column number of each field for messages.
-func (b *builder) addRow(line int, vals map[string]string, cols map[string]int) {
-	col := func(f string) int { return cols[f] }
+func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
+	col := func(f string) int { return cols[colIndex[f]] }
 	bad := func(f, format string, args ...any) { b.problem(line, col(f), f, format, args...) }
-	for f, v := range vals {
+	for i, v := range vals {
+		f := Columns[i]
 		if len(v) > maxField {
 			bad(f, "value is %d characters long; at most %d allowed", len(v), maxField)
-			vals[f] = v[:maxField]
+			vals[i] = v[:maxField]
 		}
 		if !utf8.ValidString(v) {
 			bad(f, "not valid UTF-8 text")
 		}
 	}
-	code := strings.TrimSpace(vals["site"])
+	get := func(f string) string { return vals[colIndex[f]] }
+	code := strings.TrimSpace(get("site"))
 	if code == "" {
 		code = b.opt.Site
 	}
@@ -201,11 +214,11 @@ func (b *builder) addRow(line int, vals map[string]string, cols map[string]int) 
 		return
 	}
 	p := Position{Site: code, Status: StatusPlanned}
-	trim := func(f string) string { return strings.TrimSpace(vals[f]) }
+	trim := func(f string) string { return strings.TrimSpace(get(f)) }
 	p.Label = trim("label")
 	p.Building, p.Floor, p.Room = trim("building"), trim("floor"), trim("room")
 	p.LegacyModel, p.Switch, p.Port = trim("legacy_model"), trim("switch"), trim("port")
-	p.TargetModel, p.Notes = trim("target_model"), strings.TrimSpace(vals["notes"])
+	p.TargetModel, p.Notes = trim("target_model"), strings.TrimSpace(get("notes"))
 	if p.Label == "" {
 		bad("label", "missing label (every position needs a label unique within its site)")
 	}
@@ -277,13 +290,12 @@ func (b *builder) addRow(line int, vals map[string]string, cols map[string]int) 
 			continue
 		}
 		if first, dup := acc.seen[f][v]; dup {
-			bad(f, "%s %q is already used at line %d for site %s", f, vals[f], first, code)
+			bad(f, "%s %q is already used at line %d for site %s", f, get(f), first, code)
 			continue
 		}
 		acc.seen[f][v] = line
 	}
 	acc.inv.Positions = append(acc.inv.Positions, p)
-	acc.refs = append(acc.refs, rowRef{line: line, col: cols})
 }
 
 func (b *builder) finish() (*Inventory, error) {
@@ -324,9 +336,11 @@ func (b *builder) parseCSV(data []byte) {
 		b.csvError(err)
 		return
 	}
-	index := make([]string, len(header))
+	index := make([]int, len(header))
 	cols := map[string]int{}
+	var fcols fieldColumns
 	for i, h := range header {
+		index[i] = -1
 		name := strings.ToLower(strings.TrimSpace(h))
 		if !known(name) {
 			b.problem(1, i+1, "", "unknown column %q (known columns: %s)", h, strings.Join(Columns, ", "))
@@ -337,7 +351,8 @@ func (b *builder) parseCSV(data []byte) {
 			continue
 		}
 		cols[name] = i + 1
-		index[i] = name
+		index[i] = colIndex[name]
+		fcols[colIndex[name]] = i + 1
 	}
 	for _, need := range []string{"label", "role", "legacy_vendor", "extension"} {
 		if _, ok := cols[need]; !ok {
@@ -371,13 +386,13 @@ func (b *builder) parseCSV(data []byte) {
 			b.problem(line, 0, "", "row has %d fields but the header has %d", len(rec), len(header))
 			continue
 		}
-		vals := make(map[string]string, len(rec))
+		var vals fieldValues
 		for i, v := range rec {
-			if index[i] != "" {
+			if index[i] >= 0 {
 				vals[index[i]] = v
 			}
 		}
-		b.addRow(line, vals, cols)
+		b.addRow(line, &vals, &fcols)
 	}
 }
 
@@ -460,7 +475,7 @@ func (b *builder) parseJSON(data []byte) {
 			b.opt.Site = code
 		}
 	}
-	cols := map[string]int{}
+	var cols fieldColumns
 	offsets := elementOffsets(data)
 	for i, raw := range doc.Positions {
 		line := 0
@@ -472,7 +487,7 @@ func (b *builder) parseJSON(data []byte) {
 			b.problem(line, 0, "", "position %d is not a JSON object", i+1)
 			continue
 		}
-		vals := make(map[string]string, len(fields))
+		var vals fieldValues
 		ok := true
 		for k, v := range fields {
 			if !known(k) {
@@ -486,10 +501,10 @@ func (b *builder) parseJSON(data []byte) {
 				ok = false
 				continue
 			}
-			vals[k] = s
+			vals[colIndex[k]] = s
 		}
 		if ok {
-			b.addRow(line, vals, cols)
+			b.addRow(line, &vals, &cols)
 		}
 	}
 }

@@ -39,7 +39,6 @@ CREATE TABLE positions (
     updated_by    TEXT NOT NULL,
     UNIQUE (site, label)
 );
-CREATE INDEX positions_site_status ON positions (site, status);
 
 -- Positions are never deleted: a position the plan drops is withdrawn.
 CREATE TRIGGER positions_never_deleted BEFORE DELETE ON positions
