@@ -82,7 +82,7 @@ func discoverOne(ctx context.Context, t Target, o Options) (res SwitchResult) {
 	res.Warnings = append(res.Warnings, r.warnings...)
 	if err != nil {
 		res.Error = err.Error()
-		if errors.Is(err, errUnanswered) {
+		if isUnanswered(err) {
 			return res
 		}
 	}

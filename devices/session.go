@@ -87,8 +87,15 @@ func (s *session) warnf(format string, a ...any) {
 	s.warnings = append(s.warnings, s.creds.redact(fmt.Sprintf(format, a...)))
 }
 
-// errUnanswered marks the error of a switch that never answered.
-var errUnanswered = errors.New("no answer")
+// unansweredError is the error of a switch that never answered.
+type unansweredError struct{ msg string }
+
+func (e *unansweredError) Error() string { return e.msg }
+
+func isUnanswered(err error) bool {
+	var u *unansweredError
+	return errors.As(err, &u)
+}
 
 // wrapErr turns a transport error into a message that names the switch and
 // never includes a secret.
@@ -101,15 +108,15 @@ func (s *session) wrapErr(ctx context.Context, what string, err error) error {
 	}
 	if isTimeout(err) {
 		if !s.answered {
-			return fmt.Errorf("switch %s: no SNMP answer (%s, %d retries): the switch may be unreachable, or the community/SNMPv3 credentials may be wrong: %w",
-				s.addr, s.g.Timeout, s.g.Retries, errUnanswered)
+			return &unansweredError{fmt.Sprintf("switch %s: no SNMP answer (timeout %s, %d retries): the switch may be unreachable, or the community/SNMPv3 credentials may be wrong",
+				s.addr, s.g.Timeout, s.g.Retries)}
 		}
 		return fmt.Errorf("switch %s: stopped answering while reading %s", s.addr, what)
 	}
 	if strings.Contains(err.Error(), "connection refused") {
-		return fmt.Errorf("switch %s: no SNMP agent listening (connection refused): the switch may be unreachable or SNMP not enabled: %w", s.addr, errUnanswered)
+		return &unansweredError{fmt.Sprintf("switch %s: no SNMP agent listening (connection refused): the switch may be unreachable or SNMP not enabled", s.addr)}
 	}
-	return fmt.Errorf("switch %s: reading %s: %s", s.addr, what, s.creds.redact(err.Error()))
+	return fmt.Errorf("switch %s: bad SNMP answer while reading %s: %s", s.addr, what, s.creds.redact(err.Error()))
 }
 
 func isTimeout(err error) bool {
