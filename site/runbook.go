@@ -1,0 +1,257 @@
+package site
+
+import (
+	"fmt"
+	"strings"
+
+	"cutover/assets"
+)
+
+// StepKind is how a runbook step gets its result.
+type StepKind string
+
+// The step kinds.
+const (
+	// StepAuto is an SNMP check: it passes or fails on what the switch
+	// shows, and the result keeps what it saw.
+	StepAuto StepKind = "auto"
+	// StepInput takes a scanned or typed value, validated before it is kept.
+	StepInput StepKind = "input"
+	// StepConfirm is the engineer's pass, fail or (where allowed) skip.
+	StepConfirm StepKind = "confirm"
+)
+
+// Check names the SNMP check an automatic step runs.
+type Check string
+
+// The checks.
+const (
+	// CheckPortReady: the port is up, can power the target model, has a
+	// voice VLAN, and the handset on it is the one in the inventory.
+	CheckPortReady Check = "port_ready"
+	// CheckNewPhone: an Avaya phone with telephone capability is on the port.
+	CheckNewPhone Check = "new_phone"
+	// CheckLegacyBack: the legacy handset is back on the port (rollback).
+	CheckLegacyBack Check = "legacy_back"
+	// CheckLegacyGone: no phone is left on the port (removals).
+	CheckLegacyGone Check = "legacy_gone"
+)
+
+// Field is what an input step takes.
+type Field string
+
+// The input fields.
+const (
+	FieldLegacySerial Field = "legacy_serial"
+	FieldLegacyTag    Field = "legacy_tag"
+	FieldCondition    Field = "condition"
+	FieldNewSerial    Field = "new_serial"
+	FieldNewTag       Field = "new_tag"
+	FieldDDI          Field = "ddi"       // keep the DDI or give the new one
+	FieldTeamsDDI     Field = "teams_ddi" // the user's Teams number
+	FieldDisposition  Field = "disposition"
+	FieldContact      Field = "contact" // the site contact who signs off
+	FieldReason       Field = "reason"  // why a rollback was needed
+)
+
+// Step is one step of a runbook.
+type Step struct {
+	Key          string   `json:"key"`
+	Title        string   `json:"title"`
+	Instructions string   `json:"instructions"`
+	Kind         StepKind `json:"kind"`
+	Check        Check    `json:"check,omitempty"`
+	Field        Field    `json:"field,omitempty"`
+	Hint         string   `json:"hint,omitempty"` // what to type
+	Skippable    bool     `json:"skippable"`
+	// Physical marks the step where the legacy handset is unplugged: a
+	// rollback after it must reconnect the handset and verify it is back.
+	Physical bool `json:"physical,omitempty"`
+	// RollbackOnly steps run only when rolling back.
+	RollbackOnly bool `json:"rollback_only,omitempty"`
+}
+
+// Runbook is the ordered steps for one position, and the steps a rollback
+// runs.
+type Runbook struct {
+	Plan     Plan   `json:"plan"`
+	Role     Role   `json:"role"`
+	Steps    []Step `json:"steps"`
+	Rollback []Step `json:"rollback"`
+}
+
+// Step finds a step (runbook or rollback) by key.
+func (rb Runbook) Step(key string) (Step, bool) {
+	for _, s := range append(append([]Step{}, rb.Steps...), rb.Rollback...) {
+		if strings.EqualFold(s.Key, key) {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// Keys lists the runbook's step keys in order (rollback steps last).
+func (rb Runbook) Keys() []string {
+	var out []string
+	for _, s := range append(append([]Step{}, rb.Steps...), rb.Rollback...) {
+		out = append(out, s.Key)
+	}
+	return out
+}
+
+// needsRecording reports whether a role's calls must be recorded and
+// logged (business case items 7d and 7e).
+func needsRecording(r Role) bool {
+	return r == RoleCustodySuite || r == RoleFrontCounter || r == RoleCTOpsPTT
+}
+
+// shortModel is the target model without the maker: "Avaya J179" → "J179".
+func shortModel(p Position) string {
+	if m, err := assets.NormaliseModel(p.TargetModel); err == nil {
+		return m
+	}
+	return "Avaya phone"
+}
+
+func capture(p Position, serialSkippable bool) []Step {
+	what := "the legacy handset"
+	if p.LegacyModel != "" {
+		what = "the " + p.LegacyModel
+	}
+	return []Step{
+		{Key: "legacy_serial", Title: "Scan the legacy handset's serial", Kind: StepInput, Field: FieldLegacySerial,
+			Instructions: "Scan or type the serial number on the label under " + what + ".",
+			Hint:         "serial number", Skippable: serialSkippable},
+		{Key: "legacy_tag", Title: "Scan the legacy asset tag", Kind: StepInput, Field: FieldLegacyTag,
+			Instructions: "Scan the force asset tag on " + what + ". Skip, saying so, if it has none.",
+			Hint:         "asset tag", Skippable: true},
+		{Key: "legacy_condition", Title: "Record the handset's condition", Kind: StepInput, Field: FieldCondition,
+			Instructions: "Say what state it is in, so that stores know whether it can be reused.",
+			Hint:         strings.Join(assets.Conditions, ", "), Skippable: serialSkippable},
+	}
+}
+
+func disposition() Step {
+	return Step{Key: "disposition", Title: "Legacy handset disposition", Kind: StepInput, Field: FieldDisposition,
+		Instructions: "Say where the handset goes: back to stores for reuse, WEEE disposal (give the waste transfer note reference), or lost. Factory-reset it first if it goes for reuse.",
+		Hint:         "store | weee WTN-REF | lost"}
+}
+
+// RunbookFor builds a position's runbook from its plan and role.
+func RunbookFor(p Position) Runbook {
+	rb := Runbook{Plan: p.Plan, Role: p.Role}
+	switch p.Plan {
+	case PlanAvayaFixed, PlanAvayaPTT:
+		rb.Steps = avayaSteps(p)
+	case PlanTeamsDDI:
+		rb.Steps = teamsSteps(p)
+	default:
+		rb.Steps = removeSteps(p)
+	}
+	rb.Rollback = []Step{
+		{Key: "rb_reconnect", Title: "Reconnect the legacy handset", Kind: StepConfirm, RollbackOnly: true,
+			Instructions: "Plug the legacy handset back into the same jack (it stays provisioned until decommission). Restore any port change. Bag and tag the new phone with this position's label."},
+		{Key: "rb_verify", Title: "Verify the legacy handset is back", Kind: StepAuto, Check: CheckLegacyBack, RollbackOnly: true,
+			Instructions: "Read the port: the legacy handset must be seen on it again."},
+		{Key: "rb_reason", Title: "Record why the swap was rolled back", Kind: StepInput, Field: FieldReason, RollbackOnly: true,
+			Instructions: "Say what went wrong. Start with \"blocked:\" when something outside the swap stops it (no PoE budget, no stock, no access); otherwise the position is marked failed.",
+			Hint:         "[failed: | blocked:] reason"},
+	}
+	return rb
+}
+
+func avayaSteps(p Position) []Step {
+	m := shortModel(p)
+	ddi := "the position's DDI"
+	if p.DDI != "" {
+		ddi = FormatDDI(p.DDI)
+	}
+	steps := []Step{{Key: "precheck", Title: "Pre-check the port", Kind: StepAuto, Check: CheckPortReady, Skippable: true,
+		Instructions: fmt.Sprintf("Read %s port %s: link up, PoE able to power a %s, voice VLAN set, and the handset on it is the one in the inventory (%s). Skip only when the switch cannot be read, and say why.",
+			orDash(p.Switch), orDash(p.Port), m, orDash(p.MAC))}}
+	steps = append(steps, capture(p, false)...)
+	steps = append(steps,
+		Step{Key: "swap", Title: "Swap the handset", Kind: StepConfirm, Physical: true,
+			Instructions: fmt.Sprintf("Unplug the legacy handset and connect the new %s to the same jack (the phone's SW port; a PC goes on the phone's PC port). Confirm when it is connected and powered.", m)},
+		Step{Key: "verify", Title: "Verify the new phone on the port", Kind: StepAuto, Check: CheckNewPhone,
+			Instructions: "Read the port: an Avaya phone with telephone capability must be on it; its model, serial and MAC are read from LLDP-MED."},
+		Step{Key: "new_serial", Title: "Confirm the new phone's serial", Kind: StepInput, Field: FieldNewSerial,
+			Instructions: "Scan the serial on the new phone's label. When the switch showed the serial, press Enter to take it; when it could not, type it and say why in the note.",
+			Hint:         "serial number"},
+		Step{Key: "new_tag", Title: "Scan the new phone's asset tag", Kind: StepInput, Field: FieldNewTag,
+			Instructions: "Scan the asset tag stuck on the new phone.", Hint: "asset tag"},
+		Step{Key: "ddi", Title: "Number on the new phone", Kind: StepInput, Field: FieldDDI, Skippable: p.DDI == "",
+			Instructions: fmt.Sprintf("Extension %s moves to the new phone. Press Enter (or type keep) to keep %s on it, or type the new DDI if it gets a new one.", orDash(p.Extension), ddi),
+			Hint:         "keep | new DDI"},
+		Step{Key: "call_in", Title: "Test call: inbound to the DDI", Kind: StepConfirm,
+			Instructions: "From an outside line, call " + ddi + ": the new phone rings and shows the caller's number."},
+		Step{Key: "call_out", Title: "Test call: outbound", Kind: StepConfirm,
+			Instructions: "Call an outside number from the new phone: it connects and presents the right CLI."},
+		Step{Key: "call_internal", Title: "Test call: internal", Kind: StepConfirm,
+			Instructions: "Call another extension and have it call back: both ring and show the extension."},
+	)
+	if needsRecording(p.Role) {
+		steps = append(steps,
+			Step{Key: "recording", Title: "Voice recording check", Kind: StepConfirm,
+				Instructions: "Find the test call in the voice recorder with this extension and the right time (business case item 7d)."},
+			Step{Key: "call_logging", Title: "Call logging check", Kind: StepConfirm,
+				Instructions: "Find the test calls in call logging with this extension, numbers and times (business case item 7e)."})
+	}
+	if p.Plan == PlanAvayaPTT {
+		steps = append(steps, Step{Key: "ptt_group", Title: "Push-to-talk group call", Kind: StepConfirm,
+			Instructions: "Make a push-to-talk group call: every station in the group hears it and can answer."})
+	}
+	if p.Role == RoleDoorAccess {
+		steps = append(steps, Step{Key: "door_release", Title: "Door release test", Kind: StepConfirm, Skippable: true,
+			Instructions: "Call from the door entry panel and release the door from the new phone; check it opens and relocks. Skip, saying so, if this phone drives no door."})
+	}
+	steps = append(steps,
+		Step{Key: "label", Title: "Label the phone and jack", Kind: StepConfirm,
+			Instructions: fmt.Sprintf("Label the phone and the jack with extension %s, the DDI and port %s %s.", orDash(p.Extension), orDash(p.Switch), orDash(p.Port))},
+		disposition(),
+		Step{Key: "signoff", Title: "Sign-off by the site contact", Kind: StepInput, Field: FieldContact,
+			Instructions: "The site contact checks the phone and signs off: type their name. Give them the user guide and the fault-report number.",
+			Hint:         "site contact's name"},
+	)
+	return steps
+}
+
+func teamsSteps(p Position) []Step {
+	steps := []Step{
+		{Key: "teams_ddi", Title: "Record the user's Teams DDI", Kind: StepInput, Field: FieldTeamsDDI,
+			Instructions: "Type the Teams direct-dial number the user now has (a UK number).", Hint: "UK number, e.g. 020 7230 1212"},
+		{Key: "surrender", Title: "Surrender the legacy numbers", Kind: StepConfirm,
+			Instructions: fmt.Sprintf("Confirm that legacy extension %s and DDI %s are surrendered (no longer routed to this handset).", orDash(p.Extension), orDash(FormatDDI(p.DDI)))},
+	}
+	steps = append(steps, capture(p, false)...)
+	steps = append(steps,
+		Step{Key: "remove", Title: "Remove the handset", Kind: StepConfirm, Physical: true,
+			Instructions: "Unplug the handset, bag it and tag the bag with its serial and MAC."},
+		Step{Key: "gone", Title: "Check the port is empty", Kind: StepAuto, Check: CheckLegacyGone, Skippable: true,
+			Instructions: "Read the port: no phone may be left on it. Skip when the switch cannot be read, saying why."},
+		disposition())
+	return steps
+}
+
+func removeSteps(p Position) []Step {
+	steps := capture(p, true)
+	ins := "Unplug the handset, bag it and tag the bag with its serial and MAC."
+	if p.Role == RoleMeetingRoom {
+		ins += " A Teams Room replaces this phone: leave the room's Teams Room kit alone."
+	}
+	steps = append(steps, Step{Key: "remove", Title: "Remove the handset", Kind: StepConfirm, Physical: true, Instructions: ins},
+		Step{Key: "gone", Title: "Check the port is empty", Kind: StepAuto, Check: CheckLegacyGone, Skippable: true,
+			Instructions: "Read the port: no phone may be left on it. Skip when the switch cannot be read, saying why."})
+	if p.DDI != "" || p.Extension != "" {
+		steps = append(steps, Step{Key: "surrender", Title: "Surrender the legacy numbers", Kind: StepConfirm,
+			Instructions: fmt.Sprintf("Confirm that extension %s and DDI %s are surrendered.", orDash(p.Extension), orDash(FormatDDI(p.DDI)))})
+	}
+	return append(steps, disposition())
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}

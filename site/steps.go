@@ -1,0 +1,260 @@
+package site
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Outcome is a step's result.
+type Outcome string
+
+// The outcomes.
+const (
+	OutcomePass Outcome = "pass"
+	OutcomeFail Outcome = "fail"
+	OutcomeSkip Outcome = "skip"
+)
+
+// ParseOutcome checks an outcome word.
+func ParseOutcome(v string) (Outcome, error) {
+	return parseEnum(strings.ToLower(strings.TrimSpace(v)), []Outcome{OutcomePass, OutcomeFail, OutcomeSkip}, "result")
+}
+
+// Result is what an engineer (or an automatic check) gives for a step.
+type Result struct {
+	Outcome Outcome
+	Value   string // input steps: the scanned or typed value
+	Note    string // why it failed or was skipped; anything worth keeping
+	// Observation is what an automatic step's check saw; required for
+	// automatic steps, whose outcome must agree with it.
+	Observation *Observation
+}
+
+// StepState is a step and its latest result in the current attempt.
+type StepState struct {
+	Step
+	Outcome  Outcome      `json:"outcome,omitempty"` // "" when not recorded yet
+	Value    string       `json:"value,omitempty"`
+	Note     string       `json:"note,omitempty"`
+	Evidence *Observation `json:"evidence,omitempty"`
+	Engineer string       `json:"engineer,omitempty"`
+	At       string       `json:"at,omitempty"`
+	Tries    int          `json:"tries,omitempty"` // results recorded for it in this attempt
+	// Suggested is the value Enter takes on an input step (the serial the
+	// switch showed; "keep" for the DDI).
+	Suggested string `json:"suggested,omitempty"`
+}
+
+// Passed reports whether the step is out of the way (passed or skipped).
+func (s StepState) Passed() bool { return s.Outcome == OutcomePass || s.Outcome == OutcomeSkip }
+
+// Mode is where a position's runbook is.
+type Mode string
+
+// The modes.
+const (
+	ModeNotStarted Mode = "not_started"
+	ModeSwap       Mode = "swap"     // working through the runbook
+	ModeRollback   Mode = "rollback" // running the rollback steps
+	ModeFinished   Mode = "finished" // done, failed or blocked: nothing current
+)
+
+// Attempt summarises one attempt at a position's runbook.
+type Attempt struct {
+	N         int    `json:"attempt"`
+	StartedAt string `json:"started_at"`
+	StartedBy string `json:"started_by"`
+	EndedAt   string `json:"ended_at,omitempty"`
+	Outcome   string `json:"outcome,omitempty"` // done, failed, blocked; "" while open
+	Reason    string `json:"reason,omitempty"`
+}
+
+// Progress is a position's runbook with the state of every step: what the
+// wizard and `cutover runbook` show, and where a resumed session starts.
+type Progress struct {
+	Position Position    `json:"position"`
+	Runbook  Runbook     `json:"-"`
+	Attempt  int         `json:"attempt"` // 0 before the first step
+	Attempts []Attempt   `json:"attempts,omitempty"`
+	Mode     Mode        `json:"mode"`
+	Steps    []StepState `json:"steps"`
+	// Rollback holds the rollback steps this attempt needs (reconnect and
+	// verify only after the handset was unplugged).
+	Rollback []StepState `json:"rollback"`
+	// Current is the step to do next; nil when finished.
+	Current     *StepState `json:"current,omitempty"`
+	Done        int        `json:"done"` // runbook steps passed or skipped
+	Total       int        `json:"total"`
+	CanRollback bool       `json:"can_rollback"`
+}
+
+// Step returns the state of a step by key, from the runbook or rollback.
+func (p Progress) Step(key string) (StepState, bool) {
+	for _, s := range append(append([]StepState{}, p.Steps...), p.Rollback...) {
+		if strings.EqualFold(s.Key, key) {
+			return s, true
+		}
+	}
+	return StepState{}, false
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Steps returns a position's runbook progress.
+func (s *Store) Steps(ctx context.Context, code, label string) (Progress, error) {
+	return loadProgress(ctx, s.r, code, label)
+}
+
+func findPosition(ctx context.Context, q querier, code, label string) (int64, Position, error) {
+	var id int64
+	var p Position
+	err := scanPosition(q.QueryRowContext(ctx, `SELECT id, `+positionCols+` FROM positions
+		WHERE site = ? AND label = ? COLLATE NOCASE`, strings.ToUpper(strings.TrimSpace(code)), strings.TrimSpace(label)), &id, &p)
+	if err == sql.ErrNoRows {
+		return 0, p, fmt.Errorf("position %s at site %s: %w", label, strings.ToUpper(code), ErrNotFound)
+	}
+	return id, p, err
+}
+
+func loadProgress(ctx context.Context, q querier, code, label string) (Progress, error) {
+	id, p, err := findPosition(ctx, q, code, label)
+	if err != nil {
+		return Progress{}, err
+	}
+	return progressOf(ctx, q, id, p)
+}
+
+func progressOf(ctx context.Context, q querier, id int64, p Position) (Progress, error) {
+	pr := Progress{Position: p, Runbook: RunbookFor(p)}
+	rows, err := q.QueryContext(ctx, `SELECT attempt, started_at, started_by, ended_at, outcome, reason
+		FROM swap_attempts WHERE position_id = ? ORDER BY attempt`, id)
+	if err != nil {
+		return pr, err
+	}
+	for rows.Next() {
+		var a Attempt
+		if err := rows.Scan(&a.N, &a.StartedAt, &a.StartedBy, &a.EndedAt, &a.Outcome, &a.Reason); err != nil {
+			rows.Close()
+			return pr, err
+		}
+		pr.Attempts = append(pr.Attempts, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return pr, err
+	}
+	latest := map[string]*StepState{}
+	if n := len(pr.Attempts); n > 0 {
+		pr.Attempt = pr.Attempts[n-1].N
+		rows, err := q.QueryContext(ctx, `SELECT step_key, outcome, value, note, evidence, engineer, at
+			FROM step_results WHERE position_id = ? AND attempt = ? ORDER BY id`, id, pr.Attempt)
+		if err != nil {
+			return pr, err
+		}
+		for rows.Next() {
+			var st StepState
+			var ev string
+			if err := rows.Scan(&st.Key, &st.Outcome, &st.Value, &st.Note, &ev, &st.Engineer, &st.At); err != nil {
+				rows.Close()
+				return pr, err
+			}
+			if ev != "" {
+				var o Observation
+				if json.Unmarshal([]byte(ev), &o) == nil {
+					st.Evidence = &o
+				}
+			}
+			if prev := latest[st.Key]; prev != nil {
+				st.Tries = prev.Tries
+			}
+			st.Tries++
+			latest[st.Key] = &st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return pr, err
+		}
+	}
+	fill := func(s Step) StepState {
+		st := StepState{Step: s}
+		if l := latest[s.Key]; l != nil {
+			st.Outcome, st.Value, st.Note, st.Evidence, st.Engineer, st.At, st.Tries =
+				l.Outcome, l.Value, l.Note, l.Evidence, l.Engineer, l.At, l.Tries
+		}
+		return st
+	}
+	physicalDone, rollingBack, disposed := false, false, false
+	for _, s := range pr.Runbook.Steps {
+		st := fill(s)
+		if s.Physical && st.Passed() {
+			physicalDone = true
+		}
+		if s.Field == FieldDisposition && st.Passed() {
+			disposed = true
+		}
+		pr.Steps = append(pr.Steps, st)
+		if st.Passed() {
+			pr.Done++
+		}
+	}
+	pr.Total = len(pr.Steps)
+	for _, s := range pr.Runbook.Rollback {
+		if latest[s.Key] != nil {
+			rollingBack = true
+		}
+		if s.Key == "rb_reason" || physicalDone {
+			pr.Rollback = append(pr.Rollback, fill(s))
+		}
+	}
+	// Suggestions for input steps.
+	for i := range pr.Steps {
+		switch pr.Steps[i].Field {
+		case FieldNewSerial:
+			for _, v := range pr.Steps {
+				if v.Check == CheckNewPhone && v.Evidence != nil && v.Evidence.Phone != nil {
+					pr.Steps[i].Suggested = v.Evidence.Phone.Serial
+				}
+			}
+		case FieldDDI:
+			if p.DDI != "" {
+				pr.Steps[i].Suggested = "keep"
+			}
+		}
+	}
+	open := len(pr.Attempts) > 0 && pr.Attempts[len(pr.Attempts)-1].Outcome == ""
+	switch {
+	case !open && len(pr.Attempts) == 0:
+		pr.Mode = ModeNotStarted
+		pr.Current = &pr.Steps[0]
+	case !open:
+		pr.Mode = ModeFinished
+		if p.Status == StatusFailed || p.Status == StatusBlocked {
+			// Can be started again from the first step.
+			pr.Current = nil
+		}
+	case rollingBack:
+		pr.Mode = ModeRollback
+		for i := range pr.Rollback {
+			if !pr.Rollback[i].Passed() {
+				pr.Current = &pr.Rollback[i]
+				break
+			}
+		}
+	default:
+		pr.Mode = ModeSwap
+		for i := range pr.Steps {
+			if !pr.Steps[i].Passed() {
+				pr.Current = &pr.Steps[i]
+				break
+			}
+		}
+		pr.CanRollback = !disposed
+	}
+	return pr, nil
+}

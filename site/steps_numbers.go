@@ -1,0 +1,169 @@
+package site
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// DDIState is what happened to a position's direct-dial number.
+type DDIState string
+
+// The DDI states. A position with no record yet is pending (or none when
+// it has no DDI at all).
+const (
+	DDIPending     DDIState = "pending"
+	DDINone        DDIState = "none"
+	DDIKept        DDIState = "kept"        // the legacy DDI rings the new Avaya phone
+	DDINew         DDIState = "new"         // the Avaya phone has a new DDI
+	DDITeams       DDIState = "teams"       // the user has a Teams DDI; the legacy one is surrendered
+	DDISurrendered DDIState = "surrendered" // given up, nothing replaces it
+)
+
+// DDIStates lists the states in report order.
+var DDIStates = []DDIState{DDIPending, DDIKept, DDINew, DDITeams, DDISurrendered, DDINone}
+
+// Numbers is where a position's extension and DDI stand.
+type Numbers struct {
+	State     DDIState `json:"ddi_state"`
+	DDI       string   `json:"ddi,omitempty"`       // E.164: the DDI on the new phone (kept or new)
+	TeamsDDI  string   `json:"teams_ddi,omitempty"` // E.164
+	Extension string   `json:"extension,omitempty"`
+	ExtState  string   `json:"extension_state,omitempty"` // kept, surrendered
+	At        string   `json:"at,omitempty"`
+	By        string   `json:"by,omitempty"`
+}
+
+func numbersOf(ctx context.Context, q querier, id int64, p Position) (Numbers, error) {
+	var n Numbers
+	err := q.QueryRowContext(ctx, `SELECT ddi_state, ddi, teams_ddi, extension, ext_state, updated_at, updated_by
+		FROM position_numbers WHERE position_id = ?`, id).Scan(&n.State, &n.DDI, &n.TeamsDDI, &n.Extension, &n.ExtState, &n.At, &n.By)
+	if err == sql.ErrNoRows {
+		n = Numbers{State: DDIPending, DDI: p.DDI, Extension: p.Extension}
+		if p.DDI == "" {
+			n.State = DDINone
+		}
+		return n, nil
+	}
+	return n, err
+}
+
+// ddiInUse says where else a number is in use: another position's planned
+// DDI, or a DDI or Teams number recorded at another position.
+func ddiInUse(ctx context.Context, q querier, id int64, e164 string) (string, error) {
+	var site, label string
+	err := q.QueryRowContext(ctx, `SELECT p.site, p.label FROM positions p LEFT JOIN position_numbers n ON n.position_id = p.id
+		WHERE p.id <> ? AND p.status <> 'withdrawn' AND (n.ddi = ? OR n.teams_ddi = ? OR (p.ddi = ? AND coalesce(n.ddi_state, '') NOT IN ('new', 'teams', 'surrendered')))
+		LIMIT 1`, id, e164, e164, e164).Scan(&site, &label)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s is in use at site %s position %s", FormatDDI(e164), site, label), nil
+}
+
+// setNumbers records the DDI step's value: "keep", a new E.164 DDI, or
+// "teams +44…" for a Teams number.
+func (tx *Tx) setNumbers(ctx context.Context, id int64, p Position, value string) error {
+	n := Numbers{Extension: p.Extension, ExtState: "kept"}
+	switch {
+	case value == "keep":
+		n.State, n.DDI = DDIKept, p.DDI
+	case strings.HasPrefix(value, "teams "):
+		n.State, n.TeamsDDI, n.ExtState = DDITeams, strings.TrimPrefix(value, "teams "), ""
+	default:
+		n.State, n.DDI = DDINew, value
+		if value == p.DDI {
+			n.State = DDIKept
+		}
+	}
+	if num := n.DDI + n.TeamsDDI; num != "" && num != p.DDI {
+		msg, err := ddiInUse(ctx, tx, id, num)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			return fmt.Errorf("%w: %s", ErrBadInput, msg)
+		}
+	}
+	return tx.writeNumbers(ctx, id, p, n)
+}
+
+func (tx *Tx) writeNumbers(ctx context.Context, id int64, p Position, n Numbers) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO position_numbers (position_id, site, ddi_state, ddi, teams_ddi, extension, ext_state, updated_at, updated_by)
+		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (position_id) DO UPDATE SET ddi_state=excluded.ddi_state, ddi=excluded.ddi,
+		teams_ddi=excluded.teams_ddi, extension=excluded.extension, ext_state=excluded.ext_state, updated_at=excluded.updated_at,
+		updated_by=excluded.updated_by`, id, p.Site, n.State, n.DDI, n.TeamsDDI, n.Extension, n.ExtState, tx.Now, tx.Engineer); err != nil {
+		return err
+	}
+	return tx.Op(p.Site, "number.ddi.v1", "position", p.Label, map[string]any{"ddi_state": n.State, "ddi": n.DDI,
+		"teams_ddi": n.TeamsDDI, "extension": n.Extension, "extension_state": n.ExtState, "legacy_ddi": p.DDI})
+}
+
+// surrender marks the legacy extension and DDI surrendered: for a Teams
+// user the Teams number stays recorded.
+func (tx *Tx) surrender(ctx context.Context, id int64, p Position) error {
+	n, err := numbersOf(ctx, tx, id, p)
+	if err != nil {
+		return err
+	}
+	n.ExtState = "surrendered"
+	if n.State != DDITeams {
+		n.State, n.DDI = DDISurrendered, ""
+		if p.DDI == "" {
+			n.State = DDINone
+		}
+	}
+	return tx.writeNumbers(ctx, id, p, n)
+}
+
+// resetNumbers puts the numbers back as they were when a swap is rolled
+// back: the legacy handset keeps its extension and DDI.
+func (tx *Tx) resetNumbers(ctx context.Context, id int64, p Position) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM position_numbers WHERE position_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return tx.Op(p.Site, "number.ddi.v1", "position", p.Label, map[string]any{"ddi_state": DDIPending,
+		"ddi": p.DDI, "extension": p.Extension, "reason": "rolled back"})
+}
+
+// PositionNumbers returns where a position's numbers stand.
+func (s *Store) PositionNumbers(ctx context.Context, code, label string) (Numbers, error) {
+	id, p, err := findPosition(ctx, s.r, code, label)
+	if err != nil {
+		return Numbers{}, err
+	}
+	return numbersOf(ctx, s.r, id, p)
+}
+
+// DDICounts counts a site's DDIs by state (withdrawn positions left out).
+func (s *Store) DDICounts(ctx context.Context, code string) (map[DDIState]int, error) {
+	out := map[DDIState]int{}
+	for _, st := range DDIStates {
+		out[st] = 0
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT CASE WHEN n.ddi_state IS NOT NULL THEN n.ddi_state
+		WHEN p.ddi = '' THEN 'none' ELSE 'pending' END, count(*)
+		FROM positions p LEFT JOIN position_numbers n ON n.position_id = p.id
+		WHERE p.site = ? AND p.status <> 'withdrawn' GROUP BY 1`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st DDIState
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,381 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"cutover/assets"
+)
+
+// ErrStepOrder is returned when a step is recorded out of turn.
+var ErrStepOrder = errors.New("step out of order")
+
+// ErrStepRule is returned when a result breaks a runbook rule (a skip where
+// none is allowed, a failure with no note, an automatic step without its
+// check).
+var ErrStepRule = errors.New("runbook rule")
+
+// Who lets the equipment register read who is writing and when.
+func (t *Tx) Who() (engineer, now string) { return t.Engineer, t.Now }
+
+// RecordStep records one step result for a position in its own
+// transaction, after checking it is the step due and the result obeys the
+// runbook's rules; the register, numbers and status changes it causes are
+// written in the same transaction. It returns the progress after the step.
+func (s *Store) RecordStep(ctx context.Context, engineer, code, label, key string, res Result) (Progress, error) {
+	var out Progress
+	err := s.Write(ctx, engineer, func(tx *Tx) error {
+		var err error
+		out, err = tx.RecordStep(ctx, code, label, key, res)
+		return err
+	})
+	if err != nil {
+		return Progress{}, err
+	}
+	return out, nil
+}
+
+// RecordStep is RecordStep inside a caller's transaction.
+func (tx *Tx) RecordStep(ctx context.Context, code, label, key string, res Result) (Progress, error) {
+	id, p, err := findPosition(ctx, tx, code, label)
+	if err != nil {
+		return Progress{}, err
+	}
+	pr, err := progressOf(ctx, tx, id, p)
+	if err != nil {
+		return pr, err
+	}
+	step, ok := pr.Runbook.Step(key)
+	if !ok {
+		return pr, fmt.Errorf("position %s (%s): no step %q in its runbook (steps: %s)", p.Label, p.Plan, key,
+			strings.Join(pr.Runbook.Keys(), ", "))
+	}
+	where := fmt.Sprintf("position %s step %s", p.Label, step.Key)
+	if err := checkTurn(pr, step); err != nil {
+		return pr, fmt.Errorf("%s: %w", where, err)
+	}
+	value, err := checkResult(pr, step, &res)
+	if err != nil {
+		return pr, fmt.Errorf("%s: %w", where, err)
+	}
+	// A new attempt starts with the first step.
+	attempt := pr.Attempt
+	if pr.Mode == ModeNotStarted || pr.Mode == ModeFinished {
+		attempt++
+		if _, err := tx.ExecContext(ctx, `INSERT INTO swap_attempts (position_id, attempt, started_at, started_by) VALUES (?,?,?,?)`,
+			id, attempt, tx.Now, tx.Engineer); err != nil {
+			return pr, err
+		}
+		reason := "runbook started"
+		if attempt > 1 {
+			reason = fmt.Sprintf("runbook started again (attempt %d)", attempt)
+		}
+		if p.Status != StatusInProgress {
+			if err := setStatus(ctx, tx, id, p.Status, StatusInProgress, reason); err != nil {
+				return pr, err
+			}
+			p.Status = StatusInProgress
+		}
+	}
+	var ev string
+	if res.Observation != nil {
+		b, err := json.Marshal(res.Observation)
+		if err != nil {
+			return pr, err
+		}
+		ev = string(b)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO step_results (position_id, attempt, step_key, outcome, value, note, evidence, engineer, at)
+		VALUES (?,?,?,?,?,?,?,?,?)`, id, attempt, step.Key, res.Outcome, value, res.Note, ev, tx.Engineer, tx.Now); err != nil {
+		return pr, err
+	}
+	payload := map[string]any{"step": step.Key, "attempt": attempt, "outcome": res.Outcome, "value": value, "note": res.Note}
+	if res.Observation != nil {
+		payload["evidence"] = res.Observation
+	}
+	if err := tx.Op(p.Site, "step.result.v1", "position", p.Label, payload); err != nil {
+		return pr, err
+	}
+	if res.Outcome != OutcomeFail {
+		if err := tx.stepEffects(ctx, id, p, pr, step, res.Outcome, value, attempt); err != nil {
+			return pr, fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	_, p, err = findPosition(ctx, tx, code, label)
+	if err != nil {
+		return pr, err
+	}
+	return progressOf(ctx, tx, id, p)
+}
+
+// checkTurn checks that step is the one due now.
+func checkTurn(pr Progress, step Step) error {
+	if pr.Position.Status == StatusDone {
+		return fmt.Errorf("%w: the position is done; nothing more can be recorded", ErrStepOrder)
+	}
+	if pr.Position.Status == StatusWithdrawn {
+		return fmt.Errorf("%w: the position is withdrawn from the plan", ErrStepOrder)
+	}
+	first := pr.Runbook.Steps[0]
+	switch pr.Mode {
+	case ModeNotStarted, ModeFinished:
+		if step.Key != first.Key {
+			what := "not started"
+			if pr.Mode == ModeFinished {
+				what = fmt.Sprintf("%s (%s); start it again", pr.Position.Status, pr.Position.StatusReason)
+			}
+			return fmt.Errorf("%w: the runbook is %s with its first step, %s (%s)", ErrStepOrder, what, first.Key, first.Title)
+		}
+		return nil
+	case ModeRollback:
+		if !step.RollbackOnly {
+			return fmt.Errorf("%w: the position is being rolled back; the next step is %s", ErrStepOrder, currentKey(pr))
+		}
+	case ModeSwap:
+		if step.RollbackOnly {
+			if !pr.CanRollback {
+				return fmt.Errorf("%w: too late to roll back: the legacy handset's disposition is recorded", ErrStepOrder)
+			}
+			if len(pr.Rollback) == 0 || pr.Rollback[0].Key != step.Key {
+				return fmt.Errorf("%w: a rollback starts with %s", ErrStepOrder, pr.Rollback[0].Key)
+			}
+			return nil
+		}
+	}
+	if pr.Current == nil || pr.Current.Key != step.Key {
+		for _, st := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
+			if st.Key == step.Key && st.Passed() {
+				return fmt.Errorf("%w: already %sed by %s at %s; the next step is %s", ErrStepOrder, st.Outcome, st.Engineer, st.At, currentKey(pr))
+			}
+		}
+		if step.RollbackOnly && pr.Mode == ModeRollback {
+			return fmt.Errorf("%w: the next rollback step is %s", ErrStepOrder, currentKey(pr))
+		}
+		return fmt.Errorf("%w: the next step is %s", ErrStepOrder, currentKey(pr))
+	}
+	return nil
+}
+
+func currentKey(pr Progress) string {
+	if pr.Current == nil {
+		return "none"
+	}
+	return pr.Current.Key + " (" + pr.Current.Title + ")"
+}
+
+// checkResult applies the outcome rules and validates the value; it
+// returns the value to keep.
+func checkResult(pr Progress, step Step, res *Result) (string, error) {
+	res.Note = strings.TrimSpace(res.Note)
+	switch res.Outcome {
+	case OutcomePass, OutcomeFail, OutcomeSkip:
+	default:
+		return "", fmt.Errorf("%w: result %q: want pass, fail or skip", ErrStepRule, res.Outcome)
+	}
+	if res.Outcome == OutcomeSkip {
+		if !step.Skippable {
+			return "", fmt.Errorf("%w: this step cannot be skipped", ErrStepRule)
+		}
+		if res.Note == "" {
+			return "", fmt.Errorf("%w: a skip needs a reason in the note", ErrStepRule)
+		}
+		return "", nil
+	}
+	if step.Kind == StepAuto {
+		o := res.Observation
+		if o == nil || o.Check != step.Check {
+			return "", fmt.Errorf("%w: an automatic step is recorded from its SNMP check (%s), not by hand", ErrStepRule, step.Check)
+		}
+		if res.Outcome == OutcomePass && !o.OK {
+			return "", fmt.Errorf("%w: the check failed: %s", ErrStepRule, o.Summary)
+		}
+		if res.Outcome == OutcomeFail && o.OK {
+			return "", fmt.Errorf("%w: the check passed; record it as a pass", ErrStepRule)
+		}
+		return "", nil
+	}
+	if res.Outcome == OutcomeFail {
+		if res.Note == "" {
+			return "", fmt.Errorf("%w: a failure needs a note saying what went wrong", ErrStepRule)
+		}
+		return cleanInput(res.Value), nil
+	}
+	if step.Kind == StepConfirm {
+		return cleanInput(res.Value), nil
+	}
+	v := cleanInput(res.Value)
+	if step.Field == FieldNewSerial {
+		cur, _ := pr.Step(step.Key)
+		seen := cur.Suggested
+		if v == "" {
+			if seen == "" {
+				return "", fmt.Errorf("%w: the switch did not show the serial: scan it from the label", ErrBadInput)
+			}
+			v = seen
+		}
+		got, err := step.Validate(v)
+		if err != nil {
+			return "", err
+		}
+		if seen != "" && !strings.EqualFold(seen, got) {
+			return "", fmt.Errorf("%w: the phone on the port reports serial %s over LLDP-MED, not %s: scan the phone on this port", ErrBadInput, seen, got)
+		}
+		if seen == "" && res.Note == "" {
+			return "", fmt.Errorf("%w: the switch could not show the serial; say why in the note (e.g. \"LLDP-MED inventory not sent\")", ErrStepRule)
+		}
+		return got, nil
+	}
+	if step.Field == FieldDDI && v == "" && pr.Position.DDI == "" {
+		return "", fmt.Errorf("%w: the position has no DDI to keep: type the new DDI, or skip with a reason", ErrBadInput)
+	}
+	return step.Validate(v)
+}
+
+// legacyAsset is the legacy handset record at a position.
+func (tx *Tx) legacyAsset(ctx context.Context, id int64, p Position) (assets.Asset, error) {
+	a, ok, err := assets.AtPosition(ctx, tx, id, assets.KindLegacy)
+	if err != nil {
+		return a, err
+	}
+	if !ok {
+		return a, fmt.Errorf("no legacy handset recorded at position %s; capture it first", p.Label)
+	}
+	return a, nil
+}
+
+// stepEffects writes what a passed or skipped step changes beyond itself.
+func (tx *Tx) stepEffects(ctx context.Context, id int64, p Position, pr Progress, step Step, out Outcome, value string, attempt int) error {
+	pass := out == OutcomePass
+	switch {
+	case step.Field == FieldLegacySerial:
+		a := assets.Asset{Kind: assets.KindLegacy, Vendor: string(p.LegacyVendor), Model: p.LegacyModel, MAC: p.MAC, Site: p.Site}
+		if pass {
+			a.Serial = value
+		}
+		if _, err := assets.Install(ctx, tx, a, id, p.Label, "captured at "+p.Label); err != nil {
+			return err
+		}
+	case step.Field == FieldLegacyTag && pass:
+		a, err := tx.legacyAsset(ctx, id, p)
+		if err != nil {
+			return err
+		}
+		a.AssetTag = value
+		if _, err := assets.Install(ctx, tx, a, id, p.Label, "asset tag scanned"); err != nil {
+			return err
+		}
+	case step.Field == FieldCondition && pass:
+		a, err := tx.legacyAsset(ctx, id, p)
+		if err != nil {
+			return err
+		}
+		return assets.SetCondition(ctx, tx, a.ID, value)
+	case step.Physical:
+		a, err := tx.legacyAsset(ctx, id, p)
+		if err != nil {
+			return err
+		}
+		_, err = assets.Move(ctx, tx, a.ID, assets.StateRemoved, "unplugged at "+p.Label, "")
+		return err
+	case step.Field == FieldNewSerial:
+		msg, err := assets.WhereInstalled(ctx, tx, "serial", value, -1)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			return fmt.Errorf("%w: %s", assets.ErrInUse, msg)
+		}
+	case step.Field == FieldNewTag && pass:
+		return tx.installNew(ctx, id, p, pr, value)
+	case step.Field == FieldDDI && pass:
+		return tx.setNumbers(ctx, id, p, value)
+	case step.Field == FieldTeamsDDI && pass:
+		return tx.setNumbers(ctx, id, p, "teams "+value)
+	case step.Key == "surrender" && pass:
+		return tx.surrender(ctx, id, p)
+	case step.Field == FieldDisposition && pass:
+		d, err := ParseDisposition(value)
+		if err != nil {
+			return err
+		}
+		a, err := tx.legacyAsset(ctx, id, p)
+		if err != nil {
+			return err
+		}
+		if _, err := assets.Move(ctx, tx, a.ID, d.State, "disposition at "+p.Label, d.WTNRef); err != nil {
+			return err
+		}
+	case step.Key == "rb_reconnect" && pass:
+		return tx.reconnect(ctx, id, p)
+	case step.Field == FieldReason && pass:
+		to, reason, err := ParseReason(value)
+		if err != nil {
+			return err
+		}
+		return tx.endAttempt(ctx, id, p, attempt, to, reason)
+	}
+	if !step.RollbackOnly && step.Key == pr.Runbook.Steps[len(pr.Runbook.Steps)-1].Key {
+		reason := "runbook complete"
+		if step.Field == FieldContact {
+			reason = "signed off by " + value
+		}
+		return tx.endAttempt(ctx, id, p, attempt, StatusDone, reason)
+	}
+	return nil
+}
+
+func (tx *Tx) endAttempt(ctx context.Context, id int64, p Position, attempt int, to Status, reason string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE swap_attempts SET ended_at=?, outcome=?, reason=? WHERE position_id=? AND attempt=?`,
+		tx.Now, to, reason, id, attempt); err != nil {
+		return err
+	}
+	if to != StatusDone {
+		if err := tx.resetNumbers(ctx, id, p); err != nil {
+			return err
+		}
+	}
+	return setStatus(ctx, tx, id, p.Status, to, reason)
+}
+
+func (tx *Tx) installNew(ctx context.Context, id int64, p Position, pr Progress, tag string) error {
+	a := assets.Asset{Kind: assets.KindNew, Vendor: "avaya", Site: p.Site}
+	if m, err := assets.NormaliseModel(p.TargetModel); err == nil {
+		a.Model = m
+	}
+	for _, st := range pr.Steps {
+		if st.Check == CheckNewPhone && st.Evidence != nil && st.Evidence.Phone != nil {
+			ph := st.Evidence.Phone
+			a.MAC = ph.MAC
+			if m, err := assets.NormaliseModel(ph.Model); err == nil && ph.Model != "" {
+				a.Model = m
+			}
+		}
+		if st.Field == FieldNewSerial && st.Passed() {
+			a.Serial = st.Value
+		}
+	}
+	a.AssetTag = tag
+	_, err := assets.Install(ctx, tx, a, id, p.Label, "installed at "+p.Label)
+	return err
+}
+
+func (tx *Tx) reconnect(ctx context.Context, id int64, p Position) error {
+	if a, ok, err := assets.AtPosition(ctx, tx, id, assets.KindNew); err != nil {
+		return err
+	} else if ok && a.State == assets.StateInstalled {
+		if _, err := assets.Move(ctx, tx, a.ID, assets.StateRemoved, "rolled back at "+p.Label+"; bagged and tagged", ""); err != nil {
+			return err
+		}
+	}
+	a, err := tx.legacyAsset(ctx, id, p)
+	if err != nil {
+		return err
+	}
+	if a.State == assets.StateRemoved {
+		_, err = assets.Move(ctx, tx, a.ID, assets.StateInstalled, "reconnected at "+p.Label+" (rollback)", "")
+	}
+	return err
+}
