@@ -326,4 +326,3 @@ func DemoAfterSwap(sw1 Spec) (Spec, error) {
 	}
 	return s, nil
 }
-
