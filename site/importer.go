@@ -237,28 +237,24 @@ func (in *inserter) close() {
 }
 
 func (in *inserter) insert(ctx context.Context, tx *Tx, ps []Position) error {
-	const row = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'planned',?,?,?)"
 	for len(ps) > 0 {
 		n := min(len(ps), insertBatch)
-		in.args = in.args[:0]
+		in.args = append(in.args[:0], tx.Now, tx.Engineer)
 		for _, p := range ps[:n] {
 			in.args = append(in.args, p.Site, p.Label, p.Building, p.Floor, p.Room, string(p.Role), string(p.Plan),
 				string(p.LegacyVendor), p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel,
-				p.Notes, tx.Now, tx.Now, tx.Engineer)
+				p.Notes)
 		}
-		q := `INSERT INTO positions (site, label, building, floor, room, role, plan, legacy_vendor, legacy_model,
-			mac, extension, ddi, switch, port, target_model, notes, status, created_at, updated_at, updated_by)
-			VALUES ` + strings.Repeat(row+",", n-1) + row
 		var err error
 		if n == insertBatch {
 			if in.full == nil {
-				if in.full, err = tx.PrepareContext(ctx, q); err != nil {
+				if in.full, err = tx.PrepareContext(ctx, insertSQL(n)); err != nil {
 					return err
 				}
 			}
 			_, err = in.full.ExecContext(ctx, in.args...)
 		} else {
-			_, err = tx.ExecContext(ctx, q, in.args...)
+			_, err = tx.ExecContext(ctx, insertSQL(n), in.args...)
 		}
 		if err != nil {
 			return fmt.Errorf("add positions %s…: %w", ps[0].Label, err)
@@ -266,4 +262,24 @@ func (in *inserter) insert(ctx context.Context, tx *Tx, ps []Position) error {
 		ps = ps[n:]
 	}
 	return nil
+}
+
+// insertSQL is an INSERT of n planned positions: ?1 is the time and ?2 the
+// engineer, shared by every row; each row's 16 fields follow.
+func insertSQL(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO positions (site, label, building, floor, room, role, plan, legacy_vendor,
+		legacy_model, mac, extension, ddi, switch, port, target_model, notes, status, created_at, updated_at,
+		updated_by) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('(')
+		for f := range 16 {
+			fmt.Fprintf(&q, "?%d,", 3+i*16+f)
+		}
+		q.WriteString("'planned',?1,?1,?2)")
+	}
+	return q.String()
 }
