@@ -14,25 +14,18 @@ import (
 // sent (often not what the MIB says) and either decodes it or says why not.
 // None of them panics on any input; the fuzz tests hold them to that.
 
-// Text turns an octet string into display text. Valid UTF-8 is kept with
-// control characters dropped (CR, LF and TAB become a space, like
-// SNMP::Info's munge_null); other bytes are read as Latin-1 when they are
-// printable, else the value is shown as colon-separated hex.
+// Text turns an octet string into display text. Trailing NULs are dropped
+// and CR, LF and TAB become a space (like SNMP::Info's munge_null). Valid
+// UTF-8 is kept; other bytes are read as Latin-1 when printable. A value
+// with other control bytes is binary and is shown as colon-separated hex.
 func Text(b []byte) string {
+	for len(b) > 0 && b[len(b)-1] == 0 {
+		b = b[:len(b)-1]
+	}
 	var s string
 	if utf8.Valid(b) {
 		s = string(b)
 	} else {
-		printable := true
-		for _, c := range b {
-			if c < 0x20 && c != '\r' && c != '\n' && c != '\t' && c != 0 || c == 0x7f || (c >= 0x80 && c < 0xa0) {
-				printable = false
-				break
-			}
-		}
-		if !printable {
-			return hexColon(b)
-		}
 		r := make([]rune, len(b))
 		for i, c := range b {
 			r[i] = rune(c)
@@ -44,7 +37,8 @@ func Text(b []byte) string {
 		switch {
 		case r == '\r' || r == '\n' || r == '\t':
 			sb.WriteByte(' ')
-		case unicode.IsControl(r):
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			return hexColon(b)
 		default:
 			sb.WriteRune(r)
 		}
