@@ -180,9 +180,7 @@ func avayaSteps(p Position) []Step {
 			Hint:         "serial number"},
 		Step{Key: "new_tag", Title: "Scan the new phone's asset tag", Kind: StepInput, Field: FieldNewTag,
 			Instructions: "Scan the asset tag stuck on the new phone.", Hint: "asset tag"},
-		Step{Key: "ddi", Title: "Number on the new phone", Kind: StepInput, Field: FieldDDI, Skippable: p.DDI == "",
-			Instructions: fmt.Sprintf("Extension %s moves to the new phone. Press Enter (or type keep) to keep %s on it, or type the new DDI if it gets a new one.", orDash(p.Extension), ddi),
-			Hint:         "keep | new DDI"},
+		numberStep(p, ddi),
 		Step{Key: "call_in", Title: "Test call: inbound to the DDI", Kind: StepConfirm,
 			Instructions: "From an outside line, call " + ddi + ": the new phone rings and shows the caller's number."},
 		Step{Key: "call_out", Title: "Test call: outbound", Kind: StepConfirm,
@@ -214,6 +212,17 @@ func avayaSteps(p Position) []Step {
 			Hint:         "site contact's name"},
 	)
 	return steps
+}
+
+func numberStep(p Position, ddi string) Step {
+	st := Step{Key: "ddi", Title: "Number on the new phone", Kind: StepInput, Field: FieldDDI,
+		Instructions: fmt.Sprintf("Extension %s moves to the new phone. Press Enter (or type keep) to keep %s on it, or type the new DDI if it gets a new one.", orDash(p.Extension), ddi),
+		Hint:         "keep | new DDI"}
+	if p.DDI == "" {
+		st.Instructions = fmt.Sprintf("Extension %s moves to the new phone. The position has no DDI: press Enter for none, or type the DDI it is being given.", orDash(p.Extension))
+		st.Hint = "none | new DDI"
+	}
+	return st
 }
 
 func teamsSteps(p Position) []Step {

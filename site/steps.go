@@ -85,10 +85,13 @@ type Progress struct {
 	// verify only after the handset was unplugged).
 	Rollback []StepState `json:"rollback"`
 	// Current is the step to do next; nil when finished.
-	Current     *StepState `json:"current,omitempty"`
-	Done        int        `json:"done"` // runbook steps passed or skipped
-	Total       int        `json:"total"`
-	CanRollback bool       `json:"can_rollback"`
+	Current *StepState `json:"current,omitempty"`
+	// Restartable is set when the position failed or was blocked: its
+	// runbook can be started again from the first step (a new attempt).
+	Restartable bool `json:"restartable"`
+	Done        int  `json:"done"` // runbook steps passed or skipped
+	Total       int  `json:"total"`
+	CanRollback bool `json:"can_rollback"`
 }
 
 // Step returns the state of a step by key, from the runbook or rollback.
@@ -234,10 +237,7 @@ func progressOf(ctx context.Context, q querier, id int64, p Position) (Progress,
 		pr.Current = &pr.Steps[0]
 	case !open:
 		pr.Mode = ModeFinished
-		if p.Status == StatusFailed || p.Status == StatusBlocked {
-			// Can be started again from the first step.
-			pr.Current = nil
-		}
+		pr.Restartable = p.Status == StatusFailed || p.Status == StatusBlocked
 	case rollingBack:
 		pr.Mode = ModeRollback
 		for i := range pr.Rollback {
@@ -257,4 +257,14 @@ func progressOf(ctx context.Context, q querier, id int64, p Position) (Progress,
 		pr.CanRollback = !disposed
 	}
 	return pr, nil
+}
+
+// Due checks whether a step may be recorded now, without recording it:
+// nil when it is the step due (or starts or continues a rollback).
+func (p Progress) Due(key string) error {
+	step, ok := p.Runbook.Step(key)
+	if !ok {
+		return fmt.Errorf("no step %q in the runbook", key)
+	}
+	return checkTurn(p, step)
 }

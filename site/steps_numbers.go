@@ -72,6 +72,8 @@ func (tx *Tx) setNumbers(ctx context.Context, id int64, p Position, value string
 	switch {
 	case value == "keep":
 		n.State, n.DDI = DDIKept, p.DDI
+	case value == "none":
+		n.State = DDINone
 	case strings.HasPrefix(value, "teams "):
 		n.State, n.TeamsDDI, n.ExtState = DDITeams, strings.TrimPrefix(value, "teams "), ""
 	default:

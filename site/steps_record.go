@@ -228,8 +228,8 @@ func checkResult(pr Progress, step Step, res *Result) (string, error) {
 		}
 		return got, nil
 	}
-	if step.Field == FieldDDI && v == "" && pr.Position.DDI == "" {
-		return "", fmt.Errorf("%w: the position has no DDI to keep: type the new DDI, or skip with a reason", ErrBadInput)
+	if step.Field == FieldDDI && pr.Position.DDI == "" && (v == "" || strings.EqualFold(v, "none") || strings.EqualFold(v, "keep")) {
+		return "none", nil
 	}
 	return step.Validate(v)
 }

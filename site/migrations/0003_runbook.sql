@@ -96,7 +96,7 @@ CREATE TABLE site_stock (
 CREATE TABLE position_numbers (
     position_id  INTEGER PRIMARY KEY REFERENCES positions(id),
     site         TEXT NOT NULL,
-    ddi_state    TEXT NOT NULL CHECK (ddi_state IN ('kept', 'new', 'teams', 'surrendered')),
+    ddi_state    TEXT NOT NULL CHECK (ddi_state IN ('kept', 'new', 'teams', 'surrendered', 'none')),
     ddi          TEXT NOT NULL DEFAULT '',
     teams_ddi    TEXT NOT NULL DEFAULT '',
     extension    TEXT NOT NULL DEFAULT '',

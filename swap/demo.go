@@ -1,0 +1,130 @@
+package swap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+
+	"cutover/devices/simswitch"
+	"cutover/site"
+)
+
+// DemoCommunity is the SNMP v2c community of the demo's simulated switches.
+const DemoCommunity = "public"
+
+// DemoSwitches are the demo site's simulated switches, running on loopback
+// while `cutover demo` runs, with hooks that make the physical steps real:
+// once the swap is confirmed the port shows the new Avaya phone (LLDP-MED
+// model and serial) and the legacy handset goes; a removal empties the
+// port; a rollback's reconnect puts the legacy handset back.
+type DemoSwitches struct {
+	mu       sync.Mutex
+	switches map[string]*simswitch.Switch
+	original map[string]simswitch.Spec
+}
+
+// StartDemoSwitches starts the switches DemoSpecs builds from the demo
+// inventory JSON, each on its own free port of 127.0.0.1.
+func StartDemoSwitches(ctx context.Context, inventoryJSON []byte) (*DemoSwitches, error) {
+	specs, err := simswitch.DemoSpecs(inventoryJSON)
+	if err != nil {
+		return nil, fmt.Errorf("demo switches: %w", err)
+	}
+	d := &DemoSwitches{switches: map[string]*simswitch.Switch{}, original: map[string]simswitch.Spec{}}
+	for _, sp := range specs {
+		sw, err := simswitch.Start(ctx, "127.0.0.1:0", DemoCommunity, sp)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("demo switch %s: %w", sp.SysName, err)
+		}
+		d.switches[strings.ToLower(sp.SysName)] = sw
+		d.original[strings.ToLower(sp.SysName)] = sp.Clone()
+	}
+	return d, nil
+}
+
+// Addrs maps each switch name to its loopback HOST:PORT.
+func (d *DemoSwitches) Addrs() map[string]string {
+	out := map[string]string{}
+	for name, sw := range d.switches {
+		out[name] = sw.Addr().String()
+	}
+	return out
+}
+
+// Record stores the switches' addresses in the site's switch address
+// table, so that automatic steps find them.
+func (d *DemoSwitches) Record(ctx context.Context, st *site.Store, engineer, code string) error {
+	for name, addr := range d.Addrs() {
+		if err := st.SetSwitchAddr(ctx, engineer, code, site.SwitchAddr{Switch: name, Addr: addr}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Switch returns a running switch by name (nil when not running).
+func (d *DemoSwitches) Switch(name string) *simswitch.Switch {
+	return d.switches[strings.ToLower(name)]
+}
+
+// Close stops every switch.
+func (d *DemoSwitches) Close() error {
+	var errs []error
+	for _, sw := range d.switches {
+		errs = append(errs, sw.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// DemoPhone is the Avaya phone the demo "unboxes" for a position: a fixed
+// serial and MAC (Avaya OUI 00:1b:4f) made from the site and label, so that a
+// rerun of the demo shows the same phone.
+func DemoPhone(p site.Position) simswitch.Neighbour {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToUpper(p.Site + "/" + p.Label)))
+	v := h.Sum32()
+	model := strings.TrimSpace(strings.TrimPrefix(p.TargetModel, "Avaya "))
+	if model == "" {
+		model = "J179"
+	}
+	serial := fmt.Sprintf("23WZ%08d", v%100000000)
+	mac := fmt.Sprintf("00:1b:4f:%02x:%02x:%02x", byte(v>>16), byte(v>>8), byte(v))
+	return simswitch.AvayaPhone(model, serial, mac)
+}
+
+// OnSwapConfirmed is a Runner hook: an Avaya plan's port now shows the
+// position's demo phone; any other plan's port is emptied.
+func (d *DemoSwitches) OnSwapConfirmed(_ context.Context, p site.Position) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	sw := d.Switch(p.Switch)
+	if sw == nil {
+		return fmt.Errorf("demo: no simulated switch %s", p.Switch)
+	}
+	if p.Plan == site.PlanAvayaFixed || p.Plan == site.PlanAvayaPTT {
+		n := DemoPhone(p)
+		return sw.SetNeighbour(p.Port, &n)
+	}
+	return sw.ClearNeighbour(p.Port)
+}
+
+// OnReconnect is a Runner hook: the port shows its legacy handset again.
+func (d *DemoSwitches) OnReconnect(_ context.Context, p site.Position) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	sw := d.Switch(p.Switch)
+	if sw == nil {
+		return fmt.Errorf("demo: no simulated switch %s", p.Switch)
+	}
+	orig := d.original[strings.ToLower(p.Switch)]
+	for _, port := range orig.Ports {
+		if port.Name == p.Port {
+			return sw.SetNeighbour(p.Port, port.Neighbour)
+		}
+	}
+	return fmt.Errorf("demo: switch %s has no port %s", p.Switch, p.Port)
+}

@@ -1,0 +1,120 @@
+// Package swap runs a position's guided swap: it records each runbook step
+// through the site store's rules, running the SNMP check of automatic steps
+// first, and tells the caller (the demo's simulated switches) when a handset
+// was physically swapped or reconnected. The command line and the TUI both
+// go through a Runner, so a step is recorded the same way from either.
+package swap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"cutover/site"
+)
+
+// Runner records steps. Checker is needed only for automatic steps.
+type Runner struct {
+	Store   *site.Store
+	Checker site.Checker
+	// OnSwapConfirmed, if set, is called after a physical step (the swap,
+	// or a removal) has been committed: the demo changes what its
+	// simulated switch shows on the port.
+	OnSwapConfirmed func(ctx context.Context, p site.Position) error
+	// OnReconnect, if set, is called after a rollback's reconnect step has
+	// been committed.
+	OnReconnect func(ctx context.Context, p site.Position) error
+}
+
+// Input is what the engineer gives for a step.
+type Input struct {
+	Outcome site.Outcome
+	Value   string
+	Note    string
+}
+
+// Recorded is the outcome of recording one step.
+type Recorded struct {
+	Position string            `json:"position"`
+	Step     string            `json:"step"`
+	Outcome  site.Outcome      `json:"outcome"`
+	Value    string            `json:"value,omitempty"`
+	Check    *site.Observation `json:"check,omitempty"` // what an automatic step saw
+	Progress site.Progress     `json:"progress"`
+	// HookErr is set when the step was recorded but the after-step hook
+	// (the demo switch) failed.
+	HookErr string `json:"hook_error,omitempty"`
+}
+
+// ErrNoChecker is returned for an automatic step with no way to read the
+// switch.
+var ErrNoChecker = errors.New("no SNMP access configured for automatic steps")
+
+// Record records one step of a position. An automatic step runs its check
+// first: it is recorded as a pass when the check passes and as a fail, with
+// what was seen, when it does not (whatever outcome was asked for, except a
+// skip). A step out of turn, or a value that fails validation, records
+// nothing and returns the error.
+func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, in Input) (Recorded, error) {
+	rec := Recorded{Position: label, Step: key}
+	pr, err := r.Store.Steps(ctx, code, label)
+	if err != nil {
+		return rec, err
+	}
+	rec.Position = pr.Position.Label
+	step, ok := pr.Runbook.Step(key)
+	if !ok {
+		return rec, fmt.Errorf("position %s (%s): no step %q in its runbook (steps: %s)", pr.Position.Label, pr.Position.Plan,
+			key, strings.Join(pr.Runbook.Keys(), ", "))
+	}
+	rec.Step = step.Key
+	res := site.Result{Outcome: in.Outcome, Value: in.Value, Note: in.Note}
+	if step.Kind == site.StepAuto && in.Outcome != site.OutcomeSkip {
+		// Refuse an out-of-turn step before spending time on SNMP.
+		if err := pr.Due(step.Key); err != nil {
+			return rec, fmt.Errorf("position %s step %s: %w", pr.Position.Label, step.Key, err)
+		}
+		if r.Checker == nil {
+			return rec, fmt.Errorf("position %s step %s is an SNMP check: %w (give the switch credentials as for `cutover discover`)",
+				pr.Position.Label, step.Key, ErrNoChecker)
+		}
+		obs := Check(ctx, r.Checker, step.Check, pr.Position)
+		res.Observation = &obs
+		res.Outcome = site.OutcomeFail
+		if obs.OK {
+			res.Outcome = site.OutcomePass
+		}
+		rec.Check = &obs
+	}
+	after, err := r.Store.RecordStep(ctx, engineer, code, label, step.Key, res)
+	if err != nil {
+		return rec, err
+	}
+	rec.Outcome, rec.Progress = res.Outcome, after
+	if st, ok := after.Step(step.Key); ok {
+		rec.Value = st.Value
+	}
+	if res.Outcome == site.OutcomePass {
+		var hook func(context.Context, site.Position) error
+		switch {
+		case step.Physical:
+			hook = r.OnSwapConfirmed
+		case step.Key == "rb_reconnect":
+			hook = r.OnReconnect
+		}
+		if hook != nil {
+			if err := hook(ctx, after.Position); err != nil {
+				rec.HookErr = err.Error()
+			}
+		}
+	}
+	return rec, nil
+}
+
+// Check reads the position's port and judges it for a check; a switch
+// that cannot be read gives a failed observation saying why.
+func Check(ctx context.Context, c site.Checker, check site.Check, p site.Position) site.Observation {
+	reading, err := c.Read(ctx, p)
+	return site.Evaluate(check, p, reading, err)
+}
