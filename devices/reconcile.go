@@ -1,0 +1,165 @@
+package devices
+
+import (
+	"net"
+	"sort"
+	"strings"
+)
+
+// Expected is one planned position from the site inventory.
+type Expected struct {
+	Label  string
+	MAC    string // any common notation; "" when the inventory has none
+	Switch string // host name (kx-sw1), address, or sysName
+	Port   string // ifName or ifDescr (Fa0/13, FastEthernet0/13)
+}
+
+// Sighting is a phone as discovered, with the switch it was seen on.
+type Sighting struct {
+	Switch  string // target address
+	SysName string
+	Phone   Phone
+}
+
+// Match pairs a position with its sighting. By is "mac" or "port".
+type Match struct {
+	Expected Expected
+	Seen     Sighting
+	By       string
+}
+
+// Reconciliation is the outcome of comparing the inventory with a discovery.
+type Reconciliation struct {
+	Matched    []Match    // same MAC on the planned port, or same port when no MAC is planned
+	Moved      []Match    // same MAC on another port or switch: Seen has where
+	Unexpected []Sighting // phones the inventory lacks
+	Missing    []Expected // planned, on a switch that answered, not seen
+	Unchecked  []Expected // planned on a switch that was not read: no verdict
+}
+
+// Reconcile compares expected positions with discovery results. A
+// position's Switch matches a result by target address (with or without
+// port), by sysName (case-insensitive, with or without domain), or through
+// aliases (inventory switch name → target address), which may be nil.
+// It is a pure function of its inputs.
+func Reconcile(expected []Expected, results []SwitchResult, aliases map[string]string) Reconciliation {
+	var out Reconciliation
+	var seen []Sighting
+	for _, r := range results {
+		for _, p := range r.Phones {
+			seen = append(seen, Sighting{Switch: r.Switch, SysName: r.SysName, Phone: p})
+		}
+	}
+	used := make([]bool, len(seen))
+	onSwitch := func(e Expected, s Sighting) bool { return switchMatches(e.Switch, s.Switch, s.SysName, aliases) }
+	onPort := func(e Expected, s Sighting) bool {
+		return e.Port != "" && onSwitch(e, s) && normPort(e.Port) == normPort(s.Phone.Port)
+	}
+	switchRead := func(e Expected) bool {
+		for _, r := range results {
+			if r.Error == "" && switchMatches(e.Switch, r.Switch, r.SysName, aliases) {
+				return true
+			}
+		}
+		return false
+	}
+	var pending []Expected
+	for _, e := range expected {
+		mac, _ := MACFromText(e.MAC)
+		if mac == "" {
+			pending = append(pending, e)
+			continue
+		}
+		best := -1
+		for i, s := range seen {
+			if used[i] || s.Phone.MAC != mac {
+				continue
+			}
+			if best < 0 || onPort(e, s) && !onPort(e, seen[best]) {
+				best = i
+			}
+		}
+		switch {
+		case best >= 0:
+			used[best] = true
+			m := Match{Expected: e, Seen: seen[best], By: "mac"}
+			if (e.Switch == "" && e.Port == "") || onPort(e, seen[best]) || (e.Port == "" && onSwitch(e, seen[best])) {
+				out.Matched = append(out.Matched, m)
+			} else {
+				out.Moved = append(out.Moved, m)
+			}
+		case switchRead(e):
+			out.Missing = append(out.Missing, e)
+		default:
+			out.Unchecked = append(out.Unchecked, e)
+		}
+	}
+	for _, e := range pending {
+		found := false
+		for i, s := range seen {
+			if !used[i] && onPort(e, s) {
+				used[i], found = true, true
+				out.Matched = append(out.Matched, Match{Expected: e, Seen: s, By: "port"})
+				break
+			}
+		}
+		if !found {
+			if e.Port != "" && switchRead(e) {
+				out.Missing = append(out.Missing, e)
+			} else {
+				out.Unchecked = append(out.Unchecked, e)
+			}
+		}
+	}
+	for i, s := range seen {
+		if !used[i] {
+			out.Unexpected = append(out.Unexpected, s)
+		}
+	}
+	byLabel := func(ms []Match) {
+		sort.SliceStable(ms, func(i, j int) bool { return ms[i].Expected.Label < ms[j].Expected.Label })
+	}
+	byLabel(out.Matched)
+	byLabel(out.Moved)
+	return out
+}
+
+// switchMatches compares an inventory switch name with a result.
+func switchMatches(name, address, sysName string, aliases map[string]string) bool {
+	if name == "" {
+		return false
+	}
+	if a, ok := aliases[name]; ok && strings.EqualFold(a, address) {
+		return true
+	}
+	if strings.EqualFold(name, address) {
+		return true
+	}
+	if host, _, err := net.SplitHostPort(address); err == nil && strings.EqualFold(name, host) {
+		return true
+	}
+	short := func(s string) string {
+		if net.ParseIP(s) != nil {
+			return strings.ToLower(s)
+		}
+		s, _, _ = strings.Cut(s, ".")
+		return strings.ToLower(s)
+	}
+	return sysName != "" && short(name) == short(sysName)
+}
+
+var portPrefixes = []struct{ long, short string }{
+	{"twentyfivegige", "twe"}, {"hundredgige", "hu"}, {"fortygigabitethernet", "fo"},
+	{"tengigabitethernet", "te"}, {"gigabitethernet", "gi"}, {"fastethernet", "fa"}, {"ethernet", "eth"},
+}
+
+// normPort makes Fa0/13, fa0/13 and FastEthernet0/13 compare equal.
+func normPort(p string) string {
+	p = strings.ToLower(strings.ReplaceAll(p, " ", ""))
+	for _, x := range portPrefixes {
+		if strings.HasPrefix(p, x.long) {
+			return x.short + p[len(x.long):]
+		}
+	}
+	return p
+}
