@@ -138,6 +138,26 @@ var columnsArray = [...]string{"site", "building", "floor", "room", "label", "ro
 	"legacy_vendor", "legacy_model", "mac", "extension", "ddi", "switch", "port",
 	"target_model", "notes"}
 
+// Field indexes into fieldValues, in the order of Columns.
+const (
+	fSite = iota
+	fBuilding
+	fFloor
+	fRoom
+	fLabel
+	fRole
+	fPlan
+	fLegacyVendor
+	fLegacyModel
+	fMac
+	fExtension
+	fDdi
+	fSwitch
+	fPort
+	fTargetModel
+	fNotes
+)
+
 var colIndex = func() map[string]int {
 	m := make(map[string]int, len(columnsArray))
 	for i, c := range columnsArray {
@@ -183,30 +203,28 @@ func (b *builder) site(code string) *siteAcc {
 // addRow validates one row given as field → value, with the line and the
 // column number of each field for messages.
 func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
-	col := func(f string) int { return cols[colIndex[f]] }
-	bad := func(f, format string, args ...any) { b.problem(line, col(f), f, format, args...) }
-	for i, v := range vals {
-		f := Columns[i]
+	bad := func(f int, format string, args ...any) { b.problem(line, cols[f], Columns[f], format, args...) }
+	for f, v := range vals {
 		if len(v) > maxField {
 			bad(f, "value is %d characters long; at most %d allowed", len(v), maxField)
-			vals[i] = v[:maxField]
+			vals[f] = v[:maxField]
 		}
 		if !utf8.ValidString(v) {
 			bad(f, "not valid UTF-8 text")
 		}
 	}
-	get := func(f string) string { return vals[colIndex[f]] }
-	code := strings.TrimSpace(get("site"))
+	get := func(f int) string { return vals[f] }
+	code := strings.TrimSpace(get(fSite))
 	if code == "" {
 		code = b.opt.Site
 	}
 	if code == "" {
-		bad("site", "missing site code (add a site column or give --site)")
+		bad(fSite, "missing site code (add a site column or give --site)")
 		return
 	}
 	code, err := ValidateSiteCode(code)
 	if err != nil {
-		bad("site", "%v", err)
+		bad(fSite, "%v", err)
 		return
 	}
 	if b.opt.Site != "" && code != b.opt.Site {
@@ -214,24 +232,24 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 		return
 	}
 	p := Position{Site: code, Status: StatusPlanned}
-	trim := func(f string) string { return strings.TrimSpace(get(f)) }
-	p.Label = trim("label")
-	p.Building, p.Floor, p.Room = trim("building"), trim("floor"), trim("room")
-	p.LegacyModel, p.Switch, p.Port = trim("legacy_model"), trim("switch"), trim("port")
-	p.TargetModel, p.Notes = trim("target_model"), strings.TrimSpace(get("notes"))
+	trim := func(f int) string { return strings.TrimSpace(get(f)) }
+	p.Label = trim(fLabel)
+	p.Building, p.Floor, p.Room = trim(fBuilding), trim(fFloor), trim(fRoom)
+	p.LegacyModel, p.Switch, p.Port = trim(fLegacyModel), trim(fSwitch), trim(fPort)
+	p.TargetModel, p.Notes = trim(fTargetModel), strings.TrimSpace(get(fNotes))
 	if p.Label == "" {
-		bad("label", "missing label (every position needs a label unique within its site)")
+		bad(fLabel, "missing label (every position needs a label unique within its site)")
 	}
-	if v := strings.ToLower(trim("role")); v == "" {
-		bad("role", "missing role")
+	if v := strings.ToLower(trim(fRole)); v == "" {
+		bad(fRole, "missing role")
 	} else if r, err := ParseRole(v); err != nil {
-		bad("role", "%v", err)
+		bad(fRole, "%v", err)
 	} else {
 		p.Role = r
 	}
-	if v := strings.ToLower(trim("plan")); v != "" {
+	if v := strings.ToLower(trim(fPlan)); v != "" {
 		if pl, err := ParsePlan(v); err != nil {
-			bad("plan", "%v", err)
+			bad(fPlan, "%v", err)
 		} else {
 			p.Plan = pl
 		}
@@ -239,61 +257,61 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 		if pl, ok := DefaultPlan(p.Role); ok {
 			p.Plan = pl
 		} else {
-			bad("plan", "role %q has no default plan: give one of %s", p.Role, joinNames(Plans))
+			bad(fPlan, "role %q has no default plan: give one of %s", p.Role, joinNames(Plans))
 		}
 	}
-	if v := strings.ToLower(trim("legacy_vendor")); v == "" {
-		bad("legacy_vendor", "missing legacy_vendor (cisco, mitel or other)")
+	if v := strings.ToLower(trim(fLegacyVendor)); v == "" {
+		bad(fLegacyVendor, "missing legacy_vendor (cisco, mitel or other)")
 	} else if vd, err := ParseVendor(v); err != nil {
-		bad("legacy_vendor", "%v", err)
+		bad(fLegacyVendor, "%v", err)
 	} else {
 		p.LegacyVendor = vd
 	}
-	if v := trim("mac"); v != "" {
+	if v := trim(fMac); v != "" {
 		if m, err := NormaliseMAC(v); err != nil {
-			bad("mac", "%v", err)
+			bad(fMac, "%v", err)
 		} else {
 			p.MAC = m
 		}
 	}
-	if v := trim("extension"); v == "" {
-		bad("extension", "missing extension")
+	if v := trim(fExtension); v == "" {
+		bad(fExtension, "missing extension")
 	} else if e, err := ValidateExtension(v); err != nil {
-		bad("extension", "%v", err)
+		bad(fExtension, "%v", err)
 	} else {
 		p.Extension = e
 	}
-	if v := trim("ddi"); v != "" {
+	if v := trim(fDdi); v != "" {
 		if d, err := NormaliseDDI(v); err != nil {
-			bad("ddi", "%v", err)
+			bad(fDdi, "%v", err)
 		} else {
 			p.DDI = d
 		}
 	}
 	if p.Port != "" && p.Switch == "" {
-		bad("switch", "a port is given but no switch")
+		bad(fSwitch, "a port is given but no switch")
 	}
 	acc := b.site(code)
-	for _, f := range []string{"label", "mac", "extension", "ddi"} {
+	for _, f := range []int{fLabel, fMac, fExtension, fDdi} {
 		var v string
 		switch f {
-		case "label":
+		case fLabel:
 			v = strings.ToLower(p.Label)
-		case "mac":
+		case fMac:
 			v = p.MAC
-		case "extension":
+		case fExtension:
 			v = p.Extension
-		case "ddi":
+		case fDdi:
 			v = p.DDI
 		}
 		if v == "" {
 			continue
 		}
-		if first, dup := acc.seen[f][v]; dup {
-			bad(f, "%s %q is already used at line %d for site %s", f, get(f), first, code)
+		if first, dup := acc.seen[Columns[f]][v]; dup {
+			bad(f, "%s %q is already used at line %d for site %s", Columns[f], get(f), first, code)
 			continue
 		}
-		acc.seen[f][v] = line
+		acc.seen[Columns[f]][v] = line
 	}
 	acc.inv.Positions = append(acc.inv.Positions, p)
 }
