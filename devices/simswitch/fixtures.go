@@ -4,6 +4,8 @@ import (
 	"fmt"
 )
 
+//go:generate go run ./cmd/genfixtures -inventory ../../testdata/demo/kx.json -out ../../testdata/switches
+
 // SwappedName is the file name stem of the "after swap" fixture of kx-sw1.
 const SwappedName = "kx-sw1-swapped"
 

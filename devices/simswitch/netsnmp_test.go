@@ -131,3 +131,28 @@ func TestNetSnmpGetExceptionsAndCommunityIndexing(t *testing.T) {
 		t.Errorf("community@vlan view not served: %s", out)
 	}
 }
+
+// TestNetSnmpWalkOfFixtures serves the committed demo fixtures (several
+// communities on one agent, as snmpsimd does) and reads them back with
+// snmpbulkwalk.
+func TestNetSnmpWalkOfFixtures(t *testing.T) {
+	bin := needTool(t, "snmpbulkwalk")
+	files := []string{"kx-sw1@120.snmprec", "kx-sw2.snmprec", "kx-sw1-swapped.snmprec"}
+	views := map[string]*MIB{}
+	for _, f := range files {
+		m, err := LoadFile(filepath.Join("../../testdata/switches", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		views[Community(f)] = m
+	}
+	a := serve(t, views)
+	for _, f := range files {
+		out := runTool(t, bin, "-v2c", "-c", Community(f), "-On", "-Cr30", a.Addr().String(), ".1")
+		got, err := ParseWalk(f, bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRecords(t, f, got, views[Community(f)])
+	}
+}
