@@ -20,10 +20,10 @@ func TestReconcile(t *testing.T) {
 		{Label: "A", MAC: "001E.138C.9B30", Switch: "kx-sw1", Port: "FastEthernet0/13"},
 		{Label: "B", MAC: "00-1E-13-6C-3A-3C", Switch: "kx-sw1", Port: "Fa0/5"},
 		{Label: "C", Switch: "kx-sw1", Port: "fa0/11"},
-		{Label: "D", MAC: "00:1e:13:00:00:99", Switch: "kx-sw1", Port: "Fa0/9"},  // missing
-		{Label: "E", MAC: "00:10:49:20:3b:42", Switch: "kx-sw1", Port: "Fa0/6"},  // moved to another switch
+		{Label: "D", MAC: "00:1e:13:00:00:99", Switch: "kx-sw1", Port: "Fa0/9"},   // missing
+		{Label: "E", MAC: "00:10:49:20:3b:42", Switch: "kx-sw1", Port: "Fa0/6"},   // moved to another switch
 		{Label: "F", MAC: "00:10:49:99:99:99", Switch: "kx-sw3", Port: "Gi1/0/1"}, // switch not read
-		{Label: "G", Switch: "kx-sw2", Port: "1:9"},                              // missing, no MAC
+		{Label: "G", Switch: "kx-sw2", Port: "1:9"},                               // missing, no MAC
 	}
 	r := Reconcile(exp, results, map[string]string{"kx-sw3": "10.0.0.3"})
 	labels := func(ms []Match) (out []string) {

@@ -1,0 +1,215 @@
+package site
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Discovery outcomes for observed phones and planned positions.
+const (
+	OutcomeMatched    = "matched"
+	OutcomeMoved      = "moved"
+	OutcomeUnexpected = "unexpected"
+	OutcomeMissing    = "missing"
+	OutcomeUnchecked  = "unchecked"
+)
+
+// ObservedPhone is one phone seen by a discovery. Label and Outcome tie it
+// to a planned position (Outcome matched or moved) or not (unexpected).
+type ObservedPhone struct {
+	Switch, SysName, Port                string
+	IfIndex                              int
+	MAC, IP, Name, Vendor, Model, Serial string
+	Firmware                             string
+	VoiceVLAN, AccessVLAN                int
+	PoEClass, PoEMW                      *int
+	Sources, Evidence                    []string
+	Label                                string
+	Outcome                              string
+}
+
+// ObservedSwitch is one switch read by a discovery; Error is "" when it
+// answered. It must never hold a secret (devices redacts its errors).
+type ObservedSwitch struct {
+	Switch, SysName, Error string
+}
+
+// Verdict is a discovery's verdict on one planned position. For moved
+// positions Switch and Port say where the phone was seen.
+type Verdict struct {
+	Label   string `json:"label"`
+	Outcome string `json:"outcome"`
+	Switch  string `json:"observed_switch,omitempty"`
+	Port    string `json:"observed_port,omitempty"`
+	MAC     string `json:"observed_mac,omitempty"`
+	At      string `json:"at,omitempty"`
+}
+
+// Discovery is what one `cutover discover --site` run stores.
+type Discovery struct {
+	Site     string
+	Switches []ObservedSwitch
+	Phones   []ObservedPhone
+	Verdicts []Verdict
+}
+
+// SaveDiscovery stores a discovery in one transaction: the run, its
+// switches, every observed phone, and a verdict per position. Positions
+// still planned that were matched or moved become discovered. The op log
+// gets one entry with the counts and verdicts.
+func (s *Store) SaveDiscovery(ctx context.Context, engineer string, d Discovery) (int64, error) {
+	code := strings.ToUpper(d.Site)
+	var id int64
+	err := s.Write(ctx, engineer, func(tx *Tx) error {
+		if _, ok, err := getSite(ctx, tx, code); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("site %s: %w", code, ErrNotFound)
+		}
+		failed := 0
+		for _, sw := range d.Switches {
+			if sw.Error != "" {
+				failed++
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO discoveries (site, at, engineer, switches, failed) VALUES (?,?,?,?,?)`,
+			code, tx.Now, tx.Engineer, len(d.Switches), failed)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, sw := range d.Switches {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO discovery_switches (discovery_id, switch, sys_name, error) VALUES (?,?,?,?)`,
+				id, sw.Switch, sw.SysName, sw.Error); err != nil {
+				return err
+			}
+		}
+		posID := func(label string) (int64, error) {
+			var pid int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM positions WHERE site = ? AND label = ? COLLATE NOCASE`, code, label).Scan(&pid)
+			if err == sql.ErrNoRows {
+				return 0, fmt.Errorf("position %s at site %s: %w", label, code, ErrNotFound)
+			}
+			return pid, err
+		}
+		for _, p := range d.Phones {
+			var pid any
+			if p.Label != "" {
+				n, err := posID(p.Label)
+				if err != nil {
+					return err
+				}
+				pid = n
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO observations (discovery_id, site, at, switch, sys_name, port, if_index,
+				mac, ip, name, vendor, model, serial, firmware, voice_vlan, access_vlan, poe_class, poe_mw, sources, evidence,
+				position_id, outcome) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+				id, code, tx.Now, p.Switch, p.SysName, p.Port, p.IfIndex, p.MAC, p.IP, p.Name, p.Vendor, p.Model, p.Serial,
+				p.Firmware, p.VoiceVLAN, p.AccessVLAN, intOrNull(p.PoEClass), intOrNull(p.PoEMW),
+				strings.Join(p.Sources, ","), strings.Join(p.Evidence, ","), pid, p.Outcome); err != nil {
+				return fmt.Errorf("observation of %s on %s %s: %w", p.MAC, p.Switch, p.Port, err)
+			}
+		}
+		counts := map[string]int{}
+		for _, v := range d.Verdicts {
+			pid, err := posID(v.Label)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO position_verdicts (discovery_id, position_id, outcome, observed_switch,
+				observed_port, observed_mac, at, engineer) VALUES (?,?,?,?,?,?,?,?)`,
+				id, pid, v.Outcome, v.Switch, v.Port, v.MAC, tx.Now, tx.Engineer); err != nil {
+				return fmt.Errorf("verdict for %s: %w", v.Label, err)
+			}
+			counts[v.Outcome]++
+			if v.Outcome == OutcomeMatched || v.Outcome == OutcomeMoved {
+				var st Status
+				if err := tx.QueryRowContext(ctx, `SELECT status FROM positions WHERE id = ?`, pid).Scan(&st); err != nil {
+					return err
+				}
+				if st == StatusPlanned {
+					if err := tx.SetStatus(ctx, code, v.Label, StatusDiscovered, "seen by discovery"); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for _, p := range d.Phones {
+			if p.Outcome == OutcomeUnexpected {
+				counts[OutcomeUnexpected]++
+			}
+		}
+		return tx.Op(code, "discovery.v1", "site", code, map[string]any{
+			"discovery": id, "switches": len(d.Switches), "failed": failed, "phones": len(d.Phones),
+			"counts": counts, "verdicts": d.Verdicts,
+		})
+	})
+	return id, err
+}
+
+func intOrNull(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// LatestVerdicts returns, for each position of a site that a discovery has
+// judged, the latest verdict, keyed by label.
+func (s *Store) LatestVerdicts(ctx context.Context, code string) (map[string]Verdict, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT p.label, v.outcome, v.observed_switch, v.observed_port, v.observed_mac, v.at
+		FROM position_verdicts v JOIN positions p ON p.id = v.position_id
+		WHERE p.site = ? AND v.discovery_id = (SELECT MAX(v2.discovery_id) FROM position_verdicts v2 WHERE v2.position_id = v.position_id)
+		ORDER BY p.label`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Verdict{}
+	for rows.Next() {
+		var v Verdict
+		if err := rows.Scan(&v.Label, &v.Outcome, &v.Switch, &v.Port, &v.MAC, &v.At); err != nil {
+			return nil, err
+		}
+		out[v.Label] = v
+	}
+	return out, rows.Err()
+}
+
+// LastSeen returns the most recent observation of a MAC at a site, and
+// false when it was never seen.
+func (s *Store) LastSeen(ctx context.Context, code, mac string) (ObservedPhone, string, bool, error) {
+	var p ObservedPhone
+	var at, sources, evidence string
+	var class, mw sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT switch, sys_name, port, if_index, mac, ip, name, vendor, model, serial, firmware,
+		voice_vlan, access_vlan, poe_class, poe_mw, sources, evidence, outcome, at
+		FROM observations WHERE site = ? AND mac = ? ORDER BY id DESC LIMIT 1`, strings.ToUpper(code), strings.ToLower(mac)).
+		Scan(&p.Switch, &p.SysName, &p.Port, &p.IfIndex, &p.MAC, &p.IP, &p.Name, &p.Vendor, &p.Model, &p.Serial, &p.Firmware,
+			&p.VoiceVLAN, &p.AccessVLAN, &class, &mw, &sources, &evidence, &p.Outcome, &at)
+	if err == sql.ErrNoRows {
+		return p, "", false, nil
+	}
+	if err != nil {
+		return p, "", false, err
+	}
+	if class.Valid {
+		c := int(class.Int64)
+		p.PoEClass = &c
+	}
+	if mw.Valid {
+		m := int(mw.Int64)
+		p.PoEMW = &m
+	}
+	if sources != "" {
+		p.Sources = strings.Split(sources, ",")
+	}
+	if evidence != "" {
+		p.Evidence = strings.Split(evidence, ",")
+	}
+	return p, at, true, nil
+}

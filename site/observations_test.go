@@ -1,0 +1,76 @@
+package site
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSaveDiscovery(t *testing.T) {
+	st := openTestStore(t)
+	path := filepath.Join("..", "testdata", "demo", "kx.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := ParseInventory(path, data, ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := st.Import(ctx, "alice", inv, data, SiteOverrides{}); err != nil {
+		t.Fatal(err)
+	}
+	class := 2
+	d := Discovery{Site: "kx",
+		Switches: []ObservedSwitch{{Switch: "127.0.0.1:16101", SysName: "kx-sw1"}, {Switch: "127.0.0.1:16102", Error: "switch 127.0.0.1:16102: no SNMP answer"}},
+		Phones: []ObservedPhone{
+			{Switch: "127.0.0.1:16101", Port: "Gi1/0/1", MAC: "00:1e:13:8c:90:07", PoEClass: &class, Sources: []string{"cdp", "fdb"}, Label: "FC-01", Outcome: OutcomeMatched},
+			{Switch: "127.0.0.1:16101", Port: "Gi1/0/9", MAC: "00:1e:13:8c:90:0e", Label: "FC-02", Outcome: OutcomeMoved},
+			{Switch: "127.0.0.1:16101", Port: "Gi1/0/20", MAC: "00:10:49:00:00:01", Outcome: OutcomeUnexpected},
+		},
+		Verdicts: []Verdict{
+			{Label: "FC-01", Outcome: OutcomeMatched, Switch: "127.0.0.1:16101", Port: "Gi1/0/1", MAC: "00:1e:13:8c:90:07"},
+			{Label: "FC-02", Outcome: OutcomeMoved, Switch: "127.0.0.1:16101", Port: "Gi1/0/9", MAC: "00:1e:13:8c:90:0e"},
+		},
+	}
+	if _, err := st.SaveDiscovery(ctx, "alice", d); err != nil {
+		t.Fatal(err)
+	}
+	v, err := st.LatestVerdicts(ctx, "KX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v["FC-02"].Outcome != OutcomeMoved || v["FC-02"].Port != "Gi1/0/9" || v["FC-01"].Outcome != OutcomeMatched {
+		t.Errorf("verdicts %+v", v)
+	}
+	p, err := st.Position(ctx, "KX", "FC-01")
+	if err != nil || p.Status != StatusDiscovered || p.UpdatedBy != "alice" {
+		t.Errorf("FC-01 after discovery: %+v %v", p, err)
+	}
+	seen, _, ok, err := st.LastSeen(ctx, "KX", "00:1E:13:8C:90:07")
+	if err != nil || !ok || seen.Port != "Gi1/0/1" || seen.PoEClass == nil || *seen.PoEClass != 2 || strings.Join(seen.Sources, ",") != "cdp,fdb" {
+		t.Errorf("last seen %+v %v %v", seen, ok, err)
+	}
+	var ops int
+	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM oplog WHERE kind = 'discovery.v1'`).Scan(&ops); err != nil || ops != 1 {
+		t.Errorf("op log entries %d %v", ops, err)
+	}
+	// A second run: the latest verdict wins; a discovered position stays so.
+	d.Verdicts = []Verdict{{Label: "FC-02", Outcome: OutcomeMissing}}
+	d.Phones = nil
+	if _, err := st.SaveDiscovery(ctx, "bob", d); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := st.LatestVerdicts(ctx, "KX"); v["FC-02"].Outcome != OutcomeMissing || v["FC-01"].Outcome != OutcomeMatched {
+		t.Errorf("after second run: %+v", v)
+	}
+	if _, err := st.SaveDiscovery(ctx, "bob", Discovery{Site: "nope"}); err == nil {
+		t.Error("unknown site accepted")
+	}
+	if _, err := st.SaveDiscovery(ctx, "bob", Discovery{Site: "KX", Verdicts: []Verdict{{Label: "ZZ-99", Outcome: OutcomeMissing}}}); err == nil {
+		t.Error("unknown position accepted")
+	}
+}
