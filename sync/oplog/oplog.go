@@ -95,3 +95,70 @@ func MustPayload(v any) json.RawMessage {
 	}
 	return b
 }
+
+// After returns up to limit ops with a sequence number above seq, in order,
+// whatever their state: the sync client pushes from the hub's acknowledged
+// sequence, which after a hub restore may be below ops already acked here.
+func After(ctx context.Context, q Querier, seq int64, limit int) ([]Op, error) {
+	rows, err := q.QueryContext(ctx, `SELECT client_seq, op_id, site, kind, entity, entity_id, engineer, observed_at, payload, state
+		FROM oplog WHERE client_seq > ? ORDER BY client_seq LIMIT ?`, seq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("op log: read: %w", err)
+	}
+	defer rows.Close()
+	var ops []Op
+	for rows.Next() {
+		var op Op
+		var payload string
+		if err := rows.Scan(&op.Seq, &op.ID, &op.Site, &op.Kind, &op.Entity, &op.EntityID, &op.Engineer, &op.ObservedAt, &payload, &op.State); err != nil {
+			return nil, fmt.Errorf("op log: read: %w", err)
+		}
+		op.Payload = json.RawMessage(payload)
+		ops = append(ops, op)
+	}
+	return ops, rows.Err()
+}
+
+// Settle records the hub's verdict on one op: state is acked, conflict or
+// rejected; result is the hub's answer as JSON.
+func Settle(ctx context.Context, tx Execer, seq int64, state string, serverVer int64, result string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE oplog SET state = ?, server_ver = ?, result = ? WHERE client_seq = ?`,
+		state, serverVer, result, seq)
+	if err != nil {
+		return fmt.Errorf("op log: settle op %d: %w", seq, err)
+	}
+	return nil
+}
+
+// Counts is how many ops are in each state.
+type Counts struct {
+	Pending, Acked, Conflict, Rejected int
+}
+
+// CountStates counts the log's ops by state.
+func CountStates(ctx context.Context, q Querier) (Counts, error) {
+	var c Counts
+	rows, err := q.QueryContext(ctx, `SELECT state, COUNT(*) FROM oplog GROUP BY state`)
+	if err != nil {
+		return c, fmt.Errorf("op log: count: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return c, err
+		}
+		switch st {
+		case "pending":
+			c.Pending = n
+		case "acked":
+			c.Acked = n
+		case "conflict":
+			c.Conflict = n
+		case "rejected":
+			c.Rejected = n
+		}
+	}
+	return c, rows.Err()
+}

@@ -1,0 +1,203 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"cutover/site"
+	"cutover/sync/oplog"
+)
+
+// Status is what the TUI shows about sync.
+type Status struct {
+	Pending       int       `json:"pending"`
+	Conflicts     int       `json:"conflict_ops"` // this laptop's ops the hub answered with a conflict
+	Rejected      int       `json:"rejected_ops"`
+	OpenConflicts int       `json:"open_conflicts"` // conflict records (all engineers) still open
+	LastSync      time.Time `json:"last_sync"`
+	LastError     string    `json:"last_error,omitempty"`
+	LastErrorAt   time.Time `json:"last_error_at"`
+	ClientID      string    `json:"client_id,omitempty"`
+}
+
+// ReadStatus reads the sync status from the local store; it needs no hub.
+func ReadStatus(ctx context.Context, st *site.Store) (Status, error) {
+	var s Status
+	c, err := oplog.CountStates(ctx, st.DB())
+	if err != nil {
+		return s, err
+	}
+	s.Pending, s.Conflicts, s.Rejected = c.Pending, c.Conflict, c.Rejected
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_conflicts WHERE status = 'open'`).Scan(&s.OpenConflicts); err != nil {
+		return s, err
+	}
+	rows, err := st.DB().QueryContext(ctx, `SELECT key, value FROM sync_state`)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return s, err
+		}
+		switch k {
+		case keyLastSync:
+			s.LastSync, _ = time.Parse(time.RFC3339, v)
+		case keyLastError:
+			s.LastError = v
+		case keyErrorAt:
+			s.LastErrorAt, _ = time.Parse(time.RFC3339, v)
+		case keyClientID:
+			s.ClientID = v
+		}
+	}
+	return s, rows.Err()
+}
+
+// Conflict is a conflict record as this laptop holds it.
+type Conflict struct {
+	ID          string          `json:"id"`
+	Site        string          `json:"site"`
+	Kind        string          `json:"kind"`
+	Entity      string          `json:"entity"`
+	EntityID    string          `json:"entity_id"`
+	Status      string          `json:"status"`
+	Detail      json.RawMessage `json:"detail"`
+	OpenedAt    string          `json:"opened_at"`
+	ResolvedBy  string          `json:"resolved_by,omitempty"`
+	Resolution  string          `json:"resolution,omitempty"`
+	LocalStatus string          `json:"local_status,omitempty"` // "resolving": a resolution is waiting to be pushed
+}
+
+// Conflicts lists conflict records; with all false, only open ones.
+func Conflicts(ctx context.Context, st *site.Store, siteCode string, all bool) ([]Conflict, error) {
+	q := `SELECT id, site, kind, entity, entity_id, status, detail, opened_at, resolved_by, resolution, local_status
+		FROM sync_conflicts WHERE (? OR status = 'open') AND (? = '' OR site = ?) ORDER BY opened_at, id`
+	code := strings.ToUpper(siteCode)
+	rows, err := st.DB().QueryContext(ctx, q, all, code, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Conflict{}
+	for rows.Next() {
+		var c Conflict
+		var d string
+		if err := rows.Scan(&c.ID, &c.Site, &c.Kind, &c.Entity, &c.EntityID, &c.Status, &d, &c.OpenedAt,
+			&c.ResolvedBy, &c.Resolution, &c.LocalStatus); err != nil {
+			return nil, err
+		}
+		c.Detail = json.RawMessage(d)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ErrUnknownConflict is a conflict id this laptop has not pulled.
+var ErrUnknownConflict = errors.New("no such conflict here (sync first)")
+
+// Resolve records a resolution of a conflict as an op (conflict.resolve.v1)
+// and marks the conflict "resolving" locally in the same transaction; the
+// hub applies it (admins any conflict; engineers disputed observations).
+func Resolve(ctx context.Context, st *site.Store, engineer, id, resolution, value string) error {
+	return st.Write(ctx, engineer, func(tx *site.Tx) error {
+		var code string
+		err := tx.QueryRowContext(ctx, `SELECT site FROM sync_conflicts WHERE id = ?`, id).Scan(&code)
+		if err != nil {
+			return ErrUnknownConflict
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_conflicts SET local_status = 'resolving' WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return tx.Op(code, "conflict.resolve.v1", "conflict", id, map[string]string{"resolution": resolution, "value": value})
+	})
+}
+
+// Observe records an observation on site (position.observe.v1) with its
+// local effect, a fact row, in one transaction.
+func Observe(ctx context.Context, tx *site.Tx, siteCode, label, attr, value string) error {
+	if err := putFact(tx, siteCode, "position", label, attr, value); err != nil {
+		return err
+	}
+	return tx.Op(siteCode, "position.observe.v1", "position", label, map[string]string{"attr": attr, "value": value})
+}
+
+// AddNote appends a note to an entity (note.add.v1); notes never conflict.
+func AddNote(ctx context.Context, tx *site.Tx, siteCode, entity, id, text string) error {
+	if strings.TrimSpace(text) == "" {
+		return errors.New("a note needs text")
+	}
+	if err := tx.Op(siteCode, "note.add.v1", entity, id, map[string]string{"text": text}); err != nil {
+		return err
+	}
+	var opID string
+	if err := tx.QueryRowContext(ctx, `SELECT op_id FROM oplog ORDER BY client_seq DESC LIMIT 1`).Scan(&opID); err != nil {
+		return err
+	}
+	return putFact(tx, siteCode, entity, id, "note:"+opID, text)
+}
+
+func putFact(tx *site.Tx, siteCode, entity, id, attr, value string) error {
+	_, err := tx.ExecContext(tx.Context(), `INSERT INTO sync_facts (site, entity, entity_id, attr, value, updated_by, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, entity, entity_id, attr) DO UPDATE SET value = excluded.value,
+		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		strings.ToUpper(siteCode), entity, id, attr, value, tx.Engineer, tx.Now)
+	return err
+}
+
+// Loop syncs in the background: at start, every Interval, and whenever
+// Kick is called (after a local change); after a failure it retries with
+// exponential backoff and full jitter, capped at a minute, on a timer, so a
+// failed sync never waits for the next local change.
+type Loop struct {
+	Syncer   *Syncer
+	Interval time.Duration // default 30 s
+	// OnDone is called after every attempt with its report and error.
+	OnDone func(Report, error)
+	kick   chan struct{}
+}
+
+// NewLoop returns a loop for s.
+func NewLoop(s *Syncer) *Loop {
+	return &Loop{Syncer: s, Interval: 30 * time.Second, kick: make(chan struct{}, 1)}
+}
+
+// Kick asks for a sync soon; it never blocks.
+func (l *Loop) Kick() {
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs until ctx ends.
+func (l *Loop) Run(ctx context.Context) {
+	backoff := time.Duration(0)
+	for {
+		rep, err := l.Syncer.Sync(ctx)
+		if l.OnDone != nil && ctx.Err() == nil {
+			l.OnDone(rep, err)
+		}
+		wait := l.Interval
+		if err != nil {
+			backoff = min(max(2*backoff, 2*time.Second), time.Minute)
+			wait = time.Duration(rand.Int64N(int64(backoff)) + 1)
+		} else {
+			backoff = 0
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-l.kick:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}

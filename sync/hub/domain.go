@@ -1,0 +1,406 @@
+package hub
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"cutover/site"
+	"cutover/sync/wire"
+
+	"github.com/google/uuid"
+)
+
+// Op kinds the hub applies with domain rules (sync.md §6). Any other
+// well-formed kind is kept in the journal only ("journal_only"), so a newer
+// laptop never has its work refused by an older hub.
+//
+//	position.status.v1   {"from","to","reason"}  field status; moves forward
+//	position.observe.v1  {"attr","value"}        an observation on site
+//	step.result.v1       {"state", …}            todo < doing|failed < done|skipped
+//	step.reopen.v1       {"reason"}              the only way back from done
+//	asset.install.v1     {"serial", …}           one serial, one place
+//	asset.dispose.v1     {"disposition"}         terminal; entity id = serial
+//	note.add.v1          {"text"}                append-only
+//	conflict.resolve.v1  {"resolution","value"}  entity id = conflict id
+const (
+	KindStatus   = "position.status.v1"
+	KindObserve  = "position.observe.v1"
+	KindStep     = "step.result.v1"
+	KindReopen   = "step.reopen.v1"
+	KindInstall  = "asset.install.v1"
+	KindDispose  = "asset.dispose.v1"
+	KindNote     = "note.add.v1"
+	KindResolve  = "conflict.resolve.v1"
+	codeJournal  = "journal_only"
+	codeMerged   = "merged"
+	codeOutdated = "superseded"
+)
+
+type applyCtx struct {
+	s   *Store
+	t   *tx
+	op  wire.Op
+	p   Principal
+	ver int64
+	now string
+
+	code, msg, conflictID string
+}
+
+func (a *applyCtx) reject(code, format string, args ...any) (string, error) {
+	a.code, a.msg = code, fmt.Sprintf(format, args...)
+	return wire.Rejected, nil
+}
+
+func (a *applyCtx) decode(v any) bool {
+	return json.Unmarshal(a.op.Payload, v) == nil
+}
+
+func (a *applyCtx) apply() (string, error) {
+	switch a.op.Kind {
+	case KindStatus:
+		return a.status()
+	case KindObserve:
+		return a.observe()
+	case KindStep:
+		return a.step()
+	case KindReopen:
+		return a.reopen()
+	case KindInstall:
+		return a.install()
+	case KindDispose:
+		return a.dispose()
+	case KindNote:
+		var p struct{ Text string }
+		if !a.decode(&p) || strings.TrimSpace(p.Text) == "" {
+			return a.reject("bad_payload", "note.add.v1 needs a non-empty text")
+		}
+		return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "note:"+a.op.OpID, p.Text, false)
+	case KindResolve:
+		return a.resolve()
+	}
+	a.code = codeJournal
+	return wire.Applied, nil
+}
+
+// statusRank orders field statuses: a later push cannot move a position
+// back unless its engineer saw the current status (op's from).
+var statusRank = map[string]int{"planned": 0, "discovered": 1, "in_progress": 2, "failed": 2, "blocked": 2, "done": 3}
+
+func (a *applyCtx) status() (string, error) {
+	var p struct{ From, To, Reason string }
+	if !a.decode(&p) {
+		return a.reject("bad_payload", "position.status.v1 payload: want from, to, reason")
+	}
+	to, err := site.ParseStatus(p.To)
+	if err != nil {
+		return a.reject("bad_payload", "%v", err)
+	}
+	var cur string
+	err = a.t.row(`SELECT status FROM positions WHERE site = ? AND label_key = ?`, a.op.Site, strings.ToLower(a.op.EntityID)).Scan(&cur)
+	if err == sql.ErrNoRows {
+		return a.reject("unknown_position", "position %s is not in site %s's plan on the hub", a.op.EntityID, a.op.Site)
+	}
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case cur == string(to):
+		a.code = codeMerged
+		return wire.Applied, nil
+	case cur == string(site.StatusWithdrawn) && to.HasFieldWork():
+		// Work beats a withdrawal: keep the physical fact, tell the supervisor.
+		if err := a.openConflict("withdrawn_after_work", "position", a.op.EntityID, map[string]any{
+			"status": to, "engineer": a.op.Engineer, "op_id": a.op.OpID}); err != nil {
+			return "", err
+		}
+	case p.From != cur && statusRank[string(to)] < statusRank[cur]:
+		a.code, a.msg = codeOutdated, fmt.Sprintf("position is already %s", cur)
+		return wire.Applied, nil
+	}
+	_, err = a.t.exec(`UPDATE positions SET status = ?, status_reason = ?, updated_at = ?, updated_by = ?, ver = ?
+		WHERE site = ? AND label_key = ?`, to, p.Reason, a.op.ObservedAt, a.op.Engineer, a.ver, a.op.Site, strings.ToLower(a.op.EntityID))
+	if a.conflictID != "" {
+		return wire.Conflict, err
+	}
+	return wire.Applied, err
+}
+
+// planned maps observable attributes to the plan column they may contradict.
+var planned = map[string]string{"building": "building", "floor": "floor", "room": "room", "mac": "mac",
+	"extension": "extension", "ddi": "ddi", "switch": "switch", "port": "port", "legacy_model": "legacy_model"}
+
+func (a *applyCtx) observe() (string, error) {
+	var p struct{ Attr, Value string }
+	if !a.decode(&p) || p.Attr == "" || len(p.Attr) > 64 {
+		return a.reject("bad_payload", "position.observe.v1 payload: want attr and value")
+	}
+	cur, ok, disputed, err := a.fact(a.op.Entity, a.op.EntityID, p.Attr)
+	if err != nil {
+		return "", err
+	}
+	if ok && !strings.EqualFold(cur, p.Value) {
+		// Two engineers saw different things: keep both, let people decide.
+		if err := a.openConflict("disputed_observation", a.op.Entity, a.op.EntityID, map[string]any{
+			"attr": p.Attr, "values": []string{cur, p.Value}, "engineer": a.op.Engineer, "op_id": a.op.OpID}); err != nil {
+			return "", err
+		}
+		return wire.Conflict, a.setFact(a.op.Entity, a.op.EntityID, p.Attr, cur, true)
+	}
+	if ok {
+		a.code = codeMerged
+		return wire.Applied, nil
+	}
+	_ = disputed
+	if err := a.setFact(a.op.Entity, a.op.EntityID, p.Attr, p.Value, false); err != nil {
+		return "", err
+	}
+	if col, isPlan := planned[p.Attr]; isPlan && a.op.Entity == "position" {
+		var plan string
+		err := a.t.row(`SELECT `+col+` FROM positions WHERE site = ? AND label_key = ?`, a.op.Site, strings.ToLower(a.op.EntityID)).Scan(&plan)
+		if err != nil && err != sql.ErrNoRows {
+			return "", err
+		}
+		if err == nil && plan != "" && !strings.EqualFold(plan, p.Value) {
+			// The observation stands; the plan is the supervisor's to fix.
+			if err := a.openConflict("plan_discrepancy", "position", a.op.EntityID, map[string]any{
+				"attr": p.Attr, "plan": plan, "observed": p.Value, "engineer": a.op.Engineer}); err != nil {
+				return "", err
+			}
+			a.conflictID = ""
+		}
+	}
+	return wire.Applied, nil
+}
+
+var stepRank = map[string]int{"todo": 0, "doing": 1, "failed": 1, "done": 2, "skipped": 2}
+
+func (a *applyCtx) step() (string, error) {
+	var p struct{ State string }
+	if !a.decode(&p) {
+		return a.reject("bad_payload", "step.result.v1 payload: want a JSON object with state")
+	}
+	rank, ok := stepRank[p.State]
+	if !ok {
+		return a.reject("bad_payload", "step state %q: want todo, doing, failed, done or skipped", p.State)
+	}
+	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, "result")
+	if err != nil {
+		return "", err
+	}
+	if found {
+		var c struct{ State string }
+		json.Unmarshal([]byte(cur), &c)
+		curRank := stepRank[c.State]
+		switch {
+		case curRank == 2 && rank == 2:
+			if jsonEqual(cur, string(a.op.Payload)) {
+				a.code = codeMerged // a confirmation of the first completion
+				return wire.Applied, nil
+			}
+			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, map[string]any{
+				"first": json.RawMessage(cur), "second": a.op.Payload, "engineer": a.op.Engineer}); err != nil {
+				return "", err
+			}
+			return wire.Conflict, nil
+		case rank < curRank:
+			a.code, a.msg = codeOutdated, "step is already "+c.State
+			return wire.Applied, nil
+		}
+	}
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "result", compact(a.op.Payload), false)
+}
+
+func (a *applyCtx) reopen() (string, error) {
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "result", `{"state":"todo","reopened":true}`, false)
+}
+
+func (a *applyCtx) install() (string, error) {
+	var p struct{ Serial string }
+	if !a.decode(&p) || strings.TrimSpace(p.Serial) == "" {
+		return a.reject("bad_payload", "asset.install.v1 needs a serial")
+	}
+	serial := strings.ToUpper(strings.TrimSpace(p.Serial))
+	var site, where string
+	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, serial).Scan(&site, &where)
+	if err == nil {
+		if site == a.op.Site && strings.EqualFold(where, a.op.EntityID) {
+			a.code = codeMerged
+			return wire.Applied, nil
+		}
+		// One serial in two places: first binding stands, people decide.
+		if err := a.openConflict("serial_in_two_places", a.op.Entity, a.op.EntityID, map[string]any{
+			"serial": serial, "bound_to": site + "/" + where, "claimed_by": a.op.Site + "/" + a.op.EntityID,
+			"engineer": a.op.Engineer}); err != nil {
+			return "", err
+		}
+		a.code = "serial_already_bound"
+		return wire.Conflict, nil
+	}
+	if err != sql.ErrNoRows {
+		return "", err
+	}
+	prev, found, _, err := a.fact(a.op.Entity, a.op.EntityID, "installed_serial")
+	if err != nil {
+		return "", err
+	}
+	if found && prev != serial {
+		if err := a.openConflict("position_has_other_serial", a.op.Entity, a.op.EntityID, map[string]any{
+			"installed": prev, "claimed": serial, "engineer": a.op.Engineer}); err != nil {
+			return "", err
+		}
+		return wire.Conflict, nil
+	}
+	if _, err := a.t.exec(`INSERT INTO bindings (serial, site, entity_id, op_id) VALUES (?, ?, ?, ?)`,
+		serial, a.op.Site, a.op.EntityID, a.op.OpID); err != nil {
+		return "", err
+	}
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "installed_serial", serial, false)
+}
+
+func (a *applyCtx) dispose() (string, error) {
+	var p struct{ Disposition string }
+	if !a.decode(&p) {
+		return a.reject("bad_payload", "asset.dispose.v1 needs a disposition")
+	}
+	switch p.Disposition {
+	case "recycled", "returned", "lost", "kept", "weee":
+	default:
+		return a.reject("bad_payload", "disposition %q: want recycled, returned, lost, kept or weee", p.Disposition)
+	}
+	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, "disposition")
+	if err != nil {
+		return "", err
+	}
+	if found && cur == p.Disposition {
+		a.code = codeMerged
+		return wire.Applied, nil
+	}
+	if found {
+		if err := a.openConflict("disposition_differs", a.op.Entity, a.op.EntityID, map[string]any{
+			"values": []string{cur, p.Disposition}, "engineer": a.op.Engineer}); err != nil {
+			return "", err
+		}
+		return wire.Conflict, a.setFact(a.op.Entity, a.op.EntityID, "disposition", cur, true)
+	}
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "disposition", p.Disposition, false)
+}
+
+func (a *applyCtx) resolve() (string, error) {
+	var p struct{ Resolution, Value string }
+	if !a.decode(&p) || strings.TrimSpace(p.Resolution) == "" {
+		return a.reject("bad_payload", "conflict.resolve.v1 needs a resolution")
+	}
+	var kind, status, entity, entityID, detail string
+	err := a.t.row(`SELECT kind, status, entity, entity_id, detail FROM conflicts WHERE id = ? AND site = ?`,
+		a.op.EntityID, a.op.Site).Scan(&kind, &status, &entity, &entityID, &detail)
+	if err == sql.ErrNoRows {
+		return a.reject("unknown_conflict", "no conflict %s at site %s", a.op.EntityID, a.op.Site)
+	}
+	if err != nil {
+		return "", err
+	}
+	if a.p.Role != wire.RoleAdmin && kind != "disputed_observation" {
+		return a.reject("forbidden", "only an admin may resolve a %s conflict", kind)
+	}
+	if status == "resolved" {
+		a.code = codeMerged
+		return wire.Applied, nil
+	}
+	if kind == "disputed_observation" || kind == "disposition_differs" {
+		var d struct{ Attr string }
+		json.Unmarshal([]byte(detail), &d)
+		attr := d.Attr
+		if kind == "disposition_differs" {
+			attr = "disposition"
+		}
+		if p.Value != "" && attr != "" {
+			if err := a.setFact(entity, entityID, attr, p.Value, false); err != nil {
+				return "", err
+			}
+		}
+	}
+	_, err = a.t.exec(`UPDATE conflicts SET status = 'resolved', resolved_by = ?, resolution = ?, ver = ? WHERE id = ?`,
+		a.op.Engineer, clip(p.Resolution+valueSuffix(p.Value), 1000), a.ver, a.op.EntityID)
+	return wire.Applied, err
+}
+
+func valueSuffix(v string) string {
+	if v == "" {
+		return ""
+	}
+	return " (value: " + v + ")"
+}
+
+func (a *applyCtx) fact(entity, id, attr string) (value string, found, disputed bool, err error) {
+	var d int
+	err = a.t.row(`SELECT value, disputed FROM facts WHERE site = ? AND entity = ? AND entity_id = ? AND attr = ?`,
+		a.op.Site, entity, id, attr).Scan(&value, &d)
+	if err == sql.ErrNoRows {
+		return "", false, false, nil
+	}
+	return value, err == nil, d != 0, err
+}
+
+func (a *applyCtx) setFact(entity, id, attr, value string, disputed bool) error {
+	d := 0
+	if disputed {
+		d = 1
+	}
+	_, err := a.t.exec(`INSERT INTO facts (site, entity, entity_id, attr, value, disputed, updated_by, updated_at, ver)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (site, entity, entity_id, attr) DO UPDATE SET value = excluded.value, disputed = excluded.disputed,
+			updated_by = excluded.updated_by, updated_at = excluded.updated_at, ver = excluded.ver`,
+		a.op.Site, entity, id, attr, value, d, a.op.Engineer, a.op.ObservedAt, a.ver)
+	return err
+}
+
+// openConflict records a conflict, or adds to the open one of the same kind
+// on the same entity, and remembers its id for the op's result.
+func (a *applyCtx) openConflict(kind, entity, id string, detail map[string]any) error {
+	detail["op_id"] = a.op.OpID
+	var cid, old string
+	err := a.t.row(`SELECT id, detail FROM conflicts WHERE site = ? AND kind = ? AND entity = ? AND entity_id = ? AND status = 'open'`,
+		a.op.Site, kind, entity, id).Scan(&cid, &old)
+	switch {
+	case err == sql.ErrNoRows:
+		u, _ := uuid.NewV7()
+		cid = u.String()
+		b, _ := json.Marshal(detail)
+		_, err = a.t.exec(`INSERT INTO conflicts (id, site, kind, entity, entity_id, status, detail, opened_at, ver)
+			VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)`, cid, a.op.Site, kind, entity, id, string(b), a.now, a.ver)
+	case err == nil:
+		var prev map[string]any
+		json.Unmarshal([]byte(old), &prev)
+		if prev == nil {
+			prev = map[string]any{}
+		}
+		later, _ := prev["later"].([]any)
+		prev["later"] = append(later, detail)
+		b, _ := json.Marshal(prev)
+		_, err = a.t.exec(`UPDATE conflicts SET detail = ?, ver = ? WHERE id = ?`, string(b), a.ver, cid)
+	}
+	a.conflictID = cid
+	return err
+}
+
+func compact(p json.RawMessage) string {
+	var b bytes.Buffer
+	if json.Compact(&b, p) != nil {
+		return string(p)
+	}
+	return b.String()
+}
+
+func jsonEqual(a, b string) bool {
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return a == b
+	}
+	xb, _ := json.Marshal(x)
+	yb, _ := json.Marshal(y)
+	return bytes.Equal(xb, yb)
+}

@@ -1,0 +1,173 @@
+package hub
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"cutover/site"
+	"cutover/sync/wire"
+
+	"github.com/google/uuid"
+)
+
+// ImportPlan loads or updates site plans on the hub from a parsed inventory
+// (site.ParseInventory: the same formats and checks as `cutover import`),
+// all sites in one transaction. It goes through the versioned path: each
+// site's version moves on once, every row written carries it, and the import
+// is journaled as a server-originated site.import.v1 op, so laptops see it
+// on their next pull. Planned attributes only: status and field results stay
+// as the engineers left them; a position dropped from the plan is withdrawn
+// unless it has field work, in which case it is kept and a conflict opened.
+func (s *Store) ImportPlan(ctx context.Context, user string, inv *site.Inventory, data []byte) ([]site.ImportResult, error) {
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	now := s.Now()
+	var results []site.ImportResult
+	err := s.write(ctx, func(t *tx) error {
+		results = results[:0]
+		for _, si := range inv.Sites {
+			r, err := s.importSite(t, user, si, inv.File, hash, now)
+			if err != nil {
+				return fmt.Errorf("import site %s: %w", si.Site.Code, err)
+			}
+			results = append(results, r)
+		}
+		return nil
+	})
+	return results, err
+}
+
+func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash string, now time.Time) (site.ImportResult, error) {
+	res := site.ImportResult{Site: si.Site.Code}
+	code := si.Site.Code
+	stamp := now.UTC().Format(time.RFC3339Nano)
+	var old wire.Site
+	var ver int64
+	err := t.row(`SELECT name, address, cease_date, ver FROM sites WHERE code = ?`+s.forUpdate(), code).
+		Scan(&old.Name, &old.Address, &old.CeaseDate, &ver)
+	found := err == nil
+	if err != nil && err != sql.ErrNoRows {
+		return res, err
+	}
+	ver++
+	if !found {
+		epoch, _ := uuid.NewV7()
+		if _, err := t.exec(`INSERT INTO sites (code, name, address, cease_date, epoch, ver, row_ver) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			code, si.Site.Name, si.Site.Address, si.Site.CeaseDate, epoch.String(), ver, ver); err != nil {
+			return res, err
+		}
+	} else {
+		if _, err := t.exec(`UPDATE sites SET ver = ? WHERE code = ?`, ver, code); err != nil {
+			return res, err
+		}
+		nu := wire.Site{Name: si.Site.Name, Address: si.Site.Address, CeaseDate: si.Site.CeaseDate}
+		if si.SiteDetails && nu != old {
+			if _, err := t.exec(`UPDATE sites SET name = ?, address = ?, cease_date = ?, row_ver = ? WHERE code = ?`,
+				nu.Name, nu.Address, nu.CeaseDate, ver, code); err != nil {
+				return res, err
+			}
+		}
+	}
+	type stored struct {
+		p      site.Position
+		status string
+	}
+	prev := map[string]stored{}
+	rows, err := t.query(`SELECT label_key, label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension,
+		ddi, switch, port, target_model, notes, status FROM positions WHERE site = ?`, code)
+	if err != nil {
+		return res, err
+	}
+	for rows.Next() {
+		var key string
+		var p site.Position
+		var st string
+		if err := rows.Scan(&key, &p.Label, &p.Building, &p.Floor, &p.Room, &p.Role, &p.Plan, &p.LegacyVendor, &p.LegacyModel,
+			&p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &p.Notes, &st); err != nil {
+			rows.Close()
+			return res, err
+		}
+		prev[key] = stored{p, st}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	seen := map[string]bool{}
+	for _, p := range si.Positions {
+		key := strings.ToLower(p.Label)
+		seen[key] = true
+		old, ok := prev[key]
+		if !ok {
+			if _, err := t.exec(`INSERT INTO positions (site, label_key, label, building, floor, room, role, plan, legacy_vendor,
+				legacy_model, mac, extension, ddi, switch, port, target_model, notes, status, updated_at, updated_by, ver)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)`,
+				code, key, p.Label, p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC,
+				p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes, stamp, user, ver); err != nil {
+				return res, fmt.Errorf("position %s: %w", p.Label, err)
+			}
+			res.Added++
+			continue
+		}
+		reinstate := old.status == string(site.StatusWithdrawn)
+		p.Label = old.p.Label
+		same := old.p.Building == p.Building && old.p.Floor == p.Floor && old.p.Room == p.Room && old.p.Role == p.Role &&
+			old.p.Plan == p.Plan && old.p.LegacyVendor == p.LegacyVendor && old.p.LegacyModel == p.LegacyModel &&
+			old.p.MAC == p.MAC && old.p.Extension == p.Extension && old.p.DDI == p.DDI && old.p.Switch == p.Switch &&
+			old.p.Port == p.Port && old.p.TargetModel == p.TargetModel && old.p.Notes == p.Notes
+		if same && !reinstate {
+			res.Unchanged++
+			continue
+		}
+		status := old.status
+		if reinstate {
+			status = string(site.StatusPlanned)
+			res.Reinstated++
+		}
+		if _, err := t.exec(`UPDATE positions SET building = ?, floor = ?, room = ?, role = ?, plan = ?, legacy_vendor = ?,
+			legacy_model = ?, mac = ?, extension = ?, ddi = ?, switch = ?, port = ?, target_model = ?, notes = ?, status = ?,
+			updated_at = ?, updated_by = ?, ver = ? WHERE site = ? AND label_key = ?`,
+			p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch,
+			p.Port, p.TargetModel, p.Notes, status, stamp, user, ver, code, key); err != nil {
+			return res, fmt.Errorf("position %s: %w", p.Label, err)
+		}
+		if same {
+			continue
+		}
+		res.Changed++
+	}
+	opID, _ := uuid.NewV7()
+	a := &applyCtx{s: s, t: t, ver: ver, now: stamp, p: Principal{User: user, Role: wire.RoleAdmin},
+		op: wire.Op{OpID: opID.String(), Site: code, Kind: "site.import.v1", Entity: "site", EntityID: code,
+			Engineer: user, ObservedAt: stamp}}
+	for key, old := range prev {
+		if seen[key] || old.status == string(site.StatusWithdrawn) {
+			continue
+		}
+		if site.Status(old.status).HasFieldWork() {
+			res.Kept = append(res.Kept, old.p.Label)
+			if err := a.openConflict("plan_dropped_with_work", "position", old.p.Label, map[string]any{
+				"file": file, "status": old.status}); err != nil {
+				return res, err
+			}
+			continue
+		}
+		if _, err := t.exec(`UPDATE positions SET status = 'withdrawn', status_reason = ?, updated_at = ?, updated_by = ?, ver = ?
+			WHERE site = ? AND label_key = ?`, "not in the plan any more (import of "+file+")", stamp, user, ver, code, key); err != nil {
+			return res, err
+		}
+		res.Withdrawn++
+	}
+	payload, _ := json.Marshal(map[string]any{"file": file, "sha256": hash, "added": res.Added, "changed": res.Changed,
+		"unchanged": res.Unchanged, "withdrawn": res.Withdrawn, "reinstated": res.Reinstated, "kept": res.Kept})
+	_, err = t.exec(`INSERT INTO op_journal (op_id, client_id, client_seq, site, kind, entity, entity_id, engineer, user_name,
+		observed_at, received_at, payload, outcome, site_ver) VALUES (?, 'hub', NULL, ?, 'site.import.v1', 'site', ?, ?, ?, ?, ?, ?, 'applied', ?)`,
+		opID.String(), code, code, user, user, stamp, now.Unix(), string(payload), ver)
+	return res, err
+}

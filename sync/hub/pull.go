@@ -1,0 +1,250 @@
+package hub
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"cutover/sync/wire"
+)
+
+// ErrNotFound is an unknown site or snapshot (404).
+var ErrNotFound = errors.New("not found")
+
+// ErrMustRefetch says the client's cursor belongs to another epoch of the
+// site (the hub was restored or the site reset): download a new snapshot
+// and push again; nothing pending is lost (409).
+var ErrMustRefetch = errors.New("cursor is from another epoch of this site: download a new snapshot")
+
+// Pull returns a site's changes after version after, at most about limit
+// rows, ending on a version boundary.
+func (s *Store) Pull(ctx context.Context, p Principal, code, epoch string, after int64, limit int) (wire.PullResponse, error) {
+	resp := wire.PullResponse{Site: code, Changes: []wire.Change{}}
+	if !p.CanRead(code) {
+		return resp, fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, code)
+	}
+	if limit <= 0 || limit > wire.MaxPullLimit {
+		limit = 2000
+	}
+	err := s.read(ctx, func(t *tx) error {
+		var cur int64
+		err := t.row(`SELECT epoch, ver FROM sites WHERE code = ?`, code).Scan(&resp.Epoch, &cur)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if epoch != resp.Epoch || after > cur {
+			return ErrMustRefetch
+		}
+		upto, more, err := pageEnd(t, code, after, cur, limit)
+		if err != nil {
+			return err
+		}
+		resp.To, resp.More = upto, more
+		resp.Changes, err = changes(t, code, after, upto)
+		return err
+	})
+	return resp, err
+}
+
+// pageEnd picks the last version of a page: as many whole versions as fit
+// in limit rows, and always at least one.
+func pageEnd(t *tx, code string, after, cur int64, limit int) (int64, bool, error) {
+	rows, err := t.query(`SELECT ver, COUNT(*) FROM (
+		SELECT row_ver AS ver FROM sites WHERE code = ? AND row_ver > ?
+		UNION ALL SELECT ver FROM positions WHERE site = ? AND ver > ?
+		UNION ALL SELECT ver FROM facts WHERE site = ? AND ver > ?
+		UNION ALL SELECT ver FROM conflicts WHERE site = ? AND ver > ?) v GROUP BY ver ORDER BY ver`,
+		code, after, code, after, code, after, code, after)
+	if err != nil {
+		return 0, false, err
+	}
+	defer rows.Close()
+	total := 0
+	for rows.Next() {
+		var v int64
+		var n int
+		if err := rows.Scan(&v, &n); err != nil {
+			return 0, false, err
+		}
+		if total > 0 && total+n > limit {
+			return after, true, rows.Err()
+		}
+		total += n
+		after = v
+	}
+	return cur, false, rows.Err()
+}
+
+// changes reads every row of a site written in (after, upto].
+func changes(t *tx, code string, after, upto int64) ([]wire.Change, error) {
+	out := []wire.Change{}
+	add := func(kind, id string, ver int64, row any) {
+		b, _ := json.Marshal(row)
+		out = append(out, wire.Change{T: kind, ID: id, Ver: ver, Row: b})
+	}
+	var st wire.Site
+	var rv int64
+	err := t.row(`SELECT code, name, address, cease_date, row_ver FROM sites WHERE code = ? AND row_ver > ? AND row_ver <= ?`,
+		code, after, upto).Scan(&st.Code, &st.Name, &st.Address, &st.CeaseDate, &rv)
+	if err == nil {
+		add("site", st.Code, rv, st)
+	} else if err != sql.ErrNoRows {
+		return nil, err
+	}
+	rows, err := t.query(`SELECT site, label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension,
+		ddi, switch, port, target_model, notes, status, status_reason, updated_at, updated_by, ver
+		FROM positions WHERE site = ? AND ver > ? AND ver <= ? ORDER BY ver, label_key`, code, after, upto)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var p wire.Position
+		var v int64
+		if err := rows.Scan(&p.Site, &p.Label, &p.Building, &p.Floor, &p.Room, &p.Role, &p.Plan, &p.LegacyVendor,
+			&p.LegacyModel, &p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &p.Notes,
+			&p.Status, &p.StatusReason, &p.UpdatedAt, &p.UpdatedBy, &v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		add("position", strings.ToLower(p.Label), v, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = t.query(`SELECT site, entity, entity_id, attr, value, disputed, updated_by, updated_at, ver
+		FROM facts WHERE site = ? AND ver > ? AND ver <= ? ORDER BY ver, entity, entity_id, attr`, code, after, upto)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var f wire.Fact
+		var d int
+		var v int64
+		if err := rows.Scan(&f.Site, &f.Entity, &f.EntityID, &f.Attr, &f.Value, &d, &f.UpdatedBy, &f.UpdatedAt, &v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		f.Disputed = d != 0
+		add("fact", f.Entity+"/"+f.EntityID+"/"+f.Attr, v, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = t.query(`SELECT id, site, kind, entity, entity_id, status, detail, opened_at, resolved_by, resolution, ver
+		FROM conflicts WHERE site = ? AND ver > ? AND ver <= ? ORDER BY ver, id`, code, after, upto)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c wire.ConflictRecord
+		var detail string
+		var v int64
+		if err := rows.Scan(&c.ID, &c.Site, &c.Kind, &c.Entity, &c.EntityID, &c.Status, &detail, &c.OpenedAt,
+			&c.ResolvedBy, &c.Resolution, &v); err != nil {
+			return nil, err
+		}
+		c.Detail = json.RawMessage(detail)
+		add("conflict", c.ID, v, c)
+	}
+	return out, rows.Err()
+}
+
+// SnapshotHeader is the first line of a snapshot file.
+type SnapshotHeader struct {
+	Site  string `json:"site"`
+	Epoch string `json:"epoch"`
+	Ver   int64  `json:"ver"`
+}
+
+// Snapshot returns where to download the site's current state, building
+// and storing the file (gzipped NDJSON: a header line, then one change per
+// line) from one read transaction when it is not stored yet. The two newest
+// snapshots of a site are kept so a download in progress can resume.
+func (s *Store) Snapshot(ctx context.Context, p Principal, code string) (wire.SnapshotInfo, error) {
+	info := wire.SnapshotInfo{Site: code}
+	if !p.CanRead(code) {
+		return info, fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, code)
+	}
+	var body []byte
+	err := s.read(ctx, func(t *tx) error {
+		err := t.row(`SELECT epoch, ver FROM sites WHERE code = ?`, code).Scan(&info.Epoch, &info.Ver)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		var n int64
+		err = t.row(`SELECT sha256, LENGTH(body) FROM snapshots WHERE site = ? AND epoch = ? AND ver = ?`,
+			code, info.Epoch, info.Ver).Scan(&info.SHA256, &n)
+		if err == nil {
+			info.Size = n
+			return nil
+		}
+		if err != sql.ErrNoRows {
+			return err
+		}
+		ch, err := changes(t, code, -1, info.Ver)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		enc := json.NewEncoder(zw)
+		enc.Encode(SnapshotHeader{Site: code, Epoch: info.Epoch, Ver: info.Ver})
+		for _, c := range ch {
+			enc.Encode(c)
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		body = buf.Bytes()
+		return nil
+	})
+	if err != nil {
+		return info, err
+	}
+	if body != nil {
+		sum := sha256.Sum256(body)
+		info.SHA256, info.Size = hex.EncodeToString(sum[:]), int64(len(body))
+		err = s.write(ctx, func(t *tx) error {
+			if _, err := t.exec(`INSERT INTO snapshots (site, epoch, ver, sha256, created_at, body) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (site, epoch, ver) DO NOTHING`, code, info.Epoch, info.Ver, info.SHA256, s.Now().Unix(), body); err != nil {
+				return err
+			}
+			_, err := t.exec(`DELETE FROM snapshots WHERE site = ? AND ver < (SELECT MIN(ver) FROM
+				(SELECT ver FROM snapshots WHERE site = ? ORDER BY ver DESC LIMIT 2) k)`, code, code)
+			return err
+		})
+	}
+	info.URL = fmt.Sprintf("/v1/sync/snapshot/%s/%s/%d", code, info.Epoch, info.Ver)
+	return info, err
+}
+
+// SnapshotFile returns a stored snapshot's bytes.
+func (s *Store) SnapshotFile(ctx context.Context, p Principal, code, epoch string, ver int64) ([]byte, string, error) {
+	if !p.CanRead(code) {
+		return nil, "", fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, code)
+	}
+	var body []byte
+	var sum string
+	err := s.r.QueryRowContext(ctx, s.rebind(`SELECT body, sha256 FROM snapshots WHERE site = ? AND epoch = ? AND ver = ?`),
+		code, epoch, ver).Scan(&body, &sum)
+	if err == sql.ErrNoRows {
+		return nil, "", fmt.Errorf("snapshot %s@%d: %w (a newer one replaced it: ask for the snapshot again)", code, ver, ErrNotFound)
+	}
+	return body, sum, err
+}

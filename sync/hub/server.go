@@ -1,0 +1,363 @@
+package hub
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"cutover/sync/wire"
+)
+
+// Server is the hub's HTTP+JSON API under /v1.
+type Server struct {
+	Store *Store
+	// MaxBody bounds a request body after gunzip (default wire.MaxBody).
+	MaxBody int64
+	// Log receives one line per failed request; nil logs nothing.
+	Log *log.Logger
+}
+
+// Handler returns the API's routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/health", s.health)
+	mux.HandleFunc("POST /v1/auth/enrol", s.enrol)
+	mux.HandleFunc("POST /v1/auth/refresh", s.refresh)
+	mux.HandleFunc("POST /v1/sync/push", s.auth(s.push))
+	mux.HandleFunc("GET /v1/sync/pull", s.auth(s.pull))
+	mux.HandleFunc("GET /v1/sync/snapshot", s.auth(s.snapshot))
+	mux.HandleFunc("GET /v1/sync/snapshot/{site}/{epoch}/{ver}", s.auth(s.snapshotFile))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound, "not_found", fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
+	return s.recoverer(mux)
+}
+
+func (s *Server) recoverer(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logf("panic serving %s %s: %v", r.Method, r.URL.Path, v)
+				s.fail(w, r, http.StatusInternalServerError, "internal", "the hub failed; nothing was written")
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.Log != nil {
+		s.Log.Printf(format, args...)
+	}
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	s.writeJSON(w, status, wire.Error{Error: msg, Code: code})
+	if status >= 500 {
+		s.logf("%s %s: %d %s", r.Method, r.URL.Path, status, msg)
+	}
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"encoding the answer failed","code":"internal"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// storeError maps a store error to a status and answer.
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	var gap *SeqGapError
+	var bad *BadRequestError
+	switch {
+	case errors.As(err, &gap):
+		s.writeJSON(w, http.StatusConflict, wire.Error{Error: err.Error(), Code: "seq_gap", ExpectedSeq: gap.Expected})
+	case errors.As(err, &bad):
+		s.fail(w, r, http.StatusBadRequest, "bad_request", err.Error())
+	case errors.Is(err, ErrMustRefetch):
+		s.writeJSON(w, http.StatusConflict, wire.Error{Error: err.Error(), Code: "must_refetch", MustRefetch: true})
+	case errors.Is(err, ErrForbidden):
+		s.fail(w, r, http.StatusForbidden, "forbidden", err.Error())
+	case errors.Is(err, ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadCode):
+		s.fail(w, r, http.StatusUnauthorized, "unauthorized", err.Error())
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		s.fail(w, r, http.StatusServiceUnavailable, "timeout", "the hub ran out of time; nothing was written, try again")
+	default:
+		s.logf("%s %s: %v", r.Method, r.URL.Path, err)
+		s.fail(w, r, http.StatusInternalServerError, "internal", "the hub's store failed; nothing was written, try again")
+	}
+}
+
+// readJSON decodes a JSON body into v. A gzip body (Content-Encoding: gzip)
+// is accepted; the limit counts the bytes after gunzip, so a zip bomb stops
+// at MaxBody. It writes the 4xx itself and returns false on any problem.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	limit := s.MaxBody
+	if limit <= 0 {
+		limit = wire.MaxBody
+	}
+	var body io.Reader = http.MaxBytesReader(w, r.Body, limit)
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			s.fail(w, r, http.StatusBadRequest, "bad_gzip", "body says gzip but is not: "+err.Error())
+			return false
+		}
+		defer zr.Close()
+		body = zr
+	default:
+		s.fail(w, r, http.StatusUnsupportedMediaType, "bad_encoding", fmt.Sprintf("Content-Encoding %q: only gzip is accepted", enc))
+		return false
+	}
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe) || int64(len(data)) > limit:
+		s.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body is larger than %d bytes (after gunzip); send fewer ops per push", limit))
+		return false
+	case err != nil:
+		s.fail(w, r, http.StatusBadRequest, "bad_body", "reading the body failed: "+err.Error())
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "bad_json", "body is not the JSON this endpoint takes: "+err.Error())
+		return false
+	}
+	if dec.More() {
+		s.fail(w, r, http.StatusBadRequest, "bad_json", "body has data after its JSON value")
+		return false
+	}
+	return true
+}
+
+type principalKey struct{}
+
+func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			s.fail(w, r, http.StatusUnauthorized, "no_token", "no access token: log in with 'cutover login'")
+			return
+		}
+		p, err := s.Store.Authenticate(r.Context(), tok)
+		if errors.Is(err, ErrUnauthorized) {
+			s.fail(w, r, http.StatusUnauthorized, "bad_token", "access token is wrong, expired or revoked")
+			return
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	}
+}
+
+func principal(r *http.Request) Principal { return r.Context().Value(principalKey{}).(Principal) }
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	h := wire.Health{OK: true, Store: s.Store.Dialect(), ServerTime: s.Store.Now().UTC().Format(time.RFC3339)}
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.Store.r.PingContext(ctx); err != nil {
+		h.OK = false
+		s.writeJSON(w, http.StatusServiceUnavailable, h)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, h)
+}
+
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
+	var req wire.EnrolRequest
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	if req.Code == "" || req.ClientID == "" || len(req.ClientID) > 64 || len(req.Host) > 256 {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", "enrol needs code and client_id")
+		return
+	}
+	t, err := s.Store.Enrol(r.Context(), req)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, t)
+}
+
+func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
+	var req wire.RefreshRequest
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	t, err := s.Store.Refresh(r.Context(), req.RefreshToken)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, t)
+}
+
+func (s *Server) push(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	if p.Role == wire.RoleSupervisor {
+		s.fail(w, r, http.StatusForbidden, "forbidden", "supervisors read every site but cannot push")
+		return
+	}
+	var req wire.PushRequest
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	resp, err := s.Store.Push(r.Context(), p, req)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	code := strings.ToUpper(q.Get("site"))
+	if code == "" {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", "pull needs ?site=CODE")
+		return
+	}
+	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
+	if err != nil || after < 0 {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", "after must be a version number (0 or more)")
+		return
+	}
+	limit := 0
+	if l := q.Get("limit"); l != "" {
+		if limit, err = strconv.Atoi(l); err != nil || limit < 1 {
+			s.fail(w, r, http.StatusBadRequest, "bad_request", "limit must be a positive number")
+			return
+		}
+	}
+	resp, err := s.Store.Pull(r.Context(), principal(r), code, q.Get("epoch"), after, limit)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
+	code := strings.ToUpper(r.URL.Query().Get("site"))
+	if code == "" {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", "snapshot needs ?site=CODE")
+		return
+	}
+	info, err := s.Store.Snapshot(r.Context(), principal(r), code)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, info)
+}
+
+// snapshotFile serves a stored snapshot with ETag and Range support, so an
+// interrupted download resumes where it stopped.
+func (s *Server) snapshotFile(w http.ResponseWriter, r *http.Request) {
+	ver, err := strconv.ParseInt(r.PathValue("ver"), 10, 64)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", "snapshot version must be a number")
+		return
+	}
+	body, sum, err := s.Store.SnapshotFile(r.Context(), principal(r), strings.ToUpper(r.PathValue("site")), r.PathValue("epoch"), ver)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", `"`+sum+`"`)
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.Header().Set("X-Content-SHA256", sum)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// ServeOptions configure ListenAndServe.
+type ServeOptions struct {
+	Addr             string
+	TLSCert, TLSKey  string
+	ShutdownGrace    time.Duration
+	OnListen         func(addr net.Addr) // called once the socket is open
+	ReadTimeout      time.Duration
+	WriteTimeout     time.Duration
+	ReadHeaderTimout time.Duration
+}
+
+// ListenAndServe serves the API until ctx ends, then shuts down gracefully:
+// requests in flight finish (their transactions commit or roll back whole).
+func (s *Server) ListenAndServe(ctx context.Context, o ServeOptions) error {
+	if (o.TLSCert == "") != (o.TLSKey == "") {
+		return errors.New("TLS needs both --tls-cert and --tls-key")
+	}
+	def := func(d, v time.Duration) time.Duration {
+		if d == 0 {
+			return v
+		}
+		return d
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: def(o.ReadHeaderTimout, 10*time.Second),
+		ReadTimeout:       def(o.ReadTimeout, 60*time.Second),
+		WriteTimeout:      def(o.WriteTimeout, 120*time.Second),
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          s.Log,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if o.TLSCert != "" {
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return err
+	}
+	if o.OnListen != nil {
+		o.OnListen(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if o.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, o.TLSCert, o.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), def(o.ShutdownGrace, 20*time.Second))
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

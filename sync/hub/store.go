@@ -1,0 +1,271 @@
+// Package hub is the central side of cutover's sync: the store (SQLite or
+// PostgreSQL, one code path, its own embedded migrations), the domain rules
+// that re-execute every pushed op (sync.md §6), people and tokens, and the
+// HTTP+JSON API under /v1 served by `cutover serve`.
+//
+// Design, following ../shared/research/sync.md: the hub is authoritative and
+// applies each op with domain rules; push is idempotent on (client, seq) and
+// op_id; each site has a version bumped under a row lock once per push
+// transaction, and every state row carries the version that wrote it, so a
+// pull cursor (epoch, ver) never skips a late commit. Deviations from
+// sync.md, on purpose: payloads are TEXT in both dialects (not jsonb) so one
+// set of queries serves both; access tokens are opaque random strings whose
+// SHA-256 is stored (no JWT); refresh tokens slide rather than rotate, so a
+// lost refresh response never locks a laptop out; pull has no long-poll.
+package hub
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver ("pgx")
+	_ "github.com/mattn/go-sqlite3"    // the SQLite driver
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrationFS embed.FS
+
+// Store is the hub's database. On SQLite it has one writer connection and a
+// reader pool; on PostgreSQL one pool, with row locks doing the ordering.
+type Store struct {
+	dialect string // "sqlite" or "postgres"
+	w, r    *sql.DB
+	// Now is the hub's clock; tests may replace it.
+	Now func() time.Time
+}
+
+// Dialect is "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// Open opens the store named by spec: "sqlite:PATH", a bare PATH, or a
+// postgres:// (postgresql://) URL, and brings its schema up to date.
+func Open(ctx context.Context, spec string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
+		return openPostgres(ctx, spec)
+	case strings.HasPrefix(spec, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(spec, "sqlite:"))
+	case strings.Contains(spec, "://"):
+		return nil, fmt.Errorf("hub store %q: want sqlite:PATH or postgres://…", spec)
+	}
+	return openSQLite(ctx, spec)
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("hub store: sqlite: needs a file path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("hub store: %w", err)
+	}
+	u := url.URL{Scheme: "file", Opaque: url.PathEscape(path)}
+	common := u.String() + "?_foreign_keys=on&_busy_timeout=15000&_synchronous=FULL&_journal_mode=WAL"
+	w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	s := &Store{dialect: "sqlite", w: w, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("hub store %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", common+"&_query_only=true")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	s.r = r
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, spec string) (*Store, error) {
+	db, err := sql.Open("pgx", spec)
+	if err != nil {
+		return nil, fmt.Errorf("hub store: %w", err)
+	}
+	db.SetMaxOpenConns(24)
+	db.SetMaxIdleConns(24)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("hub store: cannot reach PostgreSQL: %w", err)
+	}
+	s := &Store{dialect: "postgres", w: db, r: db, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("hub store: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		if e := s.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// rebind turns the ? placeholders every query is written with into $N for
+// PostgreSQL. No query here has a ? inside a string literal.
+func (s *Store) rebind(q string) string {
+	if s.dialect != "postgres" {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// forUpdate is the row-lock suffix: PostgreSQL locks the row; SQLite's
+// immediate transaction already holds the whole database.
+func (s *Store) forUpdate() string {
+	if s.dialect == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// tx is a write transaction with the placeholder rewriting built in.
+type tx struct {
+	s   *Store
+	tx  *sql.Tx
+	ctx context.Context
+}
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.s.rebind(q), args...)
+}
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.s.rebind(q), args...)
+}
+func (t *tx) row(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.s.rebind(q), args...)
+}
+
+// write runs fn in one write transaction.
+func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	t, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("hub store: begin: %w", err)
+	}
+	if err := fn(&tx{s: s, tx: t, ctx: ctx}); err != nil {
+		t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("hub store: commit: %w", err)
+	}
+	return nil
+}
+
+// read runs fn in one read-only transaction that sees a single snapshot
+// (REPEATABLE READ on PostgreSQL; a WAL read transaction on SQLite).
+func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == "postgres" {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	t, err := s.r.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("hub store: begin: %w", err)
+	}
+	defer t.Rollback()
+	return fn(&tx{s: s, tx: t, ctx: ctx})
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (s *Store) migrations() ([]migration, error) {
+	dir := "migrations/" + s.dialect
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", e.Name())
+		}
+		body, err := migrationFS.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{v, e.Name(), string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// migrate applies the dialect's migrations not yet applied, each in its own
+// transaction (PostgreSQL DDL is transactional; an advisory lock keeps two
+// hubs starting together from racing).
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(t *tx) error {
+		if s.dialect == "postgres" {
+			if _, err := t.exec(`SELECT pg_advisory_xact_lock(7140611)`); err != nil {
+				return err
+			}
+		}
+		if _, err := t.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+			return err
+		}
+		var cur int
+		if err := t.row(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+			return err
+		}
+		if newest := ms[len(ms)-1].version; cur > newest {
+			return fmt.Errorf("schema version %d is newer than this cutover knows (%d); upgrade cutover", cur, newest)
+		}
+		for _, m := range ms {
+			if m.version <= cur {
+				continue
+			}
+			if _, err := t.exec(m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if _, err := t.exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, s.Now().Unix()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
