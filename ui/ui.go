@@ -1,95 +1,78 @@
-// Package ui owns the field TUI: one root model that delegates to a model per
-// screen, with every key a key.Binding and one theme of semantic styles. It
-// reads and writes through the site, devices and sync packages; it holds no
-// SQL and no SNMP of its own.
+// Package ui is the field TUI: one root model that delegates to a model per
+// screen (sites, site dashboard, positions, position detail, discovery, the
+// swap wizard, assets), with every key a key.Binding and one theme of
+// semantic styles. It reads and writes only through the site, devices, assets
+// and sync packages, always inside tea.Cmds; it holds no SQL and no SNMP.
 package ui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
-	"strings"
+	"os"
 	"time"
 
 	"cutover/site"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Options are what the TUI runs with.
 type Options struct {
 	Store    *site.Store
 	Engineer string
-	Site     string // open straight on this site when set
+	Site     string // open straight on this site's dashboard when set
 	NoColor  bool
 	Mouse    bool
 	In       io.Reader
 	Out      io.Writer
 	Now      func() time.Time
+	// Lister, when set, replaces the Store as the source of a site's
+	// positions (the benchmark uses it); nil means the Store.
+	Lister PositionLister
+}
+
+// PositionLister lists a site's positions.
+type PositionLister interface {
+	Positions(ctx context.Context, code string) ([]site.Position, error)
 }
 
 // Run opens the TUI and returns when the user quits.
 func Run(ctx context.Context, opt Options) error {
-	m := newRoot(ctx, opt)
+	if opt.Out == nil {
+		opt.Out = os.Stdout
+	}
+	if opt.In == nil {
+		opt.In = os.Stdin
+	}
+	r := newRenderer(opt.Out, opt.NoColor)
+	m := newRoot(ctx, opt, r)
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(opt.In), tea.WithOutput(opt.Out)}
 	if opt.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
 	_, err := tea.NewProgram(m, popts...).Run()
-	if err == tea.ErrProgramKilled {
+	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
 }
 
-type sitesLoaded struct {
-	sums []site.SiteSummary
-	err  error
-}
-
-type root struct {
-	ctx  context.Context
-	opt  Options
-	sums []site.SiteSummary
-	err  error
-}
-
-func newRoot(ctx context.Context, opt Options) root {
-	if opt.Now == nil {
-		opt.Now = time.Now
+// newRenderer builds the one lipgloss renderer every style is made from. With
+// noColor it is pinned to plain ASCII (no colour, no attributes), so --no-color
+// and NO_COLOR reach every path. Otherwise the terminal's background is asked
+// for here, once and before Bubble Tea owns the input (as glow does), so the
+// adaptive colours suit light and dark terminals; termenv skips the query in
+// tmux and screen, and honours COLORFGBG.
+func newRenderer(out io.Writer, noColor bool) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(out)
+	if noColor {
+		r.SetColorProfile(termenv.Ascii)
+		r.SetHasDarkBackground(true)
+		return r
 	}
-	return root{ctx: ctx, opt: opt}
-}
-
-func (m root) Init() tea.Cmd {
-	return func() tea.Msg {
-		sums, err := m.opt.Store.Summaries(m.ctx, "", m.opt.Now())
-		return sitesLoaded{sums, err}
-	}
-}
-
-func (m root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case sitesLoaded:
-		m.sums, m.err = msg.sums, msg.err
-	case tea.KeyMsg:
-		switch msg.String() {
-		case "q", "ctrl+c":
-			return m, tea.Quit
-		}
-	}
-	return m, nil
-}
-
-func (m root) View() string {
-	var b strings.Builder
-	b.WriteString("cutover: sites\n\n")
-	if m.err != nil {
-		fmt.Fprintf(&b, "error: %v\n", m.err)
-	}
-	for _, s := range m.sums {
-		fmt.Fprintf(&b, "%-6s %-32s %3d/%-3d done\n", s.Code, s.Name, s.Done, s.Active)
-	}
-	b.WriteString("\nq quit\n")
-	return b.String()
+	r.SetHasDarkBackground(r.HasDarkBackground())
+	return r
 }

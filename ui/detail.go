@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"cutover/site"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// detailLoadedMsg carries one position and its status history.
+type detailLoadedMsg struct {
+	code, label string
+	p           site.Position
+	history     []site.StatusChange
+	err         error
+}
+
+func loadDetailCmd(sh *shared, code, label string) tea.Cmd {
+	ctx, store := sh.ctx, sh.store
+	return func() tea.Msg {
+		p, err := store.Position(ctx, code, label)
+		if err != nil {
+			return detailLoadedMsg{code: code, label: label, err: err}
+		}
+		h, err := store.History(ctx, code, label)
+		return detailLoadedMsg{code: code, label: label, p: p, history: h, err: err}
+	}
+}
+
+type detailKeys struct {
+	Swap, Back key.Binding
+}
+
+// detail is one position: what the inventory planned, where it is, its
+// status and its history, and the way into its swap.
+type detail struct {
+	sh          *shared
+	code, label string
+	keys        detailKeys
+	loaded      bool
+	p           site.Position
+	history     []site.StatusChange
+	w, h        int
+}
+
+func newDetail(sh *shared, code, label string) *detail {
+	return &detail{sh: sh, code: code, label: label, keys: detailKeys{
+		Swap: key.NewBinding(key.WithKeys("w", "enter"), key.WithHelp("w/enter", "swap runbook")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}}
+}
+
+func (d *detail) Init() tea.Cmd           { return loadDetailCmd(d.sh, d.code, d.label) }
+func (d *detail) Title() string           { return d.label }
+func (d *detail) Capturing() bool         { return false }
+func (d *detail) Dirty() bool             { return false }
+func (d *detail) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
+
+// ShortHelp implements help.KeyMap.
+func (d *detail) ShortHelp() []key.Binding { return []key.Binding{d.keys.Swap, d.keys.Back} }
+
+// FullHelp implements help.KeyMap.
+func (d *detail) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+
+func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case detailLoadedMsg:
+		if msg.code != d.code || msg.label != d.label {
+			return d, nil
+		}
+		if msg.err != nil {
+			return d, func() tea.Msg { return failed("loading position "+d.label, msg.err) }
+		}
+		d.loaded, d.p, d.history = true, msg.p, msg.history
+	case changedMsg:
+		if msg.site == d.code {
+			return d, loadDetailCmd(d.sh, d.code, d.label)
+		}
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, d.keys.Back):
+			return d, pop
+		case key.Matches(msg, d.keys.Swap) && d.loaded:
+			return d, push(newWizard(d.sh, d.p))
+		}
+	}
+	return d, nil
+}
+
+func (d *detail) View() string {
+	st := d.sh.st
+	if !d.loaded {
+		return "loading position " + d.label + "…"
+	}
+	p := d.p
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %s  %s\n", st.Bold.Render(p.Label), st.status(p.Status, 0), st.Faint.Render(p.StatusReason))
+	field := func(name, v string) {
+		if v == "" {
+			v = st.Faint.Render("—")
+		}
+		fmt.Fprintf(&b, "  %-14s %s\n", name, v)
+	}
+	field("Location", p.Location())
+	field("Role", roleWord(p.Role))
+	field("Plan", planWord(p.Plan))
+	field("Extension", p.Extension)
+	field("DDI", p.DDI)
+	field("Legacy handset", strings.TrimSpace(string(p.LegacyVendor)+" "+p.LegacyModel))
+	field("MAC", p.MAC)
+	field("Switch port", strings.TrimSpace(p.Switch+" "+p.Port))
+	field("Target model", p.TargetModel)
+	field("Notes", p.Notes)
+	if p.UpdatedBy != "" {
+		field("Last change", p.UpdatedAt+" by "+p.UpdatedBy)
+	}
+	b.WriteString("\n" + st.Header.Render("History") + "\n")
+	if len(d.history) == 0 {
+		b.WriteString(st.Faint.Render("  no status changes yet") + "\n")
+	}
+	room := max(d.h-strings.Count(b.String(), "\n")-1, 1)
+	start := max(len(d.history)-room, 0) // the newest that fit
+	for _, c := range d.history[start:] {
+		line := fmt.Sprintf("  %s  %s → %s  %s", shortTime(c.At), statusWord(c.From), statusWord(c.To), c.Engineer)
+		if c.Reason != "" {
+			line += "  " + st.Faint.Render(c.Reason)
+		}
+		b.WriteString(cut(line, d.w) + "\n")
+	}
+	return b.String()
+}
+
+// shortTime shows an RFC 3339 time as "2026-11-25 16:13".
+func shortTime(s string) string {
+	if len(s) >= 16 {
+		return strings.Replace(s[:16], "T", " ", 1)
+	}
+	return s
+}

@@ -1,0 +1,323 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// positionsLoadedMsg carries a site's positions.
+type positionsLoadedMsg struct {
+	code string
+	rows []posRow
+	err  error
+}
+
+// loadPositionsCmd reads a site's positions and builds the rows (search
+// keys included) off the event loop.
+func loadPositionsCmd(sh *shared, code string) tea.Cmd {
+	ctx, lister := sh.ctx, sh.lister
+	return func() tea.Msg {
+		ps, err := lister.Positions(ctx, code)
+		if err != nil {
+			return positionsLoadedMsg{code: code, err: err}
+		}
+		return positionsLoadedMsg{code: code, rows: newRows(ps, nil)}
+	}
+}
+
+type positionKeys struct {
+	list                               listKeys
+	Open, Filter, Sort, Clear, Back    key.Binding
+	ApplyFilter, CancelFilter, Refresh key.Binding
+}
+
+// positionList is a site's positions as a table, grouped by the sort
+// order, with an instant filter. It renders only the rows on screen.
+type positionList struct {
+	sh      *shared
+	code    string
+	keys    positionKeys
+	spin    spinner.Model
+	loading bool
+	rows    []posRow
+	order   []int // every row, in sort order
+	view    []int // the rows the filter keeps, in sort order
+	lines   []int // what is drawn: a row index, or -1-i for the heading above view[i]
+	lineOf  []int // view index → its line
+	sort    sortBy
+	filter  textinput.Model
+	query   string // the filter applied to view (lower case)
+	cur     int    // index into view
+	top     int    // first line on screen
+	w, h    int
+}
+
+func newPositionList(sh *shared, code string) *positionList {
+	ti := textinput.New()
+	ti.Prompt = "/ "
+	ti.Placeholder = "extension, DDI, room, label, MAC or serial"
+	ti.CharLimit = 64
+	if !sh.animate {
+		ti.Cursor.SetMode(cursor.CursorStatic)
+	}
+	return &positionList{sh: sh, code: code, loading: true, filter: ti, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
+		keys: positionKeys{
+			list:         newListKeys(),
+			Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open position")),
+			Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+			Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by location, role, status, label")),
+			Clear:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			ApplyFilter:  key.NewBinding(key.WithKeys("enter", "down", "up"), key.WithHelp("enter", "keep filter")),
+			CancelFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+			Refresh:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		}}
+}
+
+func (l *positionList) Init() tea.Cmd {
+	return tea.Batch(loadPositionsCmd(l.sh, l.code), l.sh.spin(l.spin))
+}
+func (l *positionList) Title() string   { return "positions" }
+func (l *positionList) Capturing() bool { return l.filter.Focused() }
+func (l *positionList) Dirty() bool     { return false }
+
+func (l *positionList) SetSize(w, h int) screen {
+	l.w, l.h = w, h
+	l.filter.Width = max(w-4, 10)
+	l.scroll()
+	return l
+}
+
+// ShortHelp implements help.KeyMap.
+func (l *positionList) ShortHelp() []key.Binding {
+	if l.filter.Focused() {
+		return []key.Binding{l.keys.ApplyFilter, l.keys.CancelFilter}
+	}
+	back := l.keys.Back
+	if l.query != "" {
+		back = l.keys.Clear
+	}
+	return []key.Binding{l.keys.list.Up, l.keys.list.Down, l.keys.Open, l.keys.Filter, l.keys.Sort, back}
+}
+
+// FullHelp implements help.KeyMap.
+func (l *positionList) FullHelp() [][]key.Binding {
+	return [][]key.Binding{l.keys.list.bindings(),
+		{l.keys.Open, l.keys.Filter, l.keys.Sort, l.keys.Refresh},
+		{l.keys.ApplyFilter, l.keys.CancelFilter, l.keys.Back}}
+}
+
+func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case positionsLoadedMsg:
+		if msg.code != l.code {
+			return l, nil
+		}
+		l.loading = false
+		if msg.err != nil {
+			return l, func() tea.Msg { return failed("loading the positions of "+l.code, msg.err) }
+		}
+		l.setRows(msg.rows)
+		l.scroll()
+	case changedMsg:
+		if msg.site == l.code {
+			return l, loadPositionsCmd(l.sh, l.code)
+		}
+	case spinner.TickMsg:
+		if l.loading && msg.ID == l.spin.ID() {
+			var cmd tea.Cmd
+			l.spin, cmd = l.spin.Update(msg)
+			return l, cmd
+		}
+	case tea.KeyMsg:
+		var cmd tea.Cmd
+		if l.filter.Focused() {
+			cmd = l.filterKey(msg)
+		} else {
+			cmd = l.listKey(msg)
+		}
+		l.scroll()
+		return l, cmd
+	}
+	return l, nil
+}
+
+// pageRows is how many lines of the table fit under the filter line, the
+// column header and above the count line.
+func (l *positionList) pageRows() int { return max(l.h-3, 1) }
+
+// scroll keeps the cursor's line on screen, and a group's heading with its
+// first row.
+func (l *positionList) scroll() {
+	if len(l.view) == 0 {
+		l.top = 0
+		return
+	}
+	cl := l.lineOf[l.cur]
+	l.top = scrollTo(cl, l.top, l.pageRows())
+	if cl == l.top && l.top > 0 && l.lines[l.top-1] < 0 {
+		l.top--
+	}
+}
+
+func (l *positionList) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, l.keys.CancelFilter):
+		l.filter.Blur()
+		l.filter.SetValue("")
+		l.applyFilter()
+		return nil
+	case key.Matches(msg, l.keys.ApplyFilter):
+		l.filter.Blur()
+		if msg.String() != "enter" {
+			return l.listKey(msg)
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	l.filter, cmd = l.filter.Update(msg)
+	l.applyFilter()
+	return cmd
+}
+
+func (l *positionList) listKey(msg tea.KeyMsg) tea.Cmd {
+	if cur, ok := l.keys.list.step(msg, l.cur, len(l.view), l.pageRows()); ok {
+		l.cur = cur
+		return nil
+	}
+	switch {
+	case key.Matches(msg, l.keys.Filter):
+		return l.filter.Focus()
+	case key.Matches(msg, l.keys.Clear) && l.query != "":
+		l.filter.SetValue("")
+		l.applyFilter()
+	case key.Matches(msg, l.keys.Back):
+		return pop
+	case key.Matches(msg, l.keys.Sort):
+		l.sort = (l.sort + 1) % numSorts
+		l.order = sortRows(l.rows, l.sort)
+		l.refilter(l.order)
+	case key.Matches(msg, l.keys.Open) && len(l.view) > 0:
+		return push(newDetail(l.sh, l.code, l.rows[l.view[l.cur]].p.Label))
+	case key.Matches(msg, l.keys.Refresh):
+		l.loading = true
+		return tea.Batch(loadPositionsCmd(l.sh, l.code), l.sh.spin(l.spin))
+	}
+	return nil
+}
+
+// setRows replaces the rows, keeping the order, the filter and (by label)
+// the selected position.
+func (l *positionList) setRows(rows []posRow) {
+	sel := l.selected()
+	l.rows = rows
+	l.order = sortRows(rows, l.sort)
+	l.view = nil
+	l.refilter(l.order)
+	for i, r := range l.view {
+		if l.rows[r].p.Label == sel {
+			l.cur = i
+			break
+		}
+	}
+}
+
+func (l *positionList) selected() string {
+	if l.cur < len(l.view) {
+		return l.rows[l.view[l.cur]].p.Label
+	}
+	return ""
+}
+
+// applyFilter filters after the query changed. A query that extends the
+// last one only narrows, so it searches the rows already kept.
+func (l *positionList) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(l.filter.Value()))
+	if q == l.query {
+		return
+	}
+	from := l.order
+	if l.query != "" && strings.HasPrefix(q, l.query) && macQuery(q) == "" {
+		from = l.view
+	}
+	l.query = q
+	l.refilter(from)
+}
+
+// refilter rebuilds the view from the rows in from, keeping the selected
+// position selected when the filter still keeps it.
+func (l *positionList) refilter(from []int) {
+	sel := l.selected()
+	l.view = filterRows(l.rows, from, l.query)
+	l.cur = 0
+	for i, r := range l.view {
+		if l.rows[r].p.Label == sel {
+			l.cur = i
+			break
+		}
+	}
+	l.top = 0
+	l.layout()
+}
+
+// layout lays the kept rows out as lines, with a heading wherever the group
+// changes.
+func (l *positionList) layout() {
+	l.lines = l.lines[:0]
+	if cap(l.lineOf) < len(l.view) {
+		l.lineOf = make([]int, len(l.view))
+	}
+	l.lineOf = l.lineOf[:len(l.view)]
+	prev := "\x00"
+	for i, r := range l.view {
+		if g := l.rows[r].group(l.sort); g != "" && g != prev {
+			l.lines = append(l.lines, -1-i)
+			prev = g
+		}
+		l.lineOf[i] = len(l.lines)
+		l.lines = append(l.lines, r)
+	}
+}
+
+func (l *positionList) View() string {
+	st := l.sh.st
+	if l.rows == nil {
+		if l.loading {
+			return l.spin.View() + " loading positions…"
+		}
+		return "No positions loaded (see the status line); r to try again."
+	}
+	var b strings.Builder
+	if l.filter.Focused() || l.query != "" {
+		b.WriteString(l.filter.View())
+	} else {
+		b.WriteString(st.Faint.Render("/ to filter by extension, DDI, room, label, MAC or serial"))
+	}
+	b.WriteByte('\n')
+	cols := l.columns()
+	b.WriteString(st.Header.Render(pad(cols.header(), l.w)) + "\n")
+	h := l.pageRows()
+	if len(l.view) == 0 {
+		b.WriteString(st.Faint.Render("  no position matches “"+l.query+"”") + "\n")
+	} else {
+		for n := l.top; n < len(l.lines) && n < l.top+h; n++ {
+			if r := l.lines[n]; r < 0 {
+				b.WriteString(st.Group.Render(cut(l.rows[l.view[-1-r]].group(l.sort), l.w)) + "\n")
+			} else {
+				b.WriteString(cols.row(st, &l.rows[r], r == l.view[l.cur]) + "\n")
+			}
+		}
+	}
+	out := fitLines(b.String(), l.w, l.h-1)
+	count := fmt.Sprintf("%d of %d positions · sorted by %s", len(l.view), len(l.rows), l.sort)
+	if l.query != "" {
+		count += " · filter “" + l.query + "”"
+	}
+	return out + "\n" + st.Faint.Render(cut(count, l.w))
+}

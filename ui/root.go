@@ -1,0 +1,280 @@
+package ui
+
+// Message routing, in this order:
+//  1. Window size: stored; below 80×24 the root shows "too small" and no
+//     screen is drawn; otherwise every screen in the stack gets SetSize.
+//  2. Keys: ctrl+c always quits (asking first when a step is half entered);
+//     while the top screen captures text every other key goes to it alone;
+//     otherwise "q" quits and "?" toggles the help, then the top screen gets
+//     the key.
+//  3. Data messages go to every screen in the stack, whatever is on top, so
+//     a load that finishes after the engineer moved on is not lost.
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// The smallest terminal the TUI draws in.
+const minWidth, minHeight = 80, 24
+
+// noteTTL is how long a passing note stays in the status line.
+const noteTTL = 4 * time.Second
+
+type root struct {
+	sh         *shared
+	keys       globalKeys
+	stack      []screen
+	help       help.Model
+	showHelp   bool
+	confirming bool // "quit anyway?" is on screen
+	width      int
+	height     int
+	err        *errMsg
+	note       string
+	noteSeq    int
+}
+
+func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	sh := &shared{ctx: ctx, store: opt.Store, lister: opt.Lister, engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true}
+	if sh.lister == nil && opt.Store != nil {
+		sh.lister = opt.Store
+	}
+	h := help.New()
+	h.Styles.ShortKey = sh.st.Key
+	h.Styles.FullKey = sh.st.Key
+	h.Styles.ShortDesc = sh.st.Faint
+	h.Styles.FullDesc = sh.st.Faint
+	h.Styles.ShortSeparator = sh.st.Faint
+	h.Styles.FullSeparator = sh.st.Faint
+	h.Styles.Ellipsis = sh.st.Faint
+	m := &root{sh: sh, keys: newGlobalKeys(), help: h}
+	m.stack = []screen{newSitesScreen(sh)}
+	if opt.Site != "" {
+		m.stack = append(m.stack, newDashboard(sh, strings.ToUpper(opt.Site)))
+	}
+	return m
+}
+
+// Init implements tea.Model.
+func (m *root) Init() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, s := range m.stack {
+		cmds = append(cmds, s.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *root) top() screen { return m.stack[len(m.stack)-1] }
+
+// Update implements tea.Model.
+func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.resize()
+		return m, nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case tea.MouseMsg:
+		if !m.tooSmall() && !m.showHelp && !m.confirming {
+			return m, m.updateTop(msg)
+		}
+		return m, nil
+	case pushMsg:
+		m.showHelp = false
+		s := msg.s.SetSize(m.bodySize())
+		m.stack = append(m.stack, s)
+		return m, s.Init()
+	case popMsg:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		return m, nil
+	case errMsg:
+		m.err = &msg
+		m.note = ""
+		return m, nil
+	case noteMsg:
+		m.note, m.err = msg.text, nil
+		m.noteSeq++
+		seq := m.noteSeq
+		if !m.sh.animate {
+			return m, nil
+		}
+		return m, tea.Tick(noteTTL, func(time.Time) tea.Msg { return clearNoteMsg{seq} })
+	case clearNoteMsg:
+		if msg.seq == m.noteSeq {
+			m.note = ""
+		}
+		return m, nil
+	}
+	// A data message: every screen may own it.
+	var cmds []tea.Cmd
+	for i, s := range m.stack {
+		var cmd tea.Cmd
+		m.stack[i], cmd = s.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *root) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.err = nil // an error stays until the next key
+	if m.confirming {
+		switch msg.String() {
+		case "y", "Y":
+			return m, tea.Quit
+		default:
+			m.confirming = false
+			return m, nil
+		}
+	}
+	quit := key.Matches(msg, m.keys.ForceQuit) ||
+		(key.Matches(msg, m.keys.Quit) && !m.top().Capturing())
+	if quit {
+		if m.dirty() {
+			m.confirming = true
+			return m, nil
+		}
+		return m, tea.Quit
+	}
+	if m.showHelp {
+		if key.Matches(msg, m.keys.Help, m.keys.Back) {
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	if m.tooSmall() {
+		return m, nil
+	}
+	if key.Matches(msg, m.keys.Help) && !m.top().Capturing() {
+		m.showHelp = true
+		return m, nil
+	}
+	return m, m.updateTop(msg)
+}
+
+func (m *root) updateTop(msg tea.Msg) tea.Cmd {
+	i := len(m.stack) - 1
+	var cmd tea.Cmd
+	m.stack[i], cmd = m.stack[i].Update(msg)
+	return cmd
+}
+
+func (m *root) dirty() bool {
+	for _, s := range m.stack {
+		if s.Dirty() {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *root) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
+
+// bodySize is what is left for a screen under the title and above the
+// status and help lines.
+func (m *root) bodySize() (int, int) {
+	return max(m.width, 0), max(m.height-3, 0)
+}
+
+func (m *root) resize() {
+	w, h := m.bodySize()
+	for i, s := range m.stack {
+		m.stack[i] = s.SetSize(w, h)
+	}
+}
+
+// View implements tea.Model.
+func (m *root) View() string {
+	if m.width == 0 {
+		return ""
+	}
+	st := m.sh.st
+	if m.tooSmall() {
+		msg := st.Err.Render("Terminal too small") + "\n" +
+			lipglossCenter(m.width, "need at least 80×24, have "+itoa(m.width)+"×"+itoa(m.height)) + "\n" +
+			st.Faint.Render("make the window bigger, or q to quit")
+		return fitLines(msg, m.width, m.height)
+	}
+	w, h := m.bodySize()
+	var b strings.Builder
+	b.WriteString(m.titleLine())
+	b.WriteByte('\n')
+	switch {
+	case m.confirming:
+		b.WriteString(fitLines(m.confirmView(), w, h))
+	case m.showHelp:
+		b.WriteString(fitLines(m.helpView(), w, h))
+	default:
+		b.WriteString(fitLines(m.top().View(), w, h))
+	}
+	b.WriteByte('\n')
+	b.WriteString(m.statusLine())
+	b.WriteByte('\n')
+	b.WriteString(m.helpLine())
+	return b.String()
+}
+
+func (m *root) titleLine() string {
+	st := m.sh.st
+	parts := make([]string, len(m.stack))
+	for i, s := range m.stack {
+		parts[i] = s.Title()
+	}
+	crumb := st.Title.Render("cutover") + st.Crumb.Render(" › "+strings.Join(parts, " › "))
+	right := st.Faint.Render(m.sh.engineer)
+	gap := m.width - lipgloss.Width(crumb) - lipgloss.Width(right)
+	if gap < 1 {
+		return cut(crumb, m.width)
+	}
+	return crumb + strings.Repeat(" ", gap) + right
+}
+
+func (m *root) statusLine() string {
+	st := m.sh.st
+	switch {
+	case m.err != nil:
+		return cut(st.Err.Render("✗ "+m.err.Error()), m.width)
+	case m.note != "":
+		return cut(st.OK.Render("✓ ")+m.note, m.width)
+	}
+	return ""
+}
+
+func (m *root) helpLine() string {
+	if m.showHelp || m.confirming {
+		return m.help.ShortHelpView([]key.Binding{m.keys.Help, m.keys.Back})
+	}
+	keys := append(m.top().ShortHelp(), m.keys.Help)
+	if !m.top().Capturing() {
+		keys = append(keys, m.keys.Quit)
+	}
+	return m.help.ShortHelpView(keys)
+}
+
+func (m *root) helpView() string {
+	st := m.sh.st
+	groups := append(m.top().FullHelp(), []key.Binding{m.keys.Back, m.keys.Help, m.keys.Quit, m.keys.ForceQuit})
+	hm := m.help
+	hm.ShowAll = true
+	return st.Bold.Render("Keys on "+m.top().Title()) + "\n\n" + hm.FullHelpView(groups)
+}
+
+func (m *root) confirmView() string {
+	st := m.sh.st
+	return "\n" + st.Focus.Render(st.Warn.Render("A step is half entered.")+"\n"+
+		"Quitting now loses what you have typed (recorded steps are safe).\n\n"+
+		st.Key.Render("y")+" quit anyway    "+st.Key.Render("any other key")+" go back")
+}

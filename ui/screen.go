@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cutover/site"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// screen is one page of the TUI. Only the root is a tea.Model; screens
+// return themselves from Update so the root keeps them in its stack.
+type screen interface {
+	help.KeyMap
+	// Init starts the screen's loading, if any.
+	Init() tea.Cmd
+	// Update handles a key (only when the screen is on top) or a data
+	// message (whether or not it is on top).
+	Update(msg tea.Msg) (screen, tea.Cmd)
+	// View renders the body, exactly the size last given to SetSize.
+	View() string
+	// SetSize gives the body's size in cells.
+	SetSize(w, h int) screen
+	// Title is the screen's name in the breadcrumb.
+	Title() string
+	// Capturing reports whether a text input has focus: then every key but
+	// ctrl+c goes to the screen (so typing "q" in a filter types a q).
+	Capturing() bool
+	// Dirty reports work that quitting would lose (a step half entered).
+	Dirty() bool
+}
+
+// shared is what every screen needs: the store, the engineer, the clock and
+// the styles. Screens hold the one pointer the root made.
+type shared struct {
+	ctx      context.Context
+	store    *site.Store
+	lister   PositionLister
+	engineer string
+	now      func() time.Time
+	st       *styles
+	// animate is false in tests: no spinner frames and no timers, so a
+	// test can run every Cmd to completion and a golden frame is stable.
+	animate bool
+}
+
+// spin starts a spinner, when animating.
+func (sh *shared) spin(s spinner.Model) tea.Cmd {
+	if !sh.animate {
+		return nil
+	}
+	return s.Tick
+}
+
+// Messages between screens and the root.
+type (
+	// pushMsg opens a screen on top of the current one.
+	pushMsg struct{ s screen }
+	// popMsg closes the top screen.
+	popMsg struct{}
+	// errMsg reports a failure in the status line, naming what failed.
+	errMsg struct {
+		what string
+		err  error
+	}
+	// noteMsg shows a passing message in the status line.
+	noteMsg struct{ text string }
+	// clearNoteMsg clears a note, unless a newer one replaced it.
+	clearNoteMsg struct{ seq int }
+	// changedMsg says a site's data changed (a step recorded, a discovery
+	// stored), so screens showing it reload.
+	changedMsg struct{ site string }
+)
+
+func (e errMsg) Error() string { return fmt.Sprintf("%s: %v", e.what, e.err) }
+
+func push(s screen) tea.Cmd { return func() tea.Msg { return pushMsg{s} } }
+func pop() tea.Msg          { return popMsg{} }
+func note(format string, a ...any) tea.Cmd {
+	t := fmt.Sprintf(format, a...)
+	return func() tea.Msg { return noteMsg{t} }
+}
+func changed(code string) tea.Cmd { return func() tea.Msg { return changedMsg{code} } }
+
+// failed turns an error into the status-line message; nil stays nil.
+func failed(what string, err error) tea.Msg {
+	if err == nil {
+		return nil
+	}
+	return errMsg{what, err}
+}
