@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	var code, format, out string
+	register(&Command{
+		Name:    "report",
+		Args:    "--site CODE [--format csv|json|markdown] [--out FILE]",
+		Summary: "a row per position: status, steps, handsets, numbers, disposition",
+		Help: `Writes the site's cutover report: a row per position with role, plan, status,
+steps done and total, legacy MAC and serial, new model, serial and MAC, DDI
+state, disposition of the legacy handset, engineers and times.
+
+  markdown  the site handover document, with a summary at the top (default)
+  csv       for the central team
+  json      for scripts
+
+--out writes the file whole or not at all (a temporary file renamed into
+place); without it the report goes to standard output. The format follows
+the --out extension (.csv, .json, .md) when --format is not given.`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&code, "site", "", "site `CODE`")
+			fs.StringVar(&format, "format", "", "`FORMAT`: csv, json or markdown")
+			fs.StringVar(&out, "out", "", "write to `FILE` instead of standard output")
+		},
+		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if code == "" {
+				return usagef("--site is required")
+			}
+			f := strings.ToLower(format)
+			if f == "" {
+				switch strings.ToLower(filepath.Ext(out)) {
+				case ".csv":
+					f = "csv"
+				case ".json":
+					f = "json"
+				default:
+					f = "markdown"
+				}
+			}
+			if f == "md" {
+				f = "markdown"
+			}
+			if f != "csv" && f != "json" && f != "markdown" {
+				return usagef("--format %q: want csv, json or markdown", format)
+			}
+			st, err := env.OpenStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rep, err := st.Report(ctx, code, env.Now())
+			if err != nil {
+				return err
+			}
+			rep.GeneratedBy = env.Engineer
+			var buf bytes.Buffer
+			switch f {
+			case "csv":
+				err = rep.WriteCSV(&buf)
+			case "json":
+				err = rep.WriteJSON(&buf)
+			default:
+				err = rep.WriteMarkdown(&buf)
+			}
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				_, err = env.Stdout.Write(buf.Bytes())
+				return err
+			}
+			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "report for %s (%d positions, %d done) written to %s\n", rep.Site.Code, len(rep.Rows), rep.Done, out)
+			return nil
+		},
+	})
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// folder, synced and renamed, so that a reader never sees half a report.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"cutover/site"
+
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	var code, label string
+	var asJSON bool
+	register(&Command{
+		Name:    "runbook",
+		Args:    "--site CODE --position LABEL [--json]",
+		Summary: "show a position's runbook with the state of every step",
+		Help: `Prints the position's runbook in order: each step's kind, and its result in
+the current attempt with the engineer, time, value and evidence (what an SNMP
+check saw). The step marked ▶ is the one due: 'cutover step' or the TUI
+resumes there, whoever recorded the last one.`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&code, "site", "", "site `CODE`")
+			fs.StringVar(&label, "position", "", "position `LABEL`")
+			fs.BoolVar(&asJSON, "json", false, "print as JSON")
+		},
+		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if code == "" || label == "" {
+				return usagef("--site and --position are required")
+			}
+			st, err := env.OpenStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			pr, err := st.Steps(ctx, code, label)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(pr)
+			}
+			writeRunbook(env.Stdout, pr)
+			return nil
+		},
+	})
+}
+
+func outcomeMark(s site.StepState, current bool) string {
+	switch {
+	case current:
+		return "▶"
+	case s.Outcome == site.OutcomePass:
+		return "✓"
+	case s.Outcome == site.OutcomeFail:
+		return "✗"
+	case s.Outcome == site.OutcomeSkip:
+		return "↷"
+	}
+	return "·"
+}
+
+func writeRunbook(w io.Writer, pr site.Progress) {
+	p := pr.Position
+	fmt.Fprintf(w, "%s %s — %s\n", p.Site, p.Label, p.Location())
+	fmt.Fprintf(w, "%s → %s, legacy %s %s on %s %s, extension %s", p.Role, p.Plan, p.LegacyVendor, dash(p.MAC),
+		dash(p.Switch), dash(p.Port), dash(p.Extension))
+	if p.DDI != "" {
+		fmt.Fprintf(w, ", DDI %s", site.FormatDDI(p.DDI))
+	}
+	if p.TargetModel != "" {
+		fmt.Fprintf(w, ", target %s", p.TargetModel)
+	}
+	fmt.Fprintf(w, "\nStatus: %s %s", p.Status.Symbol(), p.Status)
+	if p.StatusReason != "" {
+		fmt.Fprintf(w, " (%s)", p.StatusReason)
+	}
+	fmt.Fprintf(w, "; %d/%d steps done", pr.Done, pr.Total)
+	if pr.Attempt > 0 {
+		fmt.Fprintf(w, "; attempt %d", pr.Attempt)
+	}
+	fmt.Fprintln(w)
+	for _, a := range pr.Attempts[:max(0, len(pr.Attempts)-1)] {
+		fmt.Fprintf(w, "  earlier attempt %d by %s at %s: %s %s\n", a.N, a.StartedBy, a.StartedAt, a.Outcome, a.Reason)
+	}
+	fmt.Fprintln(w)
+	list := func(states []site.StepState) {
+		for i, s := range states {
+			cur := pr.Current != nil && pr.Current.Key == s.Key
+			opt := ""
+			if s.Skippable {
+				opt = ", may be skipped"
+			}
+			fmt.Fprintf(w, "%s %2d. %-16s %-7s %s%s\n", outcomeMark(s, cur), i+1, s.Key, s.Kind, s.Title, opt)
+			if s.Outcome != "" {
+				fmt.Fprintf(w, "       %s by %s at %s", s.Outcome, s.Engineer, s.At)
+				if s.Tries > 1 {
+					fmt.Fprintf(w, " (try %d)", s.Tries)
+				}
+				if s.Value != "" {
+					fmt.Fprintf(w, ": %s", s.Value)
+				}
+				fmt.Fprintln(w)
+				if s.Note != "" {
+					fmt.Fprintf(w, "       note: %s\n", s.Note)
+				}
+				if s.Evidence != nil {
+					fmt.Fprintf(w, "       saw: %s\n", s.Evidence.Summary)
+				}
+			}
+			if cur {
+				fmt.Fprintf(w, "       %s\n", s.Instructions)
+				if s.Hint != "" {
+					fmt.Fprintf(w, "       value: %s", s.Hint)
+					if s.Suggested != "" {
+						fmt.Fprintf(w, " (Enter takes %s)", s.Suggested)
+					}
+					fmt.Fprintln(w)
+				}
+			}
+		}
+	}
+	list(pr.Steps)
+	if pr.Mode == site.ModeRollback || (len(pr.Rollback) > 0 && pr.Rollback[len(pr.Rollback)-1].Outcome != "") {
+		fmt.Fprintln(w, "\nRollback:")
+		list(pr.Rollback)
+	} else if pr.CanRollback && pr.Current != nil && pr.Current.Outcome == site.OutcomeFail {
+		fmt.Fprintf(w, "\n%s failed: retry it, or roll back starting with %s.\n", pr.Current.Key, firstRollback(pr))
+	}
+	if pr.Restartable {
+		fmt.Fprintf(w, "\nThe position can be started again with step %s.\n", pr.Steps[0].Key)
+	}
+}
+
+func dash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}

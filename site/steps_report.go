@@ -1,0 +1,201 @@
+package site
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"cutover/assets"
+)
+
+// ReportRow is one position in a site report.
+type ReportRow struct {
+	Label        string   `json:"label"`
+	Location     string   `json:"location"`
+	Role         Role     `json:"role"`
+	Plan         Plan     `json:"plan"`
+	Status       Status   `json:"status"`
+	StatusReason string   `json:"status_reason,omitempty"`
+	StepsDone    int      `json:"steps_done"`
+	StepsTotal   int      `json:"steps_total"`
+	CurrentStep  string   `json:"current_step,omitempty"`
+	Attempts     int      `json:"attempts"`
+	Switch       string   `json:"switch"`
+	Port         string   `json:"port"`
+	Extension    string   `json:"extension"`
+	LegacyModel  string   `json:"legacy_model"`
+	LegacyMAC    string   `json:"legacy_mac"`
+	LegacySerial string   `json:"legacy_serial"`
+	LegacyTag    string   `json:"legacy_tag"`
+	NewModel     string   `json:"new_model"`
+	NewSerial    string   `json:"new_serial"`
+	NewMAC       string   `json:"new_mac"`
+	NewTag       string   `json:"new_tag"`
+	LegacyDDI    string   `json:"legacy_ddi"`
+	DDIState     DDIState `json:"ddi_state"`
+	NewDDI       string   `json:"new_ddi,omitempty"` // the Avaya DDI when new, or the Teams DDI
+	Disposition  string   `json:"disposition"`       // legacy handset: returned_to_store, weee_disposal WTN, lost; or its state
+	SignedOffBy  string   `json:"signed_off_by,omitempty"`
+	Engineers    []string `json:"engineers"`
+	StartedAt    string   `json:"started_at,omitempty"`
+	FinishedAt   string   `json:"finished_at,omitempty"`
+	LastAt       string   `json:"last_at,omitempty"`
+}
+
+// Report is a site's cutover report: a row per position with the totals.
+type Report struct {
+	Site         Site               `json:"site"`
+	GeneratedAt  string             `json:"generated_at"`
+	GeneratedBy  string             `json:"generated_by,omitempty"`
+	ByStatus     map[Status]int     `json:"by_status"`
+	ByPlan       map[Plan]int       `json:"by_plan"`
+	DDIs         map[DDIState]int   `json:"ddis"`
+	Dispositions map[string]int     `json:"dispositions"`
+	Stock        []assets.StockLine `json:"stock"`
+	Active       int                `json:"active"`
+	Done         int                `json:"done"`
+	Rows         []ReportRow        `json:"positions"`
+}
+
+// Report builds a site's report from the store (withdrawn positions are
+// listed too, so that nothing silently drops out of the handover).
+func (s *Store) Report(ctx context.Context, code string, now time.Time) (Report, error) {
+	st, err := s.Site(ctx, code)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Site: st, GeneratedAt: now.UTC().Format(time.RFC3339), ByStatus: map[Status]int{},
+		ByPlan: map[Plan]int{}, Dispositions: map[string]int{}}
+	if rep.DDIs, err = s.DDICounts(ctx, st.Code); err != nil {
+		return rep, err
+	}
+	if rep.Stock, err = assets.Stock(ctx, s.r, st.Code); err != nil {
+		return rep, err
+	}
+	all, err := assets.ForSite(ctx, s.r, st.Code)
+	if err != nil {
+		return rep, err
+	}
+	legacy, newer := map[string]assets.Asset{}, map[string]assets.Asset{}
+	for _, a := range all { // ordered by id within a position: the newest wins
+		if a.Kind == assets.KindLegacy {
+			legacy[a.Position] = a
+		} else {
+			newer[a.Position] = a
+		}
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, `+positionCols+` FROM positions WHERE site = ? ORDER BY label`, st.Code)
+	if err != nil {
+		return rep, err
+	}
+	type idPos struct {
+		id int64
+		p  Position
+	}
+	var ps []idPos
+	for rows.Next() {
+		var ip idPos
+		if err := scanPosition(rows, &ip.id, &ip.p); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		ps = append(ps, ip)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	for _, ip := range ps {
+		p := ip.p
+		pr, err := progressOf(ctx, s.r, ip.id, p)
+		if err != nil {
+			return rep, err
+		}
+		nums, err := numbersOf(ctx, s.r, ip.id, p)
+		if err != nil {
+			return rep, err
+		}
+		row := ReportRow{Label: p.Label, Location: p.Location(), Role: p.Role, Plan: p.Plan, Status: p.Status,
+			StatusReason: p.StatusReason, StepsDone: pr.Done, StepsTotal: pr.Total, Attempts: len(pr.Attempts),
+			Switch: p.Switch, Port: p.Port, Extension: p.Extension, LegacyModel: p.LegacyModel, LegacyMAC: p.MAC,
+			LegacyDDI: p.DDI, DDIState: nums.State}
+		if pr.Current != nil && pr.Mode != ModeNotStarted {
+			row.CurrentStep = pr.Current.Key
+		}
+		switch nums.State {
+		case DDINew:
+			row.NewDDI = nums.DDI
+		case DDITeams:
+			row.NewDDI = nums.TeamsDDI
+		}
+		if a, ok := legacy[p.Label]; ok {
+			row.LegacySerial, row.LegacyTag = a.Serial, a.AssetTag
+			if a.MAC != "" {
+				row.LegacyMAC = a.MAC
+			}
+			row.Disposition = string(a.State)
+			if a.WTNRef != "" {
+				row.Disposition += " " + a.WTNRef
+			}
+			switch a.State {
+			case assets.StateReturnedToStore, assets.StateWEEE, assets.StateLost:
+				rep.Dispositions[string(a.State)]++
+			}
+		}
+		if a, ok := newer[p.Label]; ok && a.State == assets.StateInstalled {
+			row.NewModel, row.NewSerial, row.NewMAC, row.NewTag = a.Model, a.Serial, a.MAC, a.AssetTag
+		}
+		if n := len(pr.Attempts); n > 0 {
+			row.StartedAt = pr.Attempts[0].StartedAt
+			row.FinishedAt = pr.Attempts[n-1].EndedAt
+		}
+		engs := map[string]bool{}
+		for _, stp := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
+			if stp.Engineer != "" {
+				engs[stp.Engineer] = true
+			}
+			if stp.At > row.LastAt {
+				row.LastAt = stp.At
+			}
+			if stp.Field == FieldContact && stp.Outcome == OutcomePass {
+				row.SignedOffBy = stp.Value
+			}
+		}
+		for e := range engs {
+			row.Engineers = append(row.Engineers, e)
+		}
+		sort.Strings(row.Engineers)
+		if row.Engineers == nil {
+			row.Engineers = []string{}
+		}
+		rep.ByStatus[p.Status]++
+		if p.Status != StatusWithdrawn {
+			rep.Active++
+			rep.ByPlan[p.Plan]++
+			if p.Status == StatusDone {
+				rep.Done++
+			}
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	return rep, nil
+}
+
+// ReportColumns are the CSV report's columns, in order.
+var ReportColumns = []string{"label", "location", "role", "plan", "status", "status_reason", "steps_done", "steps_total",
+	"current_step", "attempts", "switch", "port", "extension", "legacy_model", "legacy_mac", "legacy_serial", "legacy_tag",
+	"new_model", "new_serial", "new_mac", "new_tag", "legacy_ddi", "ddi_state", "new_ddi", "disposition", "signed_off_by",
+	"engineers", "started_at", "finished_at", "last_at"}
+
+// Record is the row as CSV fields, in ReportColumns order.
+func (r ReportRow) Record() []string {
+	return []string{r.Label, r.Location, string(r.Role), string(r.Plan), string(r.Status), r.StatusReason,
+		itoa(r.StepsDone), itoa(r.StepsTotal), r.CurrentStep, itoa(r.Attempts), r.Switch, r.Port, r.Extension,
+		r.LegacyModel, r.LegacyMAC, r.LegacySerial, r.LegacyTag, r.NewModel, r.NewSerial, r.NewMAC, r.NewTag,
+		r.LegacyDDI, string(r.DDIState), r.NewDDI, r.Disposition, r.SignedOffBy, strings.Join(r.Engineers, "; "),
+		r.StartedAt, r.FinishedAt, r.LastAt}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

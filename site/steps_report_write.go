@@ -1,0 +1,135 @@
+package site
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteCSV writes the report for the central team: a header and a row per
+// position. Fields that a spreadsheet would run as a formula are quoted
+// with a leading apostrophe.
+func (r Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ReportColumns); err != nil {
+		return err
+	}
+	for _, row := range r.Rows {
+		rec := row.Record()
+		for i, f := range rec {
+			if f != "" && strings.ContainsRune("=+-@", rune(f[0])) && !strings.HasPrefix(f, "+44") {
+				rec[i] = "'" + f
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteJSON writes the report for scripts.
+func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// mdCell makes a value safe inside a Markdown table cell.
+func mdCell(s string) string {
+	s = strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ").Replace(s)
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// WriteMarkdown writes the site handover document: a summary at the top,
+// then the numbers, stock and disposals, then a row per position, and the
+// positions that still need attention.
+func (r Report) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	s := r.Site
+	fmt.Fprintf(&b, "# Cutover handover: %s (%s)\n\n", s.Name, s.Code)
+	if s.Address != "" {
+		fmt.Fprintf(&b, "%s  \n", s.Address)
+	}
+	fmt.Fprintf(&b, "Report generated %s. Legacy platform cease date %s.\n\n", r.GeneratedAt, s.CeaseDate)
+	b.WriteString("## Summary\n\n")
+	fmt.Fprintf(&b, "- **%d of %d** active positions done", r.Done, r.Active)
+	if r.Active > 0 {
+		fmt.Fprintf(&b, " (%d%%)", r.Done*100/r.Active)
+	}
+	b.WriteString("\n")
+	for _, st := range Statuses {
+		if n := r.ByStatus[st]; n > 0 && st != StatusDone {
+			fmt.Fprintf(&b, "- %s %s: %d\n", st.Symbol(), st, n)
+		}
+	}
+	b.WriteString("- Plans:")
+	for _, p := range Plans {
+		fmt.Fprintf(&b, " %s %d;", p, r.ByPlan[p])
+	}
+	b.WriteString("\n- DDIs:")
+	for _, d := range DDIStates {
+		fmt.Fprintf(&b, " %s %d;", d, r.DDIs[d])
+	}
+	b.WriteString("\n- Legacy handsets:")
+	for _, d := range []string{"returned_to_store", "weee_disposal", "lost"} {
+		fmt.Fprintf(&b, " %s %d;", d, r.Dispositions[d])
+	}
+	b.WriteString("\n\n")
+	if len(r.Stock) > 0 {
+		b.WriteString("## Avaya stock\n\n| Model | Issued | Installed | On hand |\n|---|---:|---:|---:|\n")
+		for _, l := range r.Stock {
+			fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", mdCell(l.Model), l.Issued, l.Installed, l.OnHand)
+		}
+		b.WriteString("\n")
+	}
+	var open []ReportRow
+	for _, row := range r.Rows {
+		switch row.Status {
+		case StatusFailed, StatusBlocked, StatusInProgress:
+			open = append(open, row)
+		}
+	}
+	if len(open) > 0 {
+		b.WriteString("## Needs attention\n\n")
+		for _, row := range open {
+			fmt.Fprintf(&b, "- **%s** (%s) %s %s", row.Label, mdCell(row.Location), row.Status.Symbol(), row.Status)
+			if row.StatusReason != "" && row.Status != StatusInProgress {
+				fmt.Fprintf(&b, ": %s", mdCell(row.StatusReason))
+			}
+			if row.CurrentStep != "" {
+				fmt.Fprintf(&b, "; next step %s (%d/%d done)", row.CurrentStep, row.StepsDone, row.StepsTotal)
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("## Positions\n\n")
+	b.WriteString("| Position | Location | Role | Plan | Status | Steps | Legacy MAC / serial | New phone (model, serial, MAC) | DDI | Disposition | Signed off | Engineers | Finished |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, row := range r.Rows {
+		newPhone := ""
+		if row.NewModel != "" || row.NewSerial != "" {
+			newPhone = strings.TrimSpace(row.NewModel + " " + row.NewSerial + " " + row.NewMAC)
+		}
+		ddi := string(row.DDIState)
+		if row.LegacyDDI != "" {
+			ddi = FormatDDI(row.LegacyDDI) + " " + ddi
+		}
+		if row.NewDDI != "" {
+			ddi += " → " + FormatDDI(row.NewDDI)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %d/%d | %s | %s | %s | %s | %s | %s | %s |\n",
+			mdCell(row.Label), mdCell(row.Location), row.Role, row.Plan, row.Status.Symbol(), row.Status,
+			row.StepsDone, row.StepsTotal, mdCell(strings.TrimSpace(row.LegacyMAC+" "+row.LegacySerial)), mdCell(newPhone),
+			mdCell(ddi), mdCell(row.Disposition), mdCell(row.SignedOffBy), mdCell(strings.Join(row.Engineers, ", ")), mdCell(row.FinishedAt))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
