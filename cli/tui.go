@@ -63,6 +63,12 @@ and its path printed.`,
 				return err
 			}
 			defer st.Close()
+			// The demo's simulated switches (see demo_switches.go).
+			sw, err := startDemoSwitches(ctx, env, st, "KX")
+			if err != nil {
+				return err
+			}
+			defer sw.Close()
 			err = ui.Run(ctx, env.uiOptions(st, "KX"))
 			if keep {
 				fmt.Fprintf(env.Stderr, "demo database kept at %s\n", env.DBPath)
