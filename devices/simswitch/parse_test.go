@@ -167,3 +167,16 @@ func TestMIBExceptionsAndDuplicates(t *testing.T) {
 		t.Error("bad IpAddress accepted")
 	}
 }
+
+func TestParseWalkCR(t *testing.T) {
+	// CR LF inside a value (LF line ends) is kept.
+	recs, err := ParseWalk("x", strings.NewReader(".1.3.6.1.2.1.1.1.0 = STRING: \"a\r\nb\"\n.1.3.6.1.2.1.1.2.0 = INTEGER: 1\n"))
+	if err != nil || len(recs) != 2 || string(recs[0].Value.Bytes) != "a\r\nb" {
+		t.Errorf("LF file: %v %v", err, recs)
+	}
+	// A file with CRLF line ends loses them.
+	recs, err = ParseWalk("x", strings.NewReader(".1.3.6.1.2.1.1.1.0 = STRING: \"a\"\r\n.1.3.6.1.2.1.1.2.0 = INTEGER: 1\r\n"))
+	if err != nil || len(recs) != 2 || string(recs[0].Value.Bytes) != "a" || recs[1].Value.Int != 1 {
+		t.Errorf("CRLF file: %v %v", err, recs)
+	}
+}

@@ -2,6 +2,7 @@ package simswitch
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -19,8 +20,18 @@ var recordStart = regexp.MustCompile(`^\.?[0-9]+(\.[0-9]+)+ = `)
 // (strings with newlines, wrapped Hex-STRING). Exceptions such as "No Such
 // Object…" are skipped. name is used in error messages ("name:line: …").
 func ParseWalk(name string, r io.Reader) ([]Record, error) {
-	sc := bufio.NewScanner(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	// CRLF line ends (a file saved on Windows) when every LF follows a CR;
+	// otherwise a CR is part of a value: net-snmp prints CR LF inside
+	// strings as they are.
+	nl := bytes.Count(data, []byte("\n"))
+	crlf := nl > 0 && bytes.Count(data, []byte("\r\n")) == nl
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	sc.Split(scanLinesKeepCR)
 	var recs []Record
 	var cur []string
 	curLine, line := 0, 0
@@ -40,7 +51,10 @@ func ParseWalk(name string, r io.Reader) ([]Record, error) {
 	}
 	for sc.Scan() {
 		line++
-		text := strings.TrimRight(sc.Text(), "\r")
+		text := sc.Text()
+		if crlf {
+			text = strings.TrimSuffix(text, "\r")
+		}
 		if recordStart.MatchString(text) {
 			if err := flush(); err != nil {
 				return nil, err
@@ -63,6 +77,17 @@ func ParseWalk(name string, r io.Reader) ([]Record, error) {
 		return nil, err
 	}
 	return recs, nil
+}
+
+// scanLinesKeepCR splits at '\n' only, keeping any '\r' before it.
+func scanLinesKeepCR(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 // parseWalkRecord parses one record; skip is true for exceptions.
