@@ -61,7 +61,14 @@ func freeUDPPort(t testing.TB) int {
 // simAddr starts snmpsimd once and returns its address, or skips the test.
 func simAddr(t testing.TB) string {
 	t.Helper()
-	sim.once.Do(func() { startSim(t) })
+	sim.once.Do(func() {
+		// scripts/bench-discovery.sh shares its own snmpsimd.
+		if a := os.Getenv("CUTOVER_SNMPSIM_ADDR"); a != "" {
+			sim.addr = a
+			return
+		}
+		startSim(t)
+	})
 	if sim.skip != "" {
 		t.Skip(sim.skip)
 	}
