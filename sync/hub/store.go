@@ -269,3 +269,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		return nil
 	})
 }
+
+// CountForTest runs a single-number query (written with ? placeholders) on
+// the store; tests use it to see what the hub holds.
+func (s *Store) CountForTest(query string, args ...any) (int, error) {
+	var n int
+	err := s.w.QueryRowContext(context.Background(), s.rebind(query), args...).Scan(&n)
+	return n, err
+}
