@@ -230,7 +230,7 @@ func teamsSteps(p Position) []Step {
 		{Key: "teams_ddi", Title: "Record the user's Teams DDI", Kind: StepInput, Field: FieldTeamsDDI,
 			Instructions: "Type the Teams direct-dial number the user now has (a UK number).", Hint: "UK number, e.g. 020 7230 1212"},
 		{Key: "surrender", Title: "Surrender the legacy numbers", Kind: StepConfirm,
-			Instructions: fmt.Sprintf("Confirm that legacy extension %s and DDI %s are surrendered (no longer routed to this handset).", orDash(p.Extension), orDash(FormatDDI(p.DDI)))},
+			Instructions: "Confirm that legacy " + legacyNumbers(p) + " surrendered (no longer routed to this handset)."},
 	}
 	steps = append(steps, capture(p, false)...)
 	steps = append(steps,
@@ -253,7 +253,7 @@ func removeSteps(p Position) []Step {
 			Instructions: "Read the port: no phone may be left on it. Skip when the switch cannot be read, saying why."})
 	if p.DDI != "" || p.Extension != "" {
 		steps = append(steps, Step{Key: "surrender", Title: "Surrender the legacy numbers", Kind: StepConfirm,
-			Instructions: fmt.Sprintf("Confirm that extension %s and DDI %s are surrendered.", orDash(p.Extension), orDash(FormatDDI(p.DDI)))})
+			Instructions: "Confirm that " + legacyNumbers(p) + " surrendered."})
 	}
 	return append(steps, disposition())
 }
@@ -263,4 +263,17 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// legacyNumbers names a position's legacy extension and DDI, with the verb.
+func legacyNumbers(p Position) string {
+	switch {
+	case p.Extension != "" && p.DDI != "":
+		return "extension " + p.Extension + " and DDI " + FormatDDI(p.DDI) + " are"
+	case p.DDI != "":
+		return "DDI " + FormatDDI(p.DDI) + " is"
+	case p.Extension != "":
+		return "extension " + p.Extension + " is"
+	}
+	return "the handset's numbers are"
 }

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cutover/site"
+	"cutover/swap"
+)
+
+// TestStepRunbookReportStockFromTheCommandLine drives a swap with the
+// commands alone against the demo's simulated switches.
+func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errs := runCLI(t, db, "import", "../testdata/demo/kx.json"); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	data, _ := os.ReadFile("../testdata/demo/kx.json")
+	sw, err := swap.StartDemoSwitches(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sw.Close()
+	addr := "--switch-addr=kx-sw2=" + sw.Addrs()["kx-sw2"]
+
+	// Forty meeting-room phones in one go: here the three on kx-sw2 and the
+	// three on kx-sw3, whose address was never given (refused, named).
+	code, out, errs := runCLI(t, db, "step", "--site", "KX", "--role", "meeting_room", "--step", "legacy_serial",
+		"--result", "skip", "--note", "bulk collection")
+	if code != 0 || strings.Count(out, "legacy_serial: skip") != 6 {
+		t.Fatalf("bulk skip: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--role", "meeting_room", "--step", "remove", "--result", "pass")
+	if code != 1 || !strings.Contains(errs, "next step is legacy_tag") {
+		t.Fatalf("out of turn: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01,MR-02", "--step", "legacy_tag", "--result", "pass", "--value", "MPS-77\n")
+	if code != 1 || !strings.Contains(errs, "MR-02: position MR-02 step legacy_tag: assets: already installed") &&
+		!strings.Contains(errs, "asset tag MPS-77 is already installed at site KX position MR-01") {
+		t.Fatalf("duplicate tag in bulk: %d\n%s\n%s", code, out, errs)
+	}
+	for _, k := range []string{"legacy_condition"} {
+		runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", k, "--result", "pass", "--value", "worn")
+	}
+	if code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", "remove", "--result", "pass"); code != 0 {
+		t.Fatalf("remove: %d %s %s", code, out, errs)
+	}
+	// The automatic step: the handset is still on the port (nobody unplugged
+	// it in the simulated switch), so the check fails with exit status 3.
+	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", "gone", "--result", "pass", "--community", swap.DemoCommunity, addr)
+	if code != 3 || !strings.Contains(out, "gone: fail: still a phone on the port") {
+		t.Fatalf("gone: %d\n%s\n%s", code, out, errs)
+	}
+	p := site.Position{Site: "KX", Label: "MR-01", Switch: "kx-sw2", Port: "21", Plan: site.PlanRemove}
+	if err := sw.OnSwapConfirmed(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	// Retry: the address was remembered from --switch-addr.
+	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", "gone", "--result", "pass", "--community", swap.DemoCommunity)
+	if code != 0 || !strings.Contains(out, "gone: pass: no phone on 21") {
+		t.Fatalf("gone retry: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = runCLI(t, db, "runbook", "--site", "KX", "--position", "mr-01")
+	for _, w := range []string{"✓  4. remove", "try 2", "saw: no phone on 21", "▶  6. surrender"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("runbook lacks %q:\n%s", w, out)
+		}
+	}
+	code, out, _ = runCLI(t, db, "runbook", "--site", "KX", "--position", "MR-01", "--json")
+	var pr site.Progress
+	if code != 0 || json.Unmarshal([]byte(out), &pr) != nil || pr.Current == nil || pr.Current.Key != "surrender" {
+		t.Fatalf("runbook --json: %d %s", code, out)
+	}
+	if code, out, errs = runCLI(t, db, "stock", "--site", "KX", "--model", "Avaya J179", "--issued", "12"); code != 0 || !strings.Contains(out, "J179") {
+		t.Fatalf("stock: %d %s %s", code, out, errs)
+	}
+	if code, _, _ = runCLI(t, db, "stock", "--site", "KX", "--model", "J179"); code != 2 {
+		t.Fatalf("stock --model alone: %d", code)
+	}
+	rep := filepath.Join(t.TempDir(), "kx.csv")
+	if code, _, errs = runCLI(t, db, "report", "--site", "KX", "--out", rep); code != 0 {
+		t.Fatalf("report: %d %s", code, errs)
+	}
+	b, _ := os.ReadFile(rep)
+	if !strings.HasPrefix(string(b), "label,location,role,plan,status") || !strings.Contains(string(b), "MR-01,") {
+		t.Fatalf("csv report:\n%s", b)
+	}
+	if code, out, _ = runCLI(t, db, "report", "--site", "KX", "--format", "markdown"); code != 0 || !strings.Contains(out, "## Needs attention") {
+		t.Fatalf("markdown report: %d\n%s", code, out)
+	}
+	if code, _, _ = runCLI(t, db, "report", "--site", "KX", "--format", "pdf"); code != 2 {
+		t.Fatalf("bad format: %d", code)
+	}
+}
