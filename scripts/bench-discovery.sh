@@ -60,3 +60,11 @@ ours_req=$(awk '{for (i=1;i<=NF;i++) if ($i=="requests/op") print $(i-1)}' <<<"$
 echo "discovery (a), C3560 recording through snmpsimd on loopback:"
 echo "  cutover discovery : ${ours_req} SNMP requests, ${ours_ms} ms per discovery (mean of go test -bench, ${BENCH_DISCOVERY_N:-20} runs)"
 echo "  net-snmp          : ${nreq} SNMP requests, ${nms} ms for the same columns (snmpget + ${ncalls} snmpbulkwalk runs, -Cr10 default; includes process start-up)"
+
+# (b) 50 simulated 48-port switches at once (devices/simswitch, in process).
+out=$(go test -run '^$' -bench '^BenchmarkDiscover50$' -benchtime "${BENCH_DISCOVERY50_N:-3}x" ./devices/ 2>&1) || { echo "$out" >&2; exit 1; }
+line=$(grep '^BenchmarkDiscover50' <<<"$out")
+metric() { awk -v m="$1" '{for (i=1;i<=NF;i++) if ($i==m) print $(i-1)}' <<<"$line"; }
+echo "discovery (b), 50 simulated 48-port switches at once (2 ms agent latency, concurrency 50):"
+echo "  total $(metric wall-ms) ms vs slowest single switch $(metric slowest-switch-ms) ms (ratio $(metric wall/slowest), target <= 1.5);" \
+     "peak Go heap $(metric peak-heap-MiB) MiB (includes the 50 in-process simulated agents); $(metric phones) phones"
