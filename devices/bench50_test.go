@@ -17,8 +17,9 @@ import (
 // BenchmarkDiscover50 is performance item (b): 50 simulated 48-port Cisco
 // access switches (the demo kx-sw1 layout: 24 phones, PCs on voice ports,
 // an uplink with 72 MACs behind it; 2 ms agent
-// latency) read at once. It reports the total wall time against the slowest
-// single switch (target ≤ 1.5×) and the peak Go heap.
+// latency) read at once. It reports the total wall time against one switch
+// read alone and against the slowest switch of the run (target ≤ 1.5×),
+// and the peak Go heap.
 func BenchmarkDiscover50(b *testing.B) {
 	data, err := os.ReadFile("../testdata/demo/kx.json")
 	if err != nil {
@@ -59,6 +60,13 @@ func BenchmarkDiscover50(b *testing.B) {
 			}
 		}
 	}()
+	// One switch alone, for the honest comparison: the others' elapsed
+	// times below include waiting for the shared CPU.
+	var alone time.Duration
+	for _, t := range targets[:5] {
+		r := devices.Discover(context.Background(), []devices.Target{t}, o)[0]
+		alone = max(alone, time.Duration(r.ElapsedMS)*time.Millisecond)
+	}
 	var wall, slowest time.Duration
 	phones := 0
 	for b.Loop() {
@@ -78,7 +86,8 @@ func BenchmarkDiscover50(b *testing.B) {
 	wg.Wait()
 	b.ReportMetric(float64(wall.Milliseconds()), "wall-ms")
 	b.ReportMetric(float64(slowest.Milliseconds()), "slowest-switch-ms")
-	b.ReportMetric(float64(wall)/float64(max(slowest, time.Millisecond)), "wall/slowest")
+	b.ReportMetric(float64(alone.Milliseconds()), "one-switch-alone-ms")
+	b.ReportMetric(float64(wall)/float64(max(alone, time.Millisecond)), "wall/alone")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(phones), "phones")
 }
