@@ -64,9 +64,11 @@ func migrations() ([]migration, error) {
 		ms = append(ms, migration{version: v, name: name, sql: string(body)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("two migrations numbered %d: %s and %s", ms[i].version, ms[i-1].name, ms[i].name)
+	// user_version records how far a database has come, so the numbers must
+	// run 1, 2, 3… with no gap or repeat.
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: want number %d (migrations are numbered 1, 2, 3… without gaps)", m.name, i+1)
 		}
 	}
 	return ms, nil
