@@ -436,4 +436,3 @@ func joinNames[T ~string](all []T) string {
 	}
 	return strings.Join(s, ", ")
 }
-
