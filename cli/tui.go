@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"cutover/devices"
 	"cutover/site"
+	"cutover/swap"
 	"cutover/ui"
 
 	"github.com/spf13/pflag"
@@ -18,6 +20,7 @@ const DemoFile = "kx.json"
 
 func init() {
 	var siteCode string
+	var creds snmpCredFlags
 	register(&Command{
 		Name:    "tui",
 		Hidden:  true,
@@ -25,14 +28,25 @@ func init() {
 		Summary: "open the field TUI (what plain `cutover` does)",
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&siteCode, "site", "", "open this site `CODE`")
+			creds.add(fs)
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			c, err := creds.resolve(env)
+			if err != nil && snmpFlagsGiven(fs) {
+				return err
+			}
 			st, err := env.OpenStore()
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			return ui.Run(ctx, env.uiOptions(st, siteCode))
+			opt := env.uiOptions(st, siteCode)
+			// Without credentials the TUI still opens; the SNMP steps and
+			// discovery then say what is missing in the status line.
+			chk := &swap.SNMPChecker{Store: st, Creds: c}
+			opt.Swap = &swap.Runner{Store: st, Checker: chk}
+			opt.Discover = tuiDiscoverer(env, st, c)
+			return ui.Run(ctx, opt)
 		},
 	})
 	var keep bool
@@ -69,7 +83,10 @@ and its path printed.`,
 				return err
 			}
 			defer sw.Close()
-			err = ui.Run(ctx, env.uiOptions(st, "KX"))
+			opt := env.uiOptions(st, "KX")
+			opt.Swap = demoRunner(st, sw)
+			opt.Discover = tuiDiscoverer(env, st, devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)})
+			err = ui.Run(ctx, opt)
 			if keep {
 				fmt.Fprintf(env.Stderr, "demo database kept at %s\n", env.DBPath)
 			}
@@ -105,4 +122,54 @@ func loadDemo(ctx context.Context, env *Env) (*site.Store, error) {
 func (env *Env) uiOptions(st *site.Store, siteCode string) ui.Options {
 	return ui.Options{Store: st, Engineer: env.Engineer, Site: siteCode, NoColor: env.NoColor, Mouse: env.Mouse,
 		In: env.Stdin, Out: env.Stdout, Now: env.Now}
+}
+
+// snmpFlagsGiven reports whether any SNMP credential flag was set, so that
+// a TUI opened without them still opens.
+func snmpFlagsGiven(fs *pflag.FlagSet) bool {
+	for _, n := range []string{"community", "v3-user", "v3-level", "v3-auth", "v3-auth-pass-file", "v3-priv", "v3-priv-pass-file", "snmp-profile"} {
+		if fs.Changed(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// tuiDiscoverer is the TUI's discovery: the same steps as `cutover discover
+// --site` (switches at their recorded addresses, reconciled with the
+// inventory, stored as observations), with progress sent to the screen.
+func tuiDiscoverer(env *Env, st *site.Store, creds devices.Credentials) ui.Discoverer {
+	return func(ctx context.Context, code string, switches []string, progress func(devices.Progress)) ([]devices.SwitchResult, devices.Reconciliation, error) {
+		var rec devices.Reconciliation
+		if err := creds.Validate(); err != nil {
+			return nil, rec, fmt.Errorf("no usable SNMP credentials (give --community, $%s or --snmp-profile): %w", devices.EnvCommunity, err)
+		}
+		positions, err := st.Positions(ctx, code)
+		if err != nil {
+			return nil, rec, err
+		}
+		addrs, err := st.SwitchAddrs(ctx, code)
+		if err != nil {
+			return nil, rec, err
+		}
+		aliases := map[string]string{}
+		for _, a := range addrs {
+			aliases[a.Switch] = a.Addr
+		}
+		targets := make([]devices.Target, len(switches))
+		for i, s := range switches {
+			if a, ok := aliases[s]; ok {
+				s = a
+			}
+			targets[i] = devices.Target{Address: s, Creds: creds}
+		}
+		o := devices.DefaultOptions()
+		o.Progress = progress
+		results := devices.Discover(ctx, targets, o)
+		rec = reconcileSite(positions, results, aliases)
+		if _, err := st.SaveDiscovery(ctx, env.Engineer, discoveryRecord(code, results, rec)); err != nil {
+			return results, rec, fmt.Errorf("storing the discovery: %w", err)
+		}
+		return results, rec, nil
+	}
 }

@@ -1,30 +1,179 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
+	"cutover/assets"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// assetsScreen is filled in below.
-type assetsScreen struct {
-	sh   *shared
-	code string
-	w, h int
+// assetsLoadedMsg carries a site's register and stock.
+type assetsLoadedMsg struct {
+	code  string
+	items []assets.Asset
+	stock []assets.StockLine
+	err   error
 }
 
-func newAssetsScreen(sh *shared, code string) *assetsScreen { return &assetsScreen{sh: sh, code: code} }
-
-func (d *assetsScreen) Init() tea.Cmd             { return nil }
-func (d *assetsScreen) Title() string             { return "assets" }
-func (d *assetsScreen) Capturing() bool           { return false }
-func (d *assetsScreen) Dirty() bool               { return false }
-func (d *assetsScreen) SetSize(w, h int) screen   { d.w, d.h = w, h; return d }
-func (d *assetsScreen) ShortHelp() []key.Binding  { return nil }
-func (d *assetsScreen) FullHelp() [][]key.Binding { return nil }
-func (d *assetsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "esc" {
-		return d, pop
+func loadAssetsCmd(sh *shared, code string) tea.Cmd {
+	ctx, store := sh.ctx, sh.store
+	return func() tea.Msg {
+		items, err := assets.ForSite(ctx, store.DB(), code)
+		if err != nil {
+			return assetsLoadedMsg{code: code, err: err}
+		}
+		stock, err := assets.Stock(ctx, store.DB(), code)
+		return assetsLoadedMsg{code: code, items: items, stock: stock, err: err}
 	}
-	return d, nil
 }
-func (d *assetsScreen) View() string { return "" }
+
+type assetsKeys struct {
+	list           listKeys
+	Tab, Back, Ref key.Binding
+}
+
+// assetsScreen is the site's equipment register (every handset taken out
+// and every Avaya phone put in) and its Avaya stock.
+type assetsScreen struct {
+	sh     *shared
+	code   string
+	keys   assetsKeys
+	loaded bool
+	items  []assets.Asset
+	stock  []assets.StockLine
+	stockT bool // the stock tab is showing
+	cur    int
+	top    int
+	w, h   int
+}
+
+func newAssetsScreen(sh *shared, code string) *assetsScreen {
+	return &assetsScreen{sh: sh, code: code, keys: assetsKeys{
+		list: newListKeys(),
+		Tab:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "register / stock")),
+		Ref:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}}
+}
+
+func (a *assetsScreen) Init() tea.Cmd           { return loadAssetsCmd(a.sh, a.code) }
+func (a *assetsScreen) Title() string           { return "assets" }
+func (a *assetsScreen) Capturing() bool         { return false }
+func (a *assetsScreen) Dirty() bool             { return false }
+func (a *assetsScreen) SetSize(w, h int) screen { a.w, a.h = w, h; return a }
+
+// ShortHelp implements help.KeyMap.
+func (a *assetsScreen) ShortHelp() []key.Binding {
+	return []key.Binding{a.keys.list.Up, a.keys.list.Down, a.keys.Tab, a.keys.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (a *assetsScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{a.keys.list.bindings(), {a.keys.Tab, a.keys.Ref, a.keys.Back}}
+}
+
+func (a *assetsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case assetsLoadedMsg:
+		if msg.code != a.code {
+			return a, nil
+		}
+		if msg.err != nil {
+			return a, func() tea.Msg { return failed("loading the equipment register of "+a.code, msg.err) }
+		}
+		a.loaded, a.items, a.stock = true, msg.items, msg.stock
+		a.cur = clamp(a.cur, 0, max(len(a.items)-1, 0))
+	case changedMsg:
+		if msg.site == a.code {
+			return a, loadAssetsCmd(a.sh, a.code)
+		}
+	case tea.KeyMsg:
+		page := max(a.h-4, 1)
+		if cur, ok := a.keys.list.step(msg, a.cur, len(a.items), page); ok && !a.stockT {
+			a.cur = cur
+			a.top = scrollTo(a.cur, a.top, page)
+			return a, nil
+		}
+		switch {
+		case key.Matches(msg, a.keys.Back):
+			return a, a.sh.pop()
+		case key.Matches(msg, a.keys.Tab):
+			a.stockT = !a.stockT
+		case key.Matches(msg, a.keys.Ref):
+			return a, loadAssetsCmd(a.sh, a.code)
+		}
+	}
+	return a, nil
+}
+
+func (a *assetsScreen) View() string {
+	st := a.sh.st
+	if !a.loaded {
+		return "loading the equipment register…"
+	}
+	var b strings.Builder
+	reg, stock := " register ", " stock "
+	if a.stockT {
+		stock = st.Selected.Render("[stock]")
+	} else {
+		reg = st.Selected.Render("[register]")
+	}
+	removed, installed := 0, 0
+	for _, it := range a.items {
+		switch it.Kind {
+		case assets.KindLegacy:
+			removed++
+		case assets.KindNew:
+			installed++
+		}
+	}
+	fmt.Fprintf(&b, "%s %s   %s\n\n", reg, stock, st.Faint.Render(fmt.Sprintf("%d legacy handsets, %d Avaya phones", removed, installed)))
+	if a.stockT {
+		b.WriteString(st.Header.Render(pad("Avaya model", 24)+pad("Issued", 9)+pad("Installed", 11)+"On hand") + "\n")
+		if len(a.stock) == 0 {
+			b.WriteString(st.Faint.Render("  no stock issued to this site") + "\n")
+		}
+		for _, s := range a.stock {
+			on := fmt.Sprint(s.OnHand)
+			if s.OnHand < 0 {
+				on = st.Err.Render(on + " ✗ installed without issued stock")
+			}
+			b.WriteString(pad(s.Model, 24) + pad(fmt.Sprint(s.Issued), 9) + pad(fmt.Sprint(s.Installed), 11) + on + "\n")
+		}
+		return b.String()
+	}
+	cols := []struct {
+		t string
+		w int
+	}{{"Kind", 8}, {"Handset", 26}, {"Serial", 16}, {"Tag", 10}, {"Position", 9}, {"State", 18}}
+	var hdr strings.Builder
+	for _, c := range cols {
+		hdr.WriteString(pad(c.t, c.w))
+	}
+	b.WriteString("  " + st.Header.Render(hdr.String()) + "\n")
+	if len(a.items) == 0 {
+		b.WriteString(st.Faint.Render("  nothing removed or installed yet") + "\n")
+	}
+	page := max(a.h-4, 1)
+	for i := a.top; i < len(a.items) && i < a.top+page; i++ {
+		it := a.items[i]
+		state := strings.ReplaceAll(string(it.State), "_", " ")
+		if it.WTNRef != "" {
+			state += " (WTN " + it.WTNRef + ")"
+		}
+		vals := []string{string(it.Kind), strings.TrimSpace(it.Vendor + " " + it.Model), it.Serial, it.AssetTag, it.Position, state}
+		var row strings.Builder
+		for j, c := range cols {
+			row.WriteString(pad(vals[j], c.w-1) + " ")
+		}
+		if i == a.cur {
+			b.WriteString("▸ " + st.Selected.Render(row.String()) + "\n")
+		} else {
+			b.WriteString("  " + row.String() + "\n")
+		}
+	}
+	return b.String()
+}

@@ -111,13 +111,13 @@ func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, d.keys.Back):
-			return d, pop
+			return d, d.sh.pop()
 		case key.Matches(msg, d.keys.Positions):
-			return d, push(newPositionList(d.sh, d.code))
+			return d, d.sh.push(newPositionList(d.sh, d.code))
 		case key.Matches(msg, d.keys.Discover):
-			return d, push(newDiscovery(d.sh, d.code))
+			return d, d.sh.push(newDiscovery(d.sh, d.code))
 		case key.Matches(msg, d.keys.Assets):
-			return d, push(newAssetsScreen(d.sh, d.code))
+			return d, d.sh.push(newAssetsScreen(d.sh, d.code))
 		case key.Matches(msg, d.keys.Refresh):
 			d.loading = true
 			return d, tea.Batch(loadDashCmd(d.sh, d.code), d.sh.spin(d.spin))

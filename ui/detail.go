@@ -82,9 +82,9 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, d.keys.Back):
-			return d, pop
+			return d, d.sh.pop()
 		case key.Matches(msg, d.keys.Swap) && d.loaded:
-			return d, push(newWizard(d.sh, d.p))
+			return d, d.sh.push(newWizard(d.sh, d.p))
 		}
 	}
 	return d, nil

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,11 @@ func drain(t testing.TB, m *root, cmd tea.Cmd) (quit bool) {
 		case tea.QuitMsg:
 			return true
 		default:
+			// tea.Sequence's message is an unexported []tea.Cmd.
+			if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+				queue = append(queue, v.Convert(reflect.TypeOf([]tea.Cmd(nil))).Interface().([]tea.Cmd)...)
+				continue
+			}
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		}

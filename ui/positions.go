@@ -198,13 +198,13 @@ func (l *positionList) listKey(msg tea.KeyMsg) tea.Cmd {
 		l.filter.SetValue("")
 		l.applyFilter()
 	case key.Matches(msg, l.keys.Back):
-		return pop
+		return l.sh.pop()
 	case key.Matches(msg, l.keys.Sort):
 		l.sort = (l.sort + 1) % numSorts
 		l.order = sortRows(l.rows, l.sort)
 		l.refilter(l.order)
 	case key.Matches(msg, l.keys.Open) && len(l.view) > 0:
-		return push(newDetail(l.sh, l.code, l.rows[l.view[l.cur]].p.Label))
+		return l.sh.push(newDetail(l.sh, l.code, l.rows[l.view[l.cur]].p.Label))
 	case key.Matches(msg, l.keys.Refresh):
 		l.loading = true
 		return tea.Batch(loadPositionsCmd(l.sh, l.code), l.sh.spin(l.spin))

@@ -45,7 +45,8 @@ func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	sh := &shared{ctx: ctx, store: opt.Store, lister: opt.Lister, engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true}
+	sh := &shared{ctx: ctx, store: opt.Store, lister: opt.Lister, engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true,
+		runner: opt.Swap, discover: opt.Discover}
 	if sh.lister == nil && opt.Store != nil {
 		sh.lister = opt.Store
 	}
@@ -91,16 +92,6 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.updateTop(msg)
 		}
 		return m, nil
-	case pushMsg:
-		m.showHelp = false
-		s := msg.s.SetSize(m.bodySize())
-		m.stack = append(m.stack, s)
-		return m, s.Init()
-	case popMsg:
-		if len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
-		}
-		return m, nil
 	case errMsg:
 		m.err = &msg
 		m.note = ""
@@ -126,10 +117,23 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack[i], cmd = s.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	return m, tea.Batch(cmds...)
+	return m, tea.Batch(append(cmds, m.navigate())...)
 }
 
 func (m *root) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	// Characters that arrive in one read (a barcode scanner, keys typed
+	// ahead, tmux send-keys) come as one message; take them one at a time,
+	// since one of them may move the focus ("/" opens the filter).
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			one := msg
+			one.Runes = []rune{r}
+			_, cmd := m.handleKey(one)
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Sequence(cmds...)
+	}
 	m.err = nil // an error stays until the next key
 	if m.confirming {
 		switch msg.String() {
@@ -169,7 +173,25 @@ func (m *root) updateTop(msg tea.Msg) tea.Cmd {
 	i := len(m.stack) - 1
 	var cmd tea.Cmd
 	m.stack[i], cmd = m.stack[i].Update(msg)
-	return cmd
+	return tea.Batch(cmd, m.navigate())
+}
+
+// navigate applies the screen changes the last Update asked for.
+func (m *root) navigate() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, op := range m.sh.nav {
+		if op.s == nil {
+			if len(m.stack) > 1 {
+				m.stack = m.stack[:len(m.stack)-1]
+			}
+			continue
+		}
+		s := op.s.SetSize(m.bodySize())
+		m.stack = append(m.stack, s)
+		cmds = append(cmds, s.Init())
+	}
+	m.sh.nav = m.sh.nav[:0]
+	return tea.Batch(cmds...)
 }
 
 func (m *root) dirty() bool {

@@ -100,3 +100,15 @@ func splitLines(s string) []string {
 	}
 	return append(out, s[start:])
 }
+
+func TestCharactersArrivingTogetherAreTakenOneByOne(t *testing.T) {
+	m := newTestRoot(t, demoStore(t), "KX", 120, 40)
+	press(t, m, "p")
+	// tmux send-keys and barcode scanners deliver "/FC-01" in one read.
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/FC-02")})
+	drain(t, m, cmd)
+	l := m.top().(*positionList)
+	if l.query != "fc-02" || len(l.view) != 1 {
+		t.Fatalf("query %q kept %d rows", l.query, len(l.view))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"cutover/site"
+	"cutover/swap"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -43,6 +44,12 @@ type shared struct {
 	engineer string
 	now      func() time.Time
 	st       *styles
+	runner   *swap.Runner // records steps; nil when the TUI cannot (tests of other screens)
+	discover Discoverer   // nil when the TUI cannot run discovery
+	// nav holds the screen changes asked for during the current Update;
+	// the root applies them before the next message, so keys typed ahead
+	// (a barcode scanner, a fast thumb) land on the screen they were meant for.
+	nav []navOp
 	// animate is false in tests: no spinner frames and no timers, so a
 	// test can run every Cmd to completion and a golden frame is stable.
 	animate bool
@@ -58,10 +65,6 @@ func (sh *shared) spin(s spinner.Model) tea.Cmd {
 
 // Messages between screens and the root.
 type (
-	// pushMsg opens a screen on top of the current one.
-	pushMsg struct{ s screen }
-	// popMsg closes the top screen.
-	popMsg struct{}
 	// errMsg reports a failure in the status line, naming what failed.
 	errMsg struct {
 		what string
@@ -78,8 +81,20 @@ type (
 
 func (e errMsg) Error() string { return fmt.Sprintf("%s: %v", e.what, e.err) }
 
-func push(s screen) tea.Cmd { return func() tea.Msg { return pushMsg{s} } }
-func pop() tea.Msg          { return popMsg{} }
+// navOp is one screen change: open s, or close the top screen when s is nil.
+type navOp struct{ s screen }
+
+// push opens s on top of the current screen once the current Update ends.
+func (sh *shared) push(s screen) tea.Cmd {
+	sh.nav = append(sh.nav, navOp{s})
+	return nil
+}
+
+// pop closes the current screen once the current Update ends.
+func (sh *shared) pop() tea.Cmd {
+	sh.nav = append(sh.nav, navOp{})
+	return nil
+}
 func note(format string, a ...any) tea.Cmd {
 	t := fmt.Sprintf(format, a...)
 	return func() tea.Msg { return noteMsg{t} }

@@ -91,7 +91,7 @@ func (s *sitesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, s.keys.Open) && len(s.sums) > 0:
-			return s, push(newDashboard(s.sh, s.sums[s.cur].Code))
+			return s, s.sh.push(newDashboard(s.sh, s.sums[s.cur].Code))
 		case key.Matches(msg, s.keys.Refresh):
 			s.loading = true
 			return s, tea.Batch(loadSitesCmd(s.sh), s.sh.spin(s.spin))

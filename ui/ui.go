@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cutover/site"
+	"cutover/swap"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -29,6 +30,12 @@ type Options struct {
 	In       io.Reader
 	Out      io.Writer
 	Now      func() time.Time
+	// Swap records runbook steps (running automatic steps' SNMP checks);
+	// without it the swap wizard shows the runbook but cannot record.
+	Swap *swap.Runner
+	// Discover runs a site's discovery; without it the discovery screen
+	// lists the switches but cannot read them.
+	Discover Discoverer
 	// Lister, when set, replaces the Store as the source of a site's
 	// positions (the benchmark uses it); nil means the Store.
 	Lister PositionLister
