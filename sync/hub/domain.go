@@ -59,7 +59,27 @@ func (a *applyCtx) decode(v any) bool {
 	return json.Unmarshal(a.op.Payload, v) == nil
 }
 
+// apply runs the op's domain rule, then re-stamps the rows of the entity it
+// names with this version, even when the rule changed nothing (merged,
+// superseded, conflict): a laptop that kept its own view of that entity
+// while the op was pending gets the hub's rows again on its next pull.
 func (a *applyCtx) apply() (string, error) {
+	outcome, err := a.rule()
+	if err != nil || outcome == wire.Rejected {
+		return outcome, err
+	}
+	if a.op.Entity == "position" {
+		if _, err := a.t.exec(`UPDATE positions SET ver = ? WHERE site = ? AND label_key = ?`,
+			a.ver, a.op.Site, strings.ToLower(a.op.EntityID)); err != nil {
+			return "", err
+		}
+	}
+	_, err = a.t.exec(`UPDATE facts SET ver = ? WHERE site = ? AND entity = ? AND entity_id = ?`,
+		a.ver, a.op.Site, a.op.Entity, a.op.EntityID)
+	return outcome, err
+}
+
+func (a *applyCtx) rule() (string, error) {
 	switch a.op.Kind {
 	case KindStatus:
 		return a.status()

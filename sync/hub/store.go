@@ -277,3 +277,31 @@ func (s *Store) CountForTest(query string, args ...any) (int, error) {
 	err := s.w.QueryRowContext(context.Background(), s.rebind(query), args...).Scan(&n)
 	return n, err
 }
+
+// QueryForTest runs a query (written with ? placeholders) and returns its
+// rows as strings; tests use it to compare the hub's state with a laptop's.
+func (s *Store) QueryForTest(query string, args ...any) ([][]string, error) {
+	rows, err := s.w.QueryContext(context.Background(), s.rebind(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = v.String
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
