@@ -172,7 +172,10 @@ func recLine(it recItem) string {
 	case "unchecked":
 		return fmt.Sprintf("%-8s planned %-18s switch not read", label, planned)
 	}
-	return fmt.Sprintf("%-8s %-18s %s", label, planned, seen)
+	if s := it.seen; s != nil {
+		return fmt.Sprintf("%-8s %-18s %s %s  %s", label, planned, s.Phone.Vendor, s.Phone.Model, s.Phone.MAC)
+	}
+	return fmt.Sprintf("%-8s %-18s", label, planned)
 }
 
 func orName(a, b string) string {
