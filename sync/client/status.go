@@ -201,3 +201,43 @@ func (l *Loop) Run(ctx context.Context) {
 		}
 	}
 }
+
+// RefusedOp is one of this laptop's ops the hub rejected or found in
+// conflict, with the hub's reason: kept visible so the work can be entered
+// again, never silently dropped.
+type RefusedOp struct {
+	Seq        int64  `json:"seq"`
+	Site       string `json:"site"`
+	Kind       string `json:"kind"`
+	Entity     string `json:"entity"`
+	EntityID   string `json:"entity_id"`
+	ObservedAt string `json:"observed_at"`
+	State      string `json:"state"`
+	Code       string `json:"code,omitempty"`
+	Message    string `json:"message,omitempty"`
+	ConflictID string `json:"conflict_id,omitempty"`
+	Payload    string `json:"payload"`
+}
+
+// Refused lists ops the hub rejected or answered with a conflict.
+func Refused(ctx context.Context, st *site.Store) ([]RefusedOp, error) {
+	rows, err := st.DB().QueryContext(ctx, `SELECT client_seq, site, kind, entity, entity_id, observed_at, state,
+		COALESCE(result, '{}'), payload FROM oplog WHERE state IN ('rejected', 'conflict') ORDER BY client_seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []RefusedOp{}
+	for rows.Next() {
+		var r RefusedOp
+		var res string
+		if err := rows.Scan(&r.Seq, &r.Site, &r.Kind, &r.Entity, &r.EntityID, &r.ObservedAt, &r.State, &res, &r.Payload); err != nil {
+			return nil, err
+		}
+		var w struct{ Code, Message, ConflictID string }
+		json.Unmarshal([]byte(res), &w)
+		r.Code, r.Message, r.ConflictID = w.Code, w.Message, w.ConflictID
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"cutover/site"
+	"cutover/sync/hub"
+
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	var store, siteCode, role, sites string
+	register(&Command{
+		Name:    "hub",
+		Args:    "import FILE [--site CODE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list  [--store STORE]",
+		Summary: "manage the hub: load site plans, add and revoke people",
+		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
+
+  cutover hub import FILE       load or update site plans (same formats and checks
+                                as 'cutover import'); laptops get them on their
+                                next pull, field results are never overwritten
+  cutover hub user add NAME --role ROLE [--sites A,B]
+                                add a person (or change their role and sites) and
+                                print a one-time enrolment code, valid 24 hours
+  cutover hub user revoke NAME  revoke at once every token the person holds
+  cutover hub user list         list people
+
+Roles: engineer (pushes and pulls their own sites), supervisor (reads every
+site, cannot push), admin (loads plans, resolves any conflict).`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&store, "store", "", "hub `STORE`: sqlite:PATH or postgres://… (default: sqlite file in the data folder)")
+			fs.StringVar(&siteCode, "site", "", "import: site `CODE` for a file without a site column, or the one site to take")
+			fs.StringVar(&role, "role", "", "user add: `ROLE` engineer, supervisor or admin")
+			fs.StringVar(&sites, "sites", "", "user add: the engineer's site `CODES`, comma-separated")
+		},
+		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			args := fs.Args()
+			if len(args) == 0 {
+				return usagef("want import FILE, or user add|revoke|list")
+			}
+			switch {
+			case args[0] == "import" && len(args) == 2:
+				return hubImport(ctx, env, store, args[1], siteCode)
+			case args[0] == "user" && len(args) == 3 && args[1] == "add":
+				if role == "" {
+					return usagef("user add needs --role engineer|supervisor|admin")
+				}
+				st, err := env.openHub(ctx, store)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				code, err := st.AddUser(ctx, args[2], role, strings.Split(sites, ","))
+				if err != nil {
+					return &ExitError{Code: 2, Err: err}
+				}
+				fmt.Fprintf(env.Stdout, "%s (%s) can now enrol one laptop with this code, valid 24 hours:\n\n  %s\n\n", args[2], role, code)
+				fmt.Fprintf(env.Stdout, "On the laptop: cutover login --hub https://HUB --code %s --ca-cert CA.pem\n", code)
+				return nil
+			case args[0] == "user" && len(args) == 3 && args[1] == "revoke":
+				st, err := env.openHub(ctx, store)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				if err := st.RevokeUser(ctx, args[2]); err != nil {
+					if errors.Is(err, hub.ErrNoUser) {
+						return &ExitError{Code: 2, Err: err}
+					}
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "%s revoked: every token they held is refused from now on\n", args[2])
+				return nil
+			case args[0] == "user" && len(args) == 2 && args[1] == "list":
+				st, err := env.openHub(ctx, store)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				us, err := st.Users(ctx)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "NAME\tROLE\tSITES\tLAPTOPS\tREVOKED")
+				for _, u := range us {
+					rev := ""
+					if u.Revoked {
+						rev = "revoked"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", u.Name, u.Role, strings.Join(u.Sites, ","), u.Clients, rev)
+				}
+				return tw.Flush()
+			}
+			return usagef("unknown hub command %q: want import FILE, user add NAME, user revoke NAME or user list", strings.Join(args, " "))
+		},
+	})
+}
+
+func hubImport(ctx context.Context, env *Env, store, file, siteCode string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	inv, err := site.ParseInventory(file, data, site.ParseOptions{Site: siteCode})
+	var probs site.Problems
+	if errors.As(err, &probs) {
+		fmt.Fprintln(env.Stderr, probs.Error())
+		return errQuiet{code: 2}
+	}
+	if err != nil {
+		return &ExitError{Code: 2, Err: err}
+	}
+	st, err := env.openHub(ctx, store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	results, err := st.ImportPlan(ctx, env.Engineer, inv, data)
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		fmt.Fprintf(env.Stdout, "%s: %d added, %d changed, %d unchanged, %d withdrawn", r.Site, r.Added, r.Changed, r.Unchanged, r.Withdrawn)
+		if r.Reinstated > 0 {
+			fmt.Fprintf(env.Stdout, ", %d back in the plan", r.Reinstated)
+		}
+		fmt.Fprintln(env.Stdout)
+		if len(r.Kept) > 0 {
+			fmt.Fprintf(env.Stdout, "  %d position(s) left out of the new file were kept because field work has been done on them (a conflict is open for each): %v\n", len(r.Kept), r.Kept)
+		}
+	}
+	return nil
+}

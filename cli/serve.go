@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net"
+	"path/filepath"
+
+	"cutover/config"
+	"cutover/sync/hub"
+
+	"github.com/spf13/pflag"
+)
+
+// defaultHubStore is the hub's SQLite file in the data folder.
+func (env *Env) defaultHubStore() string {
+	return "sqlite:" + filepath.Join(config.DefaultDataDir(env.Getenv), "hub.db")
+}
+
+func (env *Env) openHub(ctx context.Context, spec string) (*hub.Store, error) {
+	if spec == "" {
+		spec = env.defaultHubStore()
+	}
+	return hub.Open(ctx, spec)
+}
+
+func init() {
+	var listen, store, cert, key string
+	register(&Command{
+		Name:    "serve",
+		Args:    "[--listen ADDR] [--store sqlite:PATH | --store postgres://…] [--tls-cert F --tls-key F]",
+		Summary: "run the central hub that laptops sync with",
+		Help: `Serves the sync API (HTTP+JSON under /v1) until interrupted, then finishes the
+requests in flight and stops. With no --store the hub keeps its data in an
+SQLite file in the data folder and needs no other setup; with a PostgreSQL URL
+the same hub runs on PostgreSQL.
+
+Without --tls-cert/--tls-key the hub listens on a loopback address only (for
+trying it out, or behind a TLS proxy on the same machine). Laptops trust the
+hub's certificate through 'cutover login --ca-cert' (your private CA).
+
+People and plans are managed with 'cutover hub'.`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&listen, "listen", "127.0.0.1:8443", "`ADDR` to listen on")
+			fs.StringVar(&store, "store", "", "hub `STORE`: sqlite:PATH or postgres://… (default: sqlite file in the data folder)")
+			fs.StringVar(&cert, "tls-cert", "", "TLS certificate `FILE` (PEM, with chain)")
+			fs.StringVar(&key, "tls-key", "", "TLS private key `FILE` (PEM)")
+		},
+		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if fs.NArg() != 0 {
+				return usagef("takes no arguments")
+			}
+			if (cert == "") != (key == "") {
+				return usagef("--tls-cert and --tls-key go together")
+			}
+			host, _, err := net.SplitHostPort(listen)
+			if err != nil {
+				return usagef("--listen %q: want HOST:PORT", listen)
+			}
+			if ip := net.ParseIP(host); cert == "" && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+				return usagef("--listen %s without TLS would send tokens in clear: give --tls-cert and --tls-key, or listen on 127.0.0.1", listen)
+			}
+			st, err := env.openHub(ctx, store)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			srv := &hub.Server{Store: st, Log: log.New(env.Stderr, "hub: ", log.LstdFlags)}
+			scheme := "http"
+			if cert != "" {
+				scheme = "https"
+			}
+			return srv.ListenAndServe(ctx, hub.ServeOptions{Addr: listen, TLSCert: cert, TLSKey: key,
+				OnListen: func(a net.Addr) {
+					fmt.Fprintf(env.Stdout, "hub listening on %s://%s (store: %s)\n", scheme, a, st.Dialect())
+				}})
+		},
+	})
+}
