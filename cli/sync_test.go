@@ -128,10 +128,10 @@ func TestHubLoginSyncConflictsCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(o, "serial_in_two_places") {
 		t.Fatalf("conflicts: %d %s", code, o)
 	}
+	id := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f-]{27}`).FindString(o)
 	if code, o, _ = runIn(ctx, t, bob, "conflicts", "--rejected"); code != 0 || !strings.Contains(o, "serial_already_bound") {
 		t.Fatalf("conflicts --rejected: %d %s", code, o)
 	}
-	id := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f-]{27}`).FindString(o)
 	if code, _, e := runIn(ctx, t, bob, "conflicts", "resolve", "nope-nope", "--resolution", "x"); code != 2 || !strings.Contains(e, "no conflict") {
 		t.Fatalf("resolve unknown: %d %s", code, e)
 	}
