@@ -141,7 +141,7 @@ func (d *dashboard) View() string {
 		pct = s.Done * 100 / s.Active
 	}
 	fmt.Fprintf(&b, "%s  %s\n", st.Bold.Render(s.Code+"  "+s.Name), st.Faint.Render(s.Address))
-	fmt.Fprintf(&b, "%s %d%%  %d of %d positions done  ·  %s (%s)\n\n", st.bar(s.Done, s.Active, clamp(d.w/4, 10, 30)),
+	fmt.Fprintf(&b, "%s %d%%  %d of %d positions done  ·  %s (%s)\n\n", st.bar(s.Done, s.Active, clamp(d.w/6, 10, 30)),
 		pct, s.Done, s.Active, daysLeft(st, s.DaysLeft), s.CeaseDate)
 
 	colW := max(d.w/3, 24)

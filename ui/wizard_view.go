@@ -32,8 +32,8 @@ func (z *wizard) View() string {
 		return "loading the runbook of " + z.label + "…"
 	}
 	p := z.pr.Position
-	head := fmt.Sprintf("%s  %s  %s · %s · %s · attempt %d · %d of %d steps", st.Bold.Render(p.Label), st.status(p.Status, 0),
-		planWord(p.Plan), roleWord(p.Role), p.Location(), max(z.pr.Attempt, 1), z.pr.Done, z.pr.Total)
+	head := fmt.Sprintf("%s  %s  %d of %d steps · attempt %d · %s · %s · %s", st.Bold.Render(p.Label), st.status(p.Status, 0),
+		z.pr.Done, z.pr.Total, max(z.pr.Attempt, 1), planWord(p.Plan), roleWord(p.Role), p.Location())
 	listW := clamp(z.w/3, 26, 40)
 	left := z.stepList(listW, z.h-2)
 	right := z.stepPanel(max(z.w-listW-3, 20))
