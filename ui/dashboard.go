@@ -2,9 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"time"
 
 	"cutover/site"
+	"cutover/sync/client"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -12,25 +15,36 @@ import (
 	"github.com/charmbracelet/lipgloss"
 )
 
-// dashLoadedMsg carries one site's summary and the positions that need
-// attention.
+// dashLoadedMsg carries one site's summary (one grouped query: the
+// dashboard's first frame never waits for the positions).
 type dashLoadedMsg struct {
+	code string
+	sum  site.SiteSummary
+	err  error
+}
+
+// attentionMsg carries what needs attention at a site: failed and blocked
+// positions, and the latest discovery's missing and moved positions.
+type attentionMsg struct {
 	code      string
-	sum       site.SiteSummary
-	attention []site.Position
+	positions []site.Position
+	verdicts  map[string]site.Verdict
 	err       error
 }
 
 func loadDashCmd(sh *shared, code string) tea.Cmd {
-	ctx, store, lister, today := sh.ctx, sh.store, sh.lister, sh.now()
-	return func() tea.Msg {
+	ctx, store, cache, today := sh.ctx, sh.store, sh.cache, sh.now()
+	summary := func() tea.Msg {
 		sums, err := store.Summaries(ctx, code, today)
 		if err != nil {
 			return dashLoadedMsg{code: code, err: err}
 		}
-		ps, err := lister.Positions(ctx, code)
+		return dashLoadedMsg{code: code, sum: sums[0]}
+	}
+	attention := func() tea.Msg {
+		ps, err := cache.positions(ctx, code)
 		if err != nil {
-			return dashLoadedMsg{code: code, err: err}
+			return attentionMsg{code: code, err: err}
 		}
 		var att []site.Position
 		for _, p := range ps {
@@ -38,7 +52,30 @@ func loadDashCmd(sh *shared, code string) tea.Cmd {
 				att = append(att, p)
 			}
 		}
-		return dashLoadedMsg{code: code, sum: sums[0], attention: att}
+		vs, err := store.LatestVerdicts(ctx, code)
+		return attentionMsg{code: code, positions: att, verdicts: vs, err: err}
+	}
+	return tea.Batch(summary, attention, loadSyncCmd(sh, code))
+}
+
+// syncMsg carries the laptop's sync state.
+type syncMsg struct {
+	code string
+	st   client.Status
+	err  error
+}
+
+// syncEvery is how often the dashboard re-reads the sync state (a local
+// read: the background sync itself belongs to the command that opened the TUI).
+const syncEvery = 10 * time.Second
+
+type syncTickMsg struct{ code string }
+
+func loadSyncCmd(sh *shared, code string) tea.Cmd {
+	ctx, store := sh.ctx, sh.store
+	return func() tea.Msg {
+		st, err := client.ReadStatus(ctx, store)
+		return syncMsg{code: code, st: st, err: err}
 	}
 }
 
@@ -49,15 +86,18 @@ type dashKeys struct {
 // dashboard is one site at a glance: counts by role and status, what needs
 // attention, the last discovery and the sync state.
 type dashboard struct {
-	sh      *shared
-	code    string
-	keys    dashKeys
-	spin    spinner.Model
-	loading bool
-	loaded  bool
-	sum     site.SiteSummary
-	att     []site.Position
-	w, h    int
+	sh        *shared
+	code      string
+	keys      dashKeys
+	spin      spinner.Model
+	loading   bool
+	loaded    bool
+	sum       site.SiteSummary
+	att       []site.Position
+	verdicts  map[string]site.Verdict
+	attLoaded bool
+	sync      *client.Status
+	w, h      int
 }
 
 func newDashboard(sh *shared, code string) *dashboard {
@@ -97,7 +137,32 @@ func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return d, func() tea.Msg { return failed("loading site "+d.code, msg.err) }
 		}
-		d.loaded, d.sum, d.att = true, msg.sum, msg.attention
+		d.loaded, d.sum = true, msg.sum
+	case attentionMsg:
+		if msg.code != d.code {
+			return d, nil
+		}
+		if msg.err != nil {
+			return d, func() tea.Msg { return failed("loading what needs attention at "+d.code, msg.err) }
+		}
+		d.att, d.verdicts, d.attLoaded = msg.positions, msg.verdicts, true
+	case syncMsg:
+		if msg.code != d.code {
+			return d, nil
+		}
+		if msg.err != nil {
+			return d, func() tea.Msg { return failed("reading the sync state", msg.err) }
+		}
+		d.sync = &msg.st
+		if !d.sh.animate {
+			return d, nil
+		}
+		code := d.code
+		return d, tea.Tick(syncEvery, func(time.Time) tea.Msg { return syncTickMsg{code} })
+	case syncTickMsg:
+		if msg.code == d.code {
+			return d, loadSyncCmd(d.sh, d.code)
+		}
 	case changedMsg:
 		if msg.site == d.code {
 			return d, loadDashCmd(d.sh, d.code)
@@ -119,6 +184,7 @@ func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, d.keys.Assets):
 			return d, d.sh.push(newAssetsScreen(d.sh, d.code))
 		case key.Matches(msg, d.keys.Refresh):
+			d.sh.cache.drop(d.code)
 			d.loading = true
 			return d, tea.Batch(loadDashCmd(d.sh, d.code), d.sh.spin(d.spin))
 		}
@@ -165,17 +231,96 @@ func (d *dashboard) View() string {
 	b.WriteString("\n\n")
 
 	b.WriteString(st.Header.Render("Needs attention") + "\n")
-	if len(d.att) == 0 {
-		b.WriteString(st.OK.Render("✓ nothing failed or blocked") + "\n")
-	}
-	room := max(d.h-lipgloss.Height(b.String())-3, 1)
-	for i, p := range d.att {
-		if i == room-1 && len(d.att) > room {
-			fmt.Fprintf(&b, "  … and %d more (p, then filter by status)\n", len(d.att)-i)
-			break
-		}
-		fmt.Fprintf(&b, "  %s %-8s %s\n", st.status(p.Status, 11), p.Label, cut(p.StatusReason, d.w-24))
-	}
-	b.WriteString("\n" + st.Faint.Render("Last discovery: none recorded on this laptop   ·   Sync: no hub configured") + "\n")
+	b.WriteString(d.attentionView(max(d.h-lipgloss.Height(b.String())-4, 1)))
+	b.WriteString("\n" + cut(d.discoveryLine()+"   ·   "+d.syncLine(), d.w) + "\n")
 	return b.String()
+}
+
+// attentionView lists, in at most room lines, what needs someone: failed
+// and blocked positions, the latest discovery's missing and moved
+// positions, and open sync conflicts.
+func (d *dashboard) attentionView(room int) string {
+	st := d.sh.st
+	if !d.attLoaded {
+		return st.Faint.Render("  loading…") + "\n"
+	}
+	var lines []string
+	for _, p := range d.att {
+		lines = append(lines, fmt.Sprintf("  %s %-8s %s", st.status(p.Status, 11), p.Label, p.StatusReason))
+	}
+	var missing, moved []string
+	for _, label := range sortedKeys(d.verdicts) {
+		v := d.verdicts[label]
+		switch v.Outcome {
+		case site.OutcomeMissing:
+			missing = append(missing, label)
+		case site.OutcomeMoved:
+			moved = append(moved, fmt.Sprintf("%s (seen on %s %s)", label, v.Switch, v.Port))
+		}
+	}
+	if len(missing) > 0 {
+		lines = append(lines, st.Warn.Render(fmt.Sprintf("  ? %d missing at the last discovery: ", len(missing)))+strings.Join(missing, ", "))
+	}
+	if len(moved) > 0 {
+		lines = append(lines, st.Warn.Render(fmt.Sprintf("  ↔ %d moved: ", len(moved)))+strings.Join(moved, ", "))
+	}
+	if d.sync != nil && d.sync.OpenConflicts > 0 {
+		lines = append(lines, st.Err.Render(fmt.Sprintf("  ⚠ %d open sync conflicts", d.sync.OpenConflicts))+" (cutover conflicts)")
+	}
+	if len(lines) == 0 {
+		return st.OK.Render("  ✓ nothing failed, blocked, missing or in conflict") + "\n"
+	}
+	if len(lines) > room {
+		n := len(lines) - room + 1
+		lines = append(lines[:room-1], fmt.Sprintf("  … and %d more (p, then s to sort by status)", n))
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(cut(l, d.w) + "\n")
+	}
+	return b.String()
+}
+
+func (d *dashboard) discoveryLine() string {
+	last := ""
+	for _, v := range d.verdicts {
+		if v.At > last {
+			last = v.At
+		}
+	}
+	if last == "" {
+		return "Last discovery: none on this laptop"
+	}
+	return "Last discovery: " + shortTime(last)
+}
+
+func (d *dashboard) syncLine() string {
+	st := d.sh.st
+	s := d.sync
+	switch {
+	case s == nil:
+		return "Sync: …"
+	case s.LastSync.IsZero() && s.LastError == "":
+		return fmt.Sprintf("Sync: never synced · %d changes pending", s.Pending)
+	case s.LastError != "" && s.LastErrorAt.After(s.LastSync):
+		return st.Warn.Render("Sync: hub unreachable") + fmt.Sprintf(" · %d pending · last sync %s · %s", s.Pending,
+			syncTime(s.LastSync), s.LastError)
+	}
+	return fmt.Sprintf("Sync: hub reachable · %d pending · last sync %s", s.Pending, syncTime(s.LastSync))
+}
+
+func syncTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

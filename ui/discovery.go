@@ -58,9 +58,9 @@ type switchChoice struct {
 }
 
 func loadSwitchesCmd(sh *shared, code string) tea.Cmd {
-	ctx, store, lister := sh.ctx, sh.store, sh.lister
+	ctx, store, cache := sh.ctx, sh.store, sh.cache
 	return func() tea.Msg {
-		ps, err := lister.Positions(ctx, code)
+		ps, err := cache.positions(ctx, code)
 		if err != nil {
 			return switchesLoadedMsg{code: code, err: err}
 		}

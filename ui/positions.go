@@ -21,9 +21,9 @@ type positionsLoadedMsg struct {
 // loadPositionsCmd reads a site's positions and builds the rows (search
 // keys included) off the event loop.
 func loadPositionsCmd(sh *shared, code string) tea.Cmd {
-	ctx, lister := sh.ctx, sh.lister
+	ctx, cache := sh.ctx, sh.cache
 	return func() tea.Msg {
-		ps, err := lister.Positions(ctx, code)
+		ps, err := cache.positions(ctx, code)
 		if err != nil {
 			return positionsLoadedMsg{code: code, err: err}
 		}
@@ -206,6 +206,7 @@ func (l *positionList) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, l.keys.Open) && len(l.view) > 0:
 		return l.sh.push(newDetail(l.sh, l.code, l.rows[l.view[l.cur]].p.Label))
 	case key.Matches(msg, l.keys.Refresh):
+		l.sh.cache.drop(l.code)
 		l.loading = true
 		return tea.Batch(loadPositionsCmd(l.sh, l.code), l.sh.spin(l.spin))
 	}

@@ -45,11 +45,12 @@ func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	sh := &shared{ctx: ctx, store: opt.Store, lister: opt.Lister, engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true,
-		runner: opt.Swap, discover: opt.Discover}
-	if sh.lister == nil && opt.Store != nil {
-		sh.lister = opt.Store
+	lister := opt.Lister
+	if lister == nil && opt.Store != nil {
+		lister = opt.Store
 	}
+	sh := &shared{ctx: ctx, store: opt.Store, cache: newPositionCache(lister), engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true,
+		runner: opt.Swap, discover: opt.Discover}
 	h := help.New()
 	h.Styles.ShortKey = sh.st.Key
 	h.Styles.FullKey = sh.st.Key
@@ -104,6 +105,8 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Tick(noteTTL, func(time.Time) tea.Msg { return clearNoteMsg{seq} })
+	case changedMsg:
+		m.sh.cache.drop(msg.site) // before any screen reloads
 	case clearNoteMsg:
 		if msg.seq == m.noteSeq {
 			m.note = ""

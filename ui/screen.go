@@ -40,7 +40,7 @@ type screen interface {
 type shared struct {
 	ctx      context.Context
 	store    *site.Store
-	lister   PositionLister
+	cache    *positionCache
 	engineer string
 	now      func() time.Time
 	st       *styles
