@@ -7,6 +7,8 @@ import (
 
 	"cutover/devices"
 	"cutover/site"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // testDiscoverer reads the demo's simulated switches the way the command
@@ -109,5 +111,33 @@ func TestAssetsScreenShowsRegisterAndStock(t *testing.T) {
 	}
 	if strings.Count(frame, "FC-01    ") != 2 {
 		t.Fatalf("both handsets should name FC-01:\n%s", frame)
+	}
+}
+
+func TestPositionFilterFindsRegisterSerialsAndTags(t *testing.T) {
+	st, runner, _ := demoRig(t)
+	m, z := openWizard(t, st, runner, "FC-01")
+	walkToCalls(t, m, z)
+	press(t, m, "esc", "esc", "esc") // wizard, detail, then clear the filter
+	l := m.top().(*positionList)
+	for _, q := range []string{"fch1234abcd", "23WZ0254", "new-0001"} {
+		press(t, m, "/")
+		for range l.filter.Value() {
+			press(t, m, "backspace")
+		}
+		press(t, m, q, "enter")
+		if len(l.view) != 1 || l.selected() != "FC-01" {
+			t.Fatalf("filter %q kept %d rows (%s)", q, len(l.view), l.selected())
+		}
+	}
+}
+
+func TestPositionListMouseWheel(t *testing.T) {
+	m, l := openPositions(t, 80, 24)
+	m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
+	if l.cur != 1 {
+		t.Fatalf("wheel down twice and up once: cursor %d", l.cur)
 	}
 }

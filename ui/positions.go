@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/assets"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -18,16 +20,30 @@ type positionsLoadedMsg struct {
 	err  error
 }
 
-// loadPositionsCmd reads a site's positions and builds the rows (search
+// loadPositionsCmd reads a site's positions, and the serials and asset
+// tags the equipment register holds for them, and builds the rows (search
 // keys included) off the event loop.
 func loadPositionsCmd(sh *shared, code string) tea.Cmd {
-	ctx, cache := sh.ctx, sh.cache
+	ctx, cache, store := sh.ctx, sh.cache, sh.store
 	return func() tea.Msg {
 		ps, err := cache.positions(ctx, code)
 		if err != nil {
 			return positionsLoadedMsg{code: code, err: err}
 		}
-		return positionsLoadedMsg{code: code, rows: newRows(ps, nil)}
+		var serials map[string][]string
+		if store != nil {
+			items, err := assets.ForSite(ctx, store.DB(), code)
+			if err != nil {
+				return positionsLoadedMsg{code: code, err: fmt.Errorf("equipment register: %w", err)}
+			}
+			serials = make(map[string][]string, len(items))
+			for _, a := range items {
+				if a.Position != "" {
+					serials[a.Position] = append(serials[a.Position], a.Serial, a.AssetTag)
+				}
+			}
+		}
+		return positionsLoadedMsg{code: code, rows: newRows(ps, serials)}
 	}
 }
 
@@ -135,6 +151,15 @@ func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
 			l.spin, cmd = l.spin.Update(msg)
 			return l, cmd
 		}
+	case tea.MouseMsg:
+		// With --mouse, the wheel moves through the list.
+		switch {
+		case msg.Button == tea.MouseButtonWheelUp:
+			l.cur = max(l.cur-1, 0)
+		case msg.Button == tea.MouseButtonWheelDown:
+			l.cur = clamp(l.cur+1, 0, max(len(l.view)-1, 0))
+		}
+		l.scroll()
 	case tea.KeyMsg:
 		var cmd tea.Cmd
 		if l.filter.Focused() {
