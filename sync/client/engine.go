@@ -403,9 +403,12 @@ func (s *Syncer) apply(ctx context.Context, code, epoch string, to int64, change
 }
 
 // pendingEntities lists the entities of a site that have ops the hub has
-// not answered yet: the laptop's view of those wins until it has.
+// not answered yet ("entity\x00id"), and the positions with a pending
+// status change ("status\x00label"): the laptop's view of those wins until
+// the hub has answered, and the hub then sends the rows again.
 func pendingEntities(tx *site.Tx, code string) (map[string]bool, error) {
-	rows, err := tx.QueryContext(tx.Context(), `SELECT DISTINCT entity, lower(entity_id) FROM oplog WHERE site = ? AND state = 'pending'`, code)
+	rows, err := tx.QueryContext(tx.Context(), `SELECT DISTINCT entity, lower(entity_id), kind = 'position.status.v1'
+		FROM oplog WHERE site = ? AND state = 'pending'`, code)
 	if err != nil {
 		return nil, err
 	}
@@ -413,10 +416,14 @@ func pendingEntities(tx *site.Tx, code string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for rows.Next() {
 		var e, id string
-		if err := rows.Scan(&e, &id); err != nil {
+		var status bool
+		if err := rows.Scan(&e, &id, &status); err != nil {
 			return nil, err
 		}
 		out[e+"\x00"+id] = true
+		if status {
+			out["status\x00"+id] = true
+		}
 	}
 	return out, rows.Err()
 }
@@ -435,7 +442,7 @@ func applyChange(tx *site.Tx, c wire.Change, pending map[string]bool) error {
 		if err := json.Unmarshal(c.Row, &p); err != nil {
 			return err
 		}
-		keep := pending["position\x00"+strings.ToLower(p.Label)]
+		keep := pending["status\x00"+strings.ToLower(p.Label)]
 		return tx.ApplyHubPosition(ctx, site.Position{Site: p.Site, Label: p.Label, Building: p.Building, Floor: p.Floor,
 			Room: p.Room, Role: site.Role(p.Role), Plan: site.Plan(p.Plan), LegacyVendor: site.Vendor(p.LegacyVendor),
 			LegacyModel: p.LegacyModel, MAC: p.MAC, Extension: p.Extension, DDI: p.DDI, Switch: p.Switch, Port: p.Port,
@@ -447,7 +454,14 @@ func applyChange(tx *site.Tx, c wire.Change, pending map[string]bool) error {
 			return err
 		}
 		if pending[f.Entity+"\x00"+strings.ToLower(f.EntityID)] {
-			return nil
+			// Keep a local value the hub has not confirmed yet; the hub
+			// sends this row again once it has applied the pending op.
+			var local int
+			err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_facts WHERE site = ? AND entity = ? AND entity_id = ?
+				AND attr = ? AND ver = 0`, f.Site, f.Entity, f.EntityID, f.Attr).Scan(&local)
+			if err != nil || local > 0 {
+				return err
+			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sync_facts (site, entity, entity_id, attr, value, disputed, updated_by, updated_at, ver)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, entity, entity_id, attr) DO UPDATE SET value = excluded.value,

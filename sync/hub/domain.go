@@ -59,13 +59,14 @@ func (a *applyCtx) decode(v any) bool {
 	return json.Unmarshal(a.op.Payload, v) == nil
 }
 
-// apply runs the op's domain rule, then re-stamps the rows of the entity it
-// names with this version, even when the rule changed nothing (merged,
-// superseded, conflict): a laptop that kept its own view of that entity
-// while the op was pending gets the hub's rows again on its next pull.
+// apply runs the op's domain rule. When the rule left the entity as it was
+// (merged, superseded, or a conflict that kept the first value), its rows
+// are re-stamped with this version anyway: a laptop that kept its own view
+// of that entity while the op was pending gets the hub's rows again on its
+// next pull.
 func (a *applyCtx) apply() (string, error) {
 	outcome, err := a.rule()
-	if err != nil || outcome == wire.Rejected {
+	if err != nil || outcome == wire.Rejected || (outcome == wire.Applied && a.code != codeMerged && a.code != codeOutdated) {
 		return outcome, err
 	}
 	if a.op.Entity == "position" {
@@ -74,7 +75,7 @@ func (a *applyCtx) apply() (string, error) {
 			return "", err
 		}
 	}
-	_, err = a.t.exec(`UPDATE facts SET ver = ? WHERE site = ? AND entity = ? AND entity_id = ?`,
+	_, err = a.t.exec(`UPDATE facts SET ver = ? WHERE site = ? AND entity = ? AND entity_id = ? AND attr NOT LIKE 'note:%'`,
 		a.ver, a.op.Site, a.op.Entity, a.op.EntityID)
 	return outcome, err
 }

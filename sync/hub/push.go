@@ -121,7 +121,20 @@ func (s *Store) Push(ctx context.Context, p Principal, req wire.PushRequest) (wi
 		if err != nil {
 			return err
 		}
+		known, err := journaledIDs(t, fresh)
+		if err != nil {
+			return err
+		}
 		for _, op := range fresh {
+			if known[op.OpID] { // the same op pushed again by a restored laptop
+				r, err := journalResult(t, "", op)
+				if err != nil {
+					return err
+				}
+				resp.Results = append(resp.Results, r)
+				last = op.Seq
+				continue
+			}
 			r, err := s.applyOne(t, p, op, vers, now)
 			if err != nil {
 				return err
@@ -176,6 +189,34 @@ func (s *Store) bumpSites(t *tx, p Principal, ops []wire.Op) (map[string]int64, 
 	return vers, nil
 }
 
+// journaledIDs finds which of the batch's op ids the journal already holds,
+// in one query.
+func journaledIDs(t *tx, ops []wire.Op) (map[string]bool, error) {
+	known := map[string]bool{}
+	var ids []any
+	for _, op := range ops {
+		if _, err := uuid.Parse(op.OpID); err == nil {
+			ids = append(ids, op.OpID)
+		}
+	}
+	if len(ids) == 0 {
+		return known, nil
+	}
+	rows, err := t.query(`SELECT op_id FROM op_journal WHERE op_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		known[id] = true
+	}
+	return known, rows.Err()
+}
+
 func journalResult(t *tx, clientID string, op wire.Op) (wire.OpResult, error) {
 	r := wire.OpResult{Seq: op.Seq, Duplicate: true}
 	err := t.row(`SELECT outcome, code, message, conflict_id, site_ver FROM op_journal
@@ -194,14 +235,6 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 	journalID := op.OpID
 	if _, err := uuid.Parse(op.OpID); err != nil {
 		journalID = fmt.Sprintf("bad:%s:%d", p.ClientID, op.Seq) // keep the journal's key unique
-	} else {
-		var seen int
-		if err := t.row(`SELECT COUNT(*) FROM op_journal WHERE op_id = ?`, op.OpID).Scan(&seen); err != nil {
-			return r, err
-		}
-		if seen > 0 { // the same op pushed again by a restored laptop
-			return journalResult(t, "", op)
-		}
 	}
 	a := &applyCtx{s: s, t: t, op: op, p: p, now: now.UTC().Format(time.RFC3339Nano)}
 	ver, known := vers[op.Site]
