@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"cutover/config"
 	"cutover/devices"
 	"cutover/site"
 	"cutover/swap"
@@ -69,7 +70,9 @@ and its path printed.`,
 			if !keep {
 				defer os.RemoveAll(dir)
 			}
-			if !fs.Changed("db") {
+			// --db may come before the command (then only the top flag set
+			// saw it) or after it; without it, never the default database.
+			if !fs.Changed("db") && env.DBPath == filepath.Join(config.DefaultDataDir(env.Getenv), "cutover.db") {
 				env.DBPath = filepath.Join(dir, "demo.db")
 			}
 			st, err := loadDemo(ctx, env)
