@@ -18,7 +18,7 @@ func init() {
 	var store, siteCode, role, sites string
 	register(&Command{
 		Name:    "hub",
-		Args:    "import FILE [--site CODE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list  [--store STORE]",
+		Args:    "import FILE [--site CODE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
 		Summary: "manage the hub: load site plans, add and revoke people",
 		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
 
@@ -30,6 +30,9 @@ func init() {
                                 print a one-time enrolment code, valid 24 hours
   cutover hub user revoke NAME  revoke at once every token the person holds
   cutover hub user list         list people
+  cutover hub restored          after restoring the hub's store from a backup:
+                                new epochs, so every laptop downloads its sites
+                                again and pushes what the backup lost
 
 Roles: engineer (pushes and pulls their own sites), supervisor (reads every
 site, cannot push), admin (loads plans, resolves any conflict).`,
@@ -76,6 +79,18 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 					return err
 				}
 				fmt.Fprintf(env.Stdout, "%s revoked: every token they held is refused from now on\n", args[2])
+				return nil
+			case args[0] == "restored" && len(args) == 1:
+				st, err := env.openHub(ctx, store)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				n, err := st.RotateEpochs(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "%d site(s) have a new epoch: laptops will download them again and push what the backup lost\n", n)
 				return nil
 			case args[0] == "user" && len(args) == 2 && args[1] == "list":
 				st, err := env.openHub(ctx, store)

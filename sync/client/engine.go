@@ -157,7 +157,7 @@ func (s *Syncer) PushAll(ctx context.Context, rep *Report) error {
 	if batch <= 0 || batch > wire.MaxPushOps {
 		batch = wire.MaxPushOps
 	}
-	gaps := 0
+	gaps, probed := 0, false
 	for {
 		ackedStr, err := stateValue(ctx, s.Store.DB(), keyAcked)
 		if err != nil {
@@ -165,10 +165,31 @@ func (s *Syncer) PushAll(ctx context.Context, rep *Report) error {
 		}
 		acked, _ := strconv.ParseInt(ackedStr, 10, 64)
 		ops, err := oplog.After(ctx, s.Store.DB(), acked, batch)
-		if err != nil || len(ops) == 0 {
+		if err != nil {
 			return err
 		}
 		req := wire.PushRequest{ClientID: clientID, Schema: site.SchemaVersion(), ClientTime: time.Now().UTC().Format(time.RFC3339)}
+		if len(ops) == 0 {
+			// Nothing new: an empty push still tells us where the hub
+			// stands, and a hub restored from a backup stands lower.
+			if acked == 0 || probed || s.Client.Credentials().Role == wire.RoleSupervisor {
+				return nil
+			}
+			probed = true
+			resp, err := s.Client.Push(ctx, req)
+			if err != nil {
+				return fmt.Errorf("push: %w", err)
+			}
+			if resp.AckedThrough >= acked {
+				return nil
+			}
+			if err := s.Store.Write(ctx, s.engineer(), func(tx *site.Tx) error {
+				return setState(tx, keyAcked, strconv.FormatInt(resp.AckedThrough, 10))
+			}); err != nil {
+				return err
+			}
+			continue
+		}
 		for _, op := range ops {
 			req.Ops = append(req.Ops, wire.Op{Seq: op.Seq, OpID: op.ID, Site: op.Site, Kind: op.Kind, Entity: op.Entity,
 				EntityID: op.EntityID, Engineer: op.Engineer, ObservedAt: op.ObservedAt, Payload: op.Payload})

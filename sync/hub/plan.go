@@ -171,3 +171,36 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		opID.String(), code, code, user, user, stamp, now.Unix(), string(payload), ver)
 	return res, err
 }
+
+// RotateEpochs gives every site a new epoch. Run it after restoring the
+// hub's store from a backup: laptops' cursors then no longer match, so each
+// laptop downloads a fresh snapshot, and the hub's lower acknowledged
+// sequence makes each laptop push again the ops the backup lost.
+func (s *Store) RotateEpochs(ctx context.Context) (int, error) {
+	n := 0
+	err := s.write(ctx, func(t *tx) error {
+		rows, err := t.query(`SELECT code FROM sites` + s.forUpdate())
+		if err != nil {
+			return err
+		}
+		var codes []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			codes = append(codes, c)
+		}
+		rows.Close()
+		for _, c := range codes {
+			e, _ := uuid.NewV7()
+			if _, err := t.exec(`UPDATE sites SET epoch = ? WHERE code = ?`, e.String(), c); err != nil {
+				return err
+			}
+		}
+		n = len(codes)
+		return rows.Err()
+	})
+	return n, err
+}
