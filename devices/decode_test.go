@@ -209,7 +209,10 @@ func TestParseSysDesc(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"Cisco IP Phone 7941G,V1, SCCP41.9-2-1S": {"Cisco IP Phone 7941G", "SCCP41.9-2-1S"},
 		"Shoretel 230g Boot Version: SEVG.3.9.5 on Apr 17 2013 App Version: SEVG.3.9.6 on Nov 12 2013 12:39:24": {"Shoretel 230g", "SEVG.3.9.6"},
-		"Polycom;SoundPointIP": {"Polycom SoundPointIP", ""},
+		"Polycom;SoundPointIP":       {"Polycom SoundPointIP", ""},
+		"Mitel 6867i SIP 6.3.0.1020": {"Mitel 6867i", "SIP 6.3.0.1020"},
+		"Yealink SIP-T46S 66.85.0.5": {"Yealink SIP-T46S", "66.85.0.5"},
+		"Acme phone 2000":            {"Acme phone 2000", ""},
 	} {
 		m, f := parseSysDesc(in)
 		if m != want[0] || f != want[1] {

@@ -236,11 +236,47 @@ func parseSysDesc(d string) (model, firmware string) {
 		}
 		return model, firmware
 	}
+	// "Mitel 6867i SIP 6.3.0.1020": the firmware starts at the first
+	// version-like word, or at the signalling protocol just before it.
+	if words := strings.Fields(d); len(words) > 2 {
+		for i := 2; i < len(words); i++ {
+			if !looksLikeVersion(words[i]) {
+				continue
+			}
+			start := i
+			switch strings.ToUpper(words[i-1]) {
+			case "SIP", "SCCP", "H.323", "H323", "UNISTIM", "MINET", "FIRMWARE", "VERSION":
+				if i-1 >= 2 {
+					start = i - 1
+				}
+			}
+			return strings.Join(words[:start], " "), strings.Join(words[start:], " ")
+		}
+	}
 	model = strings.TrimSpace(strings.ReplaceAll(d, ";", " "))
 	if len(model) > 64 {
 		model = model[:64]
 	}
 	return model, ""
+}
+
+// looksLikeVersion is true for words such as 6.3.0.1020 or v4.1: digits
+// with at least one dot.
+func looksLikeVersion(w string) bool {
+	w = strings.TrimPrefix(strings.TrimPrefix(w, "v"), "V")
+	dots, digits := 0, 0
+	for _, r := range w {
+		switch {
+		case r == '.':
+			dots++
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '-' || r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z':
+		default:
+			return false
+		}
+	}
+	return dots > 0 && digits >= 2 && w[0] >= '0' && w[0] <= '9'
 }
 
 func firstNonEmpty(s ...string) string {
