@@ -250,12 +250,17 @@ func (s *Syncer) PushAll(ctx context.Context, rep *Report) error {
 }
 
 // PullAll pulls every site with a cursor, every site in the local store,
-// and the sites named, skipping (and listing) those the hub does not have
+// an engineer's assigned sites, and the sites named, skipping (and listing) those the hub does not have
 // or will not show this user.
 func (s *Syncer) PullAll(ctx context.Context, rep *Report, extra ...string) error {
 	set := map[string]bool{}
 	for _, c := range extra {
 		set[strings.ToUpper(c)] = true
+	}
+	if cr := s.Client.Credentials(); cr.Role == wire.RoleEngineer {
+		for _, c := range cr.Sites { // the engineer's own sites come down by themselves
+			set[strings.ToUpper(c)] = true
+		}
 	}
 	rows, err := s.Store.DB().QueryContext(ctx, `SELECT site FROM sync_sites UNION SELECT code FROM sites`)
 	if err != nil {
