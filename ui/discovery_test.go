@@ -68,11 +68,14 @@ func TestDiscoveryChooseRunReconcileAndEvidence(t *testing.T) {
 		t.Fatalf("phase %d after the run", d.phase)
 	}
 	frame := m.View()
-	mustContain(t, frame, "[matched 24]", "unchecked 34", "▸ CS-01")
+	// The demo's PE-05 handset was moved to Gi1/0/30 on the day.
+	mustContain(t, frame, "[matched 23]", "moved 1", "unchecked 34", "▸ CS-01")
 	if len(d.running) != 1 || !d.running[0].done || d.running[0].phones == 0 {
 		t.Fatalf("running: %+v", d.running)
 	}
-	press(t, m, "tab", "tab", "tab", "tab")
+	press(t, m, "tab")
+	mustContain(t, m.View(), "[moved 1]", "PE-05", "Gi1/0/30")
+	press(t, m, "tab", "tab", "tab")
 	mustContain(t, m.View(), "[unchecked 34]", "switch not read")
 	press(t, m, "tab", "enter")
 	mustContain(t, m.View(), "Matched", "Planned", "Seen on the switch", "Gi1/0/3", "cdp", "Why it is a phone", "•")

@@ -69,6 +69,13 @@ func DemoSpecs(inventoryJSON []byte) ([]Spec, error) {
 		if !ok || p.MAC == "" {
 			continue
 		}
+		drift, drifted := demoDrift[p.Label]
+		if drifted && drift == "" {
+			continue // unplugged on the day: discovery reports it missing
+		}
+		if drifted {
+			p.Port = drift
+		}
 		where := fmt.Sprintf("inventory position %d (%s)", i+1, p.Label)
 		pi, err := sp.port(p.Port)
 		if err != nil {
@@ -98,6 +105,12 @@ func DemoSpecs(inventoryJSON []byte) ([]Spec, error) {
 		port.Neighbour = &n
 		port.OperUp = true
 	}
+	// A phone nobody listed: discovery reports it unexpected.
+	if pi, err := sw3.port(demoUnexpectedPort); err == nil && sw3.Ports[pi].Neighbour == nil {
+		n := CiscoPhone("Cisco IP Phone 7942", "00:1e:13:8c:91:01", "10.41.13.140")
+		sw3.Ports[pi].Neighbour = &n
+		sw3.Ports[pi].OperUp = true
+	}
 	out := []Spec{sw1, sw2, sw3}
 	for i := range out {
 		if err := out[i].Validate(); err != nil {
@@ -106,6 +119,17 @@ func DemoSpecs(inventoryJSON []byte) ([]Spec, error) {
 	}
 	return out, nil
 }
+
+// demoDrift is how the demo station differs from its inventory on the day,
+// as real sites do: a handset moved to another port by someone tidying
+// desks, and one unplugged. A label mapped to "" is not plugged in.
+var demoDrift = map[string]string{
+	"PE-05": "Gi1/0/30",
+	"HD-08": "",
+}
+
+// demoUnexpectedPort on kx-sw3 has a phone that is not in the inventory.
+const demoUnexpectedPort = "Gi1/0/20"
 
 // demoNumber is the switch number in kx-swN.
 func (s *Spec) demoNumber() int {
