@@ -9,12 +9,15 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"cutover/internal/invgen"
 	"cutover/site"
@@ -104,7 +107,23 @@ func (h *Hub) open() {
 		h.t.Fatal(err)
 	}
 	h.Store = st
-	h.Srv = httptest.NewServer((&hub.Server{Store: st}).Handler())
+	h.Srv = httptest.NewUnstartedServer((&hub.Server{Store: st}).Handler())
+	if h.URL != "" { // a restart: come back on the same address
+		addr := strings.TrimPrefix(h.URL, "http://")
+		var ln net.Listener
+		for i := 0; i < 50; i++ {
+			if ln, err = net.Listen("tcp", addr); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			h.t.Fatalf("hub restart on %s: %v", addr, err)
+		}
+		h.Srv.Listener.Close()
+		h.Srv.Listener = ln
+	}
+	h.Srv.Start()
 	h.URL = h.Srv.URL
 }
 
@@ -118,8 +137,7 @@ func (h *Hub) Stop() {
 	}
 }
 
-// Restart stops the hub and opens it again on the same store; the URL
-// changes, so laptops are pointed at the new one with Laptop.Repoint.
+// Restart stops the hub and opens it again on the same store and address.
 func (h *Hub) Restart() {
 	h.Stop()
 	h.open()
