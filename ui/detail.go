@@ -108,14 +108,14 @@ func (d *detail) View() string {
 	field("Role", roleWord(p.Role))
 	field("Plan", planWord(p.Plan))
 	field("Extension", p.Extension)
-	field("DDI", p.DDI)
+	field("DDI", ddiText(p.DDI))
 	field("Legacy handset", strings.TrimSpace(string(p.LegacyVendor)+" "+p.LegacyModel))
 	field("MAC", p.MAC)
 	field("Switch port", strings.TrimSpace(p.Switch+" "+p.Port))
 	field("Target model", p.TargetModel)
 	field("Notes", p.Notes)
 	if p.UpdatedBy != "" {
-		field("Last change", p.UpdatedAt+" by "+p.UpdatedBy)
+		field("Last change", shortTime(p.UpdatedAt)+" by "+p.UpdatedBy)
 	}
 	b.WriteString("\n" + st.Header.Render("History") + "\n")
 	if len(d.history) == 0 {
@@ -139,4 +139,15 @@ func shortTime(s string) string {
 		return strings.Replace(s[:16], "T", " ", 1)
 	}
 	return s
+}
+
+// ddiText shows a DDI as people dial it, with the stored E.164 form beside it.
+func ddiText(e164 string) string {
+	if e164 == "" {
+		return "none"
+	}
+	if n := site.FormatDDI(e164); n != e164 {
+		return n + "  (" + e164 + ")"
+	}
+	return e164
 }
