@@ -4,14 +4,25 @@
 // HTTP+JSON API under /v1 served by `cutover serve`.
 //
 // Design, following ../shared/research/sync.md: the hub is authoritative and
-// applies each op with domain rules; push is idempotent on (client, seq) and
-// op_id; each site has a version bumped under a row lock once per push
-// transaction, and every state row carries the version that wrote it, so a
-// pull cursor (epoch, ver) never skips a late commit. Deviations from
-// sync.md, on purpose: payloads are TEXT in both dialects (not jsonb) so one
-// set of queries serves both; access tokens are opaque random strings whose
-// SHA-256 is stored (no JWT); refresh tokens slide rather than rotate, so a
-// lost refresh response never locks a laptop out; pull has no long-poll.
+// applies each op with domain rules (domain.go, §6); push is idempotent on
+// (client, seq) and on op_id; each site has a version bumped under a row
+// lock once per push transaction, and every state row carries the version
+// that wrote it, so a pull cursor (epoch, ver) never skips a late commit;
+// pages end on version boundaries; snapshots are built in one read
+// transaction and served with ETag and Range; a restored hub rotates epochs
+// (`cutover hub restored`) and laptops re-push from the hub's lower
+// acknowledged sequence.
+//
+// Deliberate differences from sync.md: payloads are TEXT in both dialects
+// (not jsonb) so one set of queries serves both; tokens are opaque random
+// strings of which only the SHA-256 is stored (no JWT); refresh tokens
+// slide instead of rotating, so a lost refresh answer never locks a laptop
+// out; there is no HLC (observed_at is the laptop's clock, for display;
+// server order and the domain rules decide), no base_ver/stale_plan
+// conflict, no long-poll, and no 426/429 answers yet. Field-owned facts
+// (observations, step results, dispositions, notes) live in one generic
+// table keyed by (site, entity, id, attr), so other packages' op kinds fit
+// without a hub schema change.
 package hub
 
 import (
