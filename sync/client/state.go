@@ -61,4 +61,3 @@ func setState(tx *site.Tx, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
-
