@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -16,28 +15,22 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// stepSNMP are the SNMP flags of `cutover step`, spelled as `cutover
-// discover` spells them.
+// stepSNMP are the SNMP flags of `cutover step`: the credentials exactly as
+// `cutover discover` takes them, plus where each inventory switch answers.
 type stepSNMP struct {
-	in      devices.CredentialInput
+	creds   snmpCredFlags
 	addrs   []string
 	timeout float64
 }
 
 func (s *stepSNMP) flags(fs *pflag.FlagSet) {
-	fs.StringVar(&s.in.Community, "community", "", "SNMP v2c `COMMUNITY` (better: $"+devices.EnvCommunity+")")
-	fs.StringVar(&s.in.User, "v3-user", "", "SNMPv3 `USER` (selects v3)")
-	fs.StringVar(&s.in.Level, "v3-level", "", "SNMPv3 `LEVEL`: authPriv, authNoPriv or noAuthNoPriv")
-	fs.StringVar(&s.in.AuthProto, "v3-auth-proto", "", "SNMPv3 auth `PROTO`: SHA, SHA256, …")
-	fs.StringVar(&s.in.AuthPassFile, "v3-auth-pass-file", "", "`FILE` holding the v3 auth passphrase (else $"+devices.EnvAuthPass+")")
-	fs.StringVar(&s.in.PrivProto, "v3-priv-proto", "", "SNMPv3 privacy `PROTO`: AES, AES256, …")
-	fs.StringVar(&s.in.PrivPassFile, "v3-priv-pass-file", "", "`FILE` holding the v3 privacy passphrase (else $"+devices.EnvPrivPass+")")
+	s.creds.add(fs)
 	fs.StringArrayVar(&s.addrs, "switch-addr", nil, "`NAME=HOST[:PORT]`: where an inventory switch answers SNMP (repeatable; remembered for the site)")
 	fs.Float64Var(&s.timeout, "snmp-timeout", 2, "SNMP request timeout in `SECONDS`")
 }
 
 // checker builds the SNMP checker, recording any --switch-addr in the
-// site's table first. Credentials are resolved only when a check runs.
+// site's table first.
 func (s *stepSNMP) checker(ctx context.Context, env *Env, st *site.Store, code string) (*swap.SNMPChecker, error) {
 	for _, v := range s.addrs {
 		a, err := site.ParseSwitchAddr(v)
@@ -48,9 +41,7 @@ func (s *stepSNMP) checker(ctx context.Context, env *Env, st *site.Store, code s
 			return nil, err
 		}
 	}
-	in := s.in
-	in.Getenv, in.ReadFile = env.Getenv, os.ReadFile
-	creds, err := in.Resolve()
+	creds, err := s.creds.resolve(env)
 	if err != nil {
 		return nil, err
 	}
