@@ -142,6 +142,16 @@ func TestHubLoginSyncConflictsCLI(t *testing.T) {
 	if _, o, _ := runIn(ctx, t, bob, "conflicts", "--rejected"); !strings.Contains(o, "only an admin") {
 		t.Fatalf("an engineer's resolution of a serial conflict was not refused with a reason:\n%s", o)
 	}
+	if code, o, e := runIn(ctx, t, alice, "progress", "--format", "csv"); code != 0 ||
+		!strings.HasPrefix(o, "site,name,cease_date,positions,done,remaining,avaya_fixed_done") || !strings.Contains(o, "\nKX,KX,") {
+		t.Fatalf("progress --format csv: %d %s %s", code, o, e)
+	}
+	if code, o, e := runIn(ctx, t, alice, "progress", "--json"); code != 0 || !strings.Contains(o, `"physical_extensions_remaining": 2`) {
+		t.Fatalf("progress --json: %d %s %s", code, o, e)
+	}
+	if code, o, _ := runIn(ctx, t, alice, "progress"); code != 0 || !strings.Contains(o, "Force: 0 of 2 done") {
+		t.Fatalf("progress: %d %s", code, o)
+	}
 	if code, _, e := runIn(ctx, t, hubHome, "hub", "user", "revoke", "bob", "--store", store); code != 0 {
 		t.Fatalf("revoke: %s", e)
 	}

@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 if [ -z "${CUTOVER_TEST_PG:-}" ]; then
 	echo "CUTOVER_TEST_PG is not set: measuring the SQLite hub only" >&2
 fi
-exec go test -run '^$' -bench 'Push20000|Fleet100|Snapshot2000' -benchtime 1x "$@" ./sync/bench/
+exec go test -run '^$' -bench 'Push20000|Fleet100|Snapshot2000|Progress' -benchtime 1x "$@" ./sync/bench/

@@ -211,6 +211,12 @@ func (c *Client) Snapshot(ctx context.Context, site string) (wire.SnapshotInfo, 
 	return out, c.call(ctx, http.MethodGet, "/v1/sync/snapshot?site="+url.QueryEscape(site), nil, &out, true)
 }
 
+// Progress fetches the supervisors' figures (an engineer's own sites only).
+func (c *Client) Progress(ctx context.Context) (wire.Progress, error) {
+	var out wire.Progress
+	return out, c.call(ctx, http.MethodGet, "/v1/progress", nil, &out, true)
+}
+
 func (c *Client) refresh(ctx context.Context) error {
 	c.mu.Lock()
 	rt := c.creds.RefreshToken

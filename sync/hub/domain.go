@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"cutover/site"
 	"cutover/sync/wire"
@@ -144,6 +145,10 @@ func (a *applyCtx) status() (string, error) {
 	}
 	_, err = a.t.exec(`UPDATE positions SET status = ?, status_reason = ?, updated_at = ?, updated_by = ?, ver = ?
 		WHERE site = ? AND label_key = ?`, to, p.Reason, a.op.ObservedAt, a.op.Engineer, a.ver, a.op.Site, strings.ToLower(a.op.EntityID))
+	if err == nil && to == site.StatusDone {
+		_, err = a.t.exec(`INSERT INTO done_log (site, label_key, day, engineer, ver) VALUES (?, ?, ?, ?, ?)`,
+			a.op.Site, strings.ToLower(a.op.EntityID), dayOf(a.op.ObservedAt), a.op.Engineer, a.ver)
+	}
 	if a.conflictID != "" {
 		return wire.Conflict, err
 	}
@@ -406,6 +411,15 @@ func (a *applyCtx) openConflict(kind, entity, id string, detail map[string]any) 
 	}
 	a.conflictID = cid
 	return err
+}
+
+// dayOf is the UTC date of an RFC 3339 time.
+func dayOf(ts string) string {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts[:min(len(ts), 10)]
+	}
+	return t.UTC().Format(time.DateOnly)
 }
 
 func compact(p json.RawMessage) string {

@@ -38,6 +38,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/sync/pull", s.auth(s.pull))
 	mux.HandleFunc("GET /v1/sync/snapshot", s.auth(s.snapshot))
 	mux.HandleFunc("GET /v1/sync/snapshot/{site}/{epoch}/{ver}", s.auth(s.snapshotFile))
+	mux.HandleFunc("GET /v1/progress", s.auth(s.progress))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "not_found", fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
@@ -276,6 +277,16 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, http.StatusOK, info)
+}
+
+// progress serves supervisors' figures; an engineer gets their own sites.
+func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
+	p, err := s.Store.Progress(r.Context(), principal(r), s.Store.Now())
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, p)
 }
 
 // snapshotFile serves a stored snapshot with ETag and Range support, so an

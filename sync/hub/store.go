@@ -316,3 +316,10 @@ func (s *Store) QueryForTest(query string, args ...any) ([][]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// ExecForTest runs one statement (written with ? placeholders); benchmarks
+// use it to lay down a year of history quickly.
+func (s *Store) ExecForTest(query string, args ...any) error {
+	_, err := s.w.ExecContext(context.Background(), s.rebind(query), args...)
+	return err
+}

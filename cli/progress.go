@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"cutover/sync/wire"
+
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	var asJSON bool
+	var format string
+	register(&Command{
+		Name:    "progress",
+		Args:    "[--json | --format csv]",
+		Summary: "progress across every site, from the hub (supervisors)",
+		Help: `Asks the hub this laptop is logged in to for the figures supervisors follow:
+per site and for the force, positions done and remaining by plan, failed and
+blocked positions with their reasons, open conflicts, physical extensions
+remaining, positions moved to Teams, DDIs surrendered, handsets returned or
+sent to WEEE disposal, the rate of the last 14 days and the projected finish
+against each site's cease date (sites that will miss it first), and when each
+engineer last synced. Engineers see their own sites only.
+
+--json prints the hub's document as it is; --format csv prints one row per
+site.`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.BoolVar(&asJSON, "json", false, "print the figures as JSON")
+			fs.StringVar(&format, "format", "", "`FORMAT`: csv (one row per site)")
+		},
+		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if fs.NArg() != 0 {
+				return usagef("takes no arguments")
+			}
+			if format != "" && format != "csv" {
+				return usagef("--format %q: only csv", format)
+			}
+			st, err := env.OpenStore()
+			if err != nil {
+				return err
+			}
+			s, err := env.Syncer(st)
+			st.Close()
+			if err != nil {
+				return err
+			}
+			p, err := s.Client.Progress(ctx)
+			if err != nil {
+				return err
+			}
+			switch {
+			case asJSON:
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(p)
+			case format == "csv":
+				return progressCSV(env.Stdout, p)
+			}
+			return progressText(env.Stdout, p)
+		},
+	})
+}
+
+var planOrder = []string{"avaya_fixed", "avaya_ptt", "teams_ddi", "remove"}
+
+func progressCSV(w io.Writer, p wire.Progress) error {
+	cw := csv.NewWriter(w)
+	head := []string{"site", "name", "cease_date", "positions", "done", "remaining"}
+	for _, pl := range planOrder {
+		head = append(head, pl+"_done", pl+"_remaining")
+	}
+	head = append(head, "failed", "blocked", "open_conflicts", "physical_extensions_remaining", "moved_to_teams",
+		"ddis_surrendered", "handsets_returned", "handsets_weee", "rate_per_day_14d", "projected_finish", "will_miss_cease_date", "days_late")
+	cw.Write(head)
+	for _, s := range p.Sites {
+		row := []string{s.Code, s.Name, s.CeaseDate, itoa(s.Positions), itoa(s.Done), itoa(s.Remaining)}
+		for _, pl := range planOrder {
+			row = append(row, itoa(s.ByPlan[pl].Done), itoa(s.ByPlan[pl].Remaining))
+		}
+		row = append(row, itoa(s.Failed), itoa(s.Blocked), itoa(s.OpenConflicts), itoa(s.PhysicalExtensionsRemaining),
+			itoa(s.MovedToTeams), itoa(s.DDIsSurrendered), itoa(s.HandsetsReturned), itoa(s.HandsetsWEEE),
+			fmt.Sprintf("%.2f", s.RatePerDay), s.ProjectedFinish, fmt.Sprint(s.WillMiss), itoa(s.DaysLate))
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func progressText(w io.Writer, p wire.Progress) error {
+	f := p.Force
+	fmt.Fprintf(w, "Force: %d of %d done, %d remaining; %.1f a day over 14 days\n", f.Done, f.Positions, f.Remaining, f.RatePerDay)
+	fmt.Fprintf(w, "  physical extensions remaining %d, moved to Teams %d, DDIs surrendered %d, handsets returned %d, WEEE %d\n",
+		f.PhysicalExtensionsRemaining, f.MovedToTeams, f.DDIsSurrendered, f.HandsetsReturned, f.HandsetsWEEE)
+	fmt.Fprintf(w, "  failed %d, blocked %d, open conflicts %d\n\n", f.Failed, f.Blocked, f.OpenConflicts)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SITE\tDONE\tREMAINING\tRATE/DAY\tFINISH\tCEASE\t\tPROBLEMS")
+	for _, s := range p.Sites {
+		late := ""
+		if s.WillMiss {
+			late = fmt.Sprintf("LATE %d d", s.DaysLate)
+		}
+		finish := s.ProjectedFinish
+		if finish == "" {
+			finish = "never at this rate"
+		}
+		var probs []string
+		for _, pr := range s.Problems {
+			probs = append(probs, pr.Label+" "+pr.Status)
+		}
+		fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%.1f\t%s\t%s\t%s\t%s\n", s.Code, s.Done, s.Positions, s.Remaining, s.RatePerDay,
+			finish, s.CeaseDate, late, strings.Join(probs, ", "))
+	}
+	tw.Flush()
+	if len(p.Engineers) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "PERSON\tROLE\tLAST SYNC")
+		for _, e := range p.Engineers {
+			last := e.LastSync
+			if last == "" {
+				last = "never"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", e.User, e.Role, last)
+		}
+		tw.Flush()
+	}
+	return nil
+}

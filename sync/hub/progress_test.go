@@ -1,0 +1,128 @@
+package hub_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"cutover/site"
+	"cutover/sync/hub"
+	"cutover/sync/internal/hubtest"
+	"cutover/sync/wire"
+)
+
+func importJSON(t *testing.T, h *hubtest.Hub, doc string) {
+	t.Helper()
+	inv, err := site.ParseInventory("plan.json", []byte(doc), site.ParseOptions{})
+	hubtest.Must(t, err)
+	_, err = h.Store.ImportPlan(ctx, "admin", inv, []byte(doc))
+	hubtest.Must(t, err)
+}
+
+func TestProgressFigures(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		importJSON(t, h, `{"site":{"code":"AA","name":"Alpha","cease_date":"2027-06-30"},"positions":[
+			{"label":"P1","role":"front_counter","legacy_vendor":"cisco","extension":"1001"},
+			{"label":"P2","role":"front_counter","legacy_vendor":"cisco","extension":"1002"},
+			{"label":"P3","role":"custody_suite","legacy_vendor":"cisco","extension":"1003"},
+			{"label":"P4","role":"reception","legacy_vendor":"mitel","extension":"1004"},
+			{"label":"P5","role":"personal","legacy_vendor":"cisco","extension":"1005","ddi":"020 7230 1005"},
+			{"label":"P6","role":"personal","legacy_vendor":"cisco","extension":"1006","ddi":"020 7230 1006"},
+			{"label":"P7","role":"personal","legacy_vendor":"cisco","extension":"1007"},
+			{"label":"P8","role":"hot_desk","legacy_vendor":"cisco","extension":"1008","ddi":"020 7230 1008"},
+			{"label":"P9","role":"hot_desk","legacy_vendor":"cisco","extension":"1009","ddi":"020 7230 1009"},
+			{"label":"P10","role":"meeting_room","legacy_vendor":"cisco","extension":"1010"}]}`)
+		importJSON(t, h, `{"site":{"code":"BB","name":"Bravo","cease_date":"2026-12-01"},"positions":[
+			{"label":"Q1","role":"front_counter","legacy_vendor":"cisco","extension":"2001"},
+			{"label":"Q2","role":"personal","legacy_vendor":"cisco","extension":"2002"}]}`)
+		alice := h.Laptop("alice", wire.RoleEngineer, "AA")
+		bob := h.Laptop("bob", wire.RoleEngineer, "BB")
+		sam := h.Laptop("sam", wire.RoleSupervisor)
+		sync(t, alice, "AA")
+		sync(t, bob, "BB")
+		day := func(d string) func() time.Time {
+			return func() time.Time { tm, _ := time.Parse(time.DateOnly, d); return tm.Add(10 * time.Hour) }
+		}
+		done := func(d string, labels ...string) {
+			alice.Store.Now = day(d)
+			for _, l := range labels {
+				for _, s := range []site.Status{site.StatusDiscovered, site.StatusInProgress, site.StatusDone} {
+					hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, s, ""))
+				}
+			}
+		}
+		done("2026-10-01", "P2")
+		done("2026-11-20", "P1", "P5")
+		done("2026-11-24", "P8")
+		for l, s := range map[string]site.Status{"P3": site.StatusFailed, "P4": site.StatusBlocked} {
+			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, site.StatusInProgress, ""))
+			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, s, "no PoE on the port"))
+		}
+		hubtest.Must(t, alice.Store.Write(ctx, "alice", func(tx *site.Tx) error {
+			for i, d := range []string{"returned", "returned", "weee"} {
+				if err := tx.Op("AA", "asset.dispose.v1", "asset", fmt.Sprint("SN", i), map[string]string{"disposition": d}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		sync(t, alice)
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+		// A supervisor's token reads every site.
+		sp, err := h.Store.Progress(ctx, principalOf(t, h, sam), now)
+		hubtest.Must(t, err)
+		if len(sp.Sites) != 2 || sp.Sites[0].Code != "BB" || !sp.Sites[0].WillMiss || sp.Sites[0].ProjectedFinish != "" {
+			t.Fatalf("sites order/projection: %+v", sp.Sites)
+		}
+		a := sp.Sites[1]
+		want := map[string]int{"positions": 10, "done": 4, "remaining": 6, "failed": 1, "blocked": 1,
+			"physical": 8, "teams": 1, "ddis": 1, "returned": 2, "weee": 1,
+			"fixed done": 2, "fixed rem": 2, "teams rem": 2, "remove done": 1, "remove rem": 2}
+		got := map[string]int{"positions": a.Positions, "done": a.Done, "remaining": a.Remaining, "failed": a.Failed,
+			"blocked": a.Blocked, "physical": a.PhysicalExtensionsRemaining, "teams": a.MovedToTeams,
+			"ddis": a.DDIsSurrendered, "returned": a.HandsetsReturned, "weee": a.HandsetsWEEE,
+			"fixed done": a.ByPlan["avaya_fixed"].Done, "fixed rem": a.ByPlan["avaya_fixed"].Remaining,
+			"teams rem": a.ByPlan["teams_ddi"].Remaining, "remove done": a.ByPlan["remove"].Done,
+			"remove rem": a.ByPlan["remove"].Remaining}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("AA %s = %d, want %d", k, got[k], v)
+			}
+		}
+		// 3 done in the last 14 days: 3/14 a day; 6 remaining → 28 days.
+		if a.ProjectedFinish != "2026-12-23" || a.WillMiss || len(a.Problems) != 2 {
+			t.Errorf("AA projection %s (miss %v), problems %+v", a.ProjectedFinish, a.WillMiss, a.Problems)
+		}
+		days, _ := json.Marshal(sp.Force.DonePerDay)
+		if string(days) != `[{"day":"2026-10-01","done":1},{"day":"2026-11-20","done":2},{"day":"2026-11-24","done":1}]` {
+			t.Errorf("force done per day %s", days)
+		}
+		if sp.Force.Positions != 12 || sp.Force.Done != 4 || len(sp.Engineers) != 3 {
+			t.Errorf("force %+v, engineers %+v", sp.Force, sp.Engineers)
+		}
+		// Over HTTP: an engineer's token gets only their own site.
+		var bp wire.Progress
+		a2 := get(t, h.URL+"/v1/progress", bob.Creds.AccessToken)
+		json.Unmarshal([]byte(a2.raw), &bp)
+		if a2.status != http.StatusOK || len(bp.Sites) != 1 || bp.Sites[0].Code != "BB" || bp.Force.Positions != 2 ||
+			len(bp.Engineers) != 1 {
+			t.Fatalf("engineer progress: %d %s", a2.status, a2.raw)
+		}
+		if a := get(t, h.URL+"/v1/progress", ""); a.status != http.StatusUnauthorized {
+			t.Fatalf("progress without a token: %d", a.status)
+		}
+		if a := get(t, h.URL+"/v1/progress", sam.Creds.AccessToken); a.status != http.StatusOK {
+			t.Fatalf("supervisor over HTTP: %d", a.status)
+		}
+	})
+}
+
+func principalOf(t *testing.T, h *hubtest.Hub, l *hubtest.Laptop) hub.Principal {
+	p, err := h.Store.Authenticate(ctx, l.Creds.AccessToken)
+	hubtest.Must(t, err)
+	return p
+}
