@@ -11,6 +11,7 @@ import (
 	"cutover/devices"
 	"cutover/site"
 	"cutover/swap"
+	"cutover/sync/client"
 	"cutover/ui"
 
 	"github.com/spf13/pflag"
@@ -47,6 +48,17 @@ func init() {
 			chk := &swap.SNMPChecker{Store: st, Creds: c}
 			opt.Swap = &swap.Runner{Store: st, Checker: chk}
 			opt.Discover = tuiDiscoverer(env, st, c)
+			// With a hub login, sync in the background: at start, every 30 s,
+			// soon after each step recorded, and on a backoff timer after a
+			// failure. The dashboard shows its status from the store.
+			if syncer, err := env.Syncer(st); err == nil {
+				loop := client.NewLoop(syncer)
+				opt.Swap.AfterRecord = loop.Kick
+				ctx, stop := context.WithCancel(ctx)
+				done := make(chan struct{})
+				go func() { defer close(done); loop.Run(ctx) }()
+				defer func() { stop(); <-done }()
+			}
 			return ui.Run(ctx, opt)
 		},
 	})

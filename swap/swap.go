@@ -25,6 +25,9 @@ type Runner struct {
 	// OnReconnect, if set, is called after a rollback's reconnect step has
 	// been committed.
 	OnReconnect func(ctx context.Context, p site.Position) error
+	// AfterRecord, if set, is called after every step result is committed:
+	// the TUI asks its background sync to push soon.
+	AfterRecord func()
 }
 
 // Input is what the engineer gives for a step.
@@ -92,6 +95,9 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		return rec, err
 	}
 	rec.Outcome, rec.Progress = res.Outcome, after
+	if r.AfterRecord != nil {
+		r.AfterRecord()
+	}
 	if st, ok := after.Step(step.Key); ok {
 		rec.Value = st.Value
 	}
