@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -220,6 +221,42 @@ func TestBadBodiesWriteNothing(t *testing.T) {
 		}
 		if a := get(t, h.URL+"/v1/health", ""); a.status != 200 || !strings.Contains(a.raw, `"ok":true`) {
 			t.Errorf("health: %d %s", a.status, a.raw)
+		}
+	})
+}
+
+func TestTokensHashedAndExpiring(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		h.Plan("KX", 3)
+		eng := h.Laptop("alice", wire.RoleEngineer, "KX")
+		for _, tok := range []string{eng.Creds.AccessToken, eng.Creds.RefreshToken} {
+			if n := h.Count(`SELECT COUNT(*) FROM tokens WHERE token_hash = ?`, tok); n != 0 {
+				t.Fatal("a token is stored in clear")
+			}
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM enrol_codes WHERE code_hash LIKE '%-%'`); n != 0 {
+			t.Fatal("an enrolment code is stored in clear")
+		}
+		// Two hours on, the access token is refused, and the client
+		// refreshes it once and carries on.
+		h.Skew.Store(int64(2 * time.Hour))
+		old := eng.Creds.AccessToken
+		if a := get(t, h.URL+"/v1/sync/snapshot?site=KX", old); a.status != 401 {
+			t.Fatalf("expired access token: %d, want 401", a.status)
+		}
+		if _, err := eng.Syncer.Sync(ctx, "KX"); err != nil {
+			t.Fatalf("sync with an expired access token should refresh and succeed: %v", err)
+		}
+		if eng.Syncer.Client.Credentials().AccessToken == old {
+			t.Fatal("access token was not replaced")
+		}
+		// Past the refresh token's life, the laptop must log in again.
+		h.Skew.Store(int64(46 * 24 * time.Hour))
+		_, err := eng.Syncer.Sync(ctx, "KX")
+		var he *client.HTTPError
+		if !errors.As(err, &he) || he.Status != 401 {
+			t.Fatalf("sync with an expired refresh token: %v, want 401", err)
 		}
 	})
 }

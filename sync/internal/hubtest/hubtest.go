@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,6 +91,8 @@ type Hub struct {
 	Store *hub.Store
 	Srv   *httptest.Server
 	URL   string
+	// Skew moves the hub's clock (nanoseconds); tests age tokens with it.
+	Skew atomic.Int64
 	t     testing.TB
 }
 
@@ -107,6 +110,7 @@ func (h *Hub) open() {
 		h.t.Fatal(err)
 	}
 	h.Store = st
+	st.Now = func() time.Time { return time.Now().Add(time.Duration(h.Skew.Load())) }
 	h.Srv = httptest.NewUnstartedServer((&hub.Server{Store: st}).Handler())
 	if h.URL != "" { // a restart: come back on the same address
 		addr := strings.TrimPrefix(h.URL, "http://")
