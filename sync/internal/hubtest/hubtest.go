@@ -93,7 +93,7 @@ type Hub struct {
 	URL   string
 	// Skew moves the hub's clock (nanoseconds); tests age tokens with it.
 	Skew atomic.Int64
-	t     testing.TB
+	t    testing.TB
 }
 
 // Start opens the store at spec and serves it on 127.0.0.1.
