@@ -99,7 +99,9 @@ func sameState(t *rapid.T, who string, got, want state) {
 }
 
 // TestTwoLaptopsConverge: two engineers work one site offline, with their
-// ops interleaved and synced at random points; after everyone has synced
+// ops interleaved and synced at random points (some pushes losing their
+// answer after the hub committed, some pulls made while local ops wait);
+// after everyone has synced
 // twice, both laptops hold exactly the hub's state, and the hub journaled
 // every op exactly once.
 func TestTwoLaptopsConverge(t *testing.T) {
@@ -117,10 +119,13 @@ func TestTwoLaptopsConverge(t *testing.T) {
 				h.Laptop(fmt.Sprintf("a%d", iter), wire.RoleEngineer, code),
 				h.Laptop(fmt.Sprintf("b%d", iter), wire.RoleEngineer, code),
 			}
+			faults := map[*hubtest.Laptop]*dropResponse{}
 			for _, l := range ls {
 				if _, err := l.Syncer.Sync(ctx, code); err != nil {
 					rt.Fatal(err)
 				}
+				faults[l] = &dropResponse{next: l.Transport}
+				l.Transport = faults[l]
 			}
 			labels := []string{hubtest.Label(inv, 1), hubtest.Label(inv, 2), hubtest.Label(inv, 3)}
 			steps := rapid.IntRange(1, 30).Draw(rt, "steps")
@@ -128,7 +133,7 @@ func TestTwoLaptopsConverge(t *testing.T) {
 				l := ls[rapid.IntRange(0, 1).Draw(rt, "laptop")]
 				label := rapid.SampledFrom(labels).Draw(rt, "position")
 				var err error
-				switch rapid.SampledFrom([]string{"status", "status", "observe", "step", "install", "note", "sync", "pull"}).Draw(rt, "action") {
+				switch rapid.SampledFrom([]string{"status", "status", "observe", "step", "install", "note", "sync", "pull", "lost"}).Draw(rt, "action") {
 				case "status":
 					p, e := l.Store.Position(ctx, code, label)
 					if e != nil {
@@ -159,6 +164,10 @@ func TestTwoLaptopsConverge(t *testing.T) {
 					_, err = l.Syncer.Sync(ctx)
 				case "pull": // a pull while local ops wait, as when the TUI writes mid-sync
 					err = l.Syncer.PullAll(ctx, &client.Report{})
+				case "lost": // the hub commits a push but its answer never arrives
+					faults[l].armed.Store(true)
+					l.Syncer.Sync(ctx)
+					faults[l].armed.Store(false)
 				}
 				if err != nil {
 					rt.Fatal(err)

@@ -70,15 +70,21 @@ func (a *applyCtx) apply() (string, error) {
 	if err != nil || outcome == wire.Rejected || (outcome == wire.Applied && a.code != codeMerged && a.code != codeOutdated) {
 		return outcome, err
 	}
+	return outcome, a.restamp()
+}
+
+// restamp gives the rows of the op's entity (its position, its facts other
+// than notes) this push's version, so the next pull carries them.
+func (a *applyCtx) restamp() error {
 	if a.op.Entity == "position" {
 		if _, err := a.t.exec(`UPDATE positions SET ver = ? WHERE site = ? AND label_key = ?`,
 			a.ver, a.op.Site, strings.ToLower(a.op.EntityID)); err != nil {
-			return "", err
+			return err
 		}
 	}
-	_, err = a.t.exec(`UPDATE facts SET ver = ? WHERE site = ? AND entity = ? AND entity_id = ? AND attr NOT LIKE 'note:%'`,
+	_, err := a.t.exec(`UPDATE facts SET ver = ? WHERE site = ? AND entity = ? AND entity_id = ? AND attr NOT LIKE 'note:%'`,
 		a.ver, a.op.Site, a.op.Entity, a.op.EntityID)
-	return outcome, err
+	return err
 }
 
 func (a *applyCtx) rule() (string, error) {

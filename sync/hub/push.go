@@ -96,17 +96,13 @@ func (s *Store) Push(ctx context.Context, p Principal, req wire.PushRequest) (wi
 		if err := t.row(`SELECT last_seq FROM clients WHERE client_id = ?`+s.forUpdate(), p.ClientID).Scan(&last); err != nil {
 			return fmt.Errorf("client %s: %w", p.ClientID, err)
 		}
-		var fresh []wire.Op
+		var fresh, dups []wire.Op
 		for _, op := range req.Ops {
 			if op.Seq > last {
 				fresh = append(fresh, op)
-				continue
+			} else {
+				dups = append(dups, op)
 			}
-			r, err := journalResult(t, p.ClientID, op)
-			if err != nil {
-				return err
-			}
-			resp.Results = append(resp.Results, r)
 		}
 		if len(fresh) > 0 && fresh[0].Seq != last+1 {
 			return &SeqGapError{Expected: last + 1}
@@ -117,9 +113,24 @@ func (s *Store) Push(ctx context.Context, p Principal, req wire.PushRequest) (wi
 				break
 			}
 		}
-		vers, err := s.bumpSites(t, p, fresh)
+		vers, err := s.bumpSites(t, p, append(dups, fresh...))
 		if err != nil {
 			return err
+		}
+		for _, op := range dups {
+			r, err := journalResult(t, p.ClientID, op)
+			if err != nil {
+				return err
+			}
+			// The laptop never heard this answer, and may have skipped the
+			// hub's rows of this entity meanwhile: send them again.
+			if ver, ok := vers[op.Site]; ok && r.Outcome != wire.Rejected {
+				a := &applyCtx{s: s, t: t, op: op, ver: ver}
+				if err := a.restamp(); err != nil {
+					return err
+				}
+			}
+			resp.Results = append(resp.Results, r)
 		}
 		known, err := journaledIDs(t, fresh)
 		if err != nil {
