@@ -271,6 +271,11 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 			if _, err := t.exec(`ROLLBACK TO SAVEPOINT op`); err != nil {
 				return r, err
 			}
+			// The laptop shows its own value until the hub answers; after
+			// a refusal it must get the hub's rows back.
+			if err := a.restamp(); err != nil {
+				return r, err
+			}
 		}
 		if _, err := t.exec(`RELEASE SAVEPOINT op`); err != nil {
 			return r, err
