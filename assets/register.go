@@ -190,7 +190,7 @@ func Install(ctx context.Context, tx Tx, a Asset, positionID int64, label, note 
 		}
 	}
 	a.State, a.Position, a.UpdatedAt, a.UpdatedBy = StateInstalled, label, now, eng
-	return a, tx.Op(a.Site, "asset.install.v1", "asset", fmt.Sprint(a.ID), map[string]any{
+	return a, tx.Op(a.Site, "asset.install.v1", "asset", a.Key(), map[string]any{
 		"kind": a.Kind, "vendor": a.Vendor, "model": a.Model, "serial": a.Serial, "mac": a.MAC,
 		"asset_tag": a.AssetTag, "position": label, "condition": a.Condition, "from": from})
 }
@@ -235,7 +235,7 @@ func Move(ctx context.Context, tx Tx, id int64, to State, note, wtn string) (Ass
 	}
 	from := a.State
 	a.State, a.WTNRef, a.UpdatedAt, a.UpdatedBy = to, wtn, now, eng
-	return a, tx.Op(a.Site, kind, "asset", fmt.Sprint(id), map[string]any{
+	return a, tx.Op(a.Site, kind, "asset", a.Key(), map[string]any{
 		"from": from, "to": to, "note": note, "wtn_ref": wtn, "position": a.Position, "serial": a.Serial, "mac": a.MAC})
 }
 
@@ -249,5 +249,24 @@ func SetCondition(ctx context.Context, tx Tx, id int64, condition string) error 
 	if _, err := tx.ExecContext(ctx, `UPDATE assets SET condition=?, updated_at=?, updated_by=? WHERE id=?`, condition, now, eng, id); err != nil {
 		return err
 	}
-	return tx.Op(a.Site, "asset.condition.v1", "asset", fmt.Sprint(id), map[string]any{"condition": condition, "position": a.Position})
+	return tx.Op(a.Site, "asset.condition.v1", "asset", a.Key(), map[string]any{"condition": condition, "position": a.Position,
+		"serial": a.Serial, "mac": a.MAC, "asset_tag": a.AssetTag})
+}
+
+// Key names a handset the same way on every laptop and on the hub: its
+// serial, else its MAC, else its asset tag. The register's own row id means
+// nothing outside this laptop.
+func (a Asset) Key() string { return HandsetKey(a.Serial, a.MAC, a.AssetTag) }
+
+// HandsetKey is Key for loose values.
+func HandsetKey(serial, mac, tag string) string {
+	switch {
+	case strings.TrimSpace(serial) != "":
+		return strings.ToUpper(strings.TrimSpace(serial))
+	case strings.TrimSpace(mac) != "":
+		return "MAC " + strings.ToLower(strings.TrimSpace(mac))
+	case strings.TrimSpace(tag) != "":
+		return "TAG " + strings.ToUpper(strings.TrimSpace(tag))
+	}
+	return ""
 }

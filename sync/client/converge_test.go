@@ -148,15 +148,17 @@ func TestTwoLaptopsConverge(t *testing.T) {
 					v := rapid.SampledFrom([]string{"A", "B"}).Draw(rt, "value")
 					err = l.Store.Write(ctx, l.Name, func(tx *site.Tx) error { return client.Observe(ctx, tx, code, label, attr, v) })
 				case "step":
-					st := rapid.SampledFrom([]string{"doing", "done", "failed"}).Draw(rt, "step")
+					outcome := rapid.SampledFrom([]string{"pass", "skip", "fail"}).Draw(rt, "step")
+					attempt := rapid.IntRange(1, 2).Draw(rt, "attempt")
 					serial := rapid.SampledFrom([]string{"X", "Y"}).Draw(rt, "stepserial")
 					err = l.Store.Write(ctx, l.Name, func(tx *site.Tx) error {
-						return tx.Op(code, "step.result.v1", "step", label+"/swap", map[string]string{"state": st, "serial": serial})
+						return tx.Op(code, "step.result.v1", "position", label, map[string]any{"step": "new_serial",
+							"attempt": attempt, "outcome": outcome, "value": serial})
 					})
 				case "install":
 					serial := code + "-" + rapid.SampledFrom([]string{"S1", "S2"}).Draw(rt, "serial")
 					err = l.Store.Write(ctx, l.Name, func(tx *site.Tx) error {
-						return tx.Op(code, "asset.install.v1", "position", label, map[string]string{"serial": serial})
+						return tx.Op(code, "asset.install.v1", "asset", serial, map[string]string{"kind": "new", "serial": serial, "position": label})
 					})
 				case "note":
 					err = l.Store.Write(ctx, l.Name, func(tx *site.Tx) error { return client.AddNote(ctx, tx, code, "position", label, "n") })

@@ -8,24 +8,31 @@ import (
 	"strings"
 	"time"
 
+	"cutover/assets"
 	"cutover/site"
 	"cutover/sync/wire"
 
 	"github.com/google/uuid"
 )
 
-// Op kinds the hub applies with domain rules (sync.md §6). Any other
+// Op kinds the hub applies with domain rules (sync.md §6), with the
+// payloads the laptop's field engine (site, assets) writes. Any other
 // well-formed kind is kept in the journal only ("journal_only"), so a newer
 // laptop never has its work refused by an older hub.
 //
-//	position.status.v1   {"from","to","reason"}  field status; moves forward
-//	position.observe.v1  {"attr","value"}        an observation on site
-//	step.result.v1       {"state", …}            todo < doing|failed < done|skipped
-//	step.reopen.v1       {"reason"}              the only way back from done
-//	asset.install.v1     {"serial", …}           one serial, one place
-//	asset.dispose.v1     {"disposition"}         terminal; entity id = serial
-//	note.add.v1          {"text"}                append-only
-//	conflict.resolve.v1  {"resolution","value"}  entity id = conflict id
+//	position.status.v1   {"from","to","reason"}       field status; moves forward
+//	position.observe.v1  {"attr","value"}             an observation on site
+//	step.result.v1       {"step","attempt","outcome","value","note","evidence"}
+//	                     on the position: a later attempt supersedes; within one,
+//	                     fail < pass|skip; two different passes conflict
+//	step.reopen.v1       {"step","reason"}            the only way back from done
+//	asset.install.v1     {"kind","serial","mac","asset_tag","position",…}
+//	                     one handset, one place
+//	asset.state.v1       {"to","serial","mac","position",…}   removed frees the place
+//	asset.dispose.v1     {"to","wtn_ref","serial",…}  terminal: returned_to_store,
+//	                     weee_disposal or lost
+//	note.add.v1          {"text"}                     append-only
+//	conflict.resolve.v1  {"resolution","value"}       entity id = conflict id
 const (
 	KindStatus   = "position.status.v1"
 	KindObserve  = "position.observe.v1"
@@ -33,6 +40,7 @@ const (
 	KindReopen   = "step.reopen.v1"
 	KindInstall  = "asset.install.v1"
 	KindDispose  = "asset.dispose.v1"
+	KindAsset    = "asset.state.v1"
 	KindNote     = "note.add.v1"
 	KindResolve  = "conflict.resolve.v1"
 	codeJournal  = "journal_only"
@@ -101,6 +109,8 @@ func (a *applyCtx) rule() (string, error) {
 		return a.install()
 	case KindDispose:
 		return a.dispose()
+	case KindAsset:
+		return a.assetState()
 	case KindNote:
 		var p struct{ Text string }
 		if !a.decode(&p) || strings.TrimSpace(p.Text) == "" {
@@ -208,64 +218,106 @@ func (a *applyCtx) observe() (string, error) {
 	return wire.Applied, nil
 }
 
-var stepRank = map[string]int{"todo": 0, "doing": 1, "failed": 1, "done": 2, "skipped": 2}
+// outcomeRank orders a step's results within one attempt.
+var outcomeRank = map[string]int{"fail": 1, "pass": 2, "skip": 2}
 
+// stepResult is the part of a step.result.v1 payload the rule reads.
+type stepResult struct {
+	Step    string `json:"step"`
+	Attempt int    `json:"attempt"`
+	Outcome string `json:"outcome"`
+	Value   string `json:"value"`
+}
+
+// step applies a runbook step result, kept as the fact "step:KEY" of the
+// position. A later attempt (the position was rolled back and started
+// again) supersedes; within an attempt a result only moves forward; two
+// completions that differ (two serials scanned for one step) are a conflict
+// and the first stands.
 func (a *applyCtx) step() (string, error) {
-	var p struct{ State string }
-	if !a.decode(&p) {
-		return a.reject("bad_payload", "step.result.v1 payload: want a JSON object with state")
+	var p stepResult
+	if !a.decode(&p) || strings.TrimSpace(p.Step) == "" || len(p.Step) > 64 {
+		return a.reject("bad_payload", "step.result.v1 payload: want step, attempt, outcome")
 	}
-	rank, ok := stepRank[p.State]
+	rank, ok := outcomeRank[p.Outcome]
 	if !ok {
-		return a.reject("bad_payload", "step state %q: want todo, doing, failed, done or skipped", p.State)
+		return a.reject("bad_payload", "step %s outcome %q: want pass, fail or skip", p.Step, p.Outcome)
 	}
-	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, "result")
+	attr := "step:" + p.Step
+	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, attr)
 	if err != nil {
 		return "", err
 	}
 	if found {
-		var c struct{ State string }
+		var c stepResult
 		json.Unmarshal([]byte(cur), &c)
-		curRank := stepRank[c.State]
+		curRank := outcomeRank[c.Outcome]
 		switch {
+		case p.Attempt < c.Attempt:
+			a.code, a.msg = codeOutdated, fmt.Sprintf("step %s is already on attempt %d", p.Step, c.Attempt)
+			return wire.Applied, nil
+		case p.Attempt > c.Attempt:
+			// A new attempt after a rollback: it replaces the old result.
 		case curRank == 2 && rank == 2:
-			if jsonEqual(cur, string(a.op.Payload)) {
+			if c.Outcome == p.Outcome && c.Value == p.Value {
 				a.code = codeMerged // a confirmation of the first completion
 				return wire.Applied, nil
 			}
 			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, map[string]any{
-				"first": json.RawMessage(cur), "second": a.op.Payload, "engineer": a.op.Engineer}); err != nil {
+				"step": p.Step, "first": json.RawMessage(cur), "second": a.op.Payload, "engineer": a.op.Engineer}); err != nil {
 				return "", err
 			}
 			return wire.Conflict, nil
 		case rank < curRank:
-			a.code, a.msg = codeOutdated, "step is already "+c.State
+			a.code, a.msg = codeOutdated, fmt.Sprintf("step %s is already %s", p.Step, c.Outcome)
 			return wire.Applied, nil
 		}
 	}
-	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "result", compact(a.op.Payload), false)
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, attr, compact(a.op.Payload), false)
 }
 
 func (a *applyCtx) reopen() (string, error) {
-	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "result", `{"state":"todo","reopened":true}`, false)
+	var p struct{ Step, Reason string }
+	if !a.decode(&p) || strings.TrimSpace(p.Step) == "" {
+		return a.reject("bad_payload", "step.reopen.v1 payload: want step and reason")
+	}
+	b, _ := json.Marshal(map[string]any{"step": p.Step, "outcome": "", "reopened": true, "reason": p.Reason})
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "step:"+p.Step, string(b), false)
 }
 
+// handset is the part of an asset op's payload the rules read.
+type handset struct {
+	Kind     string `json:"kind"`
+	Serial   string `json:"serial"`
+	MAC      string `json:"mac"`
+	AssetTag string `json:"asset_tag"`
+	Position string `json:"position"`
+	To       string `json:"to"`
+	WTNRef   string `json:"wtn_ref"`
+}
+
+// key names a handset across laptops (assets.HandsetKey): the laptop's own
+// row id means nothing here.
+func (h handset) key() string { return assets.HandsetKey(h.Serial, h.MAC, h.AssetTag) }
+
+// install binds a handset to a position: one handset, one place. A second
+// place for the same handset is a conflict for people to settle, never a
+// silent overwrite.
 func (a *applyCtx) install() (string, error) {
-	var p struct{ Serial string }
-	if !a.decode(&p) || strings.TrimSpace(p.Serial) == "" {
-		return a.reject("bad_payload", "asset.install.v1 needs a serial")
+	var p handset
+	if !a.decode(&p) || p.key() == "" || strings.TrimSpace(p.Position) == "" {
+		return a.reject("bad_payload", "asset.install.v1 needs a serial, MAC or asset tag, and the position")
 	}
-	serial := strings.ToUpper(strings.TrimSpace(p.Serial))
+	key, place := p.key(), strings.TrimSpace(p.Position)
 	var site, where string
-	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, serial).Scan(&site, &where)
+	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, key).Scan(&site, &where)
 	if err == nil {
-		if site == a.op.Site && strings.EqualFold(where, a.op.EntityID) {
+		if site == a.op.Site && strings.EqualFold(where, place) {
 			a.code = codeMerged
 			return wire.Applied, nil
 		}
-		// One serial in two places: first binding stands, people decide.
-		if err := a.openConflict("serial_in_two_places", a.op.Entity, a.op.EntityID, map[string]any{
-			"serial": serial, "bound_to": site + "/" + where, "claimed_by": a.op.Site + "/" + a.op.EntityID,
+		if err := a.openConflict("serial_in_two_places", "position", place, map[string]any{
+			"serial": key, "bound_to": site + "/" + where, "claimed_by": a.op.Site + "/" + place,
 			"engineer": a.op.Engineer}); err != nil {
 			return "", err
 		}
@@ -275,50 +327,109 @@ func (a *applyCtx) install() (string, error) {
 	if err != sql.ErrNoRows {
 		return "", err
 	}
-	prev, found, _, err := a.fact(a.op.Entity, a.op.EntityID, "installed_serial")
+	attr := "installed:" + p.Kind
+	prev, found, _, err := a.fact("position", place, attr)
 	if err != nil {
 		return "", err
 	}
-	if found && prev != serial {
-		if err := a.openConflict("position_has_other_serial", a.op.Entity, a.op.EntityID, map[string]any{
-			"installed": prev, "claimed": serial, "engineer": a.op.Engineer}); err != nil {
+	if found && prev != key {
+		if err := a.openConflict("position_has_other_handset", "position", place, map[string]any{
+			"kind": p.Kind, "installed": prev, "claimed": key, "engineer": a.op.Engineer}); err != nil {
 			return "", err
 		}
 		return wire.Conflict, nil
 	}
 	if _, err := a.t.exec(`INSERT INTO bindings (serial, site, entity_id, op_id) VALUES (?, ?, ?, ?)`,
-		serial, a.op.Site, a.op.EntityID, a.op.OpID); err != nil {
+		key, a.op.Site, place, a.op.OpID); err != nil {
 		return "", err
 	}
-	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "installed_serial", serial, false)
+	if err := a.setFact("asset", key, "record", compact(a.op.Payload), false); err != nil {
+		return "", err
+	}
+	if err := a.setFact("asset", key, "state", "installed", false); err != nil {
+		return "", err
+	}
+	return wire.Applied, a.setFact("position", place, attr, key, false)
 }
 
+// release frees a handset's place when it leaves it (removed, or disposed of).
+func (a *applyCtx) release(p handset) error {
+	key := p.key()
+	var site, where string
+	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, key).Scan(&site, &where)
+	if err == sql.ErrNoRows || (err == nil && site != a.op.Site) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := a.t.exec(`DELETE FROM bindings WHERE serial = ?`, key); err != nil {
+		return err
+	}
+	_, err = a.t.exec(`DELETE FROM facts WHERE site = ? AND entity = 'position' AND entity_id = ? AND attr LIKE 'installed:%' AND value = ?`,
+		a.op.Site, where, key)
+	return err
+}
+
+// assetState records a handset's move that is not a disposal: removed from
+// its port (which frees the place), or back in stock.
+func (a *applyCtx) assetState() (string, error) {
+	var p handset
+	if !a.decode(&p) || p.key() == "" || strings.TrimSpace(p.To) == "" {
+		return a.reject("bad_payload", "asset.state.v1 needs to, and a serial, MAC or asset tag")
+	}
+	if p.To != "installed" {
+		if err := a.release(p); err != nil {
+			return "", err
+		}
+	}
+	return wire.Applied, a.setFact("asset", p.key(), "state", p.To, false)
+}
+
+// dispose records where a legacy handset went: terminal; the same
+// disposition twice merges, two different ones are a conflict.
 func (a *applyCtx) dispose() (string, error) {
-	var p struct{ Disposition string }
-	if !a.decode(&p) {
-		return a.reject("bad_payload", "asset.dispose.v1 needs a disposition")
+	var p handset
+	if !a.decode(&p) || p.key() == "" {
+		return a.reject("bad_payload", "asset.dispose.v1 needs to, and a serial, MAC or asset tag")
 	}
-	switch p.Disposition {
-	case "recycled", "returned", "lost", "kept", "weee":
+	switch p.To {
+	case "returned_to_store", "lost":
+	case "weee_disposal":
+		if strings.TrimSpace(p.WTNRef) == "" {
+			return a.reject("bad_payload", "WEEE disposal of %s needs the waste transfer note reference", p.key())
+		}
 	default:
-		return a.reject("bad_payload", "disposition %q: want recycled, returned, lost, kept or weee", p.Disposition)
+		return a.reject("bad_payload", "disposition %q: want returned_to_store, weee_disposal or lost", p.To)
 	}
-	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, "disposition")
+	key := p.key()
+	cur, found, _, err := a.fact("asset", key, "disposition")
 	if err != nil {
 		return "", err
 	}
-	if found && cur == p.Disposition {
+	if found && cur == p.To {
 		a.code = codeMerged
 		return wire.Applied, nil
 	}
 	if found {
-		if err := a.openConflict("disposition_differs", a.op.Entity, a.op.EntityID, map[string]any{
-			"values": []string{cur, p.Disposition}, "engineer": a.op.Engineer}); err != nil {
+		if err := a.openConflict("disposition_differs", "asset", key, map[string]any{
+			"values": []string{cur, p.To}, "engineer": a.op.Engineer}); err != nil {
 			return "", err
 		}
-		return wire.Conflict, a.setFact(a.op.Entity, a.op.EntityID, "disposition", cur, true)
+		return wire.Conflict, a.setFact("asset", key, "disposition", cur, true)
 	}
-	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "disposition", p.Disposition, false)
+	if err := a.release(p); err != nil {
+		return "", err
+	}
+	if p.WTNRef != "" {
+		if err := a.setFact("asset", key, "wtn_ref", p.WTNRef, false); err != nil {
+			return "", err
+		}
+	}
+	if err := a.setFact("asset", key, "state", p.To, false); err != nil {
+		return "", err
+	}
+	return wire.Applied, a.setFact("asset", key, "disposition", p.To, false)
 }
 
 func (a *applyCtx) resolve() (string, error) {

@@ -47,8 +47,8 @@ func TestConflictRules(t *testing.T) {
 		p1, p2, p3 := hubtest.Label(inv, 1), hubtest.Label(inv, 2), hubtest.Label(inv, 3)
 
 		t.Run("one serial in two places is a conflict, never an overwrite", func(t *testing.T) {
-			op(t, alice, "asset.install.v1", "position", p1, map[string]string{"serial": "fch2233dxbz"})
-			op(t, bob, "asset.install.v1", "position", p2, map[string]string{"serial": "FCH2233DXBZ"})
+			op(t, alice, "asset.install.v1", "asset", "1", map[string]string{"kind": "new", "serial": "fch2233dxbz", "position": p1})
+			op(t, bob, "asset.install.v1", "asset", "7", map[string]string{"kind": "new", "serial": "FCH2233DXBZ", "position": p2})
 			sync(t, alice)
 			sync(t, bob)
 			if st, r := lastResult(t, bob); st != "conflict" || r.ConflictID == "" || r.Code != "serial_already_bound" {
@@ -121,17 +121,66 @@ func TestConflictRules(t *testing.T) {
 		})
 
 		t.Run("step completion only moves forward", func(t *testing.T) {
-			op(t, alice, "step.result.v1", "step", p1+"/swap", map[string]any{"state": "done", "serial": "A1"})
-			op(t, bob, "step.result.v1", "step", p1+"/swap", map[string]any{"state": "doing"})
-			op(t, bob, "step.result.v1", "step", p1+"/swap", map[string]any{"state": "done", "serial": "A1"})
-			op(t, bob, "step.result.v1", "step", p1+"/swap", map[string]any{"state": "done", "serial": "B2"})
+			res := func(attempt int, outcome, value string) map[string]any {
+				return map[string]any{"step": "new_serial", "attempt": attempt, "outcome": outcome, "value": value}
+			}
+			op(t, alice, "step.result.v1", "position", p1, res(1, "pass", "A1"))
+			op(t, bob, "step.result.v1", "position", p1, res(1, "fail", ""))
+			op(t, bob, "step.result.v1", "position", p1, res(1, "pass", "A1"))
+			op(t, bob, "step.result.v1", "position", p1, res(1, "pass", "B2"))
 			sync(t, alice)
 			rep := sync(t, bob)
 			if rep.Applied != 2 || rep.Conflicts != 1 {
-				t.Fatalf("bob's step ops: %+v, want doing superseded, same done merged, different done a conflict", rep)
+				t.Fatalf("bob's step ops: %+v, want the fail superseded, the same pass merged, a different pass a conflict", rep)
 			}
-			if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = ? AND value LIKE '%A1%'`, p1+"/swap"); n != 1 {
+			if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = ? AND attr = 'step:new_serial' AND value LIKE '%A1%'`, p1); n != 1 {
 				t.Fatal("the first completion is not canonical")
+			}
+			// A new attempt (after a rollback) replaces the old result.
+			op(t, alice, "step.result.v1", "position", p1, res(2, "pass", "C3"))
+			sync(t, alice)
+			if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = ? AND attr = 'step:new_serial' AND value LIKE '%C3%'`, p1); n != 1 {
+				t.Fatal("attempt 2 did not replace attempt 1")
+			}
+			op(t, bob, "step.result.v1", "position", p1, res(1, "pass", "A1"))
+			sync(t, bob)
+			if st, r := lastResult(t, bob); st != "acked" || r.Code != "superseded" {
+				t.Fatalf("a late result of attempt 1: %s %+v, want superseded", st, r)
+			}
+			op(t, bob, "step.result.v1", "position", p1, map[string]any{"state": "done"})
+			sync(t, bob)
+			if st, r := lastResult(t, bob); st != "rejected" || r.Code != "bad_payload" {
+				t.Fatalf("a step result without step and outcome: %s %+v, want rejected", st, r)
+			}
+		})
+
+		t.Run("a removed handset frees its place; dispositions are terminal", func(t *testing.T) {
+			p5, p6 := hubtest.Label(inv, 5), hubtest.Label(inv, 6)
+			phone := map[string]string{"kind": "new", "serial": "23WZ0001", "position": p5}
+			op(t, alice, "asset.install.v1", "asset", "3", phone)
+			op(t, alice, "asset.state.v1", "asset", "3", map[string]string{"to": "removed", "serial": "23WZ0001", "position": p5})
+			op(t, alice, "asset.install.v1", "asset", "3", map[string]string{"kind": "new", "serial": "23WZ0001", "position": p6})
+			rep := sync(t, alice)
+			if rep.Conflicts != 0 || h.Count(`SELECT COUNT(*) FROM bindings WHERE serial = '23WZ0001' AND entity_id = ?`, p6) != 1 {
+				t.Fatalf("reinstall after removal: %+v", rep)
+			}
+			legacy := func(to, wtn string) map[string]string {
+				return map[string]string{"kind": "legacy", "serial": "FCH9", "position": p5, "to": to, "wtn_ref": wtn}
+			}
+			op(t, alice, "asset.dispose.v1", "asset", "4", legacy("weee_disposal", ""))
+			sync(t, alice)
+			if st, r := lastResult(t, alice); st != "rejected" || !strings.Contains(r.Message, "waste transfer note") {
+				t.Fatalf("WEEE without a note: %s %+v", st, r)
+			}
+			op(t, alice, "asset.dispose.v1", "asset", "4", legacy("weee_disposal", "WTN-77"))
+			op(t, bob, "asset.dispose.v1", "asset", "9", legacy("returned_to_store", ""))
+			sync(t, alice)
+			sync(t, bob)
+			if st, r := lastResult(t, bob); st != "conflict" || r.ConflictID == "" {
+				t.Fatalf("a second, different disposition: %s %+v, want a conflict", st, r)
+			}
+			if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'FCH9' AND attr = 'disposition' AND value = 'weee_disposal'`); n != 1 {
+				t.Fatal("the first disposition did not stand")
 			}
 		})
 

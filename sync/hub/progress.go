@@ -93,9 +93,9 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			[]any{&value, &n}, func(sp *wire.SiteProgress) {
 				for _, f := range []*wire.Figures{&sp.Figures, &out.Force} {
 					switch value {
-					case "returned":
+					case "returned_to_store":
 						f.HandsetsReturned += n
-					case "weee", "recycled":
+					case "weee_disposal":
 						f.HandsetsWEEE += n
 					}
 				}
@@ -180,7 +180,9 @@ func addPositions(f *wire.Figures, plan, status string, n, withDDI int) {
 		case physicalPlans[plan]:
 			f.PhysicalExtensionsRemaining += n
 		case plan == "teams_ddi":
+			// The user's legacy DDI is surrendered for a Teams number.
 			f.MovedToTeams += n
+			f.DDIsSurrendered += withDDI
 		case plan == "remove":
 			f.DDIsSurrendered += withDDI
 		}

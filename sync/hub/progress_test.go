@@ -62,8 +62,9 @@ func TestProgressFigures(t *testing.T) {
 			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, s, "no PoE on the port"))
 		}
 		hubtest.Must(t, alice.Store.Write(ctx, "alice", func(tx *site.Tx) error {
-			for i, d := range []string{"returned", "returned", "weee"} {
-				if err := tx.Op("AA", "asset.dispose.v1", "asset", fmt.Sprint("SN", i), map[string]string{"disposition": d}); err != nil {
+			for i, d := range []string{"returned_to_store", "returned_to_store", "weee_disposal"} {
+				if err := tx.Op("AA", "asset.dispose.v1", "asset", fmt.Sprint(i), map[string]string{"to": d,
+					"serial": fmt.Sprint("SN", i), "wtn_ref": "WTN-1"}); err != nil {
 					return err
 				}
 			}
@@ -80,7 +81,8 @@ func TestProgressFigures(t *testing.T) {
 		}
 		a := sp.Sites[1]
 		want := map[string]int{"positions": 10, "done": 4, "remaining": 6, "failed": 1, "blocked": 1,
-			"physical": 8, "teams": 1, "ddis": 1, "returned": 2, "weee": 1,
+			"physical": 8, "teams": 1, "ddis": 2, // the Teams move and the removal both surrender a DDI
+			"returned": 2, "weee": 1,
 			"fixed done": 2, "fixed rem": 2, "teams rem": 2, "remove done": 1, "remove rem": 2}
 		got := map[string]int{"positions": a.Positions, "done": a.Done, "remaining": a.Remaining, "failed": a.Failed,
 			"blocked": a.Blocked, "physical": a.PhysicalExtensionsRemaining, "teams": a.MovedToTeams,

@@ -1,0 +1,150 @@
+package client_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cutover/devices"
+	"cutover/site"
+	"cutover/swap"
+	"cutover/sync/internal/hubtest"
+	"cutover/sync/wire"
+)
+
+// fieldAnswer is what an engineer gives for each step on the happy path.
+func fieldAnswer(label, key string) swap.Input {
+	n := strings.ReplaceAll(label, "-", "")
+	pass := func(v string) swap.Input { return swap.Input{Outcome: site.OutcomePass, Value: v} }
+	switch key {
+	case "legacy_serial":
+		return pass("FCH" + n + "Q7")
+	case "legacy_tag":
+		return pass("MPS-L" + n)
+	case "legacy_condition":
+		return pass("good")
+	case "new_tag":
+		return pass("MPS-N" + n)
+	case "teams_ddi":
+		return pass("020 7946 0" + fmt.Sprintf("%03d", len(n)*37))
+	case "disposition":
+		if strings.HasPrefix(label, "MR") {
+			return pass("store")
+		}
+		return pass("weee WTN-2026-0099")
+	case "signoff":
+		return pass("Sgt Ada Okafor")
+	}
+	return swap.Input{Outcome: site.OutcomePass} // confirmations; Enter keeps the switch's serial and the DDI
+}
+
+// TestFieldWorkReachesTheHub walks real runbooks on a laptop, with the
+// automatic steps proved over SNMP by the demo's simulated switches, then
+// syncs: the hub must take every op the field engine wrote (none refused),
+// know the steps, the handsets and where the legacy kit went, count it in
+// the supervisors' progress, and pass it to a second engineer's laptop.
+func TestFieldWorkReachesTheHub(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "demo", "kx.json"))
+	hubtest.Must(t, err)
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		inv, err := site.ParseInventory("kx.json", data, site.ParseOptions{})
+		hubtest.Must(t, err)
+		_, err = h.Store.ImportPlan(ctx, "ada", inv, data)
+		hubtest.Must(t, err)
+		alice := h.Laptop("alice", wire.RoleEngineer, "KX")
+		bob := h.Laptop("bob", wire.RoleEngineer, "KX")
+		sam := h.Laptop("sam", wire.RoleSupervisor)
+		for _, l := range []*hubtest.Laptop{alice, bob} {
+			if _, err := l.Syncer.Sync(ctx); err != nil {
+				t.Fatalf("%s's first sync: %v", l.Name, err)
+			}
+		}
+
+		sw, err := swap.StartDemoSwitches(ctx, data)
+		hubtest.Must(t, err)
+		t.Cleanup(func() { sw.Close() })
+		hubtest.Must(t, sw.Record(ctx, alice.Store, "alice", "KX"))
+		opts := devices.DefaultOptions()
+		opts.Timeout, opts.Retries = 2*time.Second, 1
+		run := &swap.Runner{Store: alice.Store, OnSwapConfirmed: sw.OnSwapConfirmed, OnReconnect: sw.OnReconnect,
+			Checker: &swap.SNMPChecker{Creds: devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)},
+				Options: opts, Store: alice.Store}}
+		walk := func(label string) {
+			for range 40 {
+				pr, err := alice.Store.Steps(ctx, "KX", label)
+				hubtest.Must(t, err)
+				if pr.Current == nil {
+					return
+				}
+				rec, err := run.Record(ctx, "alice", "KX", label, pr.Current.Key, fieldAnswer(label, pr.Current.Key))
+				if err != nil || rec.Outcome != site.OutcomePass || rec.HookErr != "" {
+					t.Fatalf("%s step %s: %v %s %s %+v", label, pr.Current.Key, err, rec.Outcome, rec.HookErr, rec.Check)
+				}
+			}
+			t.Fatalf("%s: the runbook did not finish", label)
+		}
+		walk("FC-01") // avaya_fixed: new J179 verified over SNMP, legacy handset to WEEE
+		walk("PE-01") // teams_ddi
+		walk("MR-01") // remove, handset back to stores
+
+		rep, err := alice.Syncer.Sync(ctx)
+		hubtest.Must(t, err)
+		if rep.Pushed == 0 || rep.Rejected != 0 || rep.Conflicts != 0 {
+			t.Fatalf("alice's push: %+v; want every op the field engine wrote taken", rep)
+		}
+		refused, err := alice.Store.DB().QueryContext(ctx, `SELECT kind, result FROM oplog WHERE state <> 'acked'`)
+		hubtest.Must(t, err)
+		for refused.Next() {
+			var kind, res string
+			refused.Scan(&kind, &res)
+			t.Errorf("op %s not acked: %s", kind, res)
+		}
+		refused.Close()
+
+		for _, l := range []string{"FC-01", "PE-01", "MR-01"} {
+			if n := h.Count(`SELECT COUNT(*) FROM positions WHERE site = 'KX' AND label = ? AND status = 'done'`, l); n != 1 {
+				t.Errorf("hub: %s is not done", l)
+			}
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE site = 'KX' AND entity = 'position' AND entity_id = 'FC-01' AND attr LIKE 'step:%'`); n < 15 {
+			t.Errorf("hub knows %d of FC-01's step results; want all of them", n)
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'FC-01' AND attr = 'step:signoff' AND value LIKE '%Okafor%'`); n != 1 {
+			t.Error("hub does not know who signed FC-01 off")
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM bindings b JOIN facts f ON f.entity = 'asset' AND f.entity_id = b.serial
+			WHERE b.site = 'KX' AND b.entity_id = 'FC-01' AND f.attr = 'record' AND f.value LIKE '%J179%'`); n != 1 {
+			t.Error("hub does not bind the new J179's serial to FC-01")
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'FCHFC01Q7' AND attr = 'disposition' AND value = 'weee_disposal'`); n != 1 {
+			t.Error("hub does not know FC-01's legacy handset went to WEEE disposal")
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM bindings WHERE serial = 'FCHFC01Q7'`); n != 0 {
+			t.Error("the disposed legacy handset still holds its place")
+		}
+
+		p, err := h.Store.Authenticate(ctx, sam.Creds.AccessToken)
+		hubtest.Must(t, err)
+		pg, err := h.Store.Progress(ctx, p, time.Now())
+		hubtest.Must(t, err)
+		if len(pg.Sites) != 1 {
+			t.Fatalf("progress sites %+v", pg.Sites)
+		}
+		kx := pg.Sites[0]
+		if kx.Done != 3 || kx.MovedToTeams != 1 || kx.HandsetsWEEE != 2 || kx.HandsetsReturned != 1 || kx.DDIsSurrendered != 1 {
+			t.Errorf("KX progress: done %d, Teams %d, WEEE %d, returned %d, DDIs surrendered %d; want 3, 1, 2, 1, 1",
+				kx.Done, kx.MovedToTeams, kx.HandsetsWEEE, kx.HandsetsReturned, kx.DDIsSurrendered)
+		}
+
+		if _, err := bob.Syncer.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := bob.Store.Position(ctx, "KX", "FC-01"); err != nil || p.Status != site.StatusDone {
+			t.Errorf("bob's laptop: FC-01 %v %v; want done", p.Status, err)
+		}
+	})
+}
