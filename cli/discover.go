@@ -8,14 +8,13 @@ import (
 	"io"
 	"net"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"cutover/devices"
-	"cutover/site"
+	"cutover/swap"
 
 	"github.com/spf13/pflag"
 )
@@ -155,39 +154,6 @@ func checkSwitchAddr(s string) error {
 }
 
 func runDiscover(ctx context.Context, env *Env, code string, switches []string, creds devices.Credentials, o devices.Options, asJSON bool) error {
-	var st *site.Store
-	var positions []site.Position
-	aliases := map[string]string{}
-	if code != "" {
-		var err error
-		if st, err = env.OpenStore(); err != nil {
-			return err
-		}
-		defer st.Close()
-		if _, err := st.Site(ctx, code); err != nil {
-			return usagef("--site %s: %v", code, err)
-		}
-		if positions, err = st.Positions(ctx, code); err != nil {
-			return err
-		}
-		addrs, err := st.SwitchAddrs(ctx, code)
-		if err != nil {
-			return err
-		}
-		for _, a := range addrs {
-			aliases[a.Switch] = a.Addr
-		}
-		if len(switches) == 0 {
-			switches = inventorySwitches(positions, aliases)
-			if len(switches) == 0 {
-				return usagef("site %s has no switches in its inventory: give --switch", code)
-			}
-		}
-	}
-	targets := make([]devices.Target, len(switches))
-	for i, s := range switches {
-		targets[i] = devices.Target{Address: s, Creds: creds}
-	}
 	o.Progress = func(p devices.Progress) {
 		switch {
 		case !p.Done:
@@ -198,14 +164,31 @@ func runDiscover(ctx context.Context, env *Env, code string, switches []string, 
 			fmt.Fprintf(env.Stderr, "discover: %s: %d phone(s) in %s (%d SNMP requests)\n", p.Switch, p.Phones, p.Elapsed.Round(time.Millisecond), p.Requests)
 		}
 	}
-	results := devices.Discover(ctx, targets, o)
+	var results []devices.SwitchResult
 	var rec *devices.Reconciliation
-	if st != nil {
-		r := reconcileSite(positions, results, aliases)
-		rec = &r
-		if _, err := st.SaveDiscovery(ctx, env.Engineer, discoveryRecord(code, results, r)); err != nil {
+	if code != "" {
+		st, err := env.OpenStore()
+		if err != nil {
 			return err
 		}
+		defer st.Close()
+		if _, err := st.Site(ctx, code); err != nil {
+			return usagef("--site %s: %v", code, err)
+		}
+		res, r, err := swap.DiscoverSite(ctx, st, env.Engineer, code, switches, creds, o)
+		if err != nil && res == nil {
+			return usagef("%v: give --switch", err)
+		}
+		if err != nil {
+			return err
+		}
+		results, rec = res, &r
+	} else {
+		targets := make([]devices.Target, len(switches))
+		for i, s := range switches {
+			targets[i] = devices.Target{Address: s, Creds: creds}
+		}
+		results = devices.Discover(ctx, targets, o)
 	}
 	if asJSON {
 		doc := map[string]any{"switches": results}
@@ -233,74 +216,6 @@ func runDiscover(ctx context.Context, env *Env, code string, switches []string, 
 		return errQuiet{code: 1}
 	}
 	return nil
-}
-
-// inventorySwitches lists the distinct switches of the active positions, at
-// their recorded addresses.
-func inventorySwitches(positions []site.Position, aliases map[string]string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range positions {
-		if p.Switch == "" || p.Status == site.StatusWithdrawn {
-			continue
-		}
-		addr := p.Switch
-		if a, ok := aliases[p.Switch]; ok {
-			addr = a
-		}
-		if !seen[strings.ToLower(addr)] {
-			seen[strings.ToLower(addr)] = true
-			out = append(out, addr)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func reconcileSite(positions []site.Position, results []devices.SwitchResult, aliases map[string]string) devices.Reconciliation {
-	var exp []devices.Expected
-	for _, p := range positions {
-		if p.Status == site.StatusWithdrawn {
-			continue
-		}
-		exp = append(exp, devices.Expected{Label: p.Label, MAC: p.MAC, Switch: p.Switch, Port: p.Port})
-	}
-	return devices.Reconcile(exp, results, aliases)
-}
-
-func observed(s devices.Sighting, label, outcome string) site.ObservedPhone {
-	p := s.Phone
-	return site.ObservedPhone{Switch: s.Switch, SysName: s.SysName, Port: p.Port, IfIndex: p.IfIndex, MAC: p.MAC, IP: p.IP,
-		Name: p.Name, Vendor: p.Vendor, Model: p.Model, Serial: p.Serial, Firmware: p.Firmware, VoiceVLAN: p.VoiceVLAN,
-		AccessVLAN: p.AccessVLAN, PoEClass: p.PoEClass, PoEMW: p.PoEMW, Sources: p.Sources, Evidence: p.Evidence,
-		Label: label, Outcome: outcome}
-}
-
-func discoveryRecord(code string, results []devices.SwitchResult, r devices.Reconciliation) site.Discovery {
-	d := site.Discovery{Site: code}
-	for _, res := range results {
-		d.Switches = append(d.Switches, site.ObservedSwitch{Switch: res.Switch, SysName: res.SysName, Error: res.Error})
-	}
-	for _, m := range r.Matched {
-		d.Phones = append(d.Phones, observed(m.Seen, m.Expected.Label, site.OutcomeMatched))
-		d.Verdicts = append(d.Verdicts, site.Verdict{Label: m.Expected.Label, Outcome: site.OutcomeMatched,
-			Switch: m.Seen.Switch, Port: m.Seen.Phone.Port, MAC: m.Seen.Phone.MAC})
-	}
-	for _, m := range r.Moved {
-		d.Phones = append(d.Phones, observed(m.Seen, m.Expected.Label, site.OutcomeMoved))
-		d.Verdicts = append(d.Verdicts, site.Verdict{Label: m.Expected.Label, Outcome: site.OutcomeMoved,
-			Switch: m.Seen.Switch, Port: m.Seen.Phone.Port, MAC: m.Seen.Phone.MAC})
-	}
-	for _, s := range r.Unexpected {
-		d.Phones = append(d.Phones, observed(s, "", site.OutcomeUnexpected))
-	}
-	for _, e := range r.Missing {
-		d.Verdicts = append(d.Verdicts, site.Verdict{Label: e.Label, Outcome: site.OutcomeMissing})
-	}
-	for _, e := range r.Unchecked {
-		d.Verdicts = append(d.Verdicts, site.Verdict{Label: e.Label, Outcome: site.OutcomeUnchecked})
-	}
-	return d
 }
 
 func reconciliationJSON(r devices.Reconciliation) map[string]any {

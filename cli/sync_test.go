@@ -113,7 +113,7 @@ func TestHubLoginSyncConflictsCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = st.Write(ctx, u.name, func(tx *site.Tx) error {
-			return tx.Op("KX", "asset.install.v1", "position", u.label, map[string]string{"serial": "FCH1"})
+			return tx.Op("KX", "asset.install.v1", "asset", "FCH1", map[string]string{"kind": "new", "serial": "FCH1", "position": u.label})
 		})
 		st.Close()
 		if err != nil {

@@ -159,31 +159,11 @@ func tuiDiscoverer(env *Env, st *site.Store, creds devices.Credentials) ui.Disco
 		if err := creds.Validate(); err != nil {
 			return nil, rec, fmt.Errorf("no usable SNMP credentials (give --community, $%s or --snmp-profile): %w", devices.EnvCommunity, err)
 		}
-		positions, err := st.Positions(ctx, code)
-		if err != nil {
-			return nil, rec, err
-		}
-		addrs, err := st.SwitchAddrs(ctx, code)
-		if err != nil {
-			return nil, rec, err
-		}
-		aliases := map[string]string{}
-		for _, a := range addrs {
-			aliases[a.Switch] = a.Addr
-		}
-		targets := make([]devices.Target, len(switches))
-		for i, s := range switches {
-			if a, ok := aliases[s]; ok {
-				s = a
-			}
-			targets[i] = devices.Target{Address: s, Creds: creds}
-		}
 		o := devices.DefaultOptions()
 		o.Progress = progress
-		results := devices.Discover(ctx, targets, o)
-		rec = reconcileSite(positions, results, aliases)
-		if _, err := st.SaveDiscovery(ctx, env.Engineer, discoveryRecord(code, results, rec)); err != nil {
-			return results, rec, fmt.Errorf("storing the discovery: %w", err)
+		results, rec, err := swap.DiscoverSite(ctx, st, env.Engineer, code, switches, creds, o)
+		if err != nil {
+			return results, rec, err
 		}
 		return results, rec, nil
 	}

@@ -126,6 +126,14 @@ func (s *Store) SaveDiscovery(ctx context.Context, engineer string, d Discovery)
 				return fmt.Errorf("verdict for %s: %w", v.Label, err)
 			}
 			counts[v.Outcome]++
+			if v.Outcome == OutcomeMoved && v.Port != "" {
+				// What the switch shows beats the plan: the hub records the
+				// observed port and flags the plan for the supervisor.
+				if err := tx.Op(code, "position.observe.v1", "position", v.Label,
+					map[string]string{"attr": "port", "value": v.Port}); err != nil {
+					return err
+				}
+			}
 			if v.Outcome == OutcomeMatched || v.Outcome == OutcomeMoved {
 				var st Status
 				if err := tx.QueryRowContext(ctx, `SELECT status FROM positions WHERE id = ?`, pid).Scan(&st); err != nil {

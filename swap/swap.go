@@ -2,7 +2,9 @@
 // through the site store's rules, running the SNMP check of automatic steps
 // first, and tells the caller (the demo's simulated switches) when a handset
 // was physically swapped or reconnected. The command line and the TUI both
-// go through a Runner, so a step is recorded the same way from either.
+// go through a Runner, so a step is recorded the same way from either. It
+// also runs a site's discovery (DiscoverSite), which joins what the switches
+// show to the inventory, for the same reason.
 package swap
 
 import (

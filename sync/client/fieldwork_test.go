@@ -87,6 +87,14 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 			}
 			t.Fatalf("%s: the runbook did not finish", label)
 		}
+		// Discovery first: on the day the demo's PE-05 handset is on another
+		// port, which the hub must take as an observation beating the plan.
+		_, rec, err := swap.DiscoverSite(ctx, alice.Store, "alice", "KX", nil,
+			devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, opts)
+		hubtest.Must(t, err)
+		if len(rec.Moved) != 1 || rec.Moved[0].Expected.Label != "PE-05" {
+			t.Fatalf("discovery moved %+v; want PE-05", rec.Moved)
+		}
 		walk("FC-01") // avaya_fixed: new J179 verified over SNMP, legacy handset to WEEE
 		walk("PE-01") // teams_ddi
 		walk("MR-01") // remove, handset back to stores
@@ -125,6 +133,13 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 		}
 		if n := h.Count(`SELECT COUNT(*) FROM bindings WHERE serial = 'FCHFC01Q7'`); n != 0 {
 			t.Error("the disposed legacy handset still holds its place")
+		}
+
+		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'PE-05' AND attr = 'port' AND value = 'Gi1/0/30'`); n != 1 {
+			t.Error("hub did not record PE-05's observed port")
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM conflicts WHERE kind = 'plan_discrepancy' AND entity_id = 'PE-05' AND status = 'open'`); n != 1 {
+			t.Error("hub opened no plan_discrepancy for PE-05's move")
 		}
 
 		p, err := h.Store.Authenticate(ctx, sam.Creds.AccessToken)
