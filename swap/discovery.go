@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"cutover/assets"
 	"cutover/devices"
 	"cutover/site"
 )
@@ -45,8 +46,18 @@ func DiscoverSite(ctx context.Context, st *site.Store, engineer, code string, sw
 		}
 		targets[i] = devices.Target{Address: s, Creds: creds}
 	}
+	register, err := assets.ForSite(ctx, st.DB(), code)
+	if err != nil {
+		return nil, rec, err
+	}
+	installed := map[string]string{}
+	for _, a := range register {
+		if a.Kind == assets.KindNew && a.State == assets.StateInstalled && a.Position != "" && a.MAC != "" {
+			installed[strings.ToLower(a.Position)] = a.MAC
+		}
+	}
 	results := devices.Discover(ctx, targets, o)
-	rec = ReconcileSite(positions, results, aliases)
+	rec = ReconcileSite(positions, installed, results, aliases)
 	if _, err := st.SaveDiscovery(ctx, engineer, DiscoveryRecord(code, results, rec)); err != nil {
 		return results, rec, fmt.Errorf("storing the discovery: %w", err)
 	}
@@ -75,14 +86,26 @@ func InventorySwitches(positions []site.Position, aliases map[string]string) []s
 	return out
 }
 
-// ReconcileSite judges the active positions against what the switches showed.
-func ReconcileSite(positions []site.Position, results []devices.SwitchResult, aliases map[string]string) devices.Reconciliation {
+// ReconcileSite judges the active positions against what the switches
+// showed. A position already swapped expects its new phone (installed maps
+// a lower-case label to the new phone's MAC); one whose handset was removed
+// for good expects nothing, so a legacy handset left on its port shows up
+// as unexpected.
+func ReconcileSite(positions []site.Position, installed map[string]string, results []devices.SwitchResult, aliases map[string]string) devices.Reconciliation {
 	var exp []devices.Expected
 	for _, p := range positions {
 		if p.Status == site.StatusWithdrawn {
 			continue
 		}
-		exp = append(exp, devices.Expected{Label: p.Label, MAC: p.MAC, Switch: p.Switch, Port: p.Port})
+		mac := p.MAC
+		if p.Status == site.StatusDone {
+			m, ok := installed[strings.ToLower(p.Label)]
+			if !ok {
+				continue // removed: nothing should be on the port
+			}
+			mac = m
+		}
+		exp = append(exp, devices.Expected{Label: p.Label, MAC: mac, Switch: p.Switch, Port: p.Port})
 	}
 	return devices.Reconcile(exp, results, aliases)
 }

@@ -99,6 +99,23 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 		walk("PE-01") // teams_ddi
 		walk("MR-01") // remove, handset back to stores
 
+		// Discovery after the swaps: FC-01 is matched by its new phone, the
+		// removed handsets are expected gone, and the only phone nobody
+		// listed is still the demo's one on kx-sw3.
+		_, rec, err = swap.DiscoverSite(ctx, alice.Store, "alice", "KX", nil,
+			devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, opts)
+		hubtest.Must(t, err)
+		matchedFC := false
+		for _, m := range rec.Matched {
+			if m.Expected.Label == "FC-01" && m.Seen.Phone.Vendor == "avaya" {
+				matchedFC = true
+			}
+		}
+		if !matchedFC || len(rec.Unexpected) != 1 || len(rec.Missing) != 1 {
+			t.Errorf("discovery after the swaps: FC-01 matched by its Avaya %v, unexpected %d (want 1), missing %+v (want HD-08 only)",
+				matchedFC, len(rec.Unexpected), rec.Missing)
+		}
+
 		rep, err := alice.Syncer.Sync(ctx)
 		hubtest.Must(t, err)
 		if rep.Pushed == 0 || rep.Rejected != 0 || rep.Conflicts != 0 {
