@@ -123,14 +123,9 @@ func hubImport(ctx context.Context, env *Env, store, file, siteCode string) erro
 	if err != nil {
 		return err
 	}
-	inv, err := site.ParseInventory(file, data, site.ParseOptions{Site: siteCode})
-	var probs site.Problems
-	if errors.As(err, &probs) {
-		fmt.Fprintln(env.Stderr, probs.Error())
-		return errQuiet{code: 2}
-	}
+	inv, err := parseInventoryFile(env, file, data, site.ParseOptions{Site: siteCode})
 	if err != nil {
-		return &ExitError{Code: 2, Err: err}
+		return err
 	}
 	st, err := env.openHub(ctx, store)
 	if err != nil {
@@ -141,15 +136,6 @@ func hubImport(ctx context.Context, env *Env, store, file, siteCode string) erro
 	if err != nil {
 		return err
 	}
-	for _, r := range results {
-		fmt.Fprintf(env.Stdout, "%s: %d added, %d changed, %d unchanged, %d withdrawn", r.Site, r.Added, r.Changed, r.Unchanged, r.Withdrawn)
-		if r.Reinstated > 0 {
-			fmt.Fprintf(env.Stdout, ", %d back in the plan", r.Reinstated)
-		}
-		fmt.Fprintln(env.Stdout)
-		if len(r.Kept) > 0 {
-			fmt.Fprintf(env.Stdout, "  %d position(s) left out of the new file were kept because field work has been done on them (a conflict is open for each): %v\n", len(r.Kept), r.Kept)
-		}
-	}
+	printImport(env.Stdout, results, inv.Skipped, " (a conflict is open for each)")
 	return nil
 }

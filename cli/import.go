@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -57,14 +58,9 @@ sites, --site imports only that site's rows.`,
 }
 
 func importData(ctx context.Context, env *Env, file string, data []byte, opt site.ParseOptions, ov site.SiteOverrides) error {
-	inv, err := site.ParseInventory(file, data, opt)
-	var probs site.Problems
-	if errors.As(err, &probs) {
-		fmt.Fprintln(env.Stderr, probs.Error())
-		return errQuiet{code: 2}
-	}
+	inv, err := parseInventoryFile(env, file, data, opt)
 	if err != nil {
-		return &ExitError{Code: 2, Err: err}
+		return err
 	}
 	if (ov != site.SiteOverrides{}) && len(inv.Sites) > 1 {
 		return usagef("--site-name, --site-address and --cease-date need a single site: add --site CODE")
@@ -78,18 +74,40 @@ func importData(ctx context.Context, env *Env, file string, data []byte, opt sit
 	if err != nil {
 		return err
 	}
-	for _, r := range results {
-		fmt.Fprintf(env.Stdout, "%s: %d added, %d changed, %d unchanged, %d withdrawn", r.Site, r.Added, r.Changed, r.Unchanged, r.Withdrawn)
-		if r.Reinstated > 0 {
-			fmt.Fprintf(env.Stdout, ", %d back in the plan", r.Reinstated)
-		}
-		fmt.Fprintln(env.Stdout)
-		if len(r.Kept) > 0 {
-			fmt.Fprintf(env.Stdout, "  %d position(s) left out of the new file were kept because field work has been done on them: %v\n", len(r.Kept), r.Kept)
-		}
-	}
-	if inv.Skipped > 0 {
-		fmt.Fprintf(env.Stdout, "%d row(s) for other sites skipped\n", inv.Skipped)
-	}
+	printImport(env.Stdout, results, inv.Skipped, "")
 	return nil
+}
+
+// parseInventoryFile reads and checks an inventory file; problems are
+// printed and make exit status 2.
+func parseInventoryFile(env *Env, file string, data []byte, opt site.ParseOptions) (*site.Inventory, error) {
+	inv, err := site.ParseInventory(file, data, opt)
+	var probs site.Problems
+	if errors.As(err, &probs) {
+		fmt.Fprintln(env.Stderr, probs.Error())
+		return nil, errQuiet{code: 2}
+	}
+	if err != nil {
+		return nil, &ExitError{Code: 2, Err: err}
+	}
+	return inv, nil
+}
+
+// printImport prints an import's counts per site; keptNote says what else
+// happens to positions kept for their field work.
+func printImport(w io.Writer, results []site.ImportResult, skipped int, keptNote string) {
+	for _, r := range results {
+		fmt.Fprintf(w, "%s: %d added, %d changed, %d unchanged, %d withdrawn", r.Site, r.Added, r.Changed, r.Unchanged, r.Withdrawn)
+		if r.Reinstated > 0 {
+			fmt.Fprintf(w, ", %d back in the plan", r.Reinstated)
+		}
+		fmt.Fprintln(w)
+		if len(r.Kept) > 0 {
+			fmt.Fprintf(w, "  %d position(s) left out of the new file were kept because field work has been done on them%s: %v\n",
+				len(r.Kept), keptNote, r.Kept)
+		}
+	}
+	if skipped > 0 {
+		fmt.Fprintf(w, "%d row(s) for other sites skipped\n", skipped)
+	}
 }
