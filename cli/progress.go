@@ -4,22 +4,27 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
+	"cutover/sync/client"
 	"cutover/sync/wire"
+	"cutover/ui"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/pflag"
 )
 
 func init() {
 	var asJSON bool
-	var format string
+	var format, hubURL string
 	register(&Command{
 		Name:    "progress",
-		Args:    "[--json | --format csv]",
+		Args:    "[--hub URL] [--json | --format csv]",
 		Summary: "progress across every site, from the hub (supervisors)",
 		Help: `Asks the hub this laptop is logged in to for the figures supervisors follow:
 per site and for the force, positions done and remaining by plan, failed and
@@ -29,9 +34,17 @@ sent to WEEE disposal, the rate of the last 14 days and the projected finish
 against each site's cease date (sites that will miss it first), and when each
 engineer last synced. Engineers see their own sites only.
 
+In a terminal it opens a TUI: every site with a progress bar (the ones that
+will miss their cease date first), the force-wide figures and a chart of
+positions done per day, each engineer's last sync; enter opens a site (its
+figures, chart, failed and blocked positions with their reasons), p its
+positions as the hub holds them (read-only). r refreshes; it also refreshes
+every minute. When the output is not a terminal it prints the figures as text.
+
 --json prints the hub's document as it is; --format csv prints one row per
-site.`,
+site. --hub asks that hub, with the saved login when it is for that hub.`,
 		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&hubURL, "hub", "", "the hub's `URL` (default: the hub you logged in to)")
 			fs.BoolVar(&asJSON, "json", false, "print the figures as JSON")
 			fs.StringVar(&format, "format", "", "`FORMAT`: csv (one row per site)")
 		},
@@ -42,16 +55,15 @@ site.`,
 			if format != "" && format != "csv" {
 				return usagef("--format %q: only csv", format)
 			}
-			st, err := env.OpenStore()
+			c, err := env.progressClient(hubURL)
 			if err != nil {
 				return err
 			}
-			s, err := env.Syncer(st)
-			st.Close()
-			if err != nil {
-				return err
+			if !asJSON && format == "" && isTerminal(env.Stdout) {
+				return ui.RunProgress(ctx, ui.ProgressOptions{Client: c, NoColor: env.NoColor, Mouse: env.Mouse,
+					In: env.Stdin, Out: env.Stdout, Now: env.Now})
 			}
-			p, err := s.Client.Progress(ctx)
+			p, err := c.Progress(ctx)
 			if err != nil {
 				return err
 			}
@@ -66,6 +78,45 @@ site.`,
 			return progressText(env.Stdout, p)
 		},
 	})
+}
+
+// progressClient is a hub client with the saved login. With hubURL set,
+// the login must be for that hub: the credentials are never sent elsewhere.
+func (env *Env) progressClient(hubURL string) (*client.Client, error) {
+	path := client.CredentialsPath(env.ConfigPath, env.Getenv)
+	want := ""
+	if hubURL != "" {
+		u, err := client.CheckHubURL(hubURL)
+		if err != nil {
+			return nil, UsageError{Msg: err.Error()}
+		}
+		want = u
+	}
+	creds, err := client.LoadCredentials(path)
+	if errors.Is(err, client.ErrNotLoggedIn) && want != "" {
+		return nil, fmt.Errorf("not logged in to %s: run 'cutover login --hub %s --code CODE'", want, want)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if want != "" {
+		have, err := client.CheckHubURL(creds.Hub)
+		if err != nil || have != want {
+			return nil, fmt.Errorf("the saved login is for %s, not %s: run 'cutover login --hub %s --code CODE' to use that hub", creds.Hub, want, want)
+		}
+	}
+	c, err := client.New(creds, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.Save = func(cr *client.Credentials) error { return cr.Save(path) }
+	return c, nil
+}
+
+// isTerminal reports whether w is a terminal (not a pipe or a file).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 var planOrder = []string{"avaya_fixed", "avaya_ptt", "teams_ddi", "remove"}

@@ -1,0 +1,289 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+type progressKeys struct {
+	list                 listKeys
+	Open, Panel, Refresh key.Binding
+}
+
+// progressScreen is the supervisors' overview: the force-wide figures and
+// chart on top, then either every site (the ones that will miss their cease
+// date first, as the hub orders them) or when each engineer last synced.
+// It owns fetching: at start, on r, and every refreshEvery.
+type progressScreen struct {
+	sh        *shared
+	hub       *progressHub
+	keys      progressKeys
+	engineers bool // the engineers panel is showing instead of the sites
+	cur, top  int
+	etop      int
+	w, h      int
+}
+
+func newProgressScreen(sh *shared, hub *progressHub) *progressScreen {
+	return &progressScreen{sh: sh, hub: hub, keys: progressKeys{
+		list:    newListKeys(),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open site")),
+		Panel:   key.NewBinding(key.WithKeys("tab", "e"), key.WithHelp("tab/e", "sites ⇄ engineers")),
+		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+	}}
+}
+
+func (s *progressScreen) Init() tea.Cmd           { return tea.Batch(s.hub.fetch(s.sh), s.hub.tick(s.sh)) }
+func (s *progressScreen) Title() string           { return "progress" }
+func (s *progressScreen) Capturing() bool         { return false }
+func (s *progressScreen) Dirty() bool             { return false }
+func (s *progressScreen) SetSize(w, h int) screen { s.w, s.h = w, h; return s }
+
+// ShortHelp implements help.KeyMap.
+func (s *progressScreen) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.list.Up, s.keys.list.Down, s.keys.Open, s.keys.Panel, s.keys.Refresh}
+}
+
+// FullHelp implements help.KeyMap.
+func (s *progressScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.keys.list.bindings(), {s.keys.Open, s.keys.Panel, s.keys.Refresh}}
+}
+
+func (s *progressScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	h := s.hub
+	switch msg := msg.(type) {
+	case hubProgressMsg:
+		h.loading = false
+		if msg.err != nil {
+			if h.err == nil {
+				h.errAt = msg.at
+			}
+			h.err = msg.err
+			return s, func() tea.Msg { return failed("fetching progress from the hub", msg.err) }
+		}
+		h.p, h.loaded, h.at, h.err = msg.p, true, msg.at, nil
+		s.cur = clamp(s.cur, 0, max(len(h.p.Sites)-1, 0))
+	case progressTickMsg:
+		if msg.seq != h.seq {
+			return s, nil // a timer of an earlier cycle
+		}
+		cmds := []tea.Cmd{h.tick(s.sh)}
+		if !h.loading {
+			cmds = append(cmds, h.fetch(s.sh))
+		}
+		return s, tea.Batch(cmds...)
+	case spinner.TickMsg:
+		if h.loading && msg.ID == h.spin.ID() {
+			var cmd tea.Cmd
+			h.spin, cmd = h.spin.Update(msg)
+			return s, cmd
+		}
+	case tea.KeyMsg:
+		return s, s.key(msg)
+	}
+	return s, nil
+}
+
+func (s *progressScreen) key(msg tea.KeyMsg) tea.Cmd {
+	h := s.hub
+	switch {
+	case key.Matches(msg, s.keys.Refresh):
+		if h.loading {
+			return nil
+		}
+		return h.fetch(s.sh)
+	case key.Matches(msg, s.keys.Panel):
+		s.engineers = !s.engineers
+		return nil
+	}
+	if s.engineers {
+		if cur, ok := s.keys.list.step(msg, s.etop, len(h.p.Engineers), s.listRows()); ok {
+			s.etop = cur
+		}
+		return nil
+	}
+	if cur, ok := s.keys.list.step(msg, s.cur, len(h.p.Sites), s.listRows()/s.rowLines()); ok {
+		s.cur = cur
+		return nil
+	}
+	if key.Matches(msg, s.keys.Open) && len(h.p.Sites) > 0 {
+		return s.sh.push(newProgressSite(s.sh, h, h.p.Sites[s.cur].Code))
+	}
+	return nil
+}
+
+// wide is whether a site fits on one line (else it takes two).
+func (s *progressScreen) wide() bool { return s.w >= 110 }
+
+func (s *progressScreen) rowLines() int {
+	if s.wide() {
+		return 1
+	}
+	return 2
+}
+
+// header renders the force-wide figures and chart.
+func (s *progressScreen) header() []string {
+	st, f := s.sh.st, s.hub.p.Force
+	w := s.w
+	lines := flow(doneLine(st, f, clamp(w/5, 10, 30), st.Title.Render("Force")+" "), w, " · ", "")
+	lines = append(lines, flow(businessParts(f, true), w, " · ", "")...)
+	lines = append(lines, flow(planParts(st, f), w, " · ", "")...)
+	late := 0
+	for _, sp := range s.hub.p.Sites {
+		if sp.WillMiss {
+			late++
+		}
+	}
+	probs := problemParts(st, f)
+	if late > 0 {
+		probs = append(probs, st.Err.Render(fmt.Sprintf("⚠ %d of %d sites LATE for their cease date", late, len(s.hub.p.Sites))))
+	} else {
+		probs = append(probs, st.OK.Render(fmt.Sprintf("✓ all %d sites on time", len(s.hub.p.Sites))))
+	}
+	lines = append(lines, flow(probs, w, " · ", "")...)
+	chartH := 1
+	if s.h >= 34 {
+		chartH = 3
+	}
+	label := "done per day "
+	chart := dayChart(st, f.DonePerDay, s.hub.p.Today, w-widthOf(label), chartH)
+	for i, l := range chart {
+		if i == 0 {
+			lines = append(lines, st.Faint.Render(label)+l)
+		} else {
+			lines = append(lines, strings.Repeat(" ", widthOf(label))+l)
+		}
+	}
+	return lines
+}
+
+// tabs is the panel switch with when the figures were fetched.
+func (s *progressScreen) tabs() string {
+	st, h := s.sh.st, s.hub
+	tab := func(on bool, name string) string {
+		if on {
+			return st.Selected.Render("[" + name + "]")
+		}
+		return " " + name + " "
+	}
+	left := tab(!s.engineers, fmt.Sprintf("Sites %d", len(h.p.Sites))) + " " + tab(s.engineers, fmt.Sprintf("Engineers %d", len(h.p.Engineers)))
+	return left + "  " + s.freshness()
+}
+
+// freshness says how old the figures are, and whether the hub is failing.
+func (s *progressScreen) freshness() string {
+	st, h := s.sh.st, s.hub
+	var b strings.Builder
+	if h.loading {
+		b.WriteString(h.spin.View() + " refreshing… ")
+	}
+	b.WriteString(st.Faint.Render("as of " + h.at.Format("15:04:05")))
+	if h.err != nil {
+		b.WriteString(" " + st.Err.Render("✗ hub unreachable since "+h.errAt.Format("15:04:05")))
+	}
+	return b.String()
+}
+
+// listRows is how many lines the list gets under the header and tabs.
+func (s *progressScreen) listRows() int {
+	return max(s.h-len(s.header())-3, 1)
+}
+
+func (s *progressScreen) View() string {
+	st, h := s.sh.st, s.hub
+	if !h.loaded {
+		switch {
+		case h.err != nil:
+			return st.Err.Render("✗ could not fetch the figures from the hub") + "\n\n" + h.err.Error() + "\n\n" +
+				st.Faint.Render("r tries again; it is also retried every minute.")
+		default:
+			return h.spin.View() + " fetching progress from the hub…"
+		}
+	}
+	lines := s.header()
+	lines = append(lines, "", s.tabs())
+	if s.engineers {
+		lines = append(lines, s.engineerLines(s.listRows())...)
+	} else {
+		lines = append(lines, s.siteLines(s.listRows())...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *progressScreen) siteLines(rows int) []string {
+	st, sites := s.sh.st, s.hub.p.Sites
+	if len(sites) == 0 {
+		return []string{"No sites on the hub that this login may read."}
+	}
+	barW := clamp(s.w/8, 8, 20)
+	var out []string
+	if s.wide() {
+		out = append(out, st.Header.Render(pad(fmt.Sprintf("  %-6s%-*s %-*s %9s %4s %4s %4s  %-10s  %-10s  %s", "SITE", s.nameW(barW), "NAME",
+			barW+5, "PROGRESS", "DONE", "FAIL", "BLK", "CONF", "FINISH", "CEASE", "VS CEASE"), s.w)))
+	}
+	per := s.rowLines()
+	fit := max((rows-len(out))/per, 1)
+	s.top = scrollTo(s.cur, s.top, fit)
+	for i := s.top; i < len(sites) && i < s.top+fit; i++ {
+		sp := sites[i]
+		mark := "  "
+		codeName := func(w int) string {
+			t := fmt.Sprintf("%-6s", sp.Code) + pad(sp.Name, w)
+			if i == s.cur {
+				return st.Selected.Render(t)
+			}
+			return t
+		}
+		if i == s.cur {
+			mark = "▸ "
+		}
+		bar := st.bar(sp.Done, sp.Positions, barW) + fmt.Sprintf(" %3d%%", percent(sp.Done, sp.Positions))
+		done := fmt.Sprintf("%d/%d", sp.Done, sp.Positions)
+		if s.wide() {
+			out = append(out, mark+codeName(s.nameW(barW))+fmt.Sprintf(" %s %9s %4d %4d %4d  %-10s  %-10s  %s", bar, done,
+				sp.Failed, sp.Blocked, sp.OpenConflicts, finishWords(sp), sp.CeaseDate, verdict(st, sp)))
+			continue
+		}
+		right := bar + " " + fmt.Sprintf("%9s done", done)
+		out = append(out, mark+codeName(max(s.w-2-6-widthOf(right)-1, 4))+" "+right)
+		second := []string{verdict(st, sp), "finish " + finishWords(sp) + ", cease " + sp.CeaseDate}
+		for _, p := range problemParts(st, sp.Figures) {
+			if !strings.Contains(p, " 0 ") {
+				second = append(second, p)
+			}
+		}
+		out = append(out, cut("    "+strings.Join(second, " · "), s.w))
+	}
+	return out
+}
+
+// nameW is the name column's width on the one-line layout.
+func (s *progressScreen) nameW(barW int) int { return max(s.w-2-6-(barW+5)-1-9-15-26-17, 8) }
+
+func (s *progressScreen) engineerLines(rows int) []string {
+	st, h := s.sh.st, s.hub
+	now, err := time.Parse(time.RFC3339, h.p.GeneratedAt)
+	if err != nil {
+		now = h.at
+	}
+	out := []string{st.Header.Render(pad(fmt.Sprintf("  %-20s %-11s %-21s %s", "PERSON", "ROLE", "LAST SYNC (UTC)", "AGO"), s.w))}
+	s.etop = clamp(s.etop, 0, max(len(h.p.Engineers)-rows+1, 0))
+	for i := s.etop; i < len(h.p.Engineers) && len(out) < rows; i++ {
+		e := h.p.Engineers[i]
+		last, ago := "never", st.Warn.Render("! never synced")
+		if t, err := time.Parse(time.RFC3339, e.LastSync); err == nil {
+			last, ago = t.UTC().Format("2006-01-02 15:04"), sinceWords(t, now)
+			if now.Sub(t) > 7*24*time.Hour {
+				ago = st.Warn.Render("! " + ago)
+			}
+		}
+		out = append(out, fmt.Sprintf("  %-20s %-11s %-21s %s", cut(e.User, 20), e.Role, last, ago))
+	}
+	return out
+}
