@@ -65,7 +65,7 @@ echo "  net-snmp          : ${nreq} SNMP requests, ${nms} ms for the same column
 out=$(go test -run '^$' -bench '^BenchmarkDiscover50$' -benchtime "${BENCH_DISCOVERY50_N:-3}x" ./devices/ 2>&1) || { echo "$out" >&2; exit 1; }
 line=$(grep '^BenchmarkDiscover50' <<<"$out")
 metric() { awk -v m="$1" '{for (i=1;i<=NF;i++) if ($i==m) print $(i-1)}' <<<"$line"; }
-echo "discovery (b), 50 simulated 48-port switches at once (2 ms agent latency, concurrency 50):"
+echo "discovery (b), 50 simulated 48-port switches at once (10 ms agent latency, concurrency 50):"
 echo "  total $(metric wall-ms) ms; one switch read alone $(metric one-switch-alone-ms) ms (ratio $(metric wall/alone), target <= 1.5);" \
      "slowest switch within the run $(metric slowest-switch-ms) ms;" \
      "peak Go heap $(metric peak-heap-MiB) MiB (includes the 50 in-process simulated agents); $(metric phones) phones"
