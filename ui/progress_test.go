@@ -210,6 +210,3 @@ func TestVerdictWords(t *testing.T) {
 		t.Error("thousands")
 	}
 }
-
-
-
