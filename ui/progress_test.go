@@ -7,7 +7,7 @@ import (
 	"cutover/sync/wire"
 )
 
-// progressTop is the top screen of a progress root, for white-box checks.
+// progressOverview is the bottom screen of a progress root, for white-box checks.
 func progressOverview(t *testing.T, m *root) *progressScreen {
 	t.Helper()
 	s, ok := m.stack[0].(*progressScreen)
@@ -17,7 +17,7 @@ func progressOverview(t *testing.T, m *root) *progressScreen {
 	return s
 }
 
-// pressUntil moves the cursor down until the selected site is code.
+// selectSite moves the cursor down until the selected site is code.
 func selectSite(t *testing.T, m *root, code string) {
 	t.Helper()
 	s := progressOverview(t, m)
