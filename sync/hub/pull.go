@@ -53,7 +53,24 @@ func (s *Store) Pull(ctx context.Context, p Principal, code, epoch string, after
 		resp.Changes, err = changes(t, code, after, upto)
 		return err
 	})
+	if err == nil {
+		err = s.seen(ctx, p)
+	}
 	return resp, err
+}
+
+// seen records that a laptop reached the hub, at most once a minute, so
+// that "last sync" counts pulls as well as pushes.
+func (s *Store) seen(ctx context.Context, p Principal) error {
+	if p.ClientID == "" {
+		return nil
+	}
+	now := s.Now().Unix()
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec(`UPDATE clients SET last_seen = ? WHERE client_id = ? AND (last_seen IS NULL OR last_seen < ?)`,
+			now, p.ClientID, now-60)
+		return err
+	})
 }
 
 // pageEnd picks the last version of a page: as many whole versions as fit
