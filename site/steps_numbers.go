@@ -24,6 +24,9 @@ const (
 // DDIStates lists the states in report order.
 var DDIStates = []DDIState{DDIPending, DDIKept, DDINew, DDITeams, DDISurrendered, DDINone}
 
+// ParseDDIState checks a DDI state's name.
+func ParseDDIState(v string) (DDIState, error) { return parseEnum(v, DDIStates, "DDI state") }
+
 // Numbers is where a position's extension and DDI stand.
 type Numbers struct {
 	State     DDIState `json:"ddi_state"`

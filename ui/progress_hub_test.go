@@ -93,6 +93,12 @@ func startProgressHub(t testing.TB) *progressHubFixture {
 		must(t, alice.store.SetStatus(ctx, "alice", "AA", l, s, "no PoE on the port"))
 	}
 	must(t, alice.store.Write(ctx, "alice", func(tx *site.Tx) error {
+		// The numbers as recorded: P5 to Teams, P8's DDI surrendered.
+		for l, st := range map[string]string{"P5": "teams", "P8": "surrendered"} {
+			if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st}); err != nil {
+				return err
+			}
+		}
 		for i, d := range []string{"returned_to_store", "returned_to_store", "weee_disposal"} {
 			if err := tx.Op("AA", "asset.dispose.v1", "asset", fmt.Sprint(i), map[string]string{"to": d,
 				"serial": fmt.Sprint("SN", i), "wtn_ref": "WTN-1"}); err != nil {

@@ -31,6 +31,8 @@ import (
 //	asset.state.v1       {"to","serial","mac","position",…}   removed frees the place
 //	asset.dispose.v1     {"to","wtn_ref","serial",…}  terminal: returned_to_store,
 //	                     weee_disposal or lost
+//	number.ddi.v1        {"ddi_state","ddi","teams_ddi","extension",…}
+//	                     where the position's numbers stand; the latest wins
 //	note.add.v1          {"text"}                     append-only
 //	conflict.resolve.v1  {"resolution","value"}       entity id = conflict id
 const (
@@ -41,6 +43,7 @@ const (
 	KindInstall  = "asset.install.v1"
 	KindDispose  = "asset.dispose.v1"
 	KindAsset    = "asset.state.v1"
+	KindNumbers  = "number.ddi.v1"
 	KindNote     = "note.add.v1"
 	KindResolve  = "conflict.resolve.v1"
 	codeJournal  = "journal_only"
@@ -111,6 +114,8 @@ func (a *applyCtx) rule() (string, error) {
 		return a.dispose()
 	case KindAsset:
 		return a.assetState()
+	case KindNumbers:
+		return a.numbers()
 	case KindNote:
 		var p struct{ Text string }
 		if !a.decode(&p) || strings.TrimSpace(p.Text) == "" {
@@ -283,6 +288,25 @@ func (a *applyCtx) reopen() (string, error) {
 	}
 	b, _ := json.Marshal(map[string]any{"step": p.Step, "outcome": "", "reopened": true, "reason": p.Reason})
 	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "step:"+p.Step, string(b), false)
+}
+
+// numbers records where a position's extension and DDI stand (kept on the
+// new phone, a new DDI, moved to Teams, surrendered). They are the field's
+// to say, and a rollback puts them back, so the latest in hub order wins.
+func (a *applyCtx) numbers() (string, error) {
+	var p struct {
+		State string `json:"ddi_state"`
+	}
+	if !a.decode(&p) {
+		return a.reject("bad_payload", "number.ddi.v1 payload: want ddi_state")
+	}
+	if _, err := site.ParseDDIState(p.State); err != nil {
+		return a.reject("bad_payload", "%v", err)
+	}
+	if err := a.setFact("position", a.op.EntityID, "numbers", compact(a.op.Payload), false); err != nil {
+		return "", err
+	}
+	return wire.Applied, a.setFact("position", a.op.EntityID, "ddi_state", p.State, false)
 }
 
 // handset is the part of an asset op's payload the rules read.

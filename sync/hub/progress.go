@@ -88,6 +88,17 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			}); err != nil {
 			return err
 		}
+		// A legacy DDI is given up when the user moves to Teams, when the
+		// phone gets a new DDI, or when the position is removed: as the
+		// engineers recorded it (number.ddi.v1), not as the plan expects.
+		if err := each(`SELECT f.site, COUNT(*) FROM facts f JOIN positions p ON p.site = f.site AND p.label_key = lower(f.entity_id)
+			WHERE f.entity = 'position' AND f.attr = 'ddi_state' AND f.value IN ('teams', 'new', 'surrendered') AND p.ddi <> ''
+			GROUP BY f.site`, nil, []any{&n}, func(sp *wire.SiteProgress) {
+			sp.DDIsSurrendered += n
+			out.Force.DDIsSurrendered += n
+		}); err != nil {
+			return err
+		}
 		var value string
 		if err := each(`SELECT site, value, COUNT(*) FROM facts WHERE attr = 'disposition' GROUP BY site, value`, nil,
 			[]any{&value, &n}, func(sp *wire.SiteProgress) {
@@ -180,11 +191,7 @@ func addPositions(f *wire.Figures, plan, status string, n, withDDI int) {
 		case physicalPlans[plan]:
 			f.PhysicalExtensionsRemaining += n
 		case plan == "teams_ddi":
-			// The user's legacy DDI is surrendered for a Teams number.
 			f.MovedToTeams += n
-			f.DDIsSurrendered += withDDI
-		case plan == "remove":
-			f.DDIsSurrendered += withDDI
 		}
 	default:
 		f.Remaining += n

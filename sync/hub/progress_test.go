@@ -62,6 +62,13 @@ func TestProgressFigures(t *testing.T) {
 			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, s, "no PoE on the port"))
 		}
 		hubtest.Must(t, alice.Store.Write(ctx, "alice", func(tx *site.Tx) error {
+			// The numbers as the engineers recorded them: P5's user moved to
+			// Teams, P8's hot desk gave its DDI up, P1 kept its number.
+			for l, st := range map[string]string{"P5": "teams", "P8": "surrendered", "P1": "kept"} {
+				if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st}); err != nil {
+					return err
+				}
+			}
 			for i, d := range []string{"returned_to_store", "returned_to_store", "weee_disposal"} {
 				if err := tx.Op("AA", "asset.dispose.v1", "asset", fmt.Sprint(i), map[string]string{"to": d,
 					"serial": fmt.Sprint("SN", i), "wtn_ref": "WTN-1"}); err != nil {
@@ -81,7 +88,7 @@ func TestProgressFigures(t *testing.T) {
 		}
 		a := sp.Sites[1]
 		want := map[string]int{"positions": 10, "done": 4, "remaining": 6, "failed": 1, "blocked": 1,
-			"physical": 8, "teams": 1, "ddis": 2, // the Teams move and the removal both surrender a DDI
+			"physical": 8, "teams": 1, "ddis": 2, // P5 to Teams and P8 surrendered; P1 kept its number
 			"returned": 2, "weee": 1,
 			"fixed done": 2, "fixed rem": 2, "teams rem": 2, "remove done": 1, "remove rem": 2}
 		got := map[string]int{"positions": a.Positions, "done": a.Done, "remaining": a.Remaining, "failed": a.Failed,
