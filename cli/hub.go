@@ -10,21 +10,25 @@ import (
 
 	"cutover/site"
 	"cutover/sync/hub"
+	"cutover/sync/wire"
 
 	"github.com/spf13/pflag"
 )
 
 func init() {
-	var store, siteCode, role, sites string
+	var store, siteCode, role, sites, format string
 	register(&Command{
 		Name:    "hub",
-		Args:    "import FILE [--site CODE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
+		Args:    "import FILE [--site CODE] | report --site CODE [--format F] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
 		Summary: "manage the hub: load site plans, add and revoke people",
 		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
 
   cutover hub import FILE       load or update site plans (same formats and checks
                                 as 'cutover import'); laptops get them on their
                                 next pull, field results are never overwritten
+  cutover hub report --site CODE [--format csv|json|markdown]
+                                what the hub knows of a site's cutover, a row
+                                per position (the central team's CSV)
   cutover hub user add NAME --role ROLE [--sites A,B]
                                 add a person (or change their role and sites) and
                                 print a one-time enrolment code, valid 24 hours
@@ -38,7 +42,8 @@ Roles: engineer (pushes and pulls their own sites), supervisor (reads every
 site, cannot push), admin (loads plans, resolves any conflict).`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&store, "store", "", "hub `STORE`: sqlite:PATH or postgres://… (default: sqlite file in the data folder)")
-			fs.StringVar(&siteCode, "site", "", "import: site `CODE` for a file without a site column, or the one site to take")
+			fs.StringVar(&siteCode, "site", "", "import: site `CODE` for a file without a site column, or the one site to take; report: the site")
+			fs.StringVar(&format, "format", "csv", "report: `FORMAT` csv, json or markdown")
 			fs.StringVar(&role, "role", "", "user add: `ROLE` engineer, supervisor or admin")
 			fs.StringVar(&sites, "sites", "", "user add: the engineer's site `CODES`, comma-separated")
 		},
@@ -50,6 +55,24 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 			switch {
 			case args[0] == "import" && len(args) == 2:
 				return hubImport(ctx, env, store, args[1], siteCode)
+			case args[0] == "report" && len(args) == 1:
+				if siteCode == "" {
+					return usagef("hub report needs --site CODE")
+				}
+				f := strings.ToLower(format)
+				if f != "csv" && f != "json" && f != "markdown" {
+					return usagef("--format %q: want csv, json or markdown", format)
+				}
+				st, err := env.openHub(ctx, store)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				rep, err := st.SiteReport(ctx, hub.Principal{User: env.Engineer, Role: wire.RoleAdmin}, strings.ToUpper(siteCode))
+				if err != nil {
+					return err
+				}
+				return writeHubReport(env.Stdout, rep, f)
 			case args[0] == "user" && len(args) == 3 && args[1] == "add":
 				if role == "" {
 					return usagef("user add needs --role engineer|supervisor|admin")

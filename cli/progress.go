@@ -55,7 +55,7 @@ site. --hub asks that hub, with the saved login when it is for that hub.`,
 			if format != "" && format != "csv" {
 				return usagef("--format %q: only csv", format)
 			}
-			c, err := env.progressClient(hubURL)
+			c, err := env.hubClient(hubURL)
 			if err != nil {
 				return err
 			}
@@ -80,9 +80,9 @@ site. --hub asks that hub, with the saved login when it is for that hub.`,
 	})
 }
 
-// progressClient is a hub client with the saved login. With hubURL set,
+// hubClient is a client of the hub this laptop is logged in to. With hubURL set,
 // the login must be for that hub: the credentials are never sent elsewhere.
-func (env *Env) progressClient(hubURL string) (*client.Client, error) {
+func (env *Env) hubClient(hubURL string) (*client.Client, error) {
 	path := client.CredentialsPath(env.ConfigPath, env.Getenv)
 	want := ""
 	if hubURL != "" {

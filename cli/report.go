@@ -13,6 +13,7 @@ import (
 
 func init() {
 	var code, format, out string
+	var fromHub bool
 	register(&Command{
 		Name:    "report",
 		Args:    "--site CODE [--format csv|json|markdown] [--out FILE]",
@@ -27,10 +28,16 @@ state, disposition of the legacy handset, engineers and times.
 
 --out writes the file whole or not at all (a temporary file renamed into
 place); without it the report goes to standard output. The format follows
-the --out extension (.csv, .json, .md) when --format is not given.`,
+the --out extension (.csv, .json, .md) when --format is not given.
+
+--from-hub asks the hub this laptop is logged in to instead: what the central
+inventory knows of the site from every laptop's work (status, steps of the
+latest attempt, handsets and where the legacy ones went, numbers, open
+conflicts). Engineers get their own sites; supervisors and admins any.`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&code, "site", "", "site `CODE`")
 			fs.StringVar(&format, "format", "", "`FORMAT`: csv, json or markdown")
+			fs.BoolVar(&fromHub, "from-hub", false, "report what the central hub knows of the site (every laptop's work) instead of this laptop's database")
 			fs.StringVar(&out, "out", "", "write to `FILE` instead of standard output")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
@@ -54,36 +61,53 @@ the --out extension (.csv, .json, .md) when --format is not given.`,
 			if f != "csv" && f != "json" && f != "markdown" {
 				return usagef("--format %q: want csv, json or markdown", format)
 			}
-			st, err := env.OpenStore()
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			rep, err := st.Report(ctx, code, env.Now())
-			if err != nil {
-				return err
-			}
-			rep.GeneratedBy = env.Engineer
 			var buf bytes.Buffer
-			switch f {
-			case "csv":
-				err = rep.WriteCSV(&buf)
-			case "json":
-				err = rep.WriteJSON(&buf)
-			default:
-				err = rep.WriteMarkdown(&buf)
-			}
-			if err != nil {
-				return err
+			summary := ""
+			if fromHub {
+				c, err := env.hubClient("")
+				if err != nil {
+					return err
+				}
+				hrep, err := c.SiteReport(ctx, strings.ToUpper(code))
+				if err != nil {
+					return err
+				}
+				if err := writeHubReport(&buf, hrep, f); err != nil {
+					return err
+				}
+				summary = fmt.Sprintf("report for %s from the hub (%d positions)", hrep.Site, len(hrep.Rows))
+			} else {
+				st, err := env.OpenStore()
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				rep, err := st.Report(ctx, code, env.Now())
+				if err != nil {
+					return err
+				}
+				rep.GeneratedBy = env.Engineer
+				switch f {
+				case "csv":
+					err = rep.WriteCSV(&buf)
+				case "json":
+					err = rep.WriteJSON(&buf)
+				default:
+					err = rep.WriteMarkdown(&buf)
+				}
+				if err != nil {
+					return err
+				}
+				summary = fmt.Sprintf("report for %s (%d positions, %d done)", rep.Site.Code, len(rep.Rows), rep.Done)
 			}
 			if out == "" {
-				_, err = env.Stdout.Write(buf.Bytes())
+				_, err := env.Stdout.Write(buf.Bytes())
 				return err
 			}
 			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stderr, "report for %s (%d positions, %d done) written to %s\n", rep.Site.Code, len(rep.Rows), rep.Done, out)
+			fmt.Fprintf(env.Stderr, "%s written to %s\n", summary, out)
 			return nil
 		},
 	})

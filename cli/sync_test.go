@@ -152,6 +152,19 @@ func TestHubLoginSyncConflictsCLI(t *testing.T) {
 	if code, o, _ := runIn(ctx, t, alice, "progress"); code != 0 || !strings.Contains(o, "Force: 0 of 2 done") {
 		t.Fatalf("progress: %d %s", code, o)
 	}
+	// The central team's view: FCH1 stands at FC-01 (alice's), not at bob's FC-02.
+	code, o, e := runIn(ctx, t, hubHome, "hub", "report", "--site", "kx", "--store", store)
+	if code != 0 || !strings.HasPrefix(o, "label,location,role,plan,status") || !strings.Contains(o, "\nFC-01,") ||
+		!regexp.MustCompile(`\nFC-01,[^\n]*,FCH1,`).MatchString(o) || regexp.MustCompile(`\nFC-02,[^\n]*,FCH1,`).MatchString(o) {
+		t.Fatalf("hub report: %d %s %s", code, o, e)
+	}
+	if code, o, e := runIn(ctx, t, alice, "report", "--site", "KX", "--from-hub", "--format", "json"); code != 0 ||
+		!strings.Contains(o, `"new_serial": "FCH1"`) || !strings.Contains(o, `"open_conflicts": 1`) {
+		t.Fatalf("report --from-hub: %d %s %s", code, o, e)
+	}
+	if code, _, e := runIn(ctx, t, hubHome, "hub", "report", "--store", store); code != 2 || !strings.Contains(e, "--site") {
+		t.Fatalf("hub report without --site: %d %s", code, e)
+	}
 	if code, _, e := runIn(ctx, t, hubHome, "hub", "user", "revoke", "bob", "--store", store); code != 0 {
 		t.Fatalf("revoke: %s", e)
 	}

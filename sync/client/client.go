@@ -217,6 +217,13 @@ func (c *Client) Progress(ctx context.Context) (wire.Progress, error) {
 	return out, c.call(ctx, http.MethodGet, "/v1/progress", nil, &out, true)
 }
 
+// SiteReport fetches what the hub knows of a site's cutover, a row per
+// position.
+func (c *Client) SiteReport(ctx context.Context, site string) (wire.SiteReport, error) {
+	var out wire.SiteReport
+	return out, c.call(ctx, http.MethodGet, "/v1/sites/"+url.PathEscape(site)+"/report", nil, &out, true)
+}
+
 func (c *Client) refresh(ctx context.Context) error {
 	c.mu.Lock()
 	rt := c.creds.RefreshToken

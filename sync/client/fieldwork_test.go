@@ -172,6 +172,32 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 				kx.Done, kx.MovedToTeams, kx.HandsetsWEEE, kx.HandsetsReturned, kx.DDIsSurrendered)
 		}
 
+		// The central inventory's report of the site, as a supervisor and
+		// over the API as the site's other engineer.
+		srep, err := h.Store.SiteReport(ctx, p, "KX")
+		hubtest.Must(t, err)
+		rows := map[string]wire.ReportRow{}
+		for _, r := range srep.Rows {
+			rows[r.Label] = r
+		}
+		fc, pe, mr := rows["FC-01"], rows["PE-01"], rows["MR-01"]
+		if fc.Status != "done" || fc.StepsDone != 17 || fc.NewModel != "J179" || fc.NewSerial == "" || fc.NewMAC == "" ||
+			fc.LegacySerial != "FCHFC01Q7" || fc.Disposition != "weee_disposal" || fc.WTNRef != "WTN-2026-0099" || fc.DDIState != "kept" {
+			t.Errorf("hub report FC-01: %+v", fc)
+		}
+		if pe.DDIState != "teams" || pe.TeamsDDI == "" || pe.Disposition != "weee_disposal" || mr.Disposition != "returned_to_store" {
+			t.Errorf("hub report PE-01 %+v, MR-01 %+v", pe, mr)
+		}
+		if len(srep.Rows) != 58 || rows["PE-05"].OpenConflicts != 1 {
+			t.Errorf("hub report: %d rows, PE-05 conflicts %d", len(srep.Rows), rows["PE-05"].OpenConflicts)
+		}
+		if viaAPI, err := bob.Syncer.Client.SiteReport(ctx, "KX"); err != nil || len(viaAPI.Rows) != 58 {
+			t.Errorf("bob's report over the API: %v rows, %v", len(viaAPI.Rows), err)
+		}
+		if _, err := alice.Syncer.Client.SiteReport(ctx, "ZZ"); err == nil {
+			t.Error("a report of another site was not refused")
+		}
+
 		if _, err := bob.Syncer.Sync(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -39,6 +39,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/sync/snapshot", s.auth(s.snapshot))
 	mux.HandleFunc("GET /v1/sync/snapshot/{site}/{epoch}/{ver}", s.auth(s.snapshotFile))
 	mux.HandleFunc("GET /v1/progress", s.auth(s.progress))
+	mux.HandleFunc("GET /v1/sites/{site}/report", s.auth(s.siteReport))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "not_found", fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
@@ -287,6 +288,17 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, http.StatusOK, p)
+}
+
+// siteReport serves what the hub knows of a site's cutover, a row per
+// position (engineers: their own sites; supervisors and admins: any).
+func (s *Server) siteReport(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.Store.SiteReport(r.Context(), principal(r), strings.ToUpper(r.PathValue("site")))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, rep)
 }
 
 // snapshotFile serves a stored snapshot with ETag and Range support, so an

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"cutover/site"
+	"cutover/sync/wire"
+)
+
+// hubReportColumns are the CSV columns of a report from the hub.
+var hubReportColumns = []string{"label", "location", "role", "plan", "status", "reason", "attempt", "steps_done",
+	"extension", "ddi", "ddi_state", "new_ddi", "teams_ddi", "legacy_mac", "legacy_serial", "legacy_state",
+	"disposition", "wtn_ref", "target_model", "new_model", "new_serial", "new_mac", "new_asset_tag", "new_state",
+	"open_conflicts", "engineer", "updated_at"}
+
+func hubReportRecord(r wire.ReportRow) []string {
+	return []string{r.Label, r.Location, r.Role, r.Plan, r.Status, r.Reason, strconv.Itoa(r.Attempt),
+		strconv.Itoa(r.StepsDone), r.Extension, r.DDI, r.DDIState, r.NewDDI, r.TeamsDDI, r.LegacyMAC, r.LegacySerial,
+		r.LegacyState, r.Disposition, r.WTNRef, r.TargetModel, r.NewModel, r.NewSerial, r.NewMAC, r.NewAssetTag,
+		r.NewState, strconv.Itoa(r.OpenConflicts), r.Engineer, r.UpdatedAt}
+}
+
+// writeHubReport writes what the hub knows of a site as csv, json or a
+// markdown table.
+func writeHubReport(w io.Writer, rep wire.SiteReport, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(hubReportColumns)
+		for _, r := range rep.Rows {
+			cw.Write(hubReportRecord(r))
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	done := 0
+	for _, r := range rep.Rows {
+		if r.Status == string(site.StatusDone) {
+			done++
+		}
+	}
+	fmt.Fprintf(w, "# Cutover of %s (%s), as the hub knows it\n\n", rep.Name, rep.Site)
+	fmt.Fprintf(w, "Cease date %s. **%d of %d** positions done.\n\n", rep.CeaseDate, done, len(rep.Rows))
+	fmt.Fprintln(w, "| Position | Role | Plan | Status | Steps | DDI | Legacy handset | Where it went | New phone | Engineer |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	cell := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
+	for _, r := range rep.Rows {
+		status := r.Status
+		if r.Reason != "" {
+			status += ": " + r.Reason
+		}
+		legacy := strings.TrimSpace(r.LegacySerial + " " + r.LegacyMAC)
+		went := r.Disposition
+		if r.WTNRef != "" {
+			went += " (" + r.WTNRef + ")"
+		}
+		phone := strings.TrimSpace(strings.Join([]string{r.NewModel, r.NewSerial, r.NewMAC}, " "))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |\n", cell(r.Label), r.Role, r.Plan, cell(status),
+			r.StepsDone, cell(strings.TrimSpace(site.FormatDDI(r.DDI)+" "+r.DDIState)), cell(legacy), cell(went), cell(phone), cell(r.Engineer))
+	}
+	return nil
+}
