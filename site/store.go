@@ -106,6 +106,16 @@ func Open(path string) (*Store, error) {
 		if err := checkNotNewer(path, ms[len(ms)-1].version); err != nil {
 			return nil, err
 		}
+	} else if errors.Is(err, fs.ErrNotExist) {
+		// A new database is private to its owner: it holds names, numbers
+		// and the layout of police buildings. (SQLite would use 0644.)
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("create database %s: %w", path, err)
+		}
+		if f != nil {
+			f.Close()
+		}
 	}
 	common := "_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_journal_mode=WAL"
 	w, err := sql.Open("sqlite3", dsn(path, common+"&_txlock=immediate"))

@@ -181,6 +181,21 @@ func TestMigrateFromEmptyFile(t *testing.T) {
 	st2.Close()
 }
 
+func TestNewDatabaseIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "new.db")
+	st, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, p := range []string{path, filepath.Dir(path)} {
+		fi, err := os.Stat(p)
+		if err != nil || fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s: mode %v, %v; want private to its owner", p, fi.Mode().Perm(), err)
+		}
+	}
+}
+
 func TestNewerSchemaIsRefusedUntouched(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "newer.db")
 	db, err := sql.Open("sqlite3", path)
