@@ -110,6 +110,16 @@ func buildPorts(r *raw) map[int]*PortFacts {
 			mw := pse.mw
 			f.PowerMW = &mw
 		}
+		if m := r.pseMain[key[0]]; m != nil {
+			if m[0] >= 0 {
+				w := m[0]
+				f.BudgetW = &w
+			}
+			if m[1] >= 0 {
+				w := m[1]
+				f.UsedW = &w
+			}
+		}
 		p.PoE = f
 	}
 	for _, e := range r.fdb {

@@ -43,6 +43,8 @@ const (
 	oidVmVoiceVlan     = "1.3.6.1.4.1.9.9.68.1.5.1.1.1"
 	oidPseDetect       = "1.3.6.1.2.1.105.1.1.1.6"
 	oidPseClass        = "1.3.6.1.2.1.105.1.1.1.10"
+	oidMainPsePower    = "1.3.6.1.2.1.105.1.3.1.1.2" // pethMainPsePower, watts
+	oidMainPseUsed     = "1.3.6.1.2.1.105.1.3.1.1.4" // pethMainPseConsumptionPower, watts
 	oidCpeConsumption  = "1.3.6.1.4.1.9.9.402.1.2.1.9"
 	oidCpeEntPhy       = "1.3.6.1.4.1.9.9.402.1.2.1.11"
 	oidEntAlias        = "1.3.6.1.2.1.47.1.3.2.1.2"
@@ -116,6 +118,7 @@ type raw struct {
 	pvid                           map[int]int
 	vmVlan, vmVoice                map[int]int
 	pse                            map[[2]int]*pseRow
+	pseMain                        map[int]*[2]int // group → power, consumption (W); -1 unknown
 	entAlias                       map[int]int
 	warnings                       []string
 }
@@ -124,7 +127,7 @@ func newRaw() *raw {
 	return &raw{ifs: map[int]*ifRow{}, cdp: map[[2]int]*cdpRow{}, lldp: map[[2]int64]*lldpRow{},
 		locPorts: map[int]*locPort{}, locVoiceVLAN: map[int]int{}, basePort: map[int]int{},
 		vlanOfFdbID: map[int]int{}, pvid: map[int]int{}, vmVlan: map[int]int{}, vmVoice: map[int]int{},
-		pse: map[[2]int]*pseRow{}, entAlias: map[int]int{}, fdbIdx: map[fdbKey]int{}}
+		pse: map[[2]int]*pseRow{}, pseMain: map[int]*[2]int{}, entAlias: map[int]int{}, fdbIdx: map[fdbKey]int{}}
 }
 
 func (r *raw) isCisco() bool { return strings.HasPrefix(r.sysObjectID, "1.3.6.1.4.1.9.") }

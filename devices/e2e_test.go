@@ -152,6 +152,10 @@ func TestInspectPort(t *testing.T) {
 		phones[0].MAC != "00:1e:13:8c:9b:30" {
 		t.Errorf("Fa0/13: %+v %+v", pf, phones)
 	}
+	// The C3560's PSE: 370 W, 17 W delivered (pethMainPseTable).
+	if b, u := pf.PoE.BudgetW, pf.PoE.UsedW; b == nil || u == nil || *b != 370 || *u != 17 {
+		t.Errorf("Fa0/13 PSE budget %v, in use %v; want 370 W and 17 W", b, u)
+	}
 	if !slices.Contains(pf.MACs, LearnedMAC{MAC: "00:1e:13:8c:9b:30", VLAN: 521}) {
 		t.Errorf("Fa0/13 learned MACs %v lack the phone in VLAN 521", pf.MACs)
 	}

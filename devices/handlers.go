@@ -97,6 +97,21 @@ func (r *raw) pseAt(sub []uint32) (*pseRow, error) {
 	return row, nil
 }
 
+// setPseMain records a PSE group's power (i 0) or consumption (i 1).
+func (r *raw) setPseMain(sub []uint32, i, watts int) error {
+	g, err := ParseSingle(sub)
+	if err != nil {
+		return err
+	}
+	m := r.pseMain[g]
+	if m == nil {
+		m = &[2]int{-1, -1}
+		r.pseMain[g] = m
+	}
+	m[i] = watts
+	return nil
+}
+
 func textCol(set func(row *ifRow, s string)) func(r *raw, sub []uint32, v gosnmp.SnmpPDU) error {
 	return func(r *raw, sub []uint32, v gosnmp.SnmpPDU) error {
 		row, err := r.ifAt(sub)
@@ -292,6 +307,8 @@ var baseHandlers = []handler{
 		return err
 	})},
 	{oidPseDetect, pseCol(func(p *pseRow, n int) { p.detect = n })},
+	{oidMainPsePower, intCol(func(r *raw, sub []uint32, n int) error { return r.setPseMain(sub, 0, n) })},
+	{oidMainPseUsed, intCol(func(r *raw, sub []uint32, n int) error { return r.setPseMain(sub, 1, n) })},
 	{oidPseClass, pseCol(func(p *pseRow, n int) { p.class = n })},
 	{oidCpeConsumption, pseCol(func(p *pseRow, n int) { p.mw = n })},
 	{oidCpeEntPhy, pseCol(func(p *pseRow, n int) { p.entPhy = n })},

@@ -120,6 +120,10 @@ type PoEFacts struct {
 	Detection   string // deliveringPower, searching, disabled, fault, test, otherFault
 	Class       *int   // 0..4, set only while delivering power
 	PowerMW     *int   // Cisco measured consumption, when known
+	// BudgetW and UsedW are the port's PSE group's power and what it
+	// delivers now (pethMainPseTable), in watts; nil when the switch does
+	// not say.
+	BudgetW, UsedW *int
 }
 
 // Delivering reports whether the port powers a device.

@@ -30,6 +30,9 @@ type PortReading struct {
 	PoE          bool        `json:"poe"`           // the port has PoE
 	PoEDetection string      `json:"poe_detection"` // deliveringPower, searching, disabled, fault…
 	PoEClass     *int        `json:"poe_class,omitempty"`
+	PoEMW        *int        `json:"poe_mw,omitempty"`       // what the port delivers now
+	PoEBudgetW   *int        `json:"poe_budget_w,omitempty"` // the switch's PSE power
+	PoEUsedW     *int        `json:"poe_used_w,omitempty"`   // what the PSE delivers now
 	Phones       []SeenPhone `json:"phones"`
 	Warnings     []string    `json:"warnings,omitempty"`
 }
@@ -51,6 +54,27 @@ type Observation struct {
 // switch through it.
 type Checker interface {
 	Read(ctx context.Context, p Position) (PortReading, error)
+}
+
+// classMaxMW is the most a powered device of each PoE class may draw at
+// the switch (IEEE 802.3af/at), in milliwatts.
+var classMaxMW = [5]int{15400, 4000, 7000, 15400, 30000}
+
+// poeSpareMW is the power the switch's PSE could still give this port once
+// the legacy handset on it is unplugged; ok is false when the switch does
+// not give its budget.
+func poeSpareMW(r PortReading) (int, bool) {
+	if r.PoEBudgetW == nil || r.PoEUsedW == nil || *r.PoEBudgetW <= 0 {
+		return 0, false
+	}
+	freed := 0
+	switch {
+	case r.PoEMW != nil:
+		freed = *r.PoEMW
+	case r.PoEClass != nil && *r.PoEClass >= 0 && *r.PoEClass < len(classMaxMW):
+		freed = classMaxMW[*r.PoEClass]
+	}
+	return (*r.PoEBudgetW-*r.PoEUsedW)*1000 + freed, true
 }
 
 // ModelClass is the PoE class an Avaya model needs at most (J100 power
@@ -98,8 +122,12 @@ func Evaluate(c Check, p Position, r PortReading, err error) Observation {
 			o.Problems = append(o.Problems, "PoE is "+r.PoEDetection+" on the port")
 		}
 		// Any 802.3af/at port powers class 0-3, and no Avaya desk phone
-		// needs more than class 3, so a working PSE is enough: the class
-		// read is the legacy handset's, shown for the record.
+		// needs more than class 3, so the port itself is enough; what can
+		// run short is the switch's PoE budget, when it says what it is.
+		if spare, ok := poeSpareMW(r); ok && need > 0 && spare < classMaxMW[need] {
+			o.Problems = append(o.Problems, fmt.Sprintf("the switch's PoE budget has %.1f W spare once the legacy handset is unplugged (%d W, %d W in use); a %s needs up to %.1f W",
+				float64(spare)/1000, *r.PoEBudgetW, *r.PoEUsedW, shortModel(p), float64(classMaxMW[need])/1000))
+		}
 		if r.VoiceVLAN <= 0 {
 			o.Problems = append(o.Problems, "no voice VLAN on the port")
 		}
@@ -120,6 +148,9 @@ func Evaluate(c Check, p Position, r PortReading, err error) Observation {
 			}
 			if need > 0 {
 				poe += fmt.Sprintf(" (%s needs class %d)", shortModel(p), need)
+			}
+			if spare, ok := poeSpareMW(r); ok {
+				poe += fmt.Sprintf(", %.0f W of the switch's %d W budget free", float64(spare)/1000, *r.PoEBudgetW)
 			}
 			o.Summary = fmt.Sprintf("%s up, %s, voice VLAN %d, %s matches the inventory", r.Port, poe, r.VoiceVLAN, describeSeen(*ph))
 		}

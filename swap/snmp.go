@@ -72,6 +72,7 @@ func Reading(p site.Position, addr string, pf devices.PortFacts, phones []device
 		r.PoE = true
 		r.PoEDetection = pf.PoE.Detection
 		r.PoEClass = pf.PoE.Class
+		r.PoEMW, r.PoEBudgetW, r.PoEUsedW = pf.PoE.PowerMW, pf.PoE.BudgetW, pf.PoE.UsedW
 	}
 	for _, ph := range phones {
 		if r.VoiceVLAN == 0 && ph.VoiceVLAN > 0 {
