@@ -1,0 +1,180 @@
+package hub
+
+import (
+	"database/sql"
+	"strings"
+
+	"cutover/assets"
+	"cutover/site"
+	"cutover/sync/wire"
+)
+
+// The rules for handsets and numbers: where a handset is installed, where a
+// legacy one went, and where a position's numbers stand.
+
+// numbers records where a position's extension and DDI stand (kept on the
+// new phone, a new DDI, moved to Teams, surrendered). They are the field's
+// to say, and a rollback puts them back, so the latest in hub order wins.
+func (a *applyCtx) numbers() (string, error) {
+	var p struct {
+		State string `json:"ddi_state"`
+	}
+	if !a.decode(&p) {
+		return a.reject("bad_payload", "number.ddi.v1 payload: want ddi_state")
+	}
+	if _, err := site.ParseDDIState(p.State); err != nil {
+		return a.reject("bad_payload", "%v", err)
+	}
+	if err := a.setFact("position", a.op.EntityID, "numbers", compact(a.op.Payload), false); err != nil {
+		return "", err
+	}
+	return wire.Applied, a.setFact("position", a.op.EntityID, "ddi_state", p.State, false)
+}
+
+// handset is the part of an asset op's payload the rules read.
+type handset struct {
+	Kind     string `json:"kind"`
+	Serial   string `json:"serial"`
+	MAC      string `json:"mac"`
+	AssetTag string `json:"asset_tag"`
+	Position string `json:"position"`
+	To       string `json:"to"`
+	WTNRef   string `json:"wtn_ref"`
+}
+
+// key names a handset across laptops (assets.HandsetKey): the laptop's own
+// row id means nothing here.
+func (h handset) key() string { return assets.HandsetKey(h.Serial, h.MAC, h.AssetTag) }
+
+// install binds a handset to a position: one handset, one place. A second
+// place for the same handset is a conflict for people to settle, never a
+// silent overwrite.
+func (a *applyCtx) install() (string, error) {
+	var p handset
+	if !a.decode(&p) || p.key() == "" || strings.TrimSpace(p.Position) == "" {
+		return a.reject("bad_payload", "asset.install.v1 needs a serial, MAC or asset tag, and the position")
+	}
+	key, place := p.key(), strings.TrimSpace(p.Position)
+	var site, where string
+	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, key).Scan(&site, &where)
+	if err == nil {
+		if site == a.op.Site && strings.EqualFold(where, place) {
+			a.code = codeMerged
+			return wire.Applied, nil
+		}
+		if err := a.openConflict("serial_in_two_places", "position", place, map[string]any{
+			"serial": key, "bound_to": site + "/" + where, "claimed_by": a.op.Site + "/" + place,
+			"engineer": a.op.Engineer}); err != nil {
+			return "", err
+		}
+		a.code = "serial_already_bound"
+		return wire.Conflict, nil
+	}
+	if err != sql.ErrNoRows {
+		return "", err
+	}
+	attr := "installed:" + p.Kind
+	prev, found, _, err := a.fact("position", place, attr)
+	if err != nil {
+		return "", err
+	}
+	if found && prev != key {
+		if err := a.openConflict("position_has_other_handset", "position", place, map[string]any{
+			"kind": p.Kind, "installed": prev, "claimed": key, "engineer": a.op.Engineer}); err != nil {
+			return "", err
+		}
+		return wire.Conflict, nil
+	}
+	if _, err := a.t.exec(`INSERT INTO bindings (serial, site, entity_id, op_id) VALUES (?, ?, ?, ?)`,
+		key, a.op.Site, place, a.op.OpID); err != nil {
+		return "", err
+	}
+	if err := a.setFact("asset", key, "record", compact(a.op.Payload), false); err != nil {
+		return "", err
+	}
+	if err := a.setFact("asset", key, "state", "installed", false); err != nil {
+		return "", err
+	}
+	return wire.Applied, a.setFact("position", place, attr, key, false)
+}
+
+// release frees a handset's place when it leaves it (removed, or disposed of).
+func (a *applyCtx) release(p handset) error {
+	key := p.key()
+	var site, where string
+	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, key).Scan(&site, &where)
+	if err == sql.ErrNoRows || (err == nil && site != a.op.Site) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := a.t.exec(`DELETE FROM bindings WHERE serial = ?`, key); err != nil {
+		return err
+	}
+	_, err = a.t.exec(`DELETE FROM facts WHERE site = ? AND entity = 'position' AND entity_id = ? AND attr LIKE 'installed:%' AND value = ?`,
+		a.op.Site, where, key)
+	return err
+}
+
+// assetState records a handset's move that is not a disposal: removed from
+// its port (which frees the place), or back in stock.
+func (a *applyCtx) assetState() (string, error) {
+	var p handset
+	if !a.decode(&p) || p.key() == "" || strings.TrimSpace(p.To) == "" {
+		return a.reject("bad_payload", "asset.state.v1 needs to, and a serial, MAC or asset tag")
+	}
+	if p.To != "installed" {
+		if err := a.release(p); err != nil {
+			return "", err
+		}
+	}
+	return wire.Applied, a.setFact("asset", p.key(), "state", p.To, false)
+}
+
+// dispose records where a legacy handset went: terminal; the same
+// disposition twice merges, two different ones are a conflict.
+func (a *applyCtx) dispose() (string, error) {
+	var p handset
+	if !a.decode(&p) || p.key() == "" {
+		return a.reject("bad_payload", "asset.dispose.v1 needs to, and a serial, MAC or asset tag")
+	}
+	switch p.To {
+	case "returned_to_store", "lost":
+	case "weee_disposal":
+		if strings.TrimSpace(p.WTNRef) == "" {
+			return a.reject("bad_payload", "WEEE disposal of %s needs the waste transfer note reference", p.key())
+		}
+	default:
+		return a.reject("bad_payload", "disposition %q: want returned_to_store, weee_disposal or lost", p.To)
+	}
+	key := p.key()
+	cur, found, _, err := a.fact("asset", key, "disposition")
+	if err != nil {
+		return "", err
+	}
+	if found && cur == p.To {
+		a.code = codeMerged
+		return wire.Applied, nil
+	}
+	if found {
+		if err := a.openConflict("disposition_differs", "asset", key, map[string]any{
+			"values": []string{cur, p.To}, "engineer": a.op.Engineer}); err != nil {
+			return "", err
+		}
+		return wire.Conflict, a.setFact("asset", key, "disposition", cur, true)
+	}
+	if err := a.release(p); err != nil {
+		return "", err
+	}
+	if p.WTNRef != "" {
+		if err := a.setFact("asset", key, "wtn_ref", p.WTNRef, false); err != nil {
+			return "", err
+		}
+	}
+	if err := a.setFact("asset", key, "state", p.To, false); err != nil {
+		return "", err
+	}
+	return wire.Applied, a.setFact("asset", key, "disposition", p.To, false)
+}
+
