@@ -177,4 +177,3 @@ func (a *applyCtx) dispose() (string, error) {
 	}
 	return wire.Applied, a.setFact("asset", key, "disposition", p.To, false)
 }
-
