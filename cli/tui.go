@@ -54,6 +54,7 @@ func init() {
 			if syncer, err := env.Syncer(st); err == nil {
 				loop := client.NewLoop(syncer)
 				opt.Swap.AfterRecord = loop.Kick
+				opt.Hub = syncer.Client.Credentials().Hub
 				ctx, stop := context.WithCancel(ctx)
 				done := make(chan struct{})
 				go func() { defer close(done); loop.Run(ctx) }()

@@ -300,6 +300,8 @@ func (d *dashboard) syncLine() string {
 	switch {
 	case s == nil:
 		return "Sync: …"
+	case d.sh.hub == "" && s.LastSync.IsZero():
+		return fmt.Sprintf("Sync: not enrolled with a hub (cutover login) · %d changes kept here", s.Pending)
 	case s.LastSync.IsZero() && s.LastError == "":
 		return fmt.Sprintf("Sync: never synced · %d changes pending", s.Pending)
 	case s.LastError != "" && s.LastErrorAt.After(s.LastSync):

@@ -28,7 +28,7 @@ func TestGolden(t *testing.T) {
 		until string
 	}{
 		{"sites", "", nil, "days to cease"},
-		{"dashboard", "KX", nil, "no PoE budget|changes pending"},
+		{"dashboard", "KX", nil, "no PoE budget|Sync: not enrolled"},
 		{"positions", "KX", []string{"p"}, "58 of 58 positions"},
 		{"positions_filtered", "KX", []string{"p", "wait:58 of 58", "/", "cs-0", "enter", "s"}, "sorted by role"},
 		{"detail", "KX", []string{"p", "wait:58 of 58", "/", "CS-01", "enter", "enter"}, "History"},

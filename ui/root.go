@@ -50,7 +50,7 @@ func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
 		lister = opt.Store
 	}
 	sh := &shared{ctx: ctx, store: opt.Store, cache: newPositionCache(lister), engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true,
-		runner: opt.Swap, discover: opt.Discover}
+		runner: opt.Swap, discover: opt.Discover, hub: opt.Hub}
 	h := help.New()
 	h.Styles.ShortKey = sh.st.Key
 	h.Styles.FullKey = sh.st.Key

@@ -46,6 +46,7 @@ type shared struct {
 	st       *styles
 	runner   *swap.Runner // records steps; nil when the TUI cannot (tests of other screens)
 	discover Discoverer   // nil when the TUI cannot run discovery
+	hub      string       // the hub synced with in the background; "" when not enrolled
 	// nav holds the screen changes asked for during the current Update;
 	// the root applies them before the next message, so keys typed ahead
 	// (a barcode scanner, a fast thumb) land on the screen they were meant for.

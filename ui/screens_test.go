@@ -2,10 +2,14 @@ package ui
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"cutover/site"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 func TestSitesScreenListsProgressAndDaysLeft(t *testing.T) {
@@ -178,3 +182,15 @@ func TestPositionDetailShowsPlanAndHistory(t *testing.T) {
 }
 
 func typeName(v any) string { return strings.TrimSpace(strings.Split(typeString(v), " ")[0]) }
+
+func TestDashboardSaysWhetherTheLaptopIsEnrolled(t *testing.T) {
+	st := demoStore(t)
+	m := newTestRoot(t, st, "KX", 120, 40)
+	mustContain(t, m.View(), "Sync: not enrolled with a hub (cutover login) ·", "changes kept here")
+	enrolled := newRoot(context.Background(), Options{Store: st, Engineer: testEngineer, Site: "KX", NoColor: true,
+		Hub: "https://hub.example.invalid", Now: func() time.Time { return fixedNow }}, newRenderer(io.Discard, true))
+	enrolled.sh.animate = false
+	enrolled.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	drain(t, enrolled, enrolled.Init())
+	mustContain(t, enrolled.View(), "Sync: never synced ·", "changes pending")
+}

@@ -36,6 +36,9 @@ type Options struct {
 	// Discover runs a site's discovery; without it the discovery screen
 	// lists the switches but cannot read them.
 	Discover Discoverer
+	// Hub is the hub this laptop syncs with in the background ("" when it
+	// is not enrolled), for the dashboard's sync line.
+	Hub string
 	// Lister, when set, replaces the Store as the source of a site's
 	// positions (the benchmark uses it); nil means the Store.
 	Lister PositionLister
