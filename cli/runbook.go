@@ -41,12 +41,20 @@ resumes there, whoever recorded the last one.`,
 			if err != nil {
 				return err
 			}
+			elsewhere, err := st.StepsElsewhere(ctx, code, label)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(pr)
+				return enc.Encode(struct {
+					site.Progress
+					Elsewhere []site.StepElsewhere `json:"recorded_elsewhere"`
+				}{pr, elsewhere})
 			}
 			writeRunbook(env.Stdout, pr)
+			writeElsewhere(env.Stdout, elsewhere)
 			return nil
 		},
 	})
@@ -143,4 +151,20 @@ func dash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// writeElsewhere lists the step results other laptops recorded, as the hub
+// passed them on; this laptop's runbook goes by its own.
+func writeElsewhere(w io.Writer, es []site.StepElsewhere) {
+	if len(es) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nRecorded on other laptops (from the hub; for information, not part of this laptop's runbook):\n")
+	for _, e := range es {
+		line := fmt.Sprintf("  %-16s attempt %d  %-4s  %s  %s", e.Step, e.Attempt, e.Outcome, e.Engineer, e.At)
+		if e.Value != "" {
+			line += "  " + e.Value
+		}
+		fmt.Fprintln(w, line)
+	}
 }

@@ -15,6 +15,7 @@ type detailLoadedMsg struct {
 	code, label string
 	p           site.Position
 	history     []site.StatusChange
+	elsewhere   []site.StepElsewhere
 	err         error
 }
 
@@ -26,7 +27,11 @@ func loadDetailCmd(sh *shared, code, label string) tea.Cmd {
 			return detailLoadedMsg{code: code, label: label, err: err}
 		}
 		h, err := store.History(ctx, code, label)
-		return detailLoadedMsg{code: code, label: label, p: p, history: h, err: err}
+		if err != nil {
+			return detailLoadedMsg{code: code, label: label, err: err}
+		}
+		e, err := store.StepsElsewhere(ctx, code, label)
+		return detailLoadedMsg{code: code, label: label, p: p, history: h, elsewhere: e, err: err}
 	}
 }
 
@@ -43,6 +48,7 @@ type detail struct {
 	loaded      bool
 	p           site.Position
 	history     []site.StatusChange
+	elsewhere   []site.StepElsewhere // step results other laptops recorded (from the hub)
 	w, h        int
 }
 
@@ -74,7 +80,7 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return d, func() tea.Msg { return failed("loading position "+d.label, msg.err) }
 		}
-		d.loaded, d.p, d.history = true, msg.p, msg.history
+		d.loaded, d.p, d.history, d.elsewhere = true, msg.p, msg.history, msg.elsewhere
 	case changedMsg:
 		if msg.site == d.code {
 			return d, loadDetailCmd(d.sh, d.code, d.label)
@@ -116,6 +122,11 @@ func (d *detail) View() string {
 	field("Notes", p.Notes)
 	if p.UpdatedBy != "" {
 		field("Last change", shortTime(p.UpdatedAt)+" by "+p.UpdatedBy)
+	}
+	if n := len(d.elsewhere); n > 0 {
+		last := d.elsewhere[n-1]
+		field("Other laptops", fmt.Sprintf("%d step result(s) from the hub, last %s %s by %s %s", n, last.Step,
+			last.Outcome, last.Engineer, shortTime(last.At)))
 	}
 	b.WriteString("\n" + st.Header.Render("History") + "\n")
 	if len(d.history) == 0 {

@@ -204,5 +204,19 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 		if p, err := bob.Store.Position(ctx, "KX", "FC-01"); err != nil || p.Status != site.StatusDone {
 			t.Errorf("bob's laptop: FC-01 %v %v; want done", p.Status, err)
 		}
+		// Bob sees alice's step results for information; alice, who
+		// recorded them, is not shown her own as coming from elsewhere.
+		es, err := bob.Store.StepsElsewhere(ctx, "KX", "FC-01")
+		hubtest.Must(t, err)
+		if len(es) != 17 || es[0].Step != "precheck" || es[len(es)-1].Step != "signoff" || es[len(es)-1].Engineer != "alice" ||
+			es[len(es)-1].Value != "Sgt Ada Okafor" {
+			t.Errorf("bob's view of FC-01's steps from the hub: %d %+v", len(es), es)
+		}
+		if _, err := alice.Syncer.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if es, err := alice.Store.StepsElsewhere(ctx, "KX", "FC-01"); err != nil || len(es) != 0 {
+			t.Errorf("alice's own steps shown as recorded elsewhere: %v %+v", err, es)
+		}
 	})
 }
