@@ -58,20 +58,22 @@ sites, --site imports only that site's rows.`,
 }
 
 func importData(ctx context.Context, env *Env, file string, data []byte, opt site.ParseOptions, ov site.SiteOverrides) error {
-	inv, err := parseInventoryFile(env, file, data, opt)
-	if err != nil {
-		return err
-	}
-	if (ov != site.SiteOverrides{}) && len(inv.Sites) > 1 {
-		return usagef("--site-name, --site-address and --cease-date need a single site: add --site CODE")
-	}
 	st, err := env.OpenStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	results, err := st.Import(ctx, env.Engineer, inv, data, ov)
-	if err != nil {
+	inv, results, err := st.ImportFile(ctx, env.Engineer, file, data, opt, ov)
+	var probs site.Problems
+	switch {
+	case errors.As(err, &probs):
+		fmt.Fprintln(env.Stderr, probs.Error())
+		return errQuiet{code: 2}
+	case errors.Is(err, site.ErrOverridesNeedOneSite):
+		return usagef("%v", err)
+	case err != nil && inv == nil:
+		return &ExitError{Code: 2, Err: err} // the file could not be read as an inventory
+	case err != nil:
 		return err
 	}
 	printImport(env.Stdout, results, inv.Skipped, "")

@@ -51,6 +51,23 @@ func BenchmarkImportForce(b *testing.B) {
 	}
 }
 
+// BenchmarkImportFileForce is `cutover import` of the same file: rows of
+// new sites are written while the rest of the file is read and checked.
+func BenchmarkImportFileForce(b *testing.B) {
+	data := forceCSV(b)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		st, err := Open(filepath.Join(b.TempDir(), "c.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := st.ImportFile(context.Background(), "bench", "force.csv", data, ParseOptions{}, SiteOverrides{}); err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+	}
+}
+
 // BenchmarkStatusForce is `cutover status` over 20,000 positions.
 func BenchmarkStatusForce(b *testing.B) {
 	data := forceCSV(b)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"cutover/internal/invgen"
 )
 
 func inventoryFile(t *testing.T, name string) (string, []byte) {
@@ -205,4 +207,59 @@ func fmtAny(v any) string {
 		return time.Duration(v).String()
 	}
 	return "?"
+}
+
+// TestImportFileStreamsButStaysAllOrNothing: rows of new sites are written
+// while the file is read, so a problem on the last line must still leave
+// the database exactly as it was.
+func TestImportFileStreamsButStaysAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t)
+	importFile(t, st, "good_crlf.csv", ParseOptions{})
+	before := dump(t, st)
+
+	var good bytes.Buffer
+	if err := invgen.WriteCSV(&good, invgen.Options{Sites: 3, PerSite: 700, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	bad := append(append([]byte{}, good.Bytes()...), []byte("S003,Main,1,Room,P9999,front_desk,,cisco,,,123456,,,,,\n")...)
+	_, _, err := st.ImportFile(ctx, "alice", "late.csv", bad, ParseOptions{}, SiteOverrides{})
+	var probs Problems
+	if !errors.As(err, &probs) || len(probs) != 1 || probs[0].Line != 2102 || probs[0].Field != "role" {
+		t.Fatalf("late bad row: %v", err)
+	}
+	if after := dump(t, st); !bytes.Equal(before, after) {
+		t.Fatal("a refused file left rows behind")
+	}
+
+	// The same file without the bad row goes in whole, and a re-import of
+	// it (existing sites: not streamed) changes nothing.
+	inv, res, err := st.ImportFile(ctx, "alice", "good.csv", good.Bytes(), ParseOptions{}, SiteOverrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Sites) != 3 || len(res) != 3 || res[0].Added != 700 || res[2].Added != 700 {
+		t.Fatalf("streamed import: %+v", res)
+	}
+	_, res, err = st.ImportFile(ctx, "bob", "good.csv", good.Bytes(), ParseOptions{}, SiteOverrides{})
+	if err != nil || res[1].Unchanged != 700 || res[1].Added != 0 {
+		t.Fatalf("re-import: %+v %v", res, err)
+	}
+	var n int
+	st.DB().QueryRow(`SELECT count(*) FROM positions WHERE site LIKE 'S00%'`).Scan(&n)
+	if n != 2100 {
+		t.Errorf("%d positions; want 2100", n)
+	}
+	// The enumeration CHECKs are back on for every other writer.
+	err = st.Write(ctx, "alice", func(tx *Tx) error {
+		_, err := tx.Exec(`UPDATE positions SET status = 'lost' WHERE label = 'P0001'`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "CHECK") {
+		t.Errorf("a bad status after an import was not refused: %v", err)
+	}
+	// Site details on the command line need a single site.
+	if _, _, err := st.ImportFile(ctx, "alice", "good.csv", good.Bytes(), ParseOptions{}, SiteOverrides{Name: "X"}); !errors.Is(err, ErrOverridesNeedOneSite) {
+		t.Errorf("overrides for 3 sites: %v", err)
+	}
 }

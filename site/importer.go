@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -45,6 +46,9 @@ func (s *Store) Import(ctx context.Context, engineer string, inv *Inventory, dat
 		results = results[:0]
 		ins := &inserter{}
 		defer ins.close()
+		if err := tx.uncheckedEnums(ctx, true); err != nil {
+			return err
+		}
 		for _, si := range inv.Sites {
 			r, err := importSite(ctx, tx, ins, si, ov, inv.File, hash)
 			if err != nil {
@@ -52,12 +56,147 @@ func (s *Store) Import(ctx context.Context, engineer string, inv *Inventory, dat
 			}
 			results = append(results, r)
 		}
-		return nil
+		return tx.uncheckedEnums(ctx, false)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return results, nil
+}
+
+// ErrOverridesNeedOneSite is returned when site details are given for a
+// file holding several sites.
+var ErrOverridesNeedOneSite = errors.New("--site-name, --site-address and --cease-date need a single site: add --site CODE")
+
+// ImportFile reads, checks and imports an inventory file in one
+// transaction, writing the rows of sites new to this database while the
+// rest of the file is still being read and checked. All or nothing still
+// holds: a problem anywhere in the file rolls everything back and the
+// Problems are returned.
+func (s *Store) ImportFile(ctx context.Context, engineer, name string, data []byte, opt ParseOptions, ov SiteOverrides) (*Inventory, []ImportResult, error) {
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	batches := make(chan []Position, 16)
+	var inv *Inventory
+	var perr error
+	go func() {
+		defer close(batches)
+		var buf []Position
+		inv, perr = parseInventory(name, data, opt, func(p Position) {
+			buf = append(buf, p)
+			if len(buf) == insertBatch {
+				batches <- buf
+				buf = nil
+			}
+		})
+		if len(buf) > 0 {
+			batches <- buf
+		}
+	}()
+	drain := func() {
+		for range batches {
+		}
+	}
+	var results []ImportResult
+	err := s.Write(ctx, engineer, func(tx *Tx) error {
+		defer drain()
+		ins := &inserter{}
+		defer ins.close()
+		if err := tx.uncheckedEnums(ctx, true); err != nil {
+			return err
+		}
+		streamed := map[string]bool{} // sites new to this database, written as they are read
+		known := map[string]bool{}    // sites already here: imported once the file is checked
+		var werr error
+		for batch := range batches {
+			if werr != nil {
+				continue
+			}
+			var rows []Position
+			for _, p := range batch {
+				if !streamed[p.Site] && !known[p.Site] {
+					_, found, err := getSite(ctx, tx, p.Site)
+					if err == nil && !found {
+						err = insertSite(ctx, tx, Site{Code: p.Site, Name: p.Site, CeaseDate: DefaultCeaseDate}, ov)
+					}
+					if err != nil {
+						werr = err
+						break
+					}
+					streamed[p.Site], known[p.Site] = !found, found
+				}
+				if streamed[p.Site] {
+					rows = append(rows, p)
+				}
+			}
+			if werr == nil {
+				werr = ins.insert(ctx, tx, rows)
+			}
+		}
+		if perr != nil {
+			return perr
+		}
+		if werr != nil {
+			return werr
+		}
+		if (ov != SiteOverrides{}) && len(inv.Sites) > 1 {
+			return ErrOverridesNeedOneSite
+		}
+		for _, si := range inv.Sites {
+			var r ImportResult
+			var err error
+			if streamed[si.Site.Code] {
+				r, err = finishStreamedSite(ctx, tx, si, inv.File, hash)
+			} else {
+				r, err = importSite(ctx, tx, ins, si, ov, inv.File, hash)
+			}
+			if err != nil {
+				return fmt.Errorf("import site %s: %w", si.Site.Code, err)
+			}
+			results = append(results, r)
+		}
+		return tx.uncheckedEnums(ctx, false)
+	})
+	drain() // when the transaction never began
+	if err != nil {
+		return inv, nil, err
+	}
+	return inv, results, nil
+}
+
+// uncheckedEnums turns the schema's CHECKs of roles, plans, vendors and
+// statuses off for the rest of an import, whose every value the inventory
+// parser has already checked (they cost a third of the writing), and on
+// again. The other writers always run with them.
+func (tx *Tx) uncheckedEnums(ctx context.Context, off bool) error {
+	q := "PRAGMA ignore_check_constraints = OFF"
+	if off {
+		q = "PRAGMA ignore_check_constraints = ON"
+	}
+	_, err := tx.ExecContext(ctx, q)
+	return err
+}
+
+func insertSite(ctx context.Context, tx *Tx, site Site, ov SiteOverrides) error {
+	if ov.Name != "" {
+		site.Name = ov.Name
+	}
+	if ov.Address != "" {
+		site.Address = ov.Address
+	}
+	if ov.CeaseDate != "" {
+		site.CeaseDate = ov.CeaseDate
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO sites (code, name, address, cease_date, created_at, updated_at, updated_by)
+		VALUES (?,?,?,?,?,?,?)`, site.Code, site.Name, site.Address, site.CeaseDate, tx.Now, tx.Now, tx.Engineer)
+	return err
+}
+
+// finishStreamedSite records the import of a site whose positions were all
+// written while the file was read.
+func finishStreamedSite(ctx context.Context, tx *Tx, si SiteInventory, file, hash string) (ImportResult, error) {
+	res := ImportResult{Site: si.Site.Code, Added: len(si.Positions)}
+	return res, recordImport(ctx, tx, si.Site.Code, res, file, hash)
 }
 
 func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov SiteOverrides, file, hash string) (ImportResult, error) {
@@ -80,8 +219,7 @@ func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov
 		site.CeaseDate = ov.CeaseDate
 	}
 	if !found {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sites (code, name, address, cease_date, created_at, updated_at, updated_by)
-			VALUES (?,?,?,?,?,?,?)`, site.Code, site.Name, site.Address, site.CeaseDate, tx.Now, tx.Now, tx.Engineer); err != nil {
+		if err := insertSite(ctx, tx, site, SiteOverrides{}); err != nil {
 			return res, err
 		}
 	} else if site != existing {
@@ -148,12 +286,17 @@ func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov
 		}
 		res.Withdrawn++
 	}
+	return res, recordImport(ctx, tx, site.Code, res, file, hash)
+}
+
+// recordImport keeps the import's counts and appends its op.
+func recordImport(ctx context.Context, tx *Tx, code string, res ImportResult, file, hash string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO imports (at, engineer, file, sha256, site, added, changed, unchanged, withdrawn, kept)
-		VALUES (?,?,?,?,?,?,?,?,?,?)`, tx.Now, tx.Engineer, file, hash, site.Code, res.Added, res.Changed,
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, tx.Now, tx.Engineer, file, hash, code, res.Added, res.Changed,
 		res.Unchanged, res.Withdrawn, len(res.Kept)); err != nil {
-		return res, err
+		return err
 	}
-	return res, tx.Op(site.Code, "site.import.v1", "site", site.Code, map[string]any{
+	return tx.Op(code, "site.import.v1", "site", code, map[string]any{
 		"file": file, "sha256": hash, "added": res.Added, "changed": res.Changed,
 		"unchanged": res.Unchanged, "withdrawn": res.Withdrawn, "kept": res.Kept})
 }

@@ -101,6 +101,14 @@ type ParseOptions struct {
 // the whole file. It returns either a complete inventory or Problems listing
 // everything that is wrong; never part of one.
 func ParseInventory(name string, data []byte, opt ParseOptions) (*Inventory, error) {
+	return parseInventory(name, data, opt, nil)
+}
+
+// parseInventory is ParseInventory that also hands each good CSV row to
+// stream as soon as it is checked, so that an import can write while the
+// rest of the file is read. Whether the whole file is good is known only
+// from the result.
+func parseInventory(name string, data []byte, opt ParseOptions, stream func(Position)) (*Inventory, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	base := filepath.Base(name)
 	if opt.Site != "" {
@@ -119,6 +127,7 @@ func ParseInventory(name string, data []byte, opt ParseOptions) (*Inventory, err
 	if isJSON {
 		b.parseJSON(data)
 	} else {
+		b.stream = stream
 		b.parseCSV(data)
 	}
 	return b.finish()
@@ -176,6 +185,7 @@ type builder struct {
 	order   []string
 	skipped int
 	probs   Problems
+	stream  func(Position) // given each row that passed its checks
 }
 
 func newBuilder(file string, opt ParseOptions) *builder {
@@ -200,6 +210,7 @@ func (b *builder) site(code string) *siteAcc {
 // addRow validates one row given as field → value, with the line and the
 // column number of each field for messages.
 func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
+	before := len(b.probs)
 	bad := func(f int, format string, args ...any) { b.problem(line, cols[f], Columns[f], format, args...) }
 	for f, v := range vals {
 		if len(v) > maxField {
@@ -311,6 +322,9 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 		acc.seen[Columns[f]][v] = line
 	}
 	acc.inv.Positions = append(acc.inv.Positions, p)
+	if b.stream != nil && len(b.probs) == before {
+		b.stream(p)
+	}
 }
 
 func (b *builder) finish() (*Inventory, error) {

@@ -167,25 +167,29 @@ func (s *Store) migrate(ms []migration) error {
 	if cur > newest {
 		return fmt.Errorf("%w: schema version %d, this cutover knows up to %d", ErrNewerSchema, cur, newest)
 	}
+	if cur == newest {
+		return nil
+	}
+	// All pending migrations in one transaction: the database moves from
+	// one known schema to the newest, or not at all.
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
 	for _, m := range ms {
 		if m.version <= cur {
 			continue
 		}
-		tx, err := s.w.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrations to schema %d: %w", newest, err)
 	}
 	return nil
 }
