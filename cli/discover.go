@@ -156,8 +156,9 @@ func checkSwitchAddr(s string) error {
 func runDiscover(ctx context.Context, env *Env, code string, switches []string, creds devices.Credentials, o devices.Options, asJSON bool) error {
 	o.Progress = func(p devices.Progress) {
 		switch {
-		case !p.Done:
+		case !p.Done && p.Fraction == 0:
 			fmt.Fprintf(env.Stderr, "discover: reading %s …\n", p.Switch)
+		case !p.Done: // how far it has got: the TUI draws it; a log line per 5 % would be noise
 		case p.Err != "":
 			fmt.Fprintf(env.Stderr, "discover: %s failed after %s: %s\n", p.Switch, p.Elapsed.Round(time.Millisecond), p.Err)
 		default:

@@ -183,8 +183,17 @@ func collect(ctx context.Context, s *session) (*raw, error) {
 			r.sysObjectID = strings.TrimPrefix(str, ".")
 		}
 	}
+	// The base tables are most of a read; the per-VLAN bridge tables the rest.
+	report := s.progress
+	if report != nil {
+		s.progress = func(done, total int) { report(done*85/max(total, 1), 100) }
+	}
 	if err := s.walkInto(ctx, r, "the interface, neighbour, bridge and PoE tables", baseHandlers); err != nil {
 		return r, err
+	}
+	s.progress = nil
+	if report != nil {
+		report(85, 100)
 	}
 	for i := range r.fdb {
 		if r.fdb[i].vlan <= -2 {
@@ -201,6 +210,9 @@ func collect(ctx context.Context, s *session) (*raw, error) {
 		if err := collectVLANFDB(ctx, s, r); err != nil {
 			return r, err
 		}
+	}
+	if report != nil {
+		report(100, 100)
 	}
 	return r, nil
 }

@@ -40,7 +40,13 @@ func Discover(ctx context.Context, targets []Target, o Options) []SwitchResult {
 			}
 			defer func() { <-sem }()
 			progress(Progress{Switch: t.Address})
-			results[i] = discoverOne(ctx, t, o)
+			last := 0
+			results[i] = discoverOne(ctx, t, o, func(done, total int) {
+				if pct := done * 100 / max(total, 1); pct >= last+5 && pct < 100 { // every 5 %
+					last = pct
+					progress(Progress{Switch: t.Address, Fraction: float64(pct) / 100})
+				}
+			})
 			r := &results[i]
 			progress(Progress{Switch: t.Address, Done: true, Phones: len(r.Phones), Err: r.Error,
 				Elapsed: time.Duration(r.ElapsedMS) * time.Millisecond, Requests: r.Requests})
@@ -52,7 +58,7 @@ func Discover(ctx context.Context, targets []Target, o Options) []SwitchResult {
 
 // discoverOne reads one switch under the per-switch time cap. It never
 // panics: a panic in decoding becomes the switch's error.
-func discoverOne(ctx context.Context, t Target, o Options) (res SwitchResult) {
+func discoverOne(ctx context.Context, t Target, o Options, report func(done, total int)) (res SwitchResult) {
 	start := time.Now()
 	res = SwitchResult{Switch: t.Address, Phones: []Phone{}}
 	var s *session
@@ -77,6 +83,7 @@ func discoverOne(ctx context.Context, t Target, o Options) (res SwitchResult) {
 		res.Error = t.Creds.redact(err.Error())
 		return res
 	}
+	s.progress = report
 	r, err := collect(ctx, s)
 	res.SysName, res.SysDescr, res.SysObjectID = r.sysName, r.sysDescr, r.sysObjectID
 	res.Warnings = append(res.Warnings, r.warnings...)
@@ -98,7 +105,7 @@ func discoverOne(ctx context.Context, t Target, o Options) (res SwitchResult) {
 // the full collection, so it costs as much as discovering the switch.
 func InspectPort(ctx context.Context, t Target, port string, o Options) (PortFacts, []Phone, error) {
 	o = o.withDefaults()
-	res := discoverOne(ctx, t, o)
+	res := discoverOne(ctx, t, o, nil)
 	if res.Error != "" && len(res.Ports) == 0 {
 		return PortFacts{}, nil, errors.New(res.Error)
 	}

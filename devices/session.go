@@ -30,6 +30,9 @@ type session struct {
 	requests int // PDUs sent, retries included
 	answered bool
 	warnings []string
+	// progress, when set, hears after each round of a walk how many of its
+	// columns are read to their end.
+	progress func(done, total int)
 }
 
 func splitHostPort(addr string) (string, uint16, error) {
@@ -168,10 +171,16 @@ func (s *session) walk(ctx context.Context, what string, roots []string, probe b
 	}
 	for {
 		var active []int
+		finished := 0
 		for i, c := range cols {
-			if !c.done && len(active) < maxColumnsPerRequest {
+			if c.done {
+				finished++
+			} else if len(active) < maxColumnsPerRequest {
 				active = append(active, i)
 			}
+		}
+		if s.progress != nil {
+			s.progress(finished, len(cols))
 		}
 		if len(active) == 0 {
 			return nil

@@ -44,7 +44,10 @@ func (o Options) withDefaults() Options {
 
 // Progress reports one switch starting (Done false) or finishing.
 type Progress struct {
-	Switch   string
+	Switch string
+	// Fraction is how far the read of the switch has got, 0 to 1, while
+	// it runs (the share of the tables' columns read to their end).
+	Fraction float64
 	Done     bool
 	Phones   int
 	Err      string

@@ -143,10 +143,12 @@ const (
 type runningSwitch struct {
 	name    string
 	started bool
-	done    bool
-	phones  int
-	err     string
-	elapsed time.Duration
+	// fraction is how far the read has got, 0 to 1.
+	fraction float64
+	done     bool
+	phones   int
+	err      string
+	elapsed  time.Duration
 }
 
 // discovery chooses switches from the inventory, runs discovery with a bar
@@ -309,6 +311,9 @@ func (d *discovery) progress(p devices.Progress) {
 			continue
 		}
 		r.started = true
+		if p.Fraction > r.fraction {
+			r.fraction = p.Fraction
+		}
 		if p.Done {
 			r.done, r.phones, r.err, r.elapsed = true, p.Phones, p.Err, p.Elapsed
 		}

@@ -63,6 +63,9 @@ func TestDiscoveryChooseRunReconcileAndEvidence(t *testing.T) {
 		t.Fatal("enter did not start the run")
 	}
 	mustContain(t, m.View(), "Reading 1 switch over SNMP: 0 done", "kx-sw1", "waiting")
+	// A switch part-way through shows how far it has got.
+	d.progress(devices.Progress{Switch: "kx-sw1", Fraction: 0.4})
+	mustContain(t, m.View(), "reading… 40%")
 	drain(t, m, cmd)
 	if d.phase != phaseResults {
 		t.Fatalf("phase %d after the run", d.phase)

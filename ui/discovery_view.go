@@ -110,7 +110,8 @@ func (d *discovery) runningView() string {
 		case r.done:
 			bar, state = st.bar(1, 1, barW), fmt.Sprintf("✓ %d phones in %s", r.phones, r.elapsed.Round(1e6))
 		case r.started:
-			bar, state = st.Accent.Render(strings.Repeat("▒", barW)), d.spin.View()+" reading…"
+			pct := int(r.fraction * 100)
+			bar, state = st.bar(pct, 100, barW), fmt.Sprintf("%s reading… %d%%", d.spin.View(), pct)
 		default:
 			bar, state = st.bar(0, 1, barW), st.Faint.Render("waiting")
 		}
