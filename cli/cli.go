@@ -114,6 +114,8 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	top.SetInterspersed(false)
 	env.addGlobalFlags(top)
 	help := top.BoolP("help", "h", false, "show this help")
+	// `cutover --site KX` opens the TUI on that site, as `cutover tui --site KX`.
+	tuiSite := top.String("site", "", "open the TUI on this site `CODE`")
 	if err := top.Parse(args); err != nil {
 		fmt.Fprintf(env.Stderr, "cutover: %v\nRun 'cutover --help' for usage.\n", err)
 		return 2
@@ -124,7 +126,13 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		return 0
 	}
 	name := "tui"
-	if len(rest) > 0 {
+	if len(rest) == 0 && *tuiSite != "" {
+		rest = []string{"--site", *tuiSite}
+	} else if *tuiSite != "" {
+		fmt.Fprintf(env.Stderr, "cutover: --site goes after the command: cutover %s --site %s\n", rest[0], *tuiSite)
+		return 2
+	}
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		name, rest = rest[0], rest[1:]
 		if name == "help" {
 			name, rest = rest[0], []string{"--help"}
@@ -230,7 +238,7 @@ func (env *Env) OpenStore() (*site.Store, error) {
 
 func (env *Env) printHelp(w io.Writer) {
 	fmt.Fprintf(w, "cutover: swap legacy desk phones for Avaya or Teams, position by position, on site.\n\n")
-	fmt.Fprintf(w, "Usage:\n  cutover [global flags] COMMAND [flags] [args]\n  cutover                 open the field TUI on the default database\n\nCommands:\n")
+	fmt.Fprintf(w, "Usage:\n  cutover [global flags] COMMAND [flags] [args]\n  cutover [--site CODE]   open the field TUI on the default database (on that site)\n\nCommands:\n")
 	for _, c := range orderedCommands() {
 		fmt.Fprintf(w, "  %-11s %s\n", c.Name, c.Summary)
 	}

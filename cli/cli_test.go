@@ -54,7 +54,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
-	for _, args := range [][]string{{"nosuch"}, {"import"}, {"import", "a", "b"}, {"status", "--bogus"},
+	for _, args := range [][]string{{"nosuch"}, {"import"}, {"--site", "KX", "status"}, {"import", "a", "b"}, {"status", "--bogus"},
 		{"import", "x.csv", "--cease-date", "31/05/2024"}} {
 		if code, _, errOut := runCLI(t, filepath.Join(t.TempDir(), "c.db"), args...); code != 2 || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, errOut)
