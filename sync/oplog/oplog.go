@@ -64,28 +64,6 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// Pending returns up to limit ops not yet acknowledged by the hub, oldest
-// first.
-func Pending(ctx context.Context, q Querier, limit int) ([]Op, error) {
-	rows, err := q.QueryContext(ctx, `SELECT client_seq, op_id, site, kind, entity, entity_id, engineer, observed_at, payload, state
-		FROM oplog WHERE state = 'pending' ORDER BY client_seq LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("op log: read pending: %w", err)
-	}
-	defer rows.Close()
-	var ops []Op
-	for rows.Next() {
-		var op Op
-		var payload string
-		if err := rows.Scan(&op.Seq, &op.ID, &op.Site, &op.Kind, &op.Entity, &op.EntityID, &op.Engineer, &op.ObservedAt, &payload, &op.State); err != nil {
-			return nil, fmt.Errorf("op log: read pending: %w", err)
-		}
-		op.Payload = json.RawMessage(payload)
-		ops = append(ops, op)
-	}
-	return ops, rows.Err()
-}
-
 // MustPayload marshals v for an op's payload; v is always a plain struct or
 // map built by this program, so a failure is a programming error.
 func MustPayload(v any) json.RawMessage {
