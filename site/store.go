@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"cutover/sync/oplog"
+	"cutover/site/oplog"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
 )

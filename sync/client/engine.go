@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"cutover/site"
-	"cutover/sync/oplog"
+	"cutover/site/oplog"
 	"cutover/sync/wire"
 )
 

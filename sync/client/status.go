@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"cutover/site"
-	"cutover/sync/oplog"
+	"cutover/site/oplog"
 )
 
 // Status is what the TUI shows about sync.
