@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"cutover/site/runbook"
+
 	"github.com/spf13/pflag"
 )
 
@@ -82,7 +84,7 @@ conflicts). Engineers get their own sites; supervisors and admins any.`,
 					return err
 				}
 				defer st.Close()
-				rep, err := st.Report(ctx, code, env.Now())
+				rep, err := runbook.BuildReport(ctx, st, code, env.Now())
 				if err != nil {
 					return err
 				}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"cutover/site"
+	"cutover/site/runbook"
 
 	"github.com/spf13/pflag"
 )
@@ -37,11 +38,11 @@ resumes there, whoever recorded the last one.`,
 				return err
 			}
 			defer st.Close()
-			pr, err := st.Steps(ctx, code, label)
+			pr, err := runbook.Steps(ctx, st, code, label)
 			if err != nil {
 				return err
 			}
-			elsewhere, err := st.StepsElsewhere(ctx, code, label)
+			elsewhere, err := runbook.StepsElsewhere(ctx, st, code, label)
 			if err != nil {
 				return err
 			}
@@ -49,8 +50,8 @@ resumes there, whoever recorded the last one.`,
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(struct {
-					site.Progress
-					Elsewhere []site.StepElsewhere `json:"recorded_elsewhere"`
+					runbook.Progress
+					Elsewhere []runbook.StepElsewhere `json:"recorded_elsewhere"`
 				}{pr, elsewhere})
 			}
 			writeRunbook(env.Stdout, pr)
@@ -60,21 +61,21 @@ resumes there, whoever recorded the last one.`,
 	})
 }
 
-func outcomeMark(s site.StepState, current bool) string {
+func outcomeMark(s runbook.StepState, current bool) string {
 	switch {
 	case current:
 		return "▶"
-	case s.Outcome == site.OutcomePass:
+	case s.Outcome == runbook.OutcomePass:
 		return "✓"
-	case s.Outcome == site.OutcomeFail:
+	case s.Outcome == runbook.OutcomeFail:
 		return "✗"
-	case s.Outcome == site.OutcomeSkip:
+	case s.Outcome == runbook.OutcomeSkip:
 		return "↷"
 	}
 	return "·"
 }
 
-func writeRunbook(w io.Writer, pr site.Progress) {
+func writeRunbook(w io.Writer, pr runbook.Progress) {
 	p := pr.Position
 	fmt.Fprintf(w, "%s %s — %s\n", p.Site, p.Label, p.Location())
 	fmt.Fprintf(w, "%s → %s, legacy %s %s on %s %s, extension %s", p.Role, p.Plan, p.LegacyVendor, dash(p.MAC),
@@ -98,7 +99,7 @@ func writeRunbook(w io.Writer, pr site.Progress) {
 		fmt.Fprintf(w, "  earlier attempt %d by %s at %s: %s %s\n", a.N, a.StartedBy, a.StartedAt, a.Outcome, a.Reason)
 	}
 	fmt.Fprintln(w)
-	list := func(states []site.StepState) {
+	list := func(states []runbook.StepState) {
 		for i, s := range states {
 			cur := pr.Current != nil && pr.Current.Key == s.Key
 			opt := ""
@@ -135,10 +136,10 @@ func writeRunbook(w io.Writer, pr site.Progress) {
 		}
 	}
 	list(pr.Steps)
-	if pr.Mode == site.ModeRollback || (len(pr.Rollback) > 0 && pr.Rollback[len(pr.Rollback)-1].Outcome != "") {
+	if pr.Mode == runbook.ModeRollback || (len(pr.Rollback) > 0 && pr.Rollback[len(pr.Rollback)-1].Outcome != "") {
 		fmt.Fprintln(w, "\nRollback:")
 		list(pr.Rollback)
-	} else if pr.CanRollback && pr.Current != nil && pr.Current.Outcome == site.OutcomeFail {
+	} else if pr.CanRollback && pr.Current != nil && pr.Current.Outcome == runbook.OutcomeFail {
 		fmt.Fprintf(w, "\n%s failed: retry it, or roll back starting with %s.\n", pr.Current.Key, firstRollback(pr))
 	}
 	if pr.Restartable {
@@ -155,7 +156,7 @@ func dash(s string) string {
 
 // writeElsewhere lists the step results other laptops recorded, as the hub
 // passed them on; this laptop's runbook goes by its own.
-func writeElsewhere(w io.Writer, es []site.StepElsewhere) {
+func writeElsewhere(w io.Writer, es []runbook.StepElsewhere) {
 	if len(es) == 0 {
 		return
 	}

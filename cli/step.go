@@ -10,6 +10,7 @@ import (
 
 	"cutover/devices"
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/swap"
 
 	"github.com/spf13/pflag"
@@ -96,7 +97,7 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			if (len(labels) == 0) == (role == "") {
 				return usagef("give --position LABEL (one or more) or --role ROLE, not both")
 			}
-			out, err := site.ParseOutcome(result)
+			out, err := runbook.ParseOutcome(result)
 			if err != nil {
 				return usagef("--result: %v", err)
 			}
@@ -130,8 +131,8 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			// Build the checker only if some position's step is automatic.
 			needSNMP := false
 			for _, l := range labels {
-				if pr, err := st.Steps(ctx, code, l); err == nil {
-					if s, ok := pr.Runbook.Step(key); ok && s.Kind == site.StepAuto && out != site.OutcomeSkip {
+				if pr, err := runbook.Steps(ctx, st, code, l); err == nil {
+					if s, ok := pr.Runbook.Step(key); ok && s.Kind == runbook.StepAuto && out != runbook.OutcomeSkip {
 						needSNMP = true
 					}
 				}
@@ -151,8 +152,8 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			failed, refused := 0, 0
 			for _, l := range labels {
 				if chkErr != nil {
-					if pr, err := st.Steps(ctx, code, l); err == nil {
-						if s, ok := pr.Runbook.Step(key); ok && s.Kind == site.StepAuto {
+					if pr, err := runbook.Steps(ctx, st, code, l); err == nil {
+						if s, ok := pr.Runbook.Step(key); ok && s.Kind == runbook.StepAuto {
 							fmt.Fprintf(env.Stderr, "%s: step %s: %v\n", l, key, chkErr)
 							refused++
 							continue
@@ -165,7 +166,7 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 					refused++
 					continue
 				}
-				if rec.Outcome == site.OutcomeFail {
+				if rec.Outcome == runbook.OutcomeFail {
 					failed++
 				}
 				if asJSON {
@@ -206,7 +207,7 @@ func printRecorded(env *Env, rec swap.Recorded) {
 	switch {
 	case pr.Current != nil:
 		fmt.Fprintf(env.Stdout, "  next: %s — %s (%d/%d done)\n", pr.Current.Key, pr.Current.Title, pr.Done, pr.Total)
-		if rec.Outcome == site.OutcomeFail && pr.CanRollback {
+		if rec.Outcome == runbook.OutcomeFail && pr.CanRollback {
 			fmt.Fprintf(env.Stdout, "  retry %s, or roll back with --step %s\n", rec.Step, firstRollback(pr))
 		}
 	default:
@@ -218,7 +219,7 @@ func printRecorded(env *Env, rec swap.Recorded) {
 	}
 }
 
-func firstRollback(pr site.Progress) string {
+func firstRollback(pr runbook.Progress) string {
 	if len(pr.Rollback) == 0 {
 		return "rb_reason"
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/swap"
 )
 
@@ -71,7 +72,7 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 		}
 	}
 	code, out, _ = runCLI(t, db, "runbook", "--site", "KX", "--position", "MR-01", "--json")
-	var pr site.Progress
+	var pr runbook.Progress
 	if code != 0 || json.Unmarshal([]byte(out), &pr) != nil || pr.Current == nil || pr.Current.Key != "surrender" {
 		t.Fatalf("runbook --json: %d %s", code, out)
 	}

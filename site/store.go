@@ -262,3 +262,6 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Who lets the equipment register read who is writing and when.
+func (t *Tx) Who() (engineer, now string) { return t.Engineer, t.Now }

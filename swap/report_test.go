@@ -11,6 +11,7 @@ import (
 
 	"cutover/assets"
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 func TestRulesAndReportForASitePartWay(t *testing.T) {
@@ -22,30 +23,30 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 	}
 	// FC-02 part-way; the same legacy serial as FC-01's handset is refused
 	// naming where it is, and nothing is written.
-	if _, err := rec("FC-02", "precheck", Input{Outcome: site.OutcomePass}); err != nil {
+	if _, err := rec("FC-02", "precheck", Input{Outcome: runbook.OutcomePass}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rec("FC-02", "legacy_serial", Input{Outcome: site.OutcomePass, Value: "FCH2222BBBB"}); err != nil {
+	if _, err := rec("FC-02", "legacy_serial", Input{Outcome: runbook.OutcomePass, Value: "FCH2222BBBB"}); err != nil {
 		t.Fatal(err)
 	}
 	// FC-01's new phone's tag scanned by mistake: refused, naming FC-01.
-	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: site.OutcomePass, Value: "MPS-NFC01"}); !errors.Is(err, assets.ErrInUse) ||
+	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomePass, Value: "MPS-NFC01"}); !errors.Is(err, assets.ErrInUse) ||
 		!strings.Contains(err.Error(), "position FC-01") {
 		t.Fatalf("a tag installed at FC-01: %v", err)
 	}
-	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: site.OutcomePass, Value: "bad tag!"}); !errors.Is(err, site.ErrBadInput) {
+	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomePass, Value: "bad tag!"}); !errors.Is(err, runbook.ErrBadInput) {
 		t.Fatalf("bad tag: %v", err)
 	}
-	if _, err := rec("FC-02", "legacy_condition", Input{Outcome: site.OutcomePass, Value: "good"}); !errors.Is(err, site.ErrStepOrder) {
+	if _, err := rec("FC-02", "legacy_condition", Input{Outcome: runbook.OutcomePass, Value: "good"}); !errors.Is(err, runbook.ErrStepOrder) {
 		t.Fatalf("skipping ahead: %v", err)
 	}
-	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: site.OutcomeSkip}); !errors.Is(err, site.ErrStepRule) {
+	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomeSkip}); !errors.Is(err, runbook.ErrStepRule) {
 		t.Fatalf("skip without a reason: %v", err)
 	}
-	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: site.OutcomeSkip, Note: "no force tag on it"}); err != nil {
+	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomeSkip, Note: "no force tag on it"}); err != nil {
 		t.Fatal(err)
 	}
-	pr, _ := r.st.Steps(ctx, "KX", "FC-02")
+	pr, _ := runbook.Steps(ctx, r.st, "KX", "FC-02")
 	if pr.Current.Key != "legacy_condition" || pr.Done != 3 {
 		t.Fatalf("FC-02 at %s, %d done", pr.Current.Key, pr.Done)
 	}
@@ -55,21 +56,21 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 			t.Fatal(k, err)
 		}
 	}
-	if _, err := rec("FC-02", "new_serial", Input{Outcome: site.OutcomePass, Value: "23WZ99999999"}); !errors.Is(err, site.ErrBadInput) ||
+	if _, err := rec("FC-02", "new_serial", Input{Outcome: runbook.OutcomePass, Value: "23WZ99999999"}); !errors.Is(err, runbook.ErrBadInput) ||
 		!strings.Contains(err.Error(), DemoPhone(pr.Position).Serial) {
 		t.Fatalf("wrong serial scanned: %v", err)
 	}
-	if _, err := rec("FC-02", "new_serial", Input{Outcome: site.OutcomePass}); err != nil {
+	if _, err := rec("FC-02", "new_serial", Input{Outcome: runbook.OutcomePass}); err != nil {
 		t.Fatal(err)
 	}
 	// MR-01 removed in a bulk-style run with its capture skipped.
 	for _, s := range []struct {
 		k  string
 		in Input
-	}{{"legacy_serial", Input{Outcome: site.OutcomeSkip, Note: "bulk collection"}},
-		{"legacy_tag", Input{Outcome: site.OutcomeSkip, Note: "bulk collection"}},
-		{"legacy_condition", Input{Outcome: site.OutcomeSkip, Note: "bulk collection"}},
-		{"remove", Input{Outcome: site.OutcomePass}}, {"gone", Input{}}, {"surrender", Input{Outcome: site.OutcomePass}}, {"disposition", Input{Outcome: site.OutcomePass, Value: "store"}}} {
+	}{{"legacy_serial", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
+		{"legacy_tag", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
+		{"legacy_condition", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
+		{"remove", Input{Outcome: runbook.OutcomePass}}, {"gone", Input{}}, {"surrender", Input{Outcome: runbook.OutcomePass}}, {"disposition", Input{Outcome: runbook.OutcomePass, Value: "store"}}} {
 		if _, err := rec("MR-01", s.k, s.in); err != nil {
 			t.Fatal(s.k, err)
 		}
@@ -81,30 +82,30 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rep, err := r.st.Report(ctx, "KX", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	rep, err := runbook.BuildReport(ctx, r.st, "KX", time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := map[string]site.ReportRow{}
+	rows := map[string]runbook.ReportRow{}
 	for _, row := range rep.Rows {
 		rows[row.Label] = row
 	}
 	fc1, fc2, mr1, cs1 := rows["FC-01"], rows["FC-02"], rows["MR-01"], rows["CS-01"]
 	want1 := DemoPhone(fc1ToPos(r, "FC-01"))
 	if fc1.Status != site.StatusDone || fc1.StepsDone != fc1.StepsTotal || fc1.NewSerial != want1.Serial || fc1.NewMAC != want1.MAC ||
-		fc1.NewModel != "J179" || fc1.LegacySerial != "FCHFC01X1" || fc1.DDIState != site.DDIKept ||
+		fc1.NewModel != "J179" || fc1.LegacySerial != "FCHFC01X1" || fc1.DDIState != runbook.DDIKept ||
 		fc1.Disposition != "weee_disposal WTN-2026-0042" || fc1.SignedOffBy != "Sgt Ada Okafor" || fc1.FinishedAt == "" {
 		t.Errorf("FC-01 row: %+v", fc1)
 	}
 	if fc2.Status != site.StatusInProgress || fc2.StepsDone != 7 || fc2.CurrentStep != "new_tag" || fc2.NewSerial != "" ||
-		fc2.Disposition != "removed" || fc2.LegacySerial != "FCH2222BBBB" || fc2.DDIState != site.DDIPending ||
+		fc2.Disposition != "removed" || fc2.LegacySerial != "FCH2222BBBB" || fc2.DDIState != runbook.DDIPending ||
 		strings.Join(fc2.Engineers, ",") != "eng-b" {
 		t.Errorf("FC-02 row: %+v", fc2)
 	}
 	if mr1.Status != site.StatusDone || mr1.Disposition != "returned_to_store" || mr1.LegacyMAC != "08:00:0f:6a:10:e7" {
 		t.Errorf("MR-01 row: %+v", mr1)
 	}
-	if cs1.Status != site.StatusPlanned || cs1.StepsDone != 0 || cs1.Attempts != 0 || cs1.DDIState != site.DDIPending {
+	if cs1.Status != site.StatusPlanned || cs1.StepsDone != 0 || cs1.Attempts != 0 || cs1.DDIState != runbook.DDIPending {
 		t.Errorf("CS-01 row: %+v", cs1)
 	}
 	if rep.Done != 2 || rep.Active != 58 || rep.ByStatus[site.StatusInProgress] != 1 || rep.Dispositions["weee_disposal"] != 1 ||
@@ -116,7 +117,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
-	if err != nil || len(recs) != 59 || len(recs[0]) != len(site.ReportColumns) {
+	if err != nil || len(recs) != 59 || len(recs[0]) != len(runbook.ReportColumns) {
 		t.Fatalf("csv: %d rows %v", len(recs), err)
 	}
 	b.Reset()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 // TestResumeAfterKill records steps in a child process, kills it with
@@ -56,13 +57,13 @@ func TestResumeAfterKill(t *testing.T) {
 	if err := st.IntegrityCheck(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	pr, err := st.Steps(context.Background(), "KX", "PE-02")
+	pr, err := runbook.Steps(context.Background(), st, "KX", "PE-02")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, k := range recorded {
 		s := pr.Steps[i]
-		if s.Key != k || s.Outcome != site.OutcomePass || s.Engineer != "eng-child" || s.At == "" {
+		if s.Key != k || s.Outcome != runbook.OutcomePass || s.Engineer != "eng-child" || s.At == "" {
 			t.Fatalf("step %d after the kill: %+v (child said %s)", i, s, k)
 		}
 	}
@@ -77,7 +78,7 @@ func TestResumeAfterKill(t *testing.T) {
 	}
 	run := &Runner{Store: st}
 	rec, err := run.Record(context.Background(), "eng-b", "KX", "PE-02", pr.Current.Key, answer("PE-02", pr.Current.Key))
-	if err != nil || rec.Outcome != site.OutcomePass {
+	if err != nil || rec.Outcome != runbook.OutcomePass {
 		t.Fatalf("another engineer resuming: %v %+v", err, rec)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"cutover/devices"
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 // SNMPChecker reads a position's port through package devices.
@@ -43,9 +44,9 @@ func (c *SNMPChecker) Addr(ctx context.Context, p site.Position) (string, error)
 	return "", fmt.Errorf("no address for switch %s: give --switch-addr %s=HOST[:PORT]", p.Switch, p.Switch)
 }
 
-// Read implements site.Checker.
-func (c *SNMPChecker) Read(ctx context.Context, p site.Position) (site.PortReading, error) {
-	r := site.PortReading{Switch: p.Switch, Port: p.Port}
+// Read implements runbook.Checker.
+func (c *SNMPChecker) Read(ctx context.Context, p site.Position) (runbook.PortReading, error) {
+	r := runbook.PortReading{Switch: p.Switch, Port: p.Port}
 	addr, err := c.Addr(ctx, p)
 	if err != nil {
 		return r, err
@@ -62,9 +63,9 @@ func (c *SNMPChecker) Read(ctx context.Context, p site.Position) (site.PortReadi
 	return Reading(p, addr, pf, phones), err
 }
 
-// Reading turns what devices read of a port into a site.PortReading.
-func Reading(p site.Position, addr string, pf devices.PortFacts, phones []devices.Phone) site.PortReading {
-	r := site.PortReading{Switch: p.Switch, Addr: addr, Port: pf.Name, LinkUp: pf.OperUp, VoiceVLAN: pf.VoiceVLAN}
+// Reading turns what devices read of a port into a runbook.PortReading.
+func Reading(p site.Position, addr string, pf devices.PortFacts, phones []devices.Phone) runbook.PortReading {
+	r := runbook.PortReading{Switch: p.Switch, Addr: addr, Port: pf.Name, LinkUp: pf.OperUp, VoiceVLAN: pf.VoiceVLAN}
 	if r.Port == "" {
 		r.Port = p.Port
 	}
@@ -78,7 +79,7 @@ func Reading(p site.Position, addr string, pf devices.PortFacts, phones []device
 		if r.VoiceVLAN == 0 && ph.VoiceVLAN > 0 {
 			r.VoiceVLAN = ph.VoiceVLAN
 		}
-		r.Phones = append(r.Phones, site.SeenPhone{
+		r.Phones = append(r.Phones, runbook.SeenPhone{
 			Vendor: ph.Vendor, Model: ph.Model, Serial: ph.Serial, MAC: ph.MAC, Name: ph.Name,
 			Telephone: slices.Contains(ph.Evidence, devices.EvLLDPTelephone) || slices.Contains(ph.Evidence, devices.EvCDPPhone),
 			Sources:   ph.Sources,

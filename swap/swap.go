@@ -14,12 +14,13 @@ import (
 	"strings"
 
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 // Runner records steps. Checker is needed only for automatic steps.
 type Runner struct {
 	Store   *site.Store
-	Checker site.Checker
+	Checker runbook.Checker
 	// OnSwapConfirmed, if set, is called after a physical step (the swap,
 	// or a removal) has been committed: the demo changes what its
 	// simulated switch shows on the port.
@@ -34,19 +35,19 @@ type Runner struct {
 
 // Input is what the engineer gives for a step.
 type Input struct {
-	Outcome site.Outcome
+	Outcome runbook.Outcome
 	Value   string
 	Note    string
 }
 
 // Recorded is the outcome of recording one step.
 type Recorded struct {
-	Position string            `json:"position"`
-	Step     string            `json:"step"`
-	Outcome  site.Outcome      `json:"outcome"`
-	Value    string            `json:"value,omitempty"`
-	Check    *site.Observation `json:"check,omitempty"` // what an automatic step saw
-	Progress site.Progress     `json:"progress"`
+	Position string               `json:"position"`
+	Step     string               `json:"step"`
+	Outcome  runbook.Outcome      `json:"outcome"`
+	Value    string               `json:"value,omitempty"`
+	Check    *runbook.Observation `json:"check,omitempty"` // what an automatic step saw
+	Progress runbook.Progress     `json:"progress"`
 	// HookErr is set when the step was recorded but the after-step hook
 	// (the demo switch) failed.
 	HookErr string `json:"hook_error,omitempty"`
@@ -63,7 +64,7 @@ var ErrNoChecker = errors.New("no SNMP access configured for automatic steps")
 // nothing and returns the error.
 func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, in Input) (Recorded, error) {
 	rec := Recorded{Position: label, Step: key}
-	pr, err := r.Store.Steps(ctx, code, label)
+	pr, err := runbook.Steps(ctx, r.Store, code, label)
 	if err != nil {
 		return rec, err
 	}
@@ -74,8 +75,8 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 			key, strings.Join(pr.Runbook.Keys(), ", "))
 	}
 	rec.Step = step.Key
-	res := site.Result{Outcome: in.Outcome, Value: in.Value, Note: in.Note}
-	if step.Kind == site.StepAuto && in.Outcome != site.OutcomeSkip {
+	res := runbook.Result{Outcome: in.Outcome, Value: in.Value, Note: in.Note}
+	if step.Kind == runbook.StepAuto && in.Outcome != runbook.OutcomeSkip {
 		// Refuse an out-of-turn step before spending time on SNMP.
 		if err := pr.Due(step.Key); err != nil {
 			return rec, fmt.Errorf("position %s step %s: %w", pr.Position.Label, step.Key, err)
@@ -86,13 +87,13 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		}
 		obs := Check(ctx, r.Checker, step.Check, pr.Position)
 		res.Observation = &obs
-		res.Outcome = site.OutcomeFail
+		res.Outcome = runbook.OutcomeFail
 		if obs.OK {
-			res.Outcome = site.OutcomePass
+			res.Outcome = runbook.OutcomePass
 		}
 		rec.Check = &obs
 	}
-	after, err := r.Store.RecordStep(ctx, engineer, code, label, step.Key, res)
+	after, err := runbook.Record(ctx, r.Store, engineer, code, label, step.Key, res)
 	if err != nil {
 		return rec, err
 	}
@@ -103,7 +104,7 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 	if st, ok := after.Step(step.Key); ok {
 		rec.Value = st.Value
 	}
-	if res.Outcome == site.OutcomePass {
+	if res.Outcome == runbook.OutcomePass {
 		var hook func(context.Context, site.Position) error
 		switch {
 		case step.Physical:
@@ -122,7 +123,7 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 
 // Check reads the position's port and judges it for a check; a switch
 // that cannot be read gives a failed observation saying why.
-func Check(ctx context.Context, c site.Checker, check site.Check, p site.Position) site.Observation {
+func Check(ctx context.Context, c runbook.Checker, check runbook.Check, p site.Position) runbook.Observation {
 	reading, err := c.Read(ctx, p)
-	return site.Evaluate(check, p, reading, err)
+	return runbook.Evaluate(check, p, reading, err)
 }

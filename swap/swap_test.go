@@ -13,6 +13,7 @@ import (
 	"cutover/assets"
 	"cutover/devices"
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 // rig is a store holding the demo site with its simulated switches running
@@ -61,32 +62,32 @@ func answer(label, key string) Input {
 	n := strings.NewReplacer("-", "").Replace(label)
 	switch key {
 	case "legacy_serial":
-		return Input{Outcome: site.OutcomePass, Value: "FCH" + n + "X1\r\n"} // a scanner's Enter
+		return Input{Outcome: runbook.OutcomePass, Value: "FCH" + n + "X1\r\n"} // a scanner's Enter
 	case "legacy_tag":
-		return Input{Outcome: site.OutcomePass, Value: "  mps-l" + n}
+		return Input{Outcome: runbook.OutcomePass, Value: "  mps-l" + n}
 	case "legacy_condition":
-		return Input{Outcome: site.OutcomePass, Value: "Good"}
+		return Input{Outcome: runbook.OutcomePass, Value: "Good"}
 	case "new_serial", "ddi":
-		return Input{Outcome: site.OutcomePass} // Enter takes the switch's serial / keeps the DDI
+		return Input{Outcome: runbook.OutcomePass} // Enter takes the switch's serial / keeps the DDI
 	case "new_tag":
-		return Input{Outcome: site.OutcomePass, Value: "MPS-N" + n}
+		return Input{Outcome: runbook.OutcomePass, Value: "MPS-N" + n}
 	case "teams_ddi":
-		return Input{Outcome: site.OutcomePass, Value: "020 7946 0" + fmt.Sprintf("%03d", len(label)*7+int(label[len(label)-1]))}
+		return Input{Outcome: runbook.OutcomePass, Value: "020 7946 0" + fmt.Sprintf("%03d", len(label)*7+int(label[len(label)-1]))}
 	case "disposition":
-		return Input{Outcome: site.OutcomePass, Value: "weee WTN-2026-0042"}
+		return Input{Outcome: runbook.OutcomePass, Value: "weee WTN-2026-0042"}
 	case "signoff":
-		return Input{Outcome: site.OutcomePass, Value: "Sgt Ada Okafor"}
+		return Input{Outcome: runbook.OutcomePass, Value: "Sgt Ada Okafor"}
 	}
-	return Input{Outcome: site.OutcomePass}
+	return Input{Outcome: runbook.OutcomePass}
 }
 
 // walk records every step of a position's runbook in order, as the
 // wizard would, and fails the test on any refusal or failed check.
-func (r *rig) walk(t *testing.T, label string) site.Progress {
+func (r *rig) walk(t *testing.T, label string) runbook.Progress {
 	t.Helper()
 	ctx := context.Background()
 	for i := 0; i < 40; i++ {
-		pr, err := r.st.Steps(ctx, "KX", label)
+		pr, err := runbook.Steps(ctx, r.st, "KX", label)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func (r *rig) walk(t *testing.T, label string) site.Progress {
 		if err != nil {
 			t.Fatalf("%s step %s: %v", label, key, err)
 		}
-		if rec.Outcome != site.OutcomePass {
+		if rec.Outcome != runbook.OutcomePass {
 			t.Fatalf("%s step %s: %s: %+v", label, rec.Step, rec.Outcome, rec.Check)
 		}
 		if rec.HookErr != "" {
@@ -111,7 +112,7 @@ func (r *rig) walk(t *testing.T, label string) site.Progress {
 		}
 	}
 	t.Fatalf("%s: runbook did not finish", label)
-	return site.Progress{}
+	return runbook.Progress{}
 }
 
 func TestEachRunbookPassPathAgainstSimulatedSwitch(t *testing.T) {
@@ -136,7 +137,7 @@ func TestEachRunbookPassPathAgainstSimulatedSwitch(t *testing.T) {
 				t.Fatalf("plan %s status %s done %d/%d", pr.Position.Plan, pr.Position.Status, pr.Done, pr.Total)
 			}
 			for _, k := range c.must {
-				if st, ok := pr.Step(k); !ok || st.Outcome != site.OutcomePass || st.Engineer != "eng-a" || st.At == "" {
+				if st, ok := pr.Step(k); !ok || st.Outcome != runbook.OutcomePass || st.Engineer != "eng-a" || st.At == "" {
 					t.Errorf("step %s: %+v", k, st)
 				}
 			}
@@ -174,27 +175,27 @@ func TestEachRunbookPassPathAgainstSimulatedSwitch(t *testing.T) {
 			} else if newer != nil {
 				t.Fatalf("a %s position got a new phone: %+v", c.plan, newer)
 			}
-			nums, err := r.st.PositionNumbers(ctx, "KX", c.label)
+			nums, err := runbook.PositionNumbers(ctx, r.st, "KX", c.label)
 			if err != nil {
 				t.Fatal(err)
 			}
 			switch c.plan {
 			case site.PlanTeamsDDI:
-				if nums.State != site.DDITeams || !strings.HasPrefix(nums.TeamsDDI, "+44207946") || nums.ExtState != "surrendered" {
+				if nums.State != runbook.DDITeams || !strings.HasPrefix(nums.TeamsDDI, "+44207946") || nums.ExtState != "surrendered" {
 					t.Fatalf("numbers: %+v", nums)
 				}
 			case site.PlanAvayaFixed, site.PlanAvayaPTT:
-				if pr.Position.DDI != "" && (nums.State != site.DDIKept || nums.DDI != pr.Position.DDI) {
+				if pr.Position.DDI != "" && (nums.State != runbook.DDIKept || nums.DDI != pr.Position.DDI) {
 					t.Fatalf("numbers: %+v", nums)
 				}
 			}
 		})
 	}
-	counts, err := r.st.DDICounts(ctx, "KX")
+	counts, err := runbook.DDICounts(ctx, r.st, "KX")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[site.DDIKept] != 3 || counts[site.DDITeams] != 1 {
+	if counts[runbook.DDIKept] != 3 || counts[runbook.DDITeams] != 1 {
 		t.Fatalf("DDI counts: %v", counts)
 	}
 }
@@ -214,14 +215,14 @@ func TestFailedVerificationThenRollback(t *testing.T) {
 	noHook.OnSwapConfirmed = func(ctx context.Context, p site.Position) error {
 		return r.sw.Switch(p.Switch).ClearNeighbour(p.Port)
 	}
-	if _, err := noHook.Record(ctx, "eng-a", "KX", label, "swap", Input{Outcome: site.OutcomePass}); err != nil {
+	if _, err := noHook.Record(ctx, "eng-a", "KX", label, "swap", Input{Outcome: runbook.OutcomePass}); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := r.run.Record(ctx, "eng-a", "KX", label, "verify", Input{Outcome: site.OutcomePass})
+	rec, err := r.run.Record(ctx, "eng-a", "KX", label, "verify", Input{Outcome: runbook.OutcomePass})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Outcome != site.OutcomeFail || rec.Check == nil || !strings.Contains(rec.Check.Summary, "no phone seen") {
+	if rec.Outcome != runbook.OutcomeFail || rec.Check == nil || !strings.Contains(rec.Check.Summary, "no phone seen") {
 		t.Fatalf("verify: %s %+v", rec.Outcome, rec.Check)
 	}
 	pr := rec.Progress
@@ -229,7 +230,7 @@ func TestFailedVerificationThenRollback(t *testing.T) {
 		t.Fatalf("after a failed verify the current step must stay verify with rollback offered: %+v", pr.Current)
 	}
 	// Moving on past a failed step is refused.
-	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "new_serial", Input{Outcome: site.OutcomePass}); !errors.Is(err, site.ErrStepOrder) {
+	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "new_serial", Input{Outcome: runbook.OutcomePass}); !errors.Is(err, runbook.ErrStepOrder) {
 		t.Fatalf("out of order: %v", err)
 	}
 	// Retry fails again (still nothing there), then roll back.
@@ -237,27 +238,27 @@ func TestFailedVerificationThenRollback(t *testing.T) {
 		t.Fatalf("retry: %v %+v", err, rec.Progress.Current)
 	}
 	// The rollback's verify cannot pass before the handset is reconnected.
-	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "rb_verify", Input{}); !errors.Is(err, site.ErrStepOrder) {
+	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "rb_verify", Input{}); !errors.Is(err, runbook.ErrStepOrder) {
 		t.Fatalf("rollback must start with rb_reconnect: %v", err)
 	}
-	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_reconnect", Input{Outcome: site.OutcomePass}); err != nil {
+	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_reconnect", Input{Outcome: runbook.OutcomePass}); err != nil {
 		t.Fatal(err)
 	}
-	if rec.Progress.Mode != site.ModeRollback || rec.Progress.Current.Key != "rb_verify" {
+	if rec.Progress.Mode != runbook.ModeRollback || rec.Progress.Current.Key != "rb_verify" {
 		t.Fatalf("mode %s current %+v", rec.Progress.Mode, rec.Progress.Current)
 	}
-	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_verify", Input{}); err != nil || rec.Outcome != site.OutcomePass {
+	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_verify", Input{}); err != nil || rec.Outcome != runbook.OutcomePass {
 		t.Fatalf("legacy back: %v %s %+v", err, rec.Outcome, rec.Check)
 	}
 	if !strings.Contains(rec.Check.Summary, "00:1e:13:8c:90:15") {
 		t.Fatalf("evidence should name the legacy MAC: %s", rec.Check.Summary)
 	}
-	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_reason", Input{Outcome: site.OutcomePass,
+	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_reason", Input{Outcome: runbook.OutcomePass,
 		Value: "blocked: J179 does not register, MCVP station not built"}); err != nil {
 		t.Fatal(err)
 	}
 	p := rec.Progress.Position
-	if p.Status != site.StatusBlocked || p.StatusReason != "J179 does not register, MCVP station not built" || rec.Progress.Mode != site.ModeFinished {
+	if p.Status != site.StatusBlocked || p.StatusReason != "J179 does not register, MCVP station not built" || rec.Progress.Mode != runbook.ModeFinished {
 		t.Fatalf("after rollback: %s %q %s", p.Status, p.StatusReason, rec.Progress.Mode)
 	}
 	legacy, ok, err := assets.AtPosition(ctx, r.st.DB(), mustID(t, r.st, label), assets.KindLegacy)
@@ -265,7 +266,7 @@ func TestFailedVerificationThenRollback(t *testing.T) {
 		t.Fatalf("legacy handset should be installed again: %+v %v", legacy, err)
 	}
 	// It can be started again later: a new attempt, from the first step.
-	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "legacy_serial", answer(label, "legacy_serial")); !errors.Is(err, site.ErrStepOrder) {
+	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "legacy_serial", answer(label, "legacy_serial")); !errors.Is(err, runbook.ErrStepOrder) {
 		t.Fatalf("restart must begin at the first step: %v", err)
 	}
 	pr = r.walk(t, label)

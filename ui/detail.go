@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cutover/site"
+	"cutover/site/runbook"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,7 +16,7 @@ type detailLoadedMsg struct {
 	code, label string
 	p           site.Position
 	history     []site.StatusChange
-	elsewhere   []site.StepElsewhere
+	elsewhere   []runbook.StepElsewhere
 	err         error
 }
 
@@ -30,7 +31,7 @@ func loadDetailCmd(sh *shared, code, label string) tea.Cmd {
 		if err != nil {
 			return detailLoadedMsg{code: code, label: label, err: err}
 		}
-		e, err := store.StepsElsewhere(ctx, code, label)
+		e, err := runbook.StepsElsewhere(ctx, store, code, label)
 		return detailLoadedMsg{code: code, label: label, p: p, history: h, elsewhere: e, err: err}
 	}
 }
@@ -48,7 +49,7 @@ type detail struct {
 	loaded      bool
 	p           site.Position
 	history     []site.StatusChange
-	elsewhere   []site.StepElsewhere // step results other laptops recorded (from the hub)
+	elsewhere   []runbook.StepElsewhere // step results other laptops recorded (from the hub)
 	w, h        int
 }
 

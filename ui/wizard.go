@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/swap"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -14,7 +15,7 @@ import (
 // progressMsg carries a position's runbook progress.
 type progressMsg struct {
 	code, label string
-	pr          site.Progress
+	pr          runbook.Progress
 	err         error
 }
 
@@ -28,7 +29,7 @@ type recordedMsg struct {
 func loadProgressCmd(sh *shared, code, label string) tea.Cmd {
 	ctx, store := sh.ctx, sh.store
 	return func() tea.Msg {
-		pr, err := store.Steps(ctx, code, label)
+		pr, err := runbook.Steps(ctx, store, code, label)
 		return progressMsg{code: code, label: label, pr: pr, err: err}
 	}
 }
@@ -69,11 +70,11 @@ type wizard struct {
 	entry       entry
 	loaded      bool
 	busy        string // what is running ("running the SNMP check…"), "" when idle
-	pr          site.Progress
-	focus       *site.StepState // a rollback step chosen before it is current
-	retrying    bool            // the failed step in focus is being done again
-	last        *swap.Recorded  // the latest result, shown at once
-	lastErr     string          // why the latest attempt to record was refused
+	pr          runbook.Progress
+	focus       *runbook.StepState // a rollback step chosen before it is current
+	retrying    bool               // the failed step in focus is being done again
+	last        *swap.Recorded     // the latest result, shown at once
+	lastErr     string             // why the latest attempt to record was refused
 	w, h        int
 }
 
@@ -111,7 +112,7 @@ func (z *wizard) SetSize(w, h int) screen {
 
 // current is the step in focus: the runbook's current step, or the first
 // rollback step once a rollback is chosen.
-func (z *wizard) current() *site.StepState {
+func (z *wizard) current() *runbook.StepState {
 	if z.focus != nil {
 		return z.focus
 	}
@@ -122,12 +123,12 @@ func (z *wizard) current() *site.StepState {
 // and rollback are on offer.
 func (z *wizard) failedNow() bool {
 	c := z.current()
-	return c != nil && c.Outcome == site.OutcomeFail && !z.retrying
+	return c != nil && c.Outcome == runbook.OutcomeFail && !z.retrying
 }
 
 // canRollback reports whether a rollback can start now.
 func (z *wizard) canRollback() bool {
-	return z.pr.Mode == site.ModeSwap && z.pr.CanRollback && len(z.pr.Rollback) > 0
+	return z.pr.Mode == runbook.ModeSwap && z.pr.CanRollback && len(z.pr.Rollback) > 0
 }
 
 // ShortHelp implements help.KeyMap.
@@ -146,7 +147,7 @@ func (z *wizard) ShortHelp() []key.Binding {
 	default:
 		ks = append(ks, z.doBinding(c))
 	}
-	if c != nil && c.Kind == site.StepConfirm || c != nil && c.Kind == site.StepInput {
+	if c != nil && c.Kind == runbook.StepConfirm || c != nil && c.Kind == runbook.StepInput {
 		ks = append(ks, z.keys.Fail)
 	}
 	if c != nil && c.Skippable {
@@ -167,11 +168,11 @@ func (z *wizard) FullHelp() [][]key.Binding {
 	}
 }
 
-func (z *wizard) doBinding(c *site.StepState) key.Binding {
+func (z *wizard) doBinding(c *runbook.StepState) key.Binding {
 	switch c.Kind {
-	case site.StepAuto:
+	case runbook.StepAuto:
 		return withHelp(z.keys.Do, "run the SNMP check")
-	case site.StepInput:
+	case runbook.StepInput:
 		return withHelp(z.keys.Do, "scan or type")
 	}
 	return withHelp(z.keys.Do, "confirm done")
@@ -219,7 +220,7 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 // focusEntry opens the text box when the step in focus takes a value.
 func (z *wizard) focusEntry() tea.Cmd {
 	c := z.current()
-	if c == nil || c.Kind != site.StepInput || z.failedNow() {
+	if c == nil || c.Kind != runbook.StepInput || z.failedNow() {
 		return nil
 	}
 	z.entry = entryValue
@@ -245,12 +246,12 @@ func (z *wizard) entryKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		v := z.input.Value()
-		in := swap.Input{Outcome: site.OutcomePass, Value: v}
+		in := swap.Input{Outcome: runbook.OutcomePass, Value: v}
 		switch z.entry {
 		case entryFail:
-			in = swap.Input{Outcome: site.OutcomeFail, Note: v}
+			in = swap.Input{Outcome: runbook.OutcomeFail, Note: v}
 		case entrySkip:
-			in = swap.Input{Outcome: site.OutcomeSkip, Note: v}
+			in = swap.Input{Outcome: runbook.OutcomeSkip, Note: v}
 		}
 		z.input.Blur()
 		return z.record(c.Key, in, "recording "+c.Title+"…")
@@ -273,7 +274,7 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		return z.do(&z.pr.Rollback[0])
 	case key.Matches(msg, z.keys.Retry) && z.failedNow(), key.Matches(msg, z.keys.Do) && !z.failedNow():
 		return z.do(c)
-	case key.Matches(msg, z.keys.Fail) && c.Kind != site.StepAuto:
+	case key.Matches(msg, z.keys.Fail) && c.Kind != runbook.StepAuto:
 		return z.askNote(entryFail, "what went wrong? ")
 	case key.Matches(msg, z.keys.Skip) && c.Skippable:
 		return z.askNote(entrySkip, "why skip it? ")
@@ -283,18 +284,18 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 
 // do performs a step: an automatic one runs its check, a confirm one is a
 // pass, an input one opens the text box.
-func (z *wizard) do(s *site.StepState) tea.Cmd {
+func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 	switch s.Kind {
-	case site.StepAuto:
-		return z.record(s.Key, swap.Input{Outcome: site.OutcomePass}, "running the SNMP check: "+s.Title+"…")
-	case site.StepInput:
+	case runbook.StepAuto:
+		return z.record(s.Key, swap.Input{Outcome: runbook.OutcomePass}, "running the SNMP check: "+s.Title+"…")
+	case runbook.StepInput:
 		if c := z.pr.Current; c == nil || s.Key != c.Key {
 			z.focus = s // a rollback's first step may take a value
 		}
-		z.retrying = s.Outcome == site.OutcomeFail
+		z.retrying = s.Outcome == runbook.OutcomeFail
 		return z.focusEntry()
 	}
-	return z.record(s.Key, swap.Input{Outcome: site.OutcomePass}, "recording "+s.Title+"…")
+	return z.record(s.Key, swap.Input{Outcome: runbook.OutcomePass}, "recording "+s.Title+"…")
 }
 
 func (z *wizard) askNote(e entry, prompt string) tea.Cmd {

@@ -7,6 +7,7 @@ import (
 
 	"cutover/devices"
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/swap"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -77,7 +78,7 @@ func TestWizardWalksStepsAndShowsResultsAtOnce(t *testing.T) {
 	if current(z) != "legacy_tag" || !z.input.Focused() {
 		t.Fatalf("after a bad tag: step %s, input focused %v", current(z), z.input.Focused())
 	}
-	pr, err := st.Steps(context.Background(), "KX", "FC-01")
+	pr, err := runbook.Steps(context.Background(), st, "KX", "FC-01")
 	if err != nil || pr.Done != 2 {
 		t.Fatalf("store: %d steps done (%v), want 2", pr.Done, err)
 	}

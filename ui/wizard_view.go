@@ -5,22 +5,23 @@ import (
 	"strings"
 
 	"cutover/site"
+	"cutover/site/runbook"
 
 	"github.com/charmbracelet/lipgloss"
 )
 
 // stepMark is a step's state as a symbol, never by colour alone.
-func stepMark(st *styles, s site.StepState, current bool) string {
+func stepMark(st *styles, s runbook.StepState, current bool) string {
 	switch {
-	case current && s.Outcome == site.OutcomeFail:
+	case current && s.Outcome == runbook.OutcomeFail:
 		return st.Err.Render("✗▸")
 	case current:
 		return st.Accent.Render(" ▸")
-	case s.Outcome == site.OutcomePass:
+	case s.Outcome == runbook.OutcomePass:
 		return st.OK.Render(" ✓")
-	case s.Outcome == site.OutcomeFail:
+	case s.Outcome == runbook.OutcomeFail:
 		return st.Err.Render(" ✗")
-	case s.Outcome == site.OutcomeSkip:
+	case s.Outcome == runbook.OutcomeSkip:
 		return st.Warn.Render(" »")
 	}
 	return st.Faint.Render(" ·")
@@ -45,7 +46,7 @@ func (z *wizard) stepList(w, h int) string {
 	st := z.sh.st
 	cur := z.current()
 	var lines []string
-	add := func(s site.StepState, n int) {
+	add := func(s runbook.StepState, n int) {
 		isCur := cur != nil && cur.Key == s.Key
 		line := fmt.Sprintf("%s %2d %s", stepMark(st, s, isCur), n, cut(s.Title, w-6))
 		if isCur {
@@ -57,7 +58,7 @@ func (z *wizard) stepList(w, h int) string {
 	for i, s := range z.pr.Steps {
 		add(s, i+1)
 	}
-	if z.pr.Mode == site.ModeRollback || (cur != nil && cur.RollbackOnly) {
+	if z.pr.Mode == runbook.ModeRollback || (cur != nil && cur.RollbackOnly) {
 		lines = append(lines, "", st.Header.Render("Rollback"))
 		for i, s := range z.pr.Rollback {
 			add(s, i+1)
@@ -94,7 +95,7 @@ func (z *wizard) stepPanel(w int) string {
 			}
 		}
 	} else {
-		kind := map[site.StepKind]string{site.StepAuto: "SNMP check", site.StepInput: "scan or type", site.StepConfirm: "confirm"}[c.Kind]
+		kind := map[runbook.StepKind]string{runbook.StepAuto: "SNMP check", runbook.StepInput: "scan or type", runbook.StepConfirm: "confirm"}[c.Kind]
 		title := c.Title
 		if c.RollbackOnly {
 			title = "Rollback: " + title
@@ -103,7 +104,7 @@ func (z *wizard) stepPanel(w int) string {
 		if c.Instructions != "" {
 			b.WriteString(wrap.Render(c.Instructions) + "\n")
 		}
-		if c.Hint != "" && c.Kind == site.StepInput {
+		if c.Hint != "" && c.Kind == runbook.StepInput {
 			b.WriteString(st.Faint.Render(cut("Hint: "+c.Hint, w)) + "\n")
 		}
 		if c.Skippable {
@@ -131,9 +132,9 @@ func (z *wizard) stepPanel(w int) string {
 		b.WriteString("\n" + st.Header.Render("Last result") + "\n")
 		mark := st.OK.Render("✓")
 		switch z.last.Outcome {
-		case site.OutcomeFail:
+		case runbook.OutcomeFail:
 			mark = st.Err.Render("✗")
-		case site.OutcomeSkip:
+		case runbook.OutcomeSkip:
 			mark = st.Warn.Render("»")
 		}
 		line := fmt.Sprintf("%s %s: %s", mark, z.last.Step, z.last.Outcome)
@@ -151,14 +152,14 @@ func (z *wizard) stepPanel(w int) string {
 
 // evidence is the SNMP observation to show: the step in focus's own, else
 // the latest check's.
-func (z *wizard) evidence() *site.Observation {
+func (z *wizard) evidence() *runbook.Observation {
 	if c := z.current(); c != nil && c.Evidence != nil {
 		return c.Evidence
 	}
 	if z.last != nil && z.last.Check != nil {
 		return z.last.Check
 	}
-	var last *site.Observation
+	var last *runbook.Observation
 	for _, s := range z.pr.Steps {
 		if s.Evidence != nil {
 			last = s.Evidence
@@ -167,7 +168,7 @@ func (z *wizard) evidence() *site.Observation {
 	return last
 }
 
-func (z *wizard) observation(o *site.Observation, w int) string {
+func (z *wizard) observation(o *runbook.Observation, w int) string {
 	st := z.sh.st
 	wrap := st.r.NewStyle().Width(w)
 	var b strings.Builder

@@ -10,6 +10,7 @@ import (
 
 	"cutover/devices"
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/swap"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
@@ -18,7 +19,7 @@ import (
 // fieldAnswer is what an engineer gives for each step on the happy path.
 func fieldAnswer(label, key string) swap.Input {
 	n := strings.ReplaceAll(label, "-", "")
-	pass := func(v string) swap.Input { return swap.Input{Outcome: site.OutcomePass, Value: v} }
+	pass := func(v string) swap.Input { return swap.Input{Outcome: runbook.OutcomePass, Value: v} }
 	switch key {
 	case "legacy_serial":
 		return pass("FCH" + n + "Q7")
@@ -38,7 +39,7 @@ func fieldAnswer(label, key string) swap.Input {
 	case "signoff":
 		return pass("Sgt Ada Okafor")
 	}
-	return swap.Input{Outcome: site.OutcomePass} // confirmations; Enter keeps the switch's serial and the DDI
+	return swap.Input{Outcome: runbook.OutcomePass} // confirmations; Enter keeps the switch's serial and the DDI
 }
 
 // TestFieldWorkReachesTheHub walks real runbooks on a laptop, with the
@@ -75,13 +76,13 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 				Options: opts, Store: alice.Store}}
 		walk := func(label string) {
 			for range 40 {
-				pr, err := alice.Store.Steps(ctx, "KX", label)
+				pr, err := runbook.Steps(ctx, alice.Store, "KX", label)
 				hubtest.Must(t, err)
 				if pr.Current == nil {
 					return
 				}
 				rec, err := run.Record(ctx, "alice", "KX", label, pr.Current.Key, fieldAnswer(label, pr.Current.Key))
-				if err != nil || rec.Outcome != site.OutcomePass || rec.HookErr != "" {
+				if err != nil || rec.Outcome != runbook.OutcomePass || rec.HookErr != "" {
 					t.Fatalf("%s step %s: %v %s %s %+v", label, pr.Current.Key, err, rec.Outcome, rec.HookErr, rec.Check)
 				}
 			}
@@ -206,7 +207,7 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 		}
 		// Bob sees alice's step results for information; alice, who
 		// recorded them, is not shown her own as coming from elsewhere.
-		es, err := bob.Store.StepsElsewhere(ctx, "KX", "FC-01")
+		es, err := runbook.StepsElsewhere(ctx, bob.Store, "KX", "FC-01")
 		hubtest.Must(t, err)
 		if len(es) != 17 || es[0].Step != "precheck" || es[len(es)-1].Step != "signoff" || es[len(es)-1].Engineer != "alice" ||
 			es[len(es)-1].Value != "Sgt Ada Okafor" {
@@ -215,7 +216,7 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 		if _, err := alice.Syncer.Sync(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if es, err := alice.Store.StepsElsewhere(ctx, "KX", "FC-01"); err != nil || len(es) != 0 {
+		if es, err := runbook.StepsElsewhere(ctx, alice.Store, "KX", "FC-01"); err != nil || len(es) != 0 {
 			t.Errorf("alice's own steps shown as recorded elsewhere: %v %+v", err, es)
 		}
 	})

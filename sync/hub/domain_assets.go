@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"cutover/assets"
-	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/sync/wire"
 )
 
@@ -22,7 +22,7 @@ func (a *applyCtx) numbers() (string, error) {
 	if !a.decode(&p) {
 		return a.reject("bad_payload", "number.ddi.v1 payload: want ddi_state")
 	}
-	if _, err := site.ParseDDIState(p.State); err != nil {
+	if _, err := runbook.ParseDDIState(p.State); err != nil {
 		return a.reject("bad_payload", "%v", err)
 	}
 	if err := a.setFact("position", a.op.EntityID, "numbers", compact(a.op.Payload), false); err != nil {

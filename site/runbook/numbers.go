@@ -1,10 +1,12 @@
-package site
+package runbook
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"cutover/site"
 )
 
 // DDIState is what happened to a position's direct-dial number.
@@ -25,7 +27,7 @@ const (
 var DDIStates = []DDIState{DDIPending, DDIKept, DDINew, DDITeams, DDISurrendered, DDINone}
 
 // ParseDDIState checks a DDI state's name.
-func ParseDDIState(v string) (DDIState, error) { return parseEnum(v, DDIStates, "DDI state") }
+func ParseDDIState(v string) (DDIState, error) { return site.ParseWord(v, DDIStates, "DDI state") }
 
 // Numbers is where a position's extension and DDI stand.
 type Numbers struct {
@@ -38,7 +40,7 @@ type Numbers struct {
 	By        string   `json:"by,omitempty"`
 }
 
-func numbersOf(ctx context.Context, q querier, id int64, p Position) (Numbers, error) {
+func numbersOf(ctx context.Context, q site.Querier, id int64, p site.Position) (Numbers, error) {
 	var n Numbers
 	err := q.QueryRowContext(ctx, `SELECT ddi_state, ddi, teams_ddi, extension, ext_state, updated_at, updated_by
 		FROM position_numbers WHERE position_id = ?`, id).Scan(&n.State, &n.DDI, &n.TeamsDDI, &n.Extension, &n.ExtState, &n.At, &n.By)
@@ -54,23 +56,23 @@ func numbersOf(ctx context.Context, q querier, id int64, p Position) (Numbers, e
 
 // ddiInUse says where else a number is in use: another position's planned
 // DDI, or a DDI or Teams number recorded at another position.
-func ddiInUse(ctx context.Context, q querier, id int64, e164 string) (string, error) {
-	var site, label string
+func ddiInUse(ctx context.Context, q site.Querier, id int64, e164 string) (string, error) {
+	var code, label string
 	err := q.QueryRowContext(ctx, `SELECT p.site, p.label FROM positions p LEFT JOIN position_numbers n ON n.position_id = p.id
 		WHERE p.id <> ? AND p.status <> 'withdrawn' AND (n.ddi = ? OR n.teams_ddi = ? OR (p.ddi = ? AND coalesce(n.ddi_state, '') NOT IN ('new', 'teams', 'surrendered')))
-		LIMIT 1`, id, e164, e164, e164).Scan(&site, &label)
+		LIMIT 1`, id, e164, e164, e164).Scan(&code, &label)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s is in use at site %s position %s", FormatDDI(e164), site, label), nil
+	return fmt.Sprintf("%s is in use at site %s position %s", site.FormatDDI(e164), code, label), nil
 }
 
 // setNumbers records the DDI step's value: "keep", a new E.164 DDI, or
 // "teams +44…" for a Teams number.
-func (tx *Tx) setNumbers(ctx context.Context, id int64, p Position, value string) error {
+func setNumbers(ctx context.Context, tx *site.Tx, id int64, p site.Position, value string) error {
 	n := Numbers{Extension: p.Extension, ExtState: "kept"}
 	switch {
 	case value == "keep":
@@ -94,10 +96,10 @@ func (tx *Tx) setNumbers(ctx context.Context, id int64, p Position, value string
 			return fmt.Errorf("%w: %s", ErrBadInput, msg)
 		}
 	}
-	return tx.writeNumbers(ctx, id, p, n)
+	return writeNumbers(ctx, tx, id, p, n)
 }
 
-func (tx *Tx) writeNumbers(ctx context.Context, id int64, p Position, n Numbers) error {
+func writeNumbers(ctx context.Context, tx *site.Tx, id int64, p site.Position, n Numbers) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO position_numbers (position_id, site, ddi_state, ddi, teams_ddi, extension, ext_state, updated_at, updated_by)
 		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (position_id) DO UPDATE SET ddi_state=excluded.ddi_state, ddi=excluded.ddi,
 		teams_ddi=excluded.teams_ddi, extension=excluded.extension, ext_state=excluded.ext_state, updated_at=excluded.updated_at,
@@ -110,7 +112,7 @@ func (tx *Tx) writeNumbers(ctx context.Context, id int64, p Position, n Numbers)
 
 // surrender marks the legacy extension and DDI surrendered: for a Teams
 // user the Teams number stays recorded.
-func (tx *Tx) surrender(ctx context.Context, id int64, p Position) error {
+func surrender(ctx context.Context, tx *site.Tx, id int64, p site.Position) error {
 	n, err := numbersOf(ctx, tx, id, p)
 	if err != nil {
 		return err
@@ -122,12 +124,12 @@ func (tx *Tx) surrender(ctx context.Context, id int64, p Position) error {
 			n.State = DDINone
 		}
 	}
-	return tx.writeNumbers(ctx, id, p, n)
+	return writeNumbers(ctx, tx, id, p, n)
 }
 
 // resetNumbers puts the numbers back as they were when a swap is rolled
 // back: the legacy handset keeps its extension and DDI.
-func (tx *Tx) resetNumbers(ctx context.Context, id int64, p Position) error {
+func resetNumbers(ctx context.Context, tx *site.Tx, id int64, p site.Position) error {
 	res, err := tx.ExecContext(ctx, `DELETE FROM position_numbers WHERE position_id = ?`, id)
 	if err != nil {
 		return err
@@ -140,21 +142,21 @@ func (tx *Tx) resetNumbers(ctx context.Context, id int64, p Position) error {
 }
 
 // PositionNumbers returns where a position's numbers stand.
-func (s *Store) PositionNumbers(ctx context.Context, code, label string) (Numbers, error) {
-	id, p, err := findPosition(ctx, s.r, code, label)
+func PositionNumbers(ctx context.Context, s *site.Store, code, label string) (Numbers, error) {
+	id, p, err := site.FindPosition(ctx, s.DB(), code, label)
 	if err != nil {
 		return Numbers{}, err
 	}
-	return numbersOf(ctx, s.r, id, p)
+	return numbersOf(ctx, s.DB(), id, p)
 }
 
 // DDICounts counts a site's DDIs by state (withdrawn positions left out).
-func (s *Store) DDICounts(ctx context.Context, code string) (map[DDIState]int, error) {
+func DDICounts(ctx context.Context, s *site.Store, code string) (map[DDIState]int, error) {
 	out := map[DDIState]int{}
 	for _, st := range DDIStates {
 		out[st] = 0
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT CASE WHEN n.ddi_state IS NOT NULL THEN n.ddi_state
+	rows, err := s.DB().QueryContext(ctx, `SELECT CASE WHEN n.ddi_state IS NOT NULL THEN n.ddi_state
 		WHEN p.ddi = '' THEN 'none' ELSE 'pending' END, count(*)
 		FROM positions p LEFT JOIN position_numbers n ON n.position_id = p.id
 		WHERE p.site = ? AND p.status <> 'withdrawn' GROUP BY 1`, strings.ToUpper(code))

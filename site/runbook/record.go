@@ -1,4 +1,4 @@
-package site
+package runbook
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"cutover/assets"
+	"cutover/site"
 )
 
 // ErrStepOrder is returned when a step is recorded out of turn.
@@ -18,18 +19,15 @@ var ErrStepOrder = errors.New("step out of order")
 // check).
 var ErrStepRule = errors.New("runbook rule")
 
-// Who lets the equipment register read who is writing and when.
-func (t *Tx) Who() (engineer, now string) { return t.Engineer, t.Now }
-
 // RecordStep records one step result for a position in its own
 // transaction, after checking it is the step due and the result obeys the
 // runbook's rules; the register, numbers and status changes it causes are
 // written in the same transaction. It returns the progress after the step.
-func (s *Store) RecordStep(ctx context.Context, engineer, code, label, key string, res Result) (Progress, error) {
+func Record(ctx context.Context, s *site.Store, engineer, code, label, key string, res Result) (Progress, error) {
 	var out Progress
-	err := s.Write(ctx, engineer, func(tx *Tx) error {
+	err := s.Write(ctx, engineer, func(tx *site.Tx) error {
 		var err error
-		out, err = tx.RecordStep(ctx, code, label, key, res)
+		out, err = RecordTx(ctx, tx, code, label, key, res)
 		return err
 	})
 	if err != nil {
@@ -39,8 +37,8 @@ func (s *Store) RecordStep(ctx context.Context, engineer, code, label, key strin
 }
 
 // RecordStep is RecordStep inside a caller's transaction.
-func (tx *Tx) RecordStep(ctx context.Context, code, label, key string, res Result) (Progress, error) {
-	id, p, err := findPosition(ctx, tx, code, label)
+func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Result) (Progress, error) {
+	id, p, err := site.FindPosition(ctx, tx, code, label)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -73,11 +71,11 @@ func (tx *Tx) RecordStep(ctx context.Context, code, label, key string, res Resul
 		if attempt > 1 {
 			reason = fmt.Sprintf("runbook started again (attempt %d)", attempt)
 		}
-		if p.Status != StatusInProgress {
-			if err := setStatus(ctx, tx, id, p.Status, StatusInProgress, reason); err != nil {
+		if p.Status != site.StatusInProgress {
+			if err := tx.MoveStatus(ctx, id, p.Status, site.StatusInProgress, reason); err != nil {
 				return pr, err
 			}
-			p.Status = StatusInProgress
+			p.Status = site.StatusInProgress
 		}
 	}
 	var ev string
@@ -100,11 +98,11 @@ func (tx *Tx) RecordStep(ctx context.Context, code, label, key string, res Resul
 		return pr, err
 	}
 	if res.Outcome != OutcomeFail {
-		if err := tx.stepEffects(ctx, id, p, pr, step, res.Outcome, value, attempt); err != nil {
+		if err := stepEffects(ctx, tx, id, p, pr, step, res.Outcome, value, attempt); err != nil {
 			return pr, fmt.Errorf("%s: %w", where, err)
 		}
 	}
-	_, p, err = findPosition(ctx, tx, code, label)
+	_, p, err = site.FindPosition(ctx, tx, code, label)
 	if err != nil {
 		return pr, err
 	}
@@ -113,10 +111,10 @@ func (tx *Tx) RecordStep(ctx context.Context, code, label, key string, res Resul
 
 // checkTurn checks that step is the one due now.
 func checkTurn(pr Progress, step Step) error {
-	if pr.Position.Status == StatusDone {
+	if pr.Position.Status == site.StatusDone {
 		return fmt.Errorf("%w: the position is done; nothing more can be recorded", ErrStepOrder)
 	}
-	if pr.Position.Status == StatusWithdrawn {
+	if pr.Position.Status == site.StatusWithdrawn {
 		return fmt.Errorf("%w: the position is withdrawn from the plan", ErrStepOrder)
 	}
 	first := pr.Runbook.Steps[0]
@@ -235,7 +233,7 @@ func checkResult(pr Progress, step Step, res *Result) (string, error) {
 }
 
 // legacyAsset is the legacy handset record at a position.
-func (tx *Tx) legacyAsset(ctx context.Context, id int64, p Position) (assets.Asset, error) {
+func legacyAsset(ctx context.Context, tx *site.Tx, id int64, p site.Position) (assets.Asset, error) {
 	a, ok, err := assets.AtPosition(ctx, tx, id, assets.KindLegacy)
 	if err != nil {
 		return a, err
@@ -247,7 +245,7 @@ func (tx *Tx) legacyAsset(ctx context.Context, id int64, p Position) (assets.Ass
 }
 
 // stepEffects writes what a passed or skipped step changes beyond itself.
-func (tx *Tx) stepEffects(ctx context.Context, id int64, p Position, pr Progress, step Step, out Outcome, value string, attempt int) error {
+func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr Progress, step Step, out Outcome, value string, attempt int) error {
 	pass := out == OutcomePass
 	switch {
 	case step.Field == FieldLegacySerial:
@@ -259,7 +257,7 @@ func (tx *Tx) stepEffects(ctx context.Context, id int64, p Position, pr Progress
 			return err
 		}
 	case step.Field == FieldLegacyTag && pass:
-		a, err := tx.legacyAsset(ctx, id, p)
+		a, err := legacyAsset(ctx, tx, id, p)
 		if err != nil {
 			return err
 		}
@@ -268,13 +266,13 @@ func (tx *Tx) stepEffects(ctx context.Context, id int64, p Position, pr Progress
 			return err
 		}
 	case step.Field == FieldCondition && pass:
-		a, err := tx.legacyAsset(ctx, id, p)
+		a, err := legacyAsset(ctx, tx, id, p)
 		if err != nil {
 			return err
 		}
 		return assets.SetCondition(ctx, tx, a.ID, value)
 	case step.Physical:
-		a, err := tx.legacyAsset(ctx, id, p)
+		a, err := legacyAsset(ctx, tx, id, p)
 		if err != nil {
 			return err
 		}
@@ -289,19 +287,19 @@ func (tx *Tx) stepEffects(ctx context.Context, id int64, p Position, pr Progress
 			return fmt.Errorf("%w: %s", assets.ErrInUse, msg)
 		}
 	case step.Field == FieldNewTag && pass:
-		return tx.installNew(ctx, id, p, pr, value)
+		return installNew(ctx, tx, id, p, pr, value)
 	case step.Field == FieldDDI && pass:
-		return tx.setNumbers(ctx, id, p, value)
+		return setNumbers(ctx, tx, id, p, value)
 	case step.Field == FieldTeamsDDI && pass:
-		return tx.setNumbers(ctx, id, p, "teams "+value)
+		return setNumbers(ctx, tx, id, p, "teams "+value)
 	case step.Key == "surrender" && pass:
-		return tx.surrender(ctx, id, p)
+		return surrender(ctx, tx, id, p)
 	case step.Field == FieldDisposition && pass:
 		d, err := ParseDisposition(value)
 		if err != nil {
 			return err
 		}
-		a, err := tx.legacyAsset(ctx, id, p)
+		a, err := legacyAsset(ctx, tx, id, p)
 		if err != nil {
 			return err
 		}
@@ -309,38 +307,38 @@ func (tx *Tx) stepEffects(ctx context.Context, id int64, p Position, pr Progress
 			return err
 		}
 	case step.Key == "rb_reconnect" && pass:
-		return tx.reconnect(ctx, id, p)
+		return reconnect(ctx, tx, id, p)
 	case step.Field == FieldReason && pass:
 		to, reason, err := ParseReason(value)
 		if err != nil {
 			return err
 		}
-		return tx.endAttempt(ctx, id, p, attempt, to, reason)
+		return endAttempt(ctx, tx, id, p, attempt, to, reason)
 	}
 	if !step.RollbackOnly && step.Key == pr.Runbook.Steps[len(pr.Runbook.Steps)-1].Key {
 		reason := "runbook complete"
 		if step.Field == FieldContact {
 			reason = "signed off by " + value
 		}
-		return tx.endAttempt(ctx, id, p, attempt, StatusDone, reason)
+		return endAttempt(ctx, tx, id, p, attempt, site.StatusDone, reason)
 	}
 	return nil
 }
 
-func (tx *Tx) endAttempt(ctx context.Context, id int64, p Position, attempt int, to Status, reason string) error {
+func endAttempt(ctx context.Context, tx *site.Tx, id int64, p site.Position, attempt int, to site.Status, reason string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE swap_attempts SET ended_at=?, outcome=?, reason=? WHERE position_id=? AND attempt=?`,
 		tx.Now, to, reason, id, attempt); err != nil {
 		return err
 	}
-	if to != StatusDone {
-		if err := tx.resetNumbers(ctx, id, p); err != nil {
+	if to != site.StatusDone {
+		if err := resetNumbers(ctx, tx, id, p); err != nil {
 			return err
 		}
 	}
-	return setStatus(ctx, tx, id, p.Status, to, reason)
+	return tx.MoveStatus(ctx, id, p.Status, to, reason)
 }
 
-func (tx *Tx) installNew(ctx context.Context, id int64, p Position, pr Progress, tag string) error {
+func installNew(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr Progress, tag string) error {
 	a := assets.Asset{Kind: assets.KindNew, Vendor: "avaya", Site: p.Site}
 	if m, err := assets.NormaliseModel(p.TargetModel); err == nil {
 		a.Model = m
@@ -362,7 +360,7 @@ func (tx *Tx) installNew(ctx context.Context, id int64, p Position, pr Progress,
 	return err
 }
 
-func (tx *Tx) reconnect(ctx context.Context, id int64, p Position) error {
+func reconnect(ctx context.Context, tx *site.Tx, id int64, p site.Position) error {
 	if a, ok, err := assets.AtPosition(ctx, tx, id, assets.KindNew); err != nil {
 		return err
 	} else if ok && a.State == assets.StateInstalled {
@@ -370,7 +368,7 @@ func (tx *Tx) reconnect(ctx context.Context, id int64, p Position) error {
 			return err
 		}
 	}
-	a, err := tx.legacyAsset(ctx, id, p)
+	a, err := legacyAsset(ctx, tx, id, p)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package site
+package runbook
 
 import (
 	"context"
@@ -8,73 +8,74 @@ import (
 	"time"
 
 	"cutover/assets"
+	"cutover/site"
 )
 
 // ReportRow is one position in a site report.
 type ReportRow struct {
-	Label        string   `json:"label"`
-	Location     string   `json:"location"`
-	Role         Role     `json:"role"`
-	Plan         Plan     `json:"plan"`
-	Status       Status   `json:"status"`
-	StatusReason string   `json:"status_reason,omitempty"`
-	StepsDone    int      `json:"steps_done"`
-	StepsTotal   int      `json:"steps_total"`
-	CurrentStep  string   `json:"current_step,omitempty"`
-	Attempts     int      `json:"attempts"`
-	Switch       string   `json:"switch"`
-	Port         string   `json:"port"`
-	Extension    string   `json:"extension"`
-	LegacyModel  string   `json:"legacy_model"`
-	LegacyMAC    string   `json:"legacy_mac"`
-	LegacySerial string   `json:"legacy_serial"`
-	LegacyTag    string   `json:"legacy_tag"`
-	NewModel     string   `json:"new_model"`
-	NewSerial    string   `json:"new_serial"`
-	NewMAC       string   `json:"new_mac"`
-	NewTag       string   `json:"new_tag"`
-	LegacyDDI    string   `json:"legacy_ddi"`
-	DDIState     DDIState `json:"ddi_state"`
-	NewDDI       string   `json:"new_ddi,omitempty"` // the Avaya DDI when new, or the Teams DDI
-	Disposition  string   `json:"disposition"`       // legacy handset: returned_to_store, weee_disposal WTN, lost; or its state
-	SignedOffBy  string   `json:"signed_off_by,omitempty"`
-	Engineers    []string `json:"engineers"`
-	StartedAt    string   `json:"started_at,omitempty"`
-	FinishedAt   string   `json:"finished_at,omitempty"`
-	LastAt       string   `json:"last_at,omitempty"`
+	Label        string      `json:"label"`
+	Location     string      `json:"location"`
+	Role         site.Role   `json:"role"`
+	Plan         site.Plan   `json:"plan"`
+	Status       site.Status `json:"status"`
+	StatusReason string      `json:"status_reason,omitempty"`
+	StepsDone    int         `json:"steps_done"`
+	StepsTotal   int         `json:"steps_total"`
+	CurrentStep  string      `json:"current_step,omitempty"`
+	Attempts     int         `json:"attempts"`
+	Switch       string      `json:"switch"`
+	Port         string      `json:"port"`
+	Extension    string      `json:"extension"`
+	LegacyModel  string      `json:"legacy_model"`
+	LegacyMAC    string      `json:"legacy_mac"`
+	LegacySerial string      `json:"legacy_serial"`
+	LegacyTag    string      `json:"legacy_tag"`
+	NewModel     string      `json:"new_model"`
+	NewSerial    string      `json:"new_serial"`
+	NewMAC       string      `json:"new_mac"`
+	NewTag       string      `json:"new_tag"`
+	LegacyDDI    string      `json:"legacy_ddi"`
+	DDIState     DDIState    `json:"ddi_state"`
+	NewDDI       string      `json:"new_ddi,omitempty"` // the Avaya DDI when new, or the Teams DDI
+	Disposition  string      `json:"disposition"`       // legacy handset: returned_to_store, weee_disposal WTN, lost; or its state
+	SignedOffBy  string      `json:"signed_off_by,omitempty"`
+	Engineers    []string    `json:"engineers"`
+	StartedAt    string      `json:"started_at,omitempty"`
+	FinishedAt   string      `json:"finished_at,omitempty"`
+	LastAt       string      `json:"last_at,omitempty"`
 }
 
 // Report is a site's cutover report: a row per position with the totals.
 type Report struct {
-	Site         Site               `json:"site"`
-	GeneratedAt  string             `json:"generated_at"`
-	GeneratedBy  string             `json:"generated_by,omitempty"`
-	ByStatus     map[Status]int     `json:"by_status"`
-	ByPlan       map[Plan]int       `json:"by_plan"`
-	DDIs         map[DDIState]int   `json:"ddis"`
-	Dispositions map[string]int     `json:"dispositions"`
-	Stock        []assets.StockLine `json:"stock"`
-	Active       int                `json:"active"`
-	Done         int                `json:"done"`
-	Rows         []ReportRow        `json:"positions"`
+	Site         site.Site           `json:"site"`
+	GeneratedAt  string              `json:"generated_at"`
+	GeneratedBy  string              `json:"generated_by,omitempty"`
+	ByStatus     map[site.Status]int `json:"by_status"`
+	ByPlan       map[site.Plan]int   `json:"by_plan"`
+	DDIs         map[DDIState]int    `json:"ddis"`
+	Dispositions map[string]int      `json:"dispositions"`
+	Stock        []assets.StockLine  `json:"stock"`
+	Active       int                 `json:"active"`
+	Done         int                 `json:"done"`
+	Rows         []ReportRow         `json:"positions"`
 }
 
 // Report builds a site's report from the store (withdrawn positions are
 // listed too, so that nothing silently drops out of the handover).
-func (s *Store) Report(ctx context.Context, code string, now time.Time) (Report, error) {
+func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time) (Report, error) {
 	st, err := s.Site(ctx, code)
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Site: st, GeneratedAt: now.UTC().Format(time.RFC3339), ByStatus: map[Status]int{},
-		ByPlan: map[Plan]int{}, Dispositions: map[string]int{}}
-	if rep.DDIs, err = s.DDICounts(ctx, st.Code); err != nil {
+	rep := Report{Site: st, GeneratedAt: now.UTC().Format(time.RFC3339), ByStatus: map[site.Status]int{},
+		ByPlan: map[site.Plan]int{}, Dispositions: map[string]int{}}
+	if rep.DDIs, err = DDICounts(ctx, s, st.Code); err != nil {
 		return rep, err
 	}
-	if rep.Stock, err = assets.Stock(ctx, s.r, st.Code); err != nil {
+	if rep.Stock, err = assets.Stock(ctx, s.DB(), st.Code); err != nil {
 		return rep, err
 	}
-	all, err := assets.ForSite(ctx, s.r, st.Code)
+	all, err := assets.ForSite(ctx, s.DB(), st.Code)
 	if err != nil {
 		return rep, err
 	}
@@ -86,34 +87,17 @@ func (s *Store) Report(ctx context.Context, code string, now time.Time) (Report,
 			newer[a.Position] = a
 		}
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, `+positionCols+` FROM positions WHERE site = ? ORDER BY label`, st.Code)
+	ps, err := site.PositionRows(ctx, s.DB(), st.Code)
 	if err != nil {
 		return rep, err
 	}
-	type idPos struct {
-		id int64
-		p  Position
-	}
-	var ps []idPos
-	for rows.Next() {
-		var ip idPos
-		if err := scanPosition(rows, &ip.id, &ip.p); err != nil {
-			rows.Close()
-			return rep, err
-		}
-		ps = append(ps, ip)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return rep, err
-	}
 	for _, ip := range ps {
-		p := ip.p
-		pr, err := progressOf(ctx, s.r, ip.id, p)
+		p := ip.Position
+		pr, err := progressOf(ctx, s.DB(), ip.ID, p)
 		if err != nil {
 			return rep, err
 		}
-		nums, err := numbersOf(ctx, s.r, ip.id, p)
+		nums, err := numbersOf(ctx, s.DB(), ip.ID, p)
 		if err != nil {
 			return rep, err
 		}
@@ -171,10 +155,10 @@ func (s *Store) Report(ctx context.Context, code string, now time.Time) (Report,
 			row.Engineers = []string{}
 		}
 		rep.ByStatus[p.Status]++
-		if p.Status != StatusWithdrawn {
+		if p.Status != site.StatusWithdrawn {
 			rep.Active++
 			rep.ByPlan[p.Plan]++
-			if p.Status == StatusDone {
+			if p.Status == site.StatusDone {
 				rep.Done++
 			}
 		}

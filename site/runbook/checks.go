@@ -1,4 +1,4 @@
-package site
+package runbook
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cutover/assets"
+	"cutover/site"
 )
 
 // SeenPhone is a phone the switch shows on a port.
@@ -53,7 +54,7 @@ type Observation struct {
 // holds the implementation over devices; tests may use a real simulated
 // switch through it.
 type Checker interface {
-	Read(ctx context.Context, p Position) (PortReading, error)
+	Read(ctx context.Context, p site.Position) (PortReading, error)
 }
 
 // classMaxMW is the most a powered device of each PoE class may draw at
@@ -100,7 +101,7 @@ func ModelClass(model string) int {
 // Evaluate judges a port reading for a check on a position. err is the
 // read's failure, if any: an unreadable switch fails the check with the
 // reason kept.
-func Evaluate(c Check, p Position, r PortReading, err error) Observation {
+func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 	o := Observation{Check: c, Reading: &r}
 	if err != nil {
 		o.Error = err.Error()

@@ -1,4 +1,4 @@
-package site
+package runbook
 
 import (
 	"encoding/csv"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"cutover/site"
 )
 
 // WriteCSV writes the report for the central team: a header and a row per
@@ -64,13 +66,13 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, " (%d%%)", r.Done*100/r.Active)
 	}
 	b.WriteString("\n")
-	for _, st := range Statuses {
-		if n := r.ByStatus[st]; n > 0 && st != StatusDone {
+	for _, st := range site.Statuses {
+		if n := r.ByStatus[st]; n > 0 && st != site.StatusDone {
 			fmt.Fprintf(&b, "- %s %s: %d\n", st.Symbol(), st, n)
 		}
 	}
 	b.WriteString("- Plans:")
-	for _, p := range Plans {
+	for _, p := range site.Plans {
 		fmt.Fprintf(&b, " %s %d;", p, r.ByPlan[p])
 	}
 	b.WriteString("\n- DDIs:")
@@ -92,7 +94,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	var open []ReportRow
 	for _, row := range r.Rows {
 		switch row.Status {
-		case StatusFailed, StatusBlocked, StatusInProgress:
+		case site.StatusFailed, site.StatusBlocked, site.StatusInProgress:
 			open = append(open, row)
 		}
 	}
@@ -100,7 +102,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("## Needs attention\n\n")
 		for _, row := range open {
 			fmt.Fprintf(&b, "- **%s** (%s) %s %s", row.Label, mdCell(row.Location), row.Status.Symbol(), row.Status)
-			if row.StatusReason != "" && row.Status != StatusInProgress {
+			if row.StatusReason != "" && row.Status != site.StatusInProgress {
 				fmt.Fprintf(&b, ": %s", mdCell(row.StatusReason))
 			}
 			if row.CurrentStep != "" {
@@ -120,10 +122,10 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		ddi := string(row.DDIState)
 		if row.LegacyDDI != "" {
-			ddi = FormatDDI(row.LegacyDDI) + " " + ddi
+			ddi = site.FormatDDI(row.LegacyDDI) + " " + ddi
 		}
 		if row.NewDDI != "" {
-			ddi += " → " + FormatDDI(row.NewDDI)
+			ddi += " → " + site.FormatDDI(row.NewDDI)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %d/%d | %s | %s | %s | %s | %s | %s | %s |\n",
 			mdCell(row.Label), mdCell(row.Location), row.Role, row.Plan, row.Status.Symbol(), row.Status,

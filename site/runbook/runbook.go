@@ -1,10 +1,11 @@
-package site
+package runbook
 
 import (
 	"fmt"
 	"strings"
 
 	"cutover/assets"
+	"cutover/site"
 )
 
 // StepKind is how a runbook step gets its result.
@@ -74,10 +75,10 @@ type Step struct {
 // Runbook is the ordered steps for one position, and the steps a rollback
 // runs.
 type Runbook struct {
-	Plan     Plan   `json:"plan"`
-	Role     Role   `json:"role"`
-	Steps    []Step `json:"steps"`
-	Rollback []Step `json:"rollback"`
+	Plan     site.Plan `json:"plan"`
+	Role     site.Role `json:"role"`
+	Steps    []Step    `json:"steps"`
+	Rollback []Step    `json:"rollback"`
 }
 
 // Step finds a step (runbook or rollback) by key.
@@ -101,19 +102,19 @@ func (rb Runbook) Keys() []string {
 
 // needsRecording reports whether a role's calls must be recorded and
 // logged (business case items 7d and 7e).
-func needsRecording(r Role) bool {
-	return r == RoleCustodySuite || r == RoleFrontCounter || r == RoleCTOpsPTT
+func needsRecording(r site.Role) bool {
+	return r == site.RoleCustodySuite || r == site.RoleFrontCounter || r == site.RoleCTOpsPTT
 }
 
 // shortModel is the target model without the maker: "Avaya J179" → "J179".
-func shortModel(p Position) string {
+func shortModel(p site.Position) string {
 	if m, err := assets.NormaliseModel(p.TargetModel); err == nil {
 		return m
 	}
 	return "Avaya phone"
 }
 
-func capture(p Position, serialSkippable bool) []Step {
+func capture(p site.Position, serialSkippable bool) []Step {
 	what := "the legacy handset"
 	if p.LegacyModel != "" {
 		what = "the " + p.LegacyModel
@@ -138,12 +139,12 @@ func disposition() Step {
 }
 
 // RunbookFor builds a position's runbook from its plan and role.
-func RunbookFor(p Position) Runbook {
+func RunbookFor(p site.Position) Runbook {
 	rb := Runbook{Plan: p.Plan, Role: p.Role}
 	switch p.Plan {
-	case PlanAvayaFixed, PlanAvayaPTT:
+	case site.PlanAvayaFixed, site.PlanAvayaPTT:
 		rb.Steps = avayaSteps(p)
-	case PlanTeamsDDI:
+	case site.PlanTeamsDDI:
 		rb.Steps = teamsSteps(p)
 	default:
 		rb.Steps = removeSteps(p)
@@ -160,11 +161,11 @@ func RunbookFor(p Position) Runbook {
 	return rb
 }
 
-func avayaSteps(p Position) []Step {
+func avayaSteps(p site.Position) []Step {
 	m := shortModel(p)
 	ddi := "the position's DDI"
 	if p.DDI != "" {
-		ddi = FormatDDI(p.DDI)
+		ddi = site.FormatDDI(p.DDI)
 	}
 	steps := []Step{{Key: "precheck", Title: "Pre-check the port", Kind: StepAuto, Check: CheckPortReady, Skippable: true,
 		Instructions: fmt.Sprintf("Read %s port %s: link up, PoE able to power a %s, voice VLAN set, and the handset on it is the one in the inventory (%s). Skip only when the switch cannot be read, and say why.",
@@ -195,11 +196,11 @@ func avayaSteps(p Position) []Step {
 			Step{Key: "call_logging", Title: "Call logging check", Kind: StepConfirm,
 				Instructions: "Find the test calls in call logging with this extension, numbers and times (business case item 7e)."})
 	}
-	if p.Plan == PlanAvayaPTT {
+	if p.Plan == site.PlanAvayaPTT {
 		steps = append(steps, Step{Key: "ptt_group", Title: "Push-to-talk group call", Kind: StepConfirm,
 			Instructions: "Make a push-to-talk group call: every station in the group hears it and can answer."})
 	}
-	if p.Role == RoleDoorAccess {
+	if p.Role == site.RoleDoorAccess {
 		steps = append(steps, Step{Key: "door_release", Title: "Door release test", Kind: StepConfirm, Skippable: true,
 			Instructions: "Call from the door entry panel and release the door from the new phone; check it opens and relocks. Skip, saying so, if this phone drives no door."})
 	}
@@ -214,7 +215,7 @@ func avayaSteps(p Position) []Step {
 	return steps
 }
 
-func numberStep(p Position, ddi string) Step {
+func numberStep(p site.Position, ddi string) Step {
 	st := Step{Key: "ddi", Title: "Number on the new phone", Kind: StepInput, Field: FieldDDI,
 		Instructions: fmt.Sprintf("Extension %s moves to the new phone. Press Enter (or type keep) to keep %s on it, or type the new DDI if it gets a new one.", orDash(p.Extension), ddi),
 		Hint:         "keep | new DDI"}
@@ -225,7 +226,7 @@ func numberStep(p Position, ddi string) Step {
 	return st
 }
 
-func teamsSteps(p Position) []Step {
+func teamsSteps(p site.Position) []Step {
 	steps := []Step{
 		{Key: "teams_ddi", Title: "Record the user's Teams DDI", Kind: StepInput, Field: FieldTeamsDDI,
 			Instructions: "Type the Teams direct-dial number the user now has (a UK number).", Hint: "UK number, e.g. 020 7230 1212"},
@@ -242,10 +243,10 @@ func teamsSteps(p Position) []Step {
 	return steps
 }
 
-func removeSteps(p Position) []Step {
+func removeSteps(p site.Position) []Step {
 	steps := capture(p, true)
 	ins := "Unplug the handset, bag it and tag the bag with its serial and MAC."
-	if p.Role == RoleMeetingRoom {
+	if p.Role == site.RoleMeetingRoom {
 		ins += " A Teams Room replaces this phone: leave the room's Teams Room kit alone."
 	}
 	steps = append(steps, Step{Key: "remove", Title: "Remove the handset", Kind: StepConfirm, Physical: true, Instructions: ins},
@@ -266,12 +267,12 @@ func orDash(s string) string {
 }
 
 // legacyNumbers names a position's legacy extension and DDI, with the verb.
-func legacyNumbers(p Position) string {
+func legacyNumbers(p site.Position) string {
 	switch {
 	case p.Extension != "" && p.DDI != "":
-		return "extension " + p.Extension + " and DDI " + FormatDDI(p.DDI) + " are"
+		return "extension " + p.Extension + " and DDI " + site.FormatDDI(p.DDI) + " are"
 	case p.DDI != "":
-		return "DDI " + FormatDDI(p.DDI) + " is"
+		return "DDI " + site.FormatDDI(p.DDI) + " is"
 	case p.Extension != "":
 		return "extension " + p.Extension + " is"
 	}

@@ -1,11 +1,12 @@
-package site
+package runbook
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"cutover/site"
 )
 
 // Outcome is a step's result.
@@ -20,7 +21,7 @@ const (
 
 // ParseOutcome checks an outcome word.
 func ParseOutcome(v string) (Outcome, error) {
-	return parseEnum(strings.ToLower(strings.TrimSpace(v)), []Outcome{OutcomePass, OutcomeFail, OutcomeSkip}, "result")
+	return site.ParseWord(strings.ToLower(strings.TrimSpace(v)), []Outcome{OutcomePass, OutcomeFail, OutcomeSkip}, "result")
 }
 
 // Result is what an engineer (or an automatic check) gives for a step.
@@ -75,12 +76,12 @@ type Attempt struct {
 // Progress is a position's runbook with the state of every step: what the
 // wizard and `cutover runbook` show, and where a resumed session starts.
 type Progress struct {
-	Position Position    `json:"position"`
-	Runbook  Runbook     `json:"-"`
-	Attempt  int         `json:"attempt"` // 0 before the first step
-	Attempts []Attempt   `json:"attempts,omitempty"`
-	Mode     Mode        `json:"mode"`
-	Steps    []StepState `json:"steps"`
+	Position site.Position `json:"position"`
+	Runbook  Runbook       `json:"-"`
+	Attempt  int           `json:"attempt"` // 0 before the first step
+	Attempts []Attempt     `json:"attempts,omitempty"`
+	Mode     Mode          `json:"mode"`
+	Steps    []StepState   `json:"steps"`
 	// Rollback holds the rollback steps this attempt needs (reconnect and
 	// verify only after the handset was unplugged).
 	Rollback []StepState `json:"rollback"`
@@ -104,36 +105,20 @@ func (p Progress) Step(key string) (StepState, bool) {
 	return StepState{}, false
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Steps returns a position's runbook progress.
-func (s *Store) Steps(ctx context.Context, code, label string) (Progress, error) {
-	return loadProgress(ctx, s.r, code, label)
+func Steps(ctx context.Context, s *site.Store, code, label string) (Progress, error) {
+	return loadProgress(ctx, s.DB(), code, label)
 }
 
-func findPosition(ctx context.Context, q querier, code, label string) (int64, Position, error) {
-	var id int64
-	var p Position
-	err := scanPosition(q.QueryRowContext(ctx, `SELECT id, `+positionCols+` FROM positions
-		WHERE site = ? AND label = ? COLLATE NOCASE`, strings.ToUpper(strings.TrimSpace(code)), strings.TrimSpace(label)), &id, &p)
-	if err == sql.ErrNoRows {
-		return 0, p, fmt.Errorf("position %s at site %s: %w", label, strings.ToUpper(code), ErrNotFound)
-	}
-	return id, p, err
-}
-
-func loadProgress(ctx context.Context, q querier, code, label string) (Progress, error) {
-	id, p, err := findPosition(ctx, q, code, label)
+func loadProgress(ctx context.Context, q site.Querier, code, label string) (Progress, error) {
+	id, p, err := site.FindPosition(ctx, q, code, label)
 	if err != nil {
 		return Progress{}, err
 	}
 	return progressOf(ctx, q, id, p)
 }
 
-func progressOf(ctx context.Context, q querier, id int64, p Position) (Progress, error) {
+func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) (Progress, error) {
 	pr := Progress{Position: p, Runbook: RunbookFor(p)}
 	rows, err := q.QueryContext(ctx, `SELECT attempt, started_at, started_by, ended_at, outcome, reason
 		FROM swap_attempts WHERE position_id = ? ORDER BY attempt`, id)
@@ -237,7 +222,7 @@ func progressOf(ctx context.Context, q querier, id int64, p Position) (Progress,
 		pr.Current = &pr.Steps[0]
 	case !open:
 		pr.Mode = ModeFinished
-		pr.Restartable = p.Status == StatusFailed || p.Status == StatusBlocked
+		pr.Restartable = p.Status == site.StatusFailed || p.Status == site.StatusBlocked
 	case rollingBack:
 		pr.Mode = ModeRollback
 		for i := range pr.Rollback {

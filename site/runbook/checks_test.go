@@ -1,15 +1,17 @@
-package site
+package runbook
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"cutover/site"
 )
 
 func intp(n int) *int { return &n }
 
 func TestPortReadyCheck(t *testing.T) {
-	p := Position{Label: "FC-01", MAC: "00:1e:13:8c:90:07", Switch: "kx-sw1", Port: "Gi1/0/1", TargetModel: "Avaya J179"}
+	p := site.Position{Label: "FC-01", MAC: "00:1e:13:8c:90:07", Switch: "kx-sw1", Port: "Gi1/0/1", TargetModel: "Avaya J179"}
 	legacy := SeenPhone{Vendor: "cisco", Model: "Cisco IP Phone 7941", MAC: "00:1e:13:8c:90:07", Telephone: true}
 	good := func() PortReading {
 		return PortReading{Port: "Gi1/0/1", LinkUp: true, VoiceVLAN: 120, PoE: true, PoEDetection: "deliveringPower",

@@ -1,4 +1,4 @@
-package site
+package runbook
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"cutover/assets"
+	"cutover/site"
 )
 
 // ErrBadInput is returned for a step value that fails validation.
@@ -57,10 +58,10 @@ func ParseDisposition(v string) (Disposition, error) {
 
 // ParseReason reads a rollback reason, "failed: …" or "blocked: …"
 // (failed when neither is given).
-func ParseReason(v string) (Status, string, error) {
+func ParseReason(v string) (site.Status, string, error) {
 	s := cleanInput(v)
-	to := StatusFailed
-	for _, st := range []Status{StatusFailed, StatusBlocked} {
+	to := site.StatusFailed
+	for _, st := range []site.Status{site.StatusFailed, site.StatusBlocked} {
 		if p := string(st) + ":"; len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			to, s = st, strings.TrimSpace(s[len(p):])
 		}
@@ -110,9 +111,9 @@ func (s Step) Validate(v string) (string, error) {
 		if v == "" || strings.EqualFold(v, "keep") {
 			return "keep", nil
 		}
-		out, err = NormaliseDDI(v)
+		out, err = site.NormaliseDDI(v)
 	case FieldTeamsDDI:
-		out, err = NormaliseDDI(v)
+		out, err = site.NormaliseDDI(v)
 	case FieldDisposition:
 		var d Disposition
 		d, err = ParseDisposition(v)
@@ -120,7 +121,7 @@ func (s Step) Validate(v string) (string, error) {
 	case FieldContact:
 		out, err = ValidateContact(v)
 	case FieldReason:
-		var st Status
+		var st site.Status
 		var r string
 		st, r, err = ParseReason(v)
 		out = string(st) + ": " + r

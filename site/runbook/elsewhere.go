@@ -1,4 +1,4 @@
-package site
+package runbook
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"cutover/site"
 )
 
 // StepElsewhere is a runbook step result another laptop recorded for a
@@ -24,12 +26,12 @@ type StepElsewhere struct {
 
 // StepsElsewhere lists the step results the hub holds for a position that
 // this laptop did not record itself, in runbook order.
-func (s *Store) StepsElsewhere(ctx context.Context, code, label string) ([]StepElsewhere, error) {
-	pr, err := s.Steps(ctx, code, label)
+func StepsElsewhere(ctx context.Context, s *site.Store, code, label string) ([]StepElsewhere, error) {
+	pr, err := Steps(ctx, s, code, label)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT value, updated_by, updated_at FROM sync_facts
+	rows, err := s.DB().QueryContext(ctx, `SELECT value, updated_by, updated_at FROM sync_facts
 		WHERE site = ? AND entity = 'position' AND entity_id = ? COLLATE NOCASE AND attr LIKE 'step:%'`,
 		strings.ToUpper(code), pr.Position.Label)
 	if err != nil {
@@ -39,7 +41,7 @@ func (s *Store) StepsElsewhere(ctx context.Context, code, label string) ([]StepE
 	// This laptop's own results come back from the hub too: leave out
 	// every step and attempt it recorded itself.
 	mine := map[string]bool{}
-	local, err := s.r.QueryContext(ctx, `SELECT r.step_key, r.attempt FROM step_results r JOIN positions p ON p.id = r.position_id
+	local, err := s.DB().QueryContext(ctx, `SELECT r.step_key, r.attempt FROM step_results r JOIN positions p ON p.id = r.position_id
 		WHERE p.site = ? AND p.label = ? COLLATE NOCASE`, strings.ToUpper(code), pr.Position.Label)
 	if err != nil {
 		return nil, err
