@@ -106,6 +106,34 @@ func WhereInstalled(ctx context.Context, q Querier, field, value string, except 
 	return fmt.Sprintf("%s %s is already installed at %s, recorded as a %s %s", field, value, where, kind, strings.TrimSpace(model+" phone")), nil
 }
 
+// Known lists every asset in the register, in any state and at any site,
+// whose serial, MAC or asset tag (field) is value, newest first.
+func Known(ctx context.Context, q Querier, field, value string) ([]Asset, error) {
+	col := map[string]string{"serial": "serial", "MAC": "mac", "asset tag": "asset_tag"}[field]
+	if col == "" {
+		return nil, fmt.Errorf("Known: unknown field %q", field)
+	}
+	if value == "" {
+		return nil, nil
+	}
+	return queryAssets(ctx, q, `WHERE a.`+col+` = ? COLLATE NOCASE ORDER BY a.id DESC`, value)
+}
+
+// Where says where an asset is and in what state, for a message: "a legacy
+// Cisco 7941 at site KX position CS-01, now weee_disposal (WTN-1)".
+func (a Asset) Where() string {
+	what := strings.TrimSpace(fmt.Sprintf("%s %s %s", a.Kind, a.Vendor, a.Model))
+	s := fmt.Sprintf("a %s at site %s", what, a.Site)
+	if a.Position != "" {
+		s += " position " + a.Position
+	}
+	s += ", now " + string(a.State)
+	if a.WTNRef != "" {
+		s += " (" + a.WTNRef + ")"
+	}
+	return s
+}
+
 // CheckFree refuses an asset whose serial, MAC or asset tag is installed
 // anywhere other than in the asset except, naming where it is.
 func CheckFree(ctx context.Context, q Querier, a Asset, except int64) error {
@@ -134,6 +162,17 @@ func history(ctx context.Context, tx Tx, id int64, from, to State, site, label, 
 // updated, so that capturing it again does not make a second record. Any
 // serial, MAC or asset tag installed elsewhere is refused, naming where.
 func Install(ctx context.Context, tx Tx, a Asset, positionID int64, label, note string) (Asset, error) {
+	return install(ctx, tx, a, positionID, label, note, true)
+}
+
+// InstallOverride is Install for a handset the engineer is sure of although
+// its serial, MAC or tag is recorded elsewhere (a relabelled handset): it
+// is recorded anyway, and the op says so for the hub to raise.
+func InstallOverride(ctx context.Context, tx Tx, a Asset, positionID int64, label, note string) (Asset, error) {
+	return install(ctx, tx, a, positionID, label, note, false)
+}
+
+func install(ctx context.Context, tx Tx, a Asset, positionID int64, label, note string, check bool) (Asset, error) {
 	if a.Kind != KindLegacy && a.Kind != KindNew {
 		return a, fmt.Errorf("%w: asset kind %q", ErrBadValue, a.Kind)
 	}
@@ -160,8 +199,10 @@ func Install(ctx context.Context, tx Tx, a Asset, positionID int64, label, note 
 	if found {
 		except = prev.ID
 	}
-	if err := CheckFree(ctx, tx, a, except); err != nil {
-		return a, err
+	if check {
+		if err := CheckFree(ctx, tx, a, except); err != nil {
+			return a, err
+		}
 	}
 	eng, now := tx.Who()
 	from := StateInStock
@@ -192,7 +233,7 @@ func Install(ctx context.Context, tx Tx, a Asset, positionID int64, label, note 
 	a.State, a.Position, a.UpdatedAt, a.UpdatedBy = StateInstalled, label, now, eng
 	return a, tx.Op(a.Site, "asset.install.v1", "asset", a.Key(), map[string]any{
 		"kind": a.Kind, "vendor": a.Vendor, "model": a.Model, "serial": a.Serial, "mac": a.MAC,
-		"asset_tag": a.AssetTag, "position": label, "condition": a.Condition, "from": from})
+		"asset_tag": a.AssetTag, "position": label, "condition": a.Condition, "from": from, "override": !check})
 }
 
 // Move changes an asset's state, checking the move is allowed for its
@@ -237,6 +278,32 @@ func Move(ctx context.Context, tx Tx, id int64, to State, note, wtn string) (Ass
 	a.State, a.WTNRef, a.UpdatedAt, a.UpdatedBy = to, wtn, now, eng
 	return a, tx.Op(a.Site, kind, "asset", a.Key(), map[string]any{
 		"from": from, "to": to, "note": note, "wtn_ref": wtn, "position": a.Position, "serial": a.Serial, "mac": a.MAC})
+}
+
+// Relabel corrects a handset's serial or asset tag in the register (a
+// mistyped scan), keeping its state, and refuses one recorded for another
+// handset unless override is set.
+func Relabel(ctx context.Context, tx Tx, a Asset, note string, override bool) error {
+	if !override {
+		if err := CheckFree(ctx, tx, a, a.ID); err != nil {
+			return err
+		}
+	}
+	was, err := Get(ctx, tx, a.ID)
+	if err != nil {
+		return err
+	}
+	eng, now := tx.Who()
+	if _, err := tx.ExecContext(ctx, `UPDATE assets SET serial=?, asset_tag=?, updated_at=?, updated_by=? WHERE id=?`,
+		a.Serial, a.AssetTag, now, eng, a.ID); err != nil {
+		return fmt.Errorf("register: %w", err)
+	}
+	if err := history(ctx, tx, a.ID, was.State, was.State, was.Site, was.Position, note); err != nil {
+		return err
+	}
+	return tx.Op(was.Site, "asset.relabel.v1", "asset", a.Key(), map[string]any{
+		"kind": was.Kind, "serial": a.Serial, "mac": was.MAC, "asset_tag": a.AssetTag, "position": was.Position,
+		"state": was.State, "was": was.Key(), "override": override})
 }
 
 // SetCondition records a legacy handset's condition.

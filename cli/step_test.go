@@ -41,7 +41,7 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 	}
 	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01,MR-02", "--step", "legacy_tag", "--result", "pass", "--value", "MPS-77\n")
 	if code != 1 || !strings.Contains(errs, "MR-02: position MR-02 step legacy_tag: assets: already installed") &&
-		!strings.Contains(errs, "asset tag MPS-77 is already installed at site KX position MR-01") {
+		!strings.Contains(errs, "asset tag MPS-77 is already a legacy mitel Mitel 6873i at site KX position MR-01, now installed") {
 		t.Fatalf("duplicate tag in bulk: %d\n%s\n%s", code, out, errs)
 	}
 	for _, k := range []string{"legacy_condition"} {

@@ -38,6 +38,14 @@ type Input struct {
 	Outcome runbook.Outcome
 	Value   string
 	Note    string
+	// Override records a serial or tag the register knows elsewhere (with
+	// a note saying why).
+	Override bool
+	// RollbackReason, given with a rollback's first step after the
+	// reason ("failed: …" or "blocked: …"), records the reason and that
+	// step together: a rollback asked for and then cancelled writes
+	// nothing.
+	RollbackReason string
 }
 
 // Recorded is the outcome of recording one step.
@@ -51,6 +59,8 @@ type Recorded struct {
 	// HookErr is set when the step was recorded but the after-step hook
 	// (the demo switch) failed.
 	HookErr string `json:"hook_error,omitempty"`
+	// Corrected is set when this was a correction of an earlier result.
+	Corrected bool `json:"corrected,omitempty"`
 }
 
 // ErrNoChecker is returned for an automatic step with no way to read the
@@ -75,17 +85,21 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 			key, strings.Join(pr.Runbook.Keys(), ", "))
 	}
 	rec.Step = step.Key
-	res := runbook.Result{Outcome: in.Outcome, Value: in.Value, Note: in.Note}
+	res := runbook.Result{Outcome: in.Outcome, Value: in.Value, Note: in.Note, Override: in.Override}
 	if step.Kind == runbook.StepAuto && in.Outcome != runbook.OutcomeSkip {
 		// Refuse an out-of-turn step before spending time on SNMP.
-		if err := pr.Due(step.Key); err != nil {
+		if err := pr.Due(step.Key); err != nil && in.RollbackReason == "" {
 			return rec, fmt.Errorf("position %s step %s: %w", pr.Position.Label, step.Key, err)
 		}
+		var obs runbook.Observation
 		if r.Checker == nil {
-			return rec, fmt.Errorf("position %s step %s is an SNMP check: %w (give the switch credentials as for `cutover discover`)",
-				pr.Position.Label, step.Key, ErrNoChecker)
+			// Nothing can read the switch: that is recorded as a check that
+			// could not be made, which the step may then be skipped for.
+			obs = runbook.Evaluate(step.Check, pr.Position, runbook.PortReading{},
+				fmt.Errorf("%w (give the switch credentials as for `cutover discover`)", ErrNoChecker))
+		} else {
+			obs = Check(ctx, r.Checker, step.Check, pr.Position)
 		}
-		obs := Check(ctx, r.Checker, step.Check, pr.Position)
 		res.Observation = &obs
 		res.Outcome = runbook.OutcomeFail
 		if obs.OK {
@@ -93,7 +107,14 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		}
 		rec.Check = &obs
 	}
-	after, err := runbook.Record(ctx, r.Store, engineer, code, label, step.Key, res)
+	var after runbook.Progress
+	if in.RollbackReason != "" {
+		after, err = runbook.RecordSteps(ctx, r.Store, engineer, code, label, []runbook.Pending{
+			{Step: "rb_reason", Result: runbook.Result{Outcome: runbook.OutcomePass, Value: in.RollbackReason}},
+			{Step: step.Key, Result: res}})
+	} else {
+		after, err = runbook.Record(ctx, r.Store, engineer, code, label, step.Key, res)
+	}
 	if err != nil {
 		return rec, err
 	}
@@ -117,6 +138,24 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 				rec.HookErr = err.Error()
 			}
 		}
+	}
+	return rec, nil
+}
+
+// Correct records a correction of an input step already recorded (see
+// runbook.Correct).
+func (r *Runner) Correct(ctx context.Context, engineer, code, label, key, value, reason string, override bool) (Recorded, error) {
+	rec := Recorded{Position: label, Step: key}
+	after, err := runbook.Correct(ctx, r.Store, engineer, code, label, key, value, reason, override)
+	if err != nil {
+		return rec, err
+	}
+	rec.Position, rec.Outcome, rec.Progress, rec.Corrected = after.Position.Label, runbook.OutcomePass, after, true
+	if st, ok := after.Step(key); ok {
+		rec.Step, rec.Value = st.Key, st.Value
+	}
+	if r.AfterRecord != nil {
+		r.AfterRecord()
 	}
 	return rec, nil
 }

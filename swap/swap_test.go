@@ -237,9 +237,19 @@ func TestFailedVerificationThenRollback(t *testing.T) {
 	if rec, err = r.run.Record(ctx, "eng-a", "KX", label, "verify", Input{}); err != nil || rec.Progress.Current.Tries != 2 {
 		t.Fatalf("retry: %v %+v", err, rec.Progress.Current)
 	}
-	// The rollback's verify cannot pass before the handset is reconnected.
-	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "rb_verify", Input{}); !errors.Is(err, runbook.ErrStepOrder) {
-		t.Fatalf("rollback must start with rb_reconnect: %v", err)
+	// A rollback starts with its reason: neither the reconnect nor the
+	// verify comes first.
+	for _, k := range []string{"rb_reconnect", "rb_verify"} {
+		if _, err := r.run.Record(ctx, "eng-a", "KX", label, k, Input{Outcome: runbook.OutcomePass}); !errors.Is(err, runbook.ErrStepOrder) {
+			t.Fatalf("rollback must start with rb_reason, not %s: %v", k, err)
+		}
+	}
+	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_reason", Input{Outcome: runbook.OutcomePass,
+		Value: "blocked: J179 does not register, MCVP station not built"}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Progress.Mode != runbook.ModeRollback || rec.Progress.Current.Key != "rb_reconnect" || rec.Progress.Position.Status != site.StatusInProgress {
+		t.Fatalf("after the reason: mode %s current %+v status %s", rec.Progress.Mode, rec.Progress.Current, rec.Progress.Position.Status)
 	}
 	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_reconnect", Input{Outcome: runbook.OutcomePass}); err != nil {
 		t.Fatal(err)
@@ -252,10 +262,6 @@ func TestFailedVerificationThenRollback(t *testing.T) {
 	}
 	if !strings.Contains(rec.Check.Summary, "00:1e:13:8c:90:15") {
 		t.Fatalf("evidence should name the legacy MAC: %s", rec.Check.Summary)
-	}
-	if rec, err = r.run.Record(ctx, "eng-b", "KX", label, "rb_reason", Input{Outcome: runbook.OutcomePass,
-		Value: "blocked: J179 does not register, MCVP station not built"}); err != nil {
-		t.Fatal(err)
 	}
 	p := rec.Progress.Position
 	if p.Status != site.StatusBlocked || p.StatusReason != "J179 does not register, MCVP station not built" || rec.Progress.Mode != runbook.ModeFinished {

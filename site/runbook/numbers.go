@@ -174,3 +174,88 @@ func DDICounts(ctx context.Context, s *site.Store, code string) (map[DDIState]in
 	}
 	return out, rows.Err()
 }
+
+// NumberNow is a position's number as it stands, for every step, screen
+// and report to say the same thing: the number to call now, and the
+// legacy one it replaced.
+type NumberNow struct {
+	DDI   string   `json:"ddi,omitempty"`     // E.164: the number that rings the position (or its user) now
+	Teams bool     `json:"teams,omitempty"`   // DDI is the user's Teams number
+	Old   string   `json:"old_ddi,omitempty"` // E.164: the legacy DDI, when DDI is not it
+	State DDIState `json:"state"`
+	// LegacySurrendered is set when the legacy DDI is given up (see
+	// SurrendersLegacyDDI).
+	LegacySurrendered bool `json:"legacy_surrendered"`
+}
+
+// SurrendersLegacyDDI is the one rule for whether a position's legacy DDI
+// counts as surrendered (business case items 7b and 10), used by the step
+// engine, both reports and progress:
+//   - kept: the legacy DDI rings the new Avaya phone; not surrendered;
+//   - new: the Avaya phone has a DDI from the new range (7b); the legacy
+//     DDI is given up;
+//   - teams: the user has a Teams DDI, a different number, in return for
+//     surrendering the legacy extension and DDI (10); it counts once the
+//     surrender is confirmed (extension state surrendered);
+//   - surrendered: the handset is removed and nothing replaces the number.
+//
+// A position with no legacy DDI surrenders none.
+func SurrendersLegacyDDI(legacyDDI string, state DDIState, extState string) bool {
+	if legacyDDI == "" {
+		return false
+	}
+	switch state {
+	case DDINew, DDISurrendered:
+		return true
+	case DDITeams:
+		return extState == "surrendered"
+	}
+	return false
+}
+
+// NumberOf says where a position's number stands, from its plan and the
+// numbers recorded.
+func NumberOf(p site.Position, n Numbers) NumberNow {
+	out := NumberNow{DDI: p.DDI, State: n.State, LegacySurrendered: SurrendersLegacyDDI(p.DDI, n.State, n.ExtState)}
+	switch n.State {
+	case DDINew:
+		out.DDI = n.DDI
+	case DDITeams:
+		out.DDI, out.Teams = n.TeamsDDI, true
+	case DDISurrendered:
+		out.DDI = ""
+	}
+	if out.DDI != p.DDI {
+		out.Old = p.DDI
+	}
+	return out
+}
+
+// String says it in words: "020 7230 1999 (new; was 020 7230 1045)".
+func (n NumberNow) String() string {
+	if n.DDI == "" && n.Old == "" {
+		return ""
+	}
+	if n.DDI == "" {
+		return "none (" + site.FormatDDI(n.Old) + " surrendered)"
+	}
+	s := site.FormatDDI(n.DDI)
+	var notes []string
+	switch {
+	case n.Teams:
+		notes = append(notes, "Teams")
+	case n.State == DDINew:
+		notes = append(notes, "new")
+	}
+	if n.Old != "" {
+		was := "was " + site.FormatDDI(n.Old)
+		if n.LegacySurrendered {
+			was += ", surrendered"
+		}
+		notes = append(notes, was)
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return s
+}

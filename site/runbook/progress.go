@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -32,9 +33,31 @@ type Result struct {
 	// Observation is what an automatic step's check saw; required for
 	// automatic steps, whose outcome must agree with it.
 	Observation *Observation
+	// Override records a serial, MAC or asset tag that the register
+	// already knows elsewhere: only with a note saying why (a relabelled
+	// handset); the hub raises it for the supervisor.
+	Override bool
 }
 
-// StepState is a step and its latest result in the current attempt.
+// Try is one result recorded for a step: every one is kept, in the order
+// recorded, across attempts, with corrections among them.
+type Try struct {
+	Attempt  int          `json:"attempt"`
+	Outcome  Outcome      `json:"outcome"`
+	Value    string       `json:"value,omitempty"`
+	Note     string       `json:"note,omitempty"`
+	Engineer string       `json:"engineer"`
+	At       string       `json:"at"`
+	Evidence *Observation `json:"evidence,omitempty"`
+	// Correction is set when the result corrects an earlier one (the
+	// value it replaced is in Was; the reason is the note).
+	Correction bool   `json:"correction,omitempty"`
+	Was        string `json:"was,omitempty"`
+	Override   bool   `json:"override,omitempty"`
+}
+
+// StepState is a step, its latest result in the current attempt, and every
+// result recorded for it.
 type StepState struct {
 	Step
 	Outcome  Outcome      `json:"outcome,omitempty"` // "" when not recorded yet
@@ -43,14 +66,46 @@ type StepState struct {
 	Evidence *Observation `json:"evidence,omitempty"`
 	Engineer string       `json:"engineer,omitempty"`
 	At       string       `json:"at,omitempty"`
-	Tries    int          `json:"tries,omitempty"` // results recorded for it in this attempt
+	Tries    int          `json:"tries,omitempty"` // results recorded for it in this attempt (corrections aside)
 	// Suggested is the value Enter takes on an input step (the serial the
 	// switch showed; "keep" for the DDI).
 	Suggested string `json:"suggested,omitempty"`
+	// History is every result recorded for the step, oldest first, in
+	// this attempt and earlier ones.
+	History []Try `json:"history,omitempty"`
 }
 
 // Passed reports whether the step is out of the way (passed or skipped).
 func (s StepState) Passed() bool { return s.Outcome == OutcomePass || s.Outcome == OutcomeSkip }
+
+// Unreadable reports whether the step's latest result is a failed SNMP
+// check because the switch could not be read (not because it showed the
+// wrong thing): only then may an automatic step be skipped.
+func (s StepState) Unreadable() bool {
+	return s.Kind == StepAuto && s.Outcome == OutcomeFail && s.Evidence != nil && s.Evidence.Error != ""
+}
+
+// CanSkip says whether the step may be skipped now, and if not, why.
+func (s StepState) CanSkip() error {
+	if !s.Skippable {
+		return fmt.Errorf("%w: this step cannot be skipped", ErrStepRule)
+	}
+	if s.Kind != StepAuto || s.Unreadable() {
+		return nil
+	}
+	if s.Outcome == OutcomeFail && s.Evidence != nil {
+		return fmt.Errorf("%w: the switch answered and the check failed (%s): retry the check once it is put right, or roll back; a check is skipped only when the switch cannot be read", ErrStepRule, s.Evidence.Summary)
+	}
+	return fmt.Errorf("%w: run the check first: an SNMP check is skipped only when the switch cannot be read", ErrStepRule)
+}
+
+// Correctable says whether a recorded result of the step can be corrected
+// (a mistyped serial or tag, the wrong condition or number): an input step
+// that passed, before the position is done.
+func (s StepState) Correctable() bool {
+	return s.Kind == StepInput && s.Outcome == OutcomePass && !s.RollbackOnly &&
+		s.Field != FieldDisposition && s.Field != FieldContact
+}
 
 // Mode is where a position's runbook is.
 type Mode string
@@ -93,6 +148,11 @@ type Progress struct {
 	Done        int  `json:"done"` // runbook steps passed or skipped
 	Total       int  `json:"total"`
 	CanRollback bool `json:"can_rollback"`
+	// Numbers is where the position's numbers stand now: every later step
+	// and every report uses them, not the planned ones.
+	Numbers Numbers `json:"numbers"`
+	// Number is the position's number now in words, with the old one.
+	Number NumberNow `json:"number"`
 }
 
 // Step returns the state of a step by key, from the runbook or rollback.
@@ -119,7 +179,12 @@ func loadProgress(ctx context.Context, q site.Querier, code, label string) (Prog
 }
 
 func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) (Progress, error) {
-	pr := Progress{Position: p, Runbook: RunbookFor(p)}
+	nums, err := numbersOf(ctx, q, id, p)
+	if err != nil {
+		return Progress{}, err
+	}
+	now := NumberOf(p, nums)
+	pr := Progress{Position: p, Runbook: runbookFor(p, now), Numbers: nums, Number: now}
 	rows, err := q.QueryContext(ctx, `SELECT attempt, started_at, started_by, ended_at, outcome, reason
 		FROM swap_attempts WHERE position_id = ? ORDER BY attempt`, id)
 	if err != nil {
@@ -137,40 +202,15 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 	if err := rows.Err(); err != nil {
 		return pr, err
 	}
-	latest := map[string]*StepState{}
 	if n := len(pr.Attempts); n > 0 {
 		pr.Attempt = pr.Attempts[n-1].N
-		rows, err := q.QueryContext(ctx, `SELECT step_key, outcome, value, note, evidence, engineer, at
-			FROM step_results WHERE position_id = ? AND attempt = ? ORDER BY id`, id, pr.Attempt)
-		if err != nil {
-			return pr, err
-		}
-		for rows.Next() {
-			var st StepState
-			var ev string
-			if err := rows.Scan(&st.Key, &st.Outcome, &st.Value, &st.Note, &ev, &st.Engineer, &st.At); err != nil {
-				rows.Close()
-				return pr, err
-			}
-			if ev != "" {
-				var o Observation
-				if json.Unmarshal([]byte(ev), &o) == nil {
-					st.Evidence = &o
-				}
-			}
-			if prev := latest[st.Key]; prev != nil {
-				st.Tries = prev.Tries
-			}
-			st.Tries++
-			latest[st.Key] = &st
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return pr, err
-		}
+	}
+	latest, history, err := stepResults(ctx, q, id, pr.Attempt)
+	if err != nil {
+		return pr, err
 	}
 	fill := func(s Step) StepState {
-		st := StepState{Step: s}
+		st := StepState{Step: s, History: history[s.Key]}
 		if l := latest[s.Key]; l != nil {
 			st.Outcome, st.Value, st.Note, st.Evidence, st.Engineer, st.At, st.Tries =
 				l.Outcome, l.Value, l.Note, l.Evidence, l.Engineer, l.At, l.Tries
@@ -196,7 +236,7 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 		if latest[s.Key] != nil {
 			rollingBack = true
 		}
-		if s.Key == "rb_reason" || physicalDone {
+		if s.Field == FieldReason || physicalDone {
 			pr.Rollback = append(pr.Rollback, fill(s))
 		}
 	}
@@ -242,6 +282,49 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 		pr.CanRollback = !disposed
 	}
 	return pr, nil
+}
+
+// stepResults reads every result recorded at a position, oldest first: the
+// latest per step in the current attempt, and each step's whole history.
+func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (map[string]*StepState, map[string][]Try, error) {
+	latest, history := map[string]*StepState{}, map[string][]Try{}
+	rows, err := q.QueryContext(ctx, `SELECT attempt, step_key, outcome, value, note, evidence, engineer, at, corrects, override
+		FROM step_results WHERE position_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t Try
+		var key, ev string
+		var corrects sql.NullString
+		if err := rows.Scan(&t.Attempt, &key, &t.Outcome, &t.Value, &t.Note, &ev, &t.Engineer, &t.At, &corrects, &t.Override); err != nil {
+			return nil, nil, err
+		}
+		if ev != "" {
+			var o Observation
+			if json.Unmarshal([]byte(ev), &o) == nil {
+				t.Evidence = &o
+			}
+		}
+		t.Correction, t.Was = corrects.Valid, corrects.String
+		history[key] = append(history[key], t)
+		if t.Attempt != attempt {
+			continue
+		}
+		st := &StepState{Outcome: t.Outcome, Value: t.Value, Note: t.Note, Evidence: t.Evidence, Engineer: t.Engineer, At: t.At}
+		if prev := latest[key]; prev != nil {
+			st.Tries = prev.Tries
+			if t.Correction { // a correction changes the value, not the try
+				st.Outcome, st.Evidence = prev.Outcome, prev.Evidence
+			}
+		}
+		if !t.Correction {
+			st.Tries++
+		}
+		latest[key] = st
+	}
+	return latest, history, rows.Err()
 }
 
 // Due checks whether a step may be recorded now, without recording it:

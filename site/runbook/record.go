@@ -59,6 +59,11 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 	if err != nil {
 		return pr, fmt.Errorf("%s: %w", where, err)
 	}
+	if res.Outcome == OutcomePass {
+		if err := checkIdentity(ctx, tx, id, p, step, value, res); err != nil {
+			return pr, fmt.Errorf("%s: %w", where, err)
+		}
+	}
 	// A new attempt starts with the first step.
 	attempt := pr.Attempt
 	if pr.Mode == ModeNotStarted || pr.Mode == ModeFinished {
@@ -86,19 +91,23 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 		}
 		ev = string(b)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO step_results (position_id, attempt, step_key, outcome, value, note, evidence, engineer, at)
-		VALUES (?,?,?,?,?,?,?,?,?)`, id, attempt, step.Key, res.Outcome, value, res.Note, ev, tx.Engineer, tx.Now); err != nil {
+	override := res.Override && res.Outcome == OutcomePass
+	if _, err := tx.ExecContext(ctx, `INSERT INTO step_results (position_id, attempt, step_key, outcome, value, note, evidence, engineer, at, override)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, id, attempt, step.Key, res.Outcome, value, res.Note, ev, tx.Engineer, tx.Now, override); err != nil {
 		return pr, err
 	}
 	payload := map[string]any{"step": step.Key, "attempt": attempt, "outcome": res.Outcome, "value": value, "note": res.Note}
 	if res.Observation != nil {
 		payload["evidence"] = res.Observation
 	}
+	if override {
+		payload["override"] = true
+	}
 	if err := tx.Op(p.Site, "step.result.v1", "position", p.Label, payload); err != nil {
 		return pr, err
 	}
 	if res.Outcome != OutcomeFail {
-		if err := stepEffects(ctx, tx, id, p, pr, step, res.Outcome, value, attempt); err != nil {
+		if err := stepEffects(ctx, tx, id, p, pr, step, res.Outcome, value, attempt, override); err != nil {
 			return pr, fmt.Errorf("%s: %w", where, err)
 		}
 	}
@@ -106,7 +115,51 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 	if err != nil {
 		return pr, err
 	}
+	after, err := progressOf(ctx, tx, id, p)
+	if err != nil || after.Mode != ModeRollback || after.Current != nil {
+		return after, err
+	}
+	// The rollback's last step is out of the way: the attempt ends failed
+	// or blocked, for the reason given when it started.
+	why, _ := after.Step("rb_reason")
+	to, reason, err := ParseReason(why.Value)
+	if err != nil {
+		return after, fmt.Errorf("%s: the rollback's reason: %w", where, err)
+	}
+	if err := endAttempt(ctx, tx, id, p, attempt, to, reason); err != nil {
+		return after, err
+	}
+	_, p, err = site.FindPosition(ctx, tx, code, label)
+	if err != nil {
+		return after, err
+	}
 	return progressOf(ctx, tx, id, p)
+}
+
+// Pending is one step result to record with others in one transaction.
+type Pending struct {
+	Step   string
+	Result Result
+}
+
+// RecordSteps records several step results in order in one transaction:
+// a rollback's reason with its first step, so that a rollback asked for
+// and then cancelled writes nothing. All are recorded, or none.
+func RecordSteps(ctx context.Context, s *site.Store, engineer, code, label string, steps []Pending) (Progress, error) {
+	var out Progress
+	err := s.Write(ctx, engineer, func(tx *site.Tx) error {
+		for _, st := range steps {
+			var err error
+			if out, err = RecordTx(ctx, tx, code, label, st.Step, st.Result); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Progress{}, err
+	}
+	return out, nil
 }
 
 // checkTurn checks that step is the one due now.
@@ -173,9 +226,19 @@ func checkResult(pr Progress, step Step, res *Result) (string, error) {
 	default:
 		return "", fmt.Errorf("%w: result %q: want pass, fail or skip", ErrStepRule, res.Outcome)
 	}
+	if err := checkText("note", res.Note, MaxNote, true); err != nil {
+		return "", err
+	}
+	if err := checkText("value", cleanInput(res.Value), MaxValue, false); err != nil {
+		return "", err
+	}
+	if res.Override && res.Note == "" {
+		return "", fmt.Errorf("%w: recording a handset the register knows elsewhere needs a note saying why (e.g. \"relabelled handset\")", ErrStepRule)
+	}
 	if res.Outcome == OutcomeSkip {
-		if !step.Skippable {
-			return "", fmt.Errorf("%w: this step cannot be skipped", ErrStepRule)
+		cur, _ := pr.Step(step.Key)
+		if err := cur.CanSkip(); err != nil {
+			return "", err
 		}
 		if res.Note == "" {
 			return "", fmt.Errorf("%w: a skip needs a reason in the note", ErrStepRule)
@@ -229,7 +292,14 @@ func checkResult(pr Progress, step Step, res *Result) (string, error) {
 	if step.Field == FieldDDI && pr.Position.DDI == "" && (v == "" || strings.EqualFold(v, "none") || strings.EqualFold(v, "keep")) {
 		return "none", nil
 	}
-	return step.Validate(v)
+	got, err := step.Validate(v)
+	if err != nil {
+		return "", err
+	}
+	if step.Field == FieldTeamsDDI && got == pr.Position.DDI {
+		return "", fmt.Errorf("%w: %s is this position's legacy DDI: a Teams DDI is a new number, given in return for surrendering the legacy one (business case item 10)", ErrBadInput, site.FormatDDI(got))
+	}
+	return got, nil
 }
 
 // legacyAsset is the legacy handset record at a position.
@@ -245,15 +315,19 @@ func legacyAsset(ctx context.Context, tx *site.Tx, id int64, p site.Position) (a
 }
 
 // stepEffects writes what a passed or skipped step changes beyond itself.
-func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr Progress, step Step, out Outcome, value string, attempt int) error {
+func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr Progress, step Step, out Outcome, value string, attempt int, override bool) error {
 	pass := out == OutcomePass
+	install := assets.Install
+	if override {
+		install = assets.InstallOverride
+	}
 	switch {
 	case step.Field == FieldLegacySerial:
 		a := assets.Asset{Kind: assets.KindLegacy, Vendor: string(p.LegacyVendor), Model: p.LegacyModel, MAC: p.MAC, Site: p.Site}
 		if pass {
 			a.Serial = value
 		}
-		if _, err := assets.Install(ctx, tx, a, id, p.Label, "captured at "+p.Label); err != nil {
+		if _, err := install(ctx, tx, a, id, p.Label, "captured at "+p.Label); err != nil {
 			return err
 		}
 	case step.Field == FieldLegacyTag && pass:
@@ -262,7 +336,7 @@ func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr
 			return err
 		}
 		a.AssetTag = value
-		if _, err := assets.Install(ctx, tx, a, id, p.Label, "asset tag scanned"); err != nil {
+		if _, err := install(ctx, tx, a, id, p.Label, "asset tag scanned"); err != nil {
 			return err
 		}
 	case step.Field == FieldCondition && pass:
@@ -278,16 +352,8 @@ func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr
 		}
 		_, err = assets.Move(ctx, tx, a.ID, assets.StateRemoved, "unplugged at "+p.Label, "")
 		return err
-	case step.Field == FieldNewSerial:
-		msg, err := assets.WhereInstalled(ctx, tx, "serial", value, -1)
-		if err != nil {
-			return err
-		}
-		if msg != "" {
-			return fmt.Errorf("%w: %s", assets.ErrInUse, msg)
-		}
 	case step.Field == FieldNewTag && pass:
-		return installNew(ctx, tx, id, p, pr, value)
+		return installNew(ctx, tx, id, p, pr, value, install)
 	case step.Field == FieldDDI && pass:
 		return setNumbers(ctx, tx, id, p, value)
 	case step.Field == FieldTeamsDDI && pass:
@@ -308,12 +374,6 @@ func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr
 		}
 	case step.Key == "rb_reconnect" && pass:
 		return reconnect(ctx, tx, id, p)
-	case step.Field == FieldReason && pass:
-		to, reason, err := ParseReason(value)
-		if err != nil {
-			return err
-		}
-		return endAttempt(ctx, tx, id, p, attempt, to, reason)
 	}
 	if !step.RollbackOnly && step.Key == pr.Runbook.Steps[len(pr.Runbook.Steps)-1].Key {
 		reason := "runbook complete"
@@ -338,7 +398,8 @@ func endAttempt(ctx context.Context, tx *site.Tx, id int64, p site.Position, att
 	return tx.MoveStatus(ctx, id, p.Status, to, reason)
 }
 
-func installNew(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr Progress, tag string) error {
+func installNew(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr Progress, tag string,
+	install func(context.Context, assets.Tx, assets.Asset, int64, string, string) (assets.Asset, error)) error {
 	a := assets.Asset{Kind: assets.KindNew, Vendor: "avaya", Site: p.Site}
 	if m, err := assets.NormaliseModel(p.TargetModel); err == nil {
 		a.Model = m
@@ -353,10 +414,13 @@ func installNew(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr 
 		}
 		if st.Field == FieldNewSerial && st.Passed() {
 			a.Serial = st.Value
+			if n := len(st.History); n > 0 && st.History[n-1].Override {
+				install = assets.InstallOverride
+			}
 		}
 	}
 	a.AssetTag = tag
-	_, err := assets.Install(ctx, tx, a, id, p.Label, "installed at "+p.Label)
+	_, err := install(ctx, tx, a, id, p.Label, "installed at "+p.Label)
 	return err
 }
 

@@ -138,8 +138,16 @@ func disposition() Step {
 		Hint:         "store | weee WTN-REF | lost"}
 }
 
-// RunbookFor builds a position's runbook from its plan and role.
-func RunbookFor(p site.Position) Runbook {
+// RunbookFor builds a position's runbook from its plan and role, as it
+// reads before any number is recorded.
+func RunbookFor(p site.Position) Runbook { return runbookFor(p, NumberNow{DDI: p.DDI}) }
+
+// runbookFor builds the runbook with the number the position has now, so a
+// step after a new DDI was recorded says to call the new one.
+func runbookFor(p site.Position, now NumberNow) Runbook {
+	if now.State == DDINew {
+		p.DDI = now.DDI
+	}
 	rb := Runbook{Plan: p.Plan, Role: p.Role}
 	switch p.Plan {
 	case site.PlanAvayaFixed, site.PlanAvayaPTT:
@@ -150,13 +158,13 @@ func RunbookFor(p site.Position) Runbook {
 		rb.Steps = removeSteps(p)
 	}
 	rb.Rollback = []Step{
+		{Key: "rb_reason", Title: "Say why the swap is rolled back", Kind: StepInput, Field: FieldReason, RollbackOnly: true,
+			Instructions: "Pick failed (the swap itself went wrong) or blocked (something outside it stops it: no PoE budget, no stock, no access), and say what happened. Nothing is put back until you do the next step.",
+			Hint:         "failed | blocked, then the reason"},
 		{Key: "rb_reconnect", Title: "Reconnect the legacy handset", Kind: StepConfirm, RollbackOnly: true,
-			Instructions: "Plug the legacy handset back into the same jack (it stays provisioned until decommission). Restore any port change. Bag and tag the new phone with this position's label."},
-		{Key: "rb_verify", Title: "Verify the legacy handset is back", Kind: StepAuto, Check: CheckLegacyBack, RollbackOnly: true,
-			Instructions: "Read the port: the legacy handset must be seen on it again."},
-		{Key: "rb_reason", Title: "Record why the swap was rolled back", Kind: StepInput, Field: FieldReason, RollbackOnly: true,
-			Instructions: "Say what went wrong. Start with \"blocked:\" when something outside the swap stops it (no PoE budget, no stock, no access); otherwise the position is marked failed.",
-			Hint:         "[failed: | blocked:] reason"},
+			Instructions: "Plug the legacy handset back into the same jack (it stays provisioned until decommission). Restore any port change. Bag and tag the new phone with this position's label. Confirm when it is plugged in."},
+		{Key: "rb_verify", Title: "Verify the legacy handset is back", Kind: StepAuto, Check: CheckLegacyBack, RollbackOnly: true, Skippable: true,
+			Instructions: "Read the port: the legacy handset must be seen on it again. Skip only when the switch cannot be read, and say why."},
 	}
 	return rb
 }
