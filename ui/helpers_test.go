@@ -111,7 +111,8 @@ func press(t testing.TB, m *root, keys ...string) (quit bool) {
 func keyMsgs(k string) []tea.KeyMsg {
 	named := map[string]tea.KeyType{"enter": tea.KeyEnter, "esc": tea.KeyEsc, "ctrl+c": tea.KeyCtrlC,
 		"up": tea.KeyUp, "down": tea.KeyDown, "backspace": tea.KeyBackspace, "tab": tea.KeyTab,
-		"pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "end": tea.KeyEnd, "home": tea.KeyHome, " ": tea.KeySpace}
+		"pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "end": tea.KeyEnd, "home": tea.KeyHome, " ": tea.KeySpace,
+		"ctrl+s": tea.KeyCtrlS, "ctrl+o": tea.KeyCtrlO}
 	if t, ok := named[k]; ok {
 		return []tea.KeyMsg{{Type: t}}
 	}

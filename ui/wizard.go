@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -19,7 +21,7 @@ type progressMsg struct {
 	err         error
 }
 
-// recordedMsg is the outcome of recording one step.
+// recordedMsg is the outcome of recording one step (or a correction).
 type recordedMsg struct {
 	code, label string
 	rec         swap.Recorded
@@ -44,65 +46,101 @@ func recordCmd(sh *shared, code, label, step string, in swap.Input) tea.Cmd {
 	}
 }
 
-// entry is what the wizard's text box is taking.
-type entry int
-
-const (
-	entryNone  entry = iota
-	entryValue       // an input step's value (scanned or typed)
-	entryFail        // the note for a failure
-	entrySkip        // the reason for a skip
-)
-
-type wizardKeys struct {
-	Do, Fail, Skip, Retry, Rollback, Submit, Cancel, Back key.Binding
+// correctCmd records a correction of a step already recorded.
+func correctCmd(sh *shared, code, label, step, value, reason string, override bool) tea.Cmd {
+	ctx, runner, engineer := sh.ctx, sh.runner, sh.engineer
+	return func() tea.Msg {
+		rec, err := runner.Correct(ctx, engineer, code, label, step, value, reason, override)
+		return recordedMsg{code: code, label: label, rec: rec, err: err}
+	}
 }
 
-// wizard walks one position through its runbook: the steps with the
-// current one in focus, its instructions, its input or check, and what SNMP
-// saw. Every result is recorded before the wizard moves on.
+type wizardKeys struct {
+	Do, Fail, Skip, SkipTyping, Retry, Rollback, Correct, Override key.Binding
+	Up, Down, Submit, Cancel, Back                                 key.Binding
+}
+
+// wizard walks one position through its runbook: the steps with the one in
+// focus, its instructions, its prompt or check, every earlier result, and
+// what SNMP saw. A result is recorded only by a deliberate action (Enter on
+// the step, a scan, a check run), and before the wizard moves on. While a
+// prompt is open, or a result is being recorded, no printable key is a
+// command: it is text.
 type wizard struct {
 	sh          *shared
 	code, label string
 	keys        wizardKeys
 	spin        spinner.Model
 	input       textinput.Model
-	entry       entry
-	loaded      bool
-	busy        string // what is running ("running the SNMP check…"), "" when idle
-	pr          runbook.Progress
-	focus       *runbook.StepState // a rollback step chosen before it is current
-	retrying    bool               // the failed step in focus is being done again
-	last        *swap.Recorded     // the latest result, shown at once
-	lastErr     string             // why the latest attempt to record was refused
-	w, h        int
+	pick        *choice // the list of answers while prompt takes a choice
+	prompt      prompt
+	// selected is set after a refused value or note: the text stays in
+	// the prompt, and the next printable key replaces it.
+	selected bool
+	loaded   bool
+	busy     string // what is running ("running the SNMP check…"), "" when idle
+	// ahead holds the keys typed while a result was being recorded: they
+	// go to the prompt that opens next, or are dropped, never commands.
+	ahead []tea.KeyMsg
+	pr    runbook.Progress
+	// cursor is the step the engineer moved to with ↑/↓ to look back at
+	// (an index into rows()), or -1 to follow the step due.
+	cursor   int
+	retrying bool  // the failed step due is being done again
+	flow     setup // a rollback or correction being set up; nothing written yet
+	last     *swap.Recorded
+	lastErr  string // why the latest attempt to record was refused
+	known    bool   // the refusal was a handset the register knows elsewhere
+	w, h     int
+}
+
+// setup is what a multi-part action has gathered before it records.
+type setup struct {
+	rollbackKind   string // failed or blocked, once picked
+	rollbackReason string // "blocked: …", set when the reason is complete
+	correctKey     string // the step being corrected
+	correctValue   string
+	overrideValue  string // the value to record over the register's objection
 }
 
 func newWizard(sh *shared, p site.Position) *wizard {
 	ti := textinput.New()
-	ti.CharLimit = 128
+	ti.CharLimit = runbook.MaxNote
 	if !sh.animate {
 		ti.Cursor.SetMode(cursor.CursorStatic)
 	}
-	return &wizard{sh: sh, code: p.Site, label: p.Label, input: ti, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
+	return &wizard{sh: sh, code: p.Site, label: p.Label, input: ti, cursor: -1,
+		spin: spinner.New(spinner.WithSpinner(spinner.Line)),
 		keys: wizardKeys{
-			Do:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "do this step")),
-			Fail:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fail, with a note")),
-			Skip:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip, with a reason")),
-			Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry the step")),
-			Rollback: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
-			Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
-			Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop typing")),
-			Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Do:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "do this step")),
+			Fail:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fail, with a note")),
+			Skip:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip, with a reason")),
+			SkipTyping: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "skip, with a reason")),
+			Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry the step")),
+			Rollback:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
+			Correct:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct this result")),
+			Override:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "record anyway, with a note")),
+			Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "earlier step")),
+			Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "later step")),
+			Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
+			Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		}}
 }
 
-func (z *wizard) Init() tea.Cmd   { return loadProgressCmd(z.sh, z.code, z.label) }
-func (z *wizard) Title() string   { return "swap " + z.label }
-func (z *wizard) Capturing() bool { return z.input.Focused() }
+func (z *wizard) Init() tea.Cmd { return loadProgressCmd(z.sh, z.code, z.label) }
+func (z *wizard) Title() string { return "swap " + z.label }
 
-// Dirty implements screen: a value or note typed but not recorded.
-func (z *wizard) Dirty() bool { return z.entry != entryNone && z.input.Value() != "" }
+// Capturing implements screen: while a prompt is open or a result is being
+// recorded, every key is the wizard's (typing q in a note types a q).
+func (z *wizard) Capturing() bool { return z.prompt != promptNone || z.busy != "" }
+
+// Dirty implements screen: a value or note typed but not recorded, or a
+// rollback asked for and not done.
+func (z *wizard) Dirty() bool {
+	return z.prompt != promptNone && (z.input.Value() != "" || z.pick != nil && z.pick.typed != "") ||
+		z.flow.rollbackReason != "" || z.flow.correctKey != ""
+}
 
 func (z *wizard) SetSize(w, h int) screen {
 	z.w, z.h = w, h
@@ -110,35 +148,101 @@ func (z *wizard) SetSize(w, h int) screen {
 	return z
 }
 
-// current is the step in focus: the runbook's current step, or the first
-// rollback step once a rollback is chosen.
-func (z *wizard) current() *runbook.StepState {
-	if z.focus != nil {
-		return z.focus
+// rollingBack reports a rollback asked for (its reason given) and not yet
+// started in the store.
+func (z *wizard) rollingBack() bool {
+	return z.flow.rollbackReason != "" && z.pr.Mode == runbook.ModeSwap
+}
+
+// due is the step the next deliberate action records: the store's current
+// step, or once a rollback is asked for, the first rollback step after its
+// reason (nil when the reason is all the rollback needs).
+func (z *wizard) due() *runbook.StepState {
+	if z.rollingBack() {
+		if len(z.pr.Rollback) > 1 {
+			return &z.pr.Rollback[1]
+		}
+		return nil
 	}
 	return z.pr.Current
 }
 
-// failedNow reports whether the step in focus has just failed, so retry
-// and rollback are on offer.
+// rows are the steps the list shows: the runbook, then the rollback's when
+// one is under way or asked for.
+func (z *wizard) rows() []*runbook.StepState {
+	var out []*runbook.StepState
+	for i := range z.pr.Steps {
+		out = append(out, &z.pr.Steps[i])
+	}
+	if z.showRollback() {
+		for i := range z.pr.Rollback {
+			out = append(out, &z.pr.Rollback[i])
+		}
+	}
+	return out
+}
+
+func (z *wizard) showRollback() bool {
+	if z.pr.Mode == runbook.ModeRollback || z.rollingBack() {
+		return true
+	}
+	for _, s := range z.pr.Rollback {
+		if len(s.History) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// looked is the step under the cursor when the engineer moved it away from
+// the step due; nil otherwise.
+func (z *wizard) looked() *runbook.StepState {
+	rows := z.rows()
+	if z.cursor < 0 || z.cursor >= len(rows) {
+		return nil
+	}
+	if d := z.due(); d != nil && rows[z.cursor].Key == d.Key {
+		return nil
+	}
+	return rows[z.cursor]
+}
+
+// failedNow reports whether the step due has just failed and has not been
+// made due again with r.
 func (z *wizard) failedNow() bool {
-	c := z.current()
-	return c != nil && c.Outcome == runbook.OutcomeFail && !z.retrying
+	c := z.due()
+	return c != nil && c.Outcome == runbook.OutcomeFail && !z.retrying && !z.rollingBack()
 }
 
-// canRollback reports whether a rollback can start now.
+// canRollback reports whether a rollback can be asked for now.
 func (z *wizard) canRollback() bool {
-	return z.pr.Mode == runbook.ModeSwap && z.pr.CanRollback && len(z.pr.Rollback) > 0
+	return z.pr.Mode == runbook.ModeSwap && z.pr.CanRollback && len(z.pr.Rollback) > 0 && !z.rollingBack()
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: only the keys that do something now.
 func (z *wizard) ShortHelp() []key.Binding {
-	if z.input.Focused() {
-		return []key.Binding{z.keys.Submit, z.keys.Cancel}
+	if z.prompt != promptNone {
+		ks := []key.Binding{withHelp(z.keys.Submit, z.prompt.submitWord())}
+		if z.prompt.takesValue() && z.canSkipNow() {
+			ks = append(ks, z.keys.SkipTyping)
+		}
+		if z.known && z.prompt.takesValue() {
+			ks = append(ks, z.keys.Override)
+		}
+		return append(ks, z.keys.Cancel)
+	}
+	if l := z.looked(); l != nil {
+		ks := []key.Binding{z.keys.Up, z.keys.Down}
+		if l.Correctable() {
+			ks = append(ks, z.keys.Correct)
+		}
+		return append(ks, withHelp(z.keys.Back, "back to the step due"))
 	}
 	var ks []key.Binding
-	c := z.current()
+	c := z.due()
 	switch {
+	case z.rollingBack() && c == nil:
+		ks = append(ks, withHelp(z.keys.Do, "record the rollback"))
 	case c == nil && z.pr.Restartable:
 		ks = append(ks, withHelp(z.keys.Do, "start again"))
 	case c == nil:
@@ -147,14 +251,18 @@ func (z *wizard) ShortHelp() []key.Binding {
 	default:
 		ks = append(ks, z.doBinding(c))
 	}
-	if c != nil && c.Kind == runbook.StepConfirm || c != nil && c.Kind == runbook.StepInput {
+	if c != nil && c.Kind != runbook.StepAuto && !z.failedNow() {
 		ks = append(ks, z.keys.Fail)
 	}
-	if c != nil && c.Skippable {
+	if z.canSkipNow() {
 		ks = append(ks, z.keys.Skip)
 	}
-	if z.canRollback() && !(c != nil && c.RollbackOnly) {
+	if z.canRollback() {
 		ks = append(ks, z.keys.Rollback)
+	}
+	ks = append(ks, z.keys.Up)
+	if z.rollingBack() {
+		return append(ks, withHelp(z.keys.Back, "cancel the rollback"))
 	}
 	return append(ks, z.keys.Back)
 }
@@ -162,9 +270,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (z *wizard) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{z.keys.Do, z.keys.Fail, z.keys.Skip},
-		{z.keys.Retry, z.keys.Rollback},
-		{z.keys.Submit, z.keys.Cancel, z.keys.Back},
+		{z.keys.Do, z.keys.Fail, z.keys.Skip, z.keys.Retry},
+		{z.keys.Rollback, z.keys.Up, z.keys.Down, z.keys.Correct},
+		{z.keys.Submit, z.keys.SkipTyping, z.keys.Override, z.keys.Cancel, z.keys.Back},
 	}
 }
 
@@ -176,6 +284,13 @@ func (z *wizard) doBinding(c *runbook.StepState) key.Binding {
 		return withHelp(z.keys.Do, "scan or type")
 	}
 	return withHelp(z.keys.Do, "confirm done")
+}
+
+// canSkipNow reports whether the step due may be skipped now: an SNMP check
+// only when the switch could not be read.
+func (z *wizard) canSkipNow() bool {
+	c := z.due()
+	return c != nil && c.CanSkip() == nil && !z.rollingBack()
 }
 
 func withHelp(b key.Binding, desc string) key.Binding {
@@ -192,8 +307,12 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return z, func() tea.Msg { return failed("loading the runbook of "+z.label, msg.err) }
 		}
+		first := !z.loaded
 		z.loaded, z.pr = true, msg.pr
-		return z, z.focusEntry()
+		if first {
+			return z, z.openPrompt()
+		}
+		return z, nil
 	case recordedMsg:
 		if msg.code != z.code || msg.label != z.label {
 			return z, nil
@@ -206,136 +325,197 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return z, cmd
 		}
 	case tea.KeyMsg:
-		if z.busy != "" || !z.loaded {
-			return z, nil // one step at a time
+		if !z.loaded {
+			return z, nil
 		}
-		if z.input.Focused() {
-			return z, z.entryKey(msg)
+		if z.busy != "" {
+			z.holdAhead(msg)
+			return z, nil
+		}
+		if z.prompt != promptNone {
+			return z, z.promptKey(msg)
 		}
 		return z, z.stepKey(msg)
 	}
 	return z, nil
 }
 
-// focusEntry opens the text box when the step in focus takes a value.
-func (z *wizard) focusEntry() tea.Cmd {
-	c := z.current()
-	if c == nil || c.Kind != runbook.StepInput || z.failedNow() {
-		return nil
-	}
-	z.entry = entryValue
-	z.input.Reset()
-	z.input.Prompt = "› "
-	z.input.Placeholder = c.Hint
-	if c.Suggested != "" {
-		z.input.Placeholder = c.Suggested + "  (enter takes it)"
-	}
-	return z.input.Focus()
-}
-
-func (z *wizard) entryKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, z.keys.Cancel):
-		z.input.Blur()
-		z.input.Reset()
-		z.entry, z.focus, z.retrying = entryNone, nil, false
-		return nil
-	case key.Matches(msg, z.keys.Submit):
-		c := z.current()
-		if c == nil {
-			return nil
+// holdAhead keeps what is typed while a result is being recorded, for the
+// prompt that opens next.
+func (z *wizard) holdAhead(msg tea.KeyMsg) {
+	switch msg.Type {
+	case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyEnter:
+		if len(z.ahead) < 256 {
+			z.ahead = append(z.ahead, msg)
 		}
-		v := z.input.Value()
-		in := swap.Input{Outcome: runbook.OutcomePass, Value: v}
-		switch z.entry {
-		case entryFail:
-			in = swap.Input{Outcome: runbook.OutcomeFail, Note: v}
-		case entrySkip:
-			in = swap.Input{Outcome: runbook.OutcomeSkip, Note: v}
-		}
-		z.input.Blur()
-		return z.record(c.Key, in, "recording "+c.Title+"…")
 	}
-	var cmd tea.Cmd
-	z.input, cmd = z.input.Update(msg)
-	return cmd
 }
 
 func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
-	c := z.current()
+	rows := z.rows()
 	switch {
+	case key.Matches(msg, z.keys.Up):
+		z.moveCursor(rows, -1)
+		return nil
+	case key.Matches(msg, z.keys.Down):
+		z.moveCursor(rows, +1)
+		return nil
 	case key.Matches(msg, z.keys.Back):
-		return z.sh.pop()
+		switch {
+		case z.looked() != nil:
+			z.cursor = -1
+		case z.rollingBack():
+			z.flow = setup{}
+			return note("%s: rollback cancelled; nothing was recorded", z.label)
+		default:
+			return z.sh.pop()
+		}
+		return nil
+	}
+	if l := z.looked(); l != nil {
+		if key.Matches(msg, z.keys.Correct) {
+			if !l.Correctable() {
+				z.lastErr = "only a scanned or typed value (serial, asset tag, condition, number) recorded in this attempt can be corrected"
+				return nil
+			}
+			z.flow = setup{correctKey: l.Key}
+			return z.ask(promptCorrectValue, l)
+		}
+		if key.Matches(msg, z.keys.Do) {
+			z.cursor = -1 // Enter on an earlier step goes back to the one due
+		}
+		return nil
+	}
+	c := z.due()
+	switch {
 	case c == nil:
-		if key.Matches(msg, z.keys.Do) && z.pr.Restartable && len(z.pr.Steps) > 0 {
+		if !key.Matches(msg, z.keys.Do) {
+			return nil
+		}
+		if z.rollingBack() {
+			return z.record("rb_reason", swap.Input{Outcome: runbook.OutcomePass, Value: z.flow.rollbackReason}, "recording the rollback…")
+		}
+		if z.pr.Restartable && len(z.pr.Steps) > 0 {
 			return z.do(&z.pr.Steps[0])
 		}
-	case key.Matches(msg, z.keys.Rollback) && z.canRollback() && !c.RollbackOnly:
-		return z.do(&z.pr.Rollback[0])
-	case key.Matches(msg, z.keys.Retry) && z.failedNow(), key.Matches(msg, z.keys.Do) && !z.failedNow():
+	case key.Matches(msg, z.keys.Rollback) && z.canRollback():
+		z.flow = setup{}
+		return z.ask(promptRollbackKind, nil)
+	case key.Matches(msg, z.keys.Retry) && z.failedNow():
+		z.retrying, z.lastErr = true, ""
+		if c.Kind == runbook.StepInput {
+			return z.openPrompt()
+		}
+	case key.Matches(msg, z.keys.Do) && !z.failedNow():
 		return z.do(c)
-	case key.Matches(msg, z.keys.Fail) && c.Kind != runbook.StepAuto:
-		return z.askNote(entryFail, "what went wrong? ")
-	case key.Matches(msg, z.keys.Skip) && c.Skippable:
-		return z.askNote(entrySkip, "why skip it? ")
+	case key.Matches(msg, z.keys.Fail) && c.Kind != runbook.StepAuto && !z.failedNow():
+		return z.ask(promptFail, c)
+	case key.Matches(msg, z.keys.Skip):
+		if err := c.CanSkip(); err != nil {
+			z.lastErr = err.Error()
+			return z.ask(promptRefused, c)
+		}
+		if z.rollingBack() {
+			return nil
+		}
+		return z.ask(promptSkip, c)
 	}
 	return nil
 }
 
-// do performs a step: an automatic one runs its check, a confirm one is a
-// pass, an input one opens the text box.
-func (z *wizard) do(s *runbook.StepState) tea.Cmd {
-	switch s.Kind {
-	case runbook.StepAuto:
-		return z.record(s.Key, swap.Input{Outcome: runbook.OutcomePass}, "running the SNMP check: "+s.Title+"…")
-	case runbook.StepInput:
-		if c := z.pr.Current; c == nil || s.Key != c.Key {
-			z.focus = s // a rollback's first step may take a value
-		}
-		z.retrying = s.Outcome == runbook.OutcomeFail
-		return z.focusEntry()
+func (z *wizard) moveCursor(rows []*runbook.StepState, by int) {
+	if len(rows) == 0 {
+		return
 	}
-	return z.record(s.Key, swap.Input{Outcome: runbook.OutcomePass}, "recording "+s.Title+"…")
+	at := z.cursor
+	if at < 0 {
+		at = len(rows) - 1
+		if d := z.due(); d != nil {
+			for i, r := range rows {
+				if r.Key == d.Key {
+					at = i
+				}
+			}
+		}
+	}
+	z.cursor = clamp(at+by, 0, len(rows)-1)
 }
 
-func (z *wizard) askNote(e entry, prompt string) tea.Cmd {
-	z.entry = e
-	z.input.Reset()
-	z.input.Prompt = prompt
-	z.input.Placeholder = ""
-	return z.input.Focus()
+// do performs the step due: an automatic one runs its check, a confirm one
+// is a pass, an input one opens its prompt.
+func (z *wizard) do(s *runbook.StepState) tea.Cmd {
+	in := swap.Input{Outcome: runbook.OutcomePass}
+	if z.rollingBack() {
+		in.RollbackReason = z.flow.rollbackReason
+	}
+	switch s.Kind {
+	case runbook.StepAuto:
+		return z.record(s.Key, in, "running the SNMP check: "+s.Title+"…")
+	case runbook.StepInput:
+		return z.openPrompt()
+	}
+	return z.record(s.Key, in, "recording "+s.Title+"…")
 }
 
 func (z *wizard) record(step string, in swap.Input, doing string) tea.Cmd {
 	if z.sh.runner == nil {
-		return func() tea.Msg {
-			return failed("recording step "+step, errNoRunner)
-		}
+		return func() tea.Msg { return failed("recording step "+step, errNoRunner) }
 	}
-	z.busy, z.lastErr = doing, ""
+	z.busy, z.lastErr, z.known = doing, "", false
+	z.input.Blur()
 	return tea.Batch(recordCmd(z.sh, z.code, z.label, step, in), z.sh.spin(z.spin))
 }
 
-// recorded shows a step's result at once and moves the focus on.
+// recorded shows a result at once and moves on; a refusal leaves the
+// prompt it came from open with its text selected.
 func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	z.busy = ""
+	ahead := z.ahead
+	z.ahead = nil
 	if msg.err != nil {
 		z.lastErr = msg.err.Error()
+		z.known = errors.Is(msg.err, runbook.ErrKnown)
 		cmds := []tea.Cmd{func() tea.Msg { return failed("recording step "+msg.rec.Step+" of "+z.label, msg.err) }}
-		if z.entry == entryValue {
-			cmds = append(cmds, z.input.Focus()) // scan again
+		if z.prompt != promptNone {
+			z.refuse()
+			if z.pick == nil {
+				cmds = append(cmds, z.input.Focus())
+			}
 		}
-		return tea.Batch(cmds...)
+		return tea.Batch(append(cmds, z.replay(ahead))...)
 	}
 	rec := msg.rec
-	z.last, z.pr, z.entry = &rec, rec.Progress, entryNone
-	z.focus, z.retrying = nil, false
-	z.input.Reset()
-	cmds := []tea.Cmd{changed(z.code), z.focusEntry()}
-	if rec.HookErr != "" {
+	z.last, z.pr = &rec, rec.Progress
+	z.closePrompt()
+	z.flow, z.cursor, z.retrying = setup{}, -1, false
+	cmds := []tea.Cmd{changed(z.code), z.openPrompt()}
+	switch {
+	case rec.HookErr != "":
 		cmds = append(cmds, func() tea.Msg { return failed("the simulated switch after "+rec.Step, errString(rec.HookErr)) })
-	} else {
+	case rec.Corrected:
+		cmds = append(cmds, note("%s: %s corrected to %s", z.label, rec.Step, rec.Value))
+	default:
 		cmds = append(cmds, note("%s: %s %s", z.label, rec.Step, rec.Outcome))
+	}
+	return tea.Batch(append(cmds, z.replay(ahead))...)
+}
+
+// replay gives the keys typed while recording to the prompt now open; with
+// no prompt open they are dropped, and the engineer is told.
+func (z *wizard) replay(ahead []tea.KeyMsg) tea.Cmd {
+	if len(ahead) == 0 {
+		return nil
+	}
+	if z.prompt == promptNone {
+		return note("%d key(s) typed while recording were ignored", len(ahead))
+	}
+	var cmds []tea.Cmd
+	for i, k := range ahead {
+		if z.busy != "" { // an Enter among them started another record
+			z.ahead = append(z.ahead, ahead[i:]...)
+			break
+		}
+		cmds = append(cmds, z.promptKey(k))
 	}
 	return tea.Batch(cmds...)
 }

@@ -51,7 +51,7 @@ func openWizard(t *testing.T, st *site.Store, runner *swap.Runner, label string)
 }
 
 func current(z *wizard) string {
-	if c := z.current(); c != nil {
+	if c := z.due(); c != nil {
 		return c.Key
 	}
 	return ""
@@ -114,46 +114,8 @@ func walkToCalls(t *testing.T, m *root, z *wizard) {
 	}
 }
 
-func TestWizardFailureThenRetry(t *testing.T) {
-	st, runner, _ := demoRig(t)
-	m, z := openWizard(t, st, runner, "FC-01")
-	walkToCalls(t, m, z)
-	press(t, m, "f", "no ring on the DDI", "enter")
-	frame := m.View()
-	mustContain(t, frame, "✗▸ 10 Test call: inbound", "✗ This step failed: no ring on the DDI", "r retries it · b rolls back",
-		"r retry the step", "b roll back")
-	press(t, m, "r")
-	if current(z) != "call_out" {
-		t.Fatalf("retry left the wizard at %s", current(z))
-	}
-	mustContain(t, m.View(), "✓ 10 Test call: inbound")
-}
-
-func TestWizardFailureThenRollback(t *testing.T) {
-	st, runner, _ := demoRig(t)
-	m, z := openWizard(t, st, runner, "FC-01")
-	walkToCalls(t, m, z)
-	press(t, m, "f", "no dial tone", "enter", "b")
-	mustContain(t, m.View(), "Rollback", "▸  2 Verify the legacy handset is back")
-	press(t, m, "enter") // the SNMP check: the demo switch shows the legacy handset again
-	mustContain(t, m.View(), "✓ pass legacy_back")
-	if current(z) != "rb_reason" || !z.input.Focused() {
-		t.Fatalf("after the verify: %s, focused %v; %s", current(z), z.input.Focused(), z.lastErr)
-	}
-	press(t, m, "blocked: trunk down at the exchange", "enter")
-	p, err := st.Position(context.Background(), "KX", "FC-01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Status != site.StatusBlocked || p.StatusReason != "trunk down at the exchange" {
-		t.Fatalf("position is %s (%s), want blocked", p.Status, p.StatusReason)
-	}
-	mustContain(t, m.View(), "■ blocked  trunk down at the exchange", "enter starts the runbook again")
-	press(t, m, "enter")
-	if z.pr.Attempt != 2 || current(z) != "legacy_serial" {
-		t.Fatalf("start again: attempt %d at %s", z.pr.Attempt, current(z))
-	}
-}
+// Failure, retry and rollback are driven key by key in wizard_record_test.go
+// and wizard_flow_test.go.
 
 func TestWizardWithoutRunnerSaysWhy(t *testing.T) {
 	m := newTestRoot(t, demoStore(t), "KX", 120, 40)

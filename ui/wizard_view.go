@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/site/runbook"
 
@@ -11,11 +12,11 @@ import (
 )
 
 // stepMark is a step's state as a symbol, never by colour alone.
-func stepMark(st *styles, s runbook.StepState, current bool) string {
+func stepMark(st *styles, s runbook.StepState, due bool) string {
 	switch {
-	case current && s.Outcome == runbook.OutcomeFail:
+	case due && s.Outcome == runbook.OutcomeFail:
 		return st.Err.Render("✗▸")
-	case current:
+	case due:
 		return st.Accent.Render(" ▸")
 	case s.Outcome == runbook.OutcomePass:
 		return st.OK.Render(" ✓")
@@ -30,49 +31,53 @@ func stepMark(st *styles, s runbook.StepState, current bool) string {
 func (z *wizard) View() string {
 	st := z.sh.st
 	if !z.loaded {
-		return "loading the runbook of " + z.label + "…"
+		return "loading the runbook of " + safetext.Line(z.label) + "…"
 	}
 	p := z.pr.Position
-	head := fmt.Sprintf("%s  %s  %d of %d steps · attempt %d · %s · %s · %s", st.Bold.Render(p.Label), st.status(p.Status, 0),
-		z.pr.Done, z.pr.Total, max(z.pr.Attempt, 1), planWord(p.Plan), roleWord(p.Role), p.Location())
+	head := fmt.Sprintf("%s  %s  %d of %d steps · attempt %d · %s · %s · %s", st.Bold.Render(safetext.Line(p.Label)), st.status(p.Status, 0),
+		z.pr.Done, z.pr.Total, max(z.pr.Attempt, 1), planWord(p.Plan), roleWord(p.Role), safetext.Line(p.Location()))
+	head = cut(head, z.w)
+	if n := z.pr.Number.String(); n != "" {
+		head += "\n" + cut("DDI now: "+n, z.w)
+	}
 	listW := clamp(z.w/3, 26, 40)
-	left := z.stepList(listW, z.h-2)
+	left := z.stepList(listW, z.h-2-strings.Count(head, "\n"))
 	right := z.stepPanel(max(z.w-listW-3, 20))
 	body := lipgloss.JoinHorizontal(lipgloss.Top, st.r.NewStyle().Width(listW).Render(left), "   ", right)
-	return cut(head, z.w) + "\n\n" + body
+	return head + "\n\n" + body
 }
 
 func (z *wizard) stepList(w, h int) string {
 	st := z.sh.st
-	cur := z.current()
+	due := z.due()
+	rows := z.rows()
 	var lines []string
-	add := func(s runbook.StepState, n int) {
-		isCur := cur != nil && cur.Key == s.Key
-		line := fmt.Sprintf("%s %2d %s", stepMark(st, s, isCur), n, cut(s.Title, w-6))
-		if isCur {
+	focusLine := 0
+	lines = append(lines, st.Header.Render("Runbook"))
+	for i, s := range rows {
+		if i == len(z.pr.Steps) {
+			lines = append(lines, "", st.Header.Render("Rollback"))
+		}
+		n := i + 1
+		if i >= len(z.pr.Steps) {
+			n = i - len(z.pr.Steps) + 1
+		}
+		isDue := due != nil && due.Key == s.Key
+		pointer := " "
+		if z.cursor == i && z.looked() != nil {
+			pointer = st.Accent.Render("›")
+			focusLine = len(lines)
+		} else if isDue && z.looked() == nil {
+			focusLine = len(lines)
+		}
+		line := fmt.Sprintf("%s%s %2d %s", pointer, stepMark(st, *s, isDue), n, cut(s.Title, w-7))
+		if isDue || z.cursor == i {
 			line = st.Bold.Render(line)
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, st.Header.Render("Runbook"))
-	for i, s := range z.pr.Steps {
-		add(s, i+1)
-	}
-	if z.pr.Mode == runbook.ModeRollback || (cur != nil && cur.RollbackOnly) {
-		lines = append(lines, "", st.Header.Render("Rollback"))
-		for i, s := range z.pr.Rollback {
-			add(s, i+1)
-		}
-	}
 	if len(lines) > h && h > 0 {
-		// Keep the step in focus on screen.
-		at := 0
-		for i, l := range lines {
-			if strings.Contains(l, "▸") {
-				at = i
-			}
-		}
-		start := clamp(at-h/2, 0, len(lines)-h)
+		start := clamp(focusLine-h/2, 0, len(lines)-h)
 		lines = lines[start : start+h]
 	}
 	return strings.Join(lines, "\n")
@@ -82,64 +87,25 @@ func (z *wizard) stepPanel(w int) string {
 	st := z.sh.st
 	wrap := st.r.NewStyle().Width(w)
 	var b strings.Builder
-	c := z.current()
-	if c == nil {
-		p := z.pr.Position
-		switch p.Status {
-		case site.StatusDone:
-			b.WriteString(st.OK.Render("● Done: every step is recorded.") + "\n")
-		default:
-			b.WriteString(st.status(p.Status, 0) + "  " + p.StatusReason + "\n")
-			if z.pr.Restartable {
-				b.WriteString("\nenter starts the runbook again (a new attempt).\n")
-			}
-		}
+	if l := z.looked(); l != nil {
+		z.lookBack(&b, l, w)
 	} else {
-		kind := map[runbook.StepKind]string{runbook.StepAuto: "SNMP check", runbook.StepInput: "scan or type", runbook.StepConfirm: "confirm"}[c.Kind]
-		title := c.Title
-		if c.RollbackOnly {
-			title = "Rollback: " + title
-		}
-		fmt.Fprintf(&b, "%s  %s\n", st.Title.Render(title), st.Faint.Render("("+kind+")"))
-		if c.Instructions != "" {
-			b.WriteString(wrap.Render(c.Instructions) + "\n")
-		}
-		if c.Hint != "" && c.Kind == runbook.StepInput {
-			b.WriteString(st.Faint.Render(cut("Hint: "+c.Hint, w)) + "\n")
-		}
-		if c.Skippable {
-			b.WriteString(st.Faint.Render("May be skipped, with a reason.") + "\n")
-		}
-		b.WriteByte('\n')
-		switch {
-		case z.busy != "":
-			b.WriteString(z.spin.View() + " " + z.busy + "\n")
-		case z.input.Focused():
-			b.WriteString(st.Focus.Width(max(w-4, 10)).Render(z.input.View()) + "\n")
-		case z.failedNow():
-			b.WriteString(st.Err.Render("✗ This step failed") + ": " + c.Note + "\n")
-			if z.canRollback() && !c.RollbackOnly {
-				b.WriteString("r retries it · b rolls back (reconnect the legacy handset)\n")
-			} else {
-				b.WriteString("r retries it\n")
-			}
-		}
+		z.duePanel(&b, w)
 	}
 	if z.lastErr != "" {
-		b.WriteString("\n" + wrap.Render(st.Err.Render("✗ Not recorded: ")+z.lastErr) + "\n")
-	}
-	if z.last != nil {
-		b.WriteString("\n" + st.Header.Render("Last result") + "\n")
-		mark := st.OK.Render("✓")
-		switch z.last.Outcome {
-		case runbook.OutcomeFail:
-			mark = st.Err.Render("✗")
-		case runbook.OutcomeSkip:
-			mark = st.Warn.Render("»")
+		b.WriteString("\n" + wrap.Render(st.Err.Render("✗ Not recorded: ")+safetext.Terminal(z.lastErr, true)) + "\n")
+		if z.known && z.prompt.takesValue() {
+			b.WriteString(wrap.Render("ctrl+o records it anyway with a note (a relabelled handset): the supervisor is told.") + "\n")
 		}
-		line := fmt.Sprintf("%s %s: %s", mark, z.last.Step, z.last.Outcome)
+	}
+	if z.last != nil && z.looked() == nil {
+		b.WriteString("\n" + st.Header.Render("Last result") + "\n")
+		line := fmt.Sprintf("%s %s: %s", outcomeMark(st, z.last.Outcome), z.last.Step, z.last.Outcome)
+		if z.last.Corrected {
+			line += " (correction)"
+		}
 		if z.last.Value != "" {
-			line += " · " + z.last.Value
+			line += " · " + safetext.Line(z.last.Value)
 		}
 		b.WriteString(cut(line, w) + "\n")
 	}
@@ -150,10 +116,189 @@ func (z *wizard) stepPanel(w int) string {
 	return b.String()
 }
 
+func outcomeMark(st *styles, o runbook.Outcome) string {
+	switch o {
+	case runbook.OutcomeFail:
+		return st.Err.Render("✗")
+	case runbook.OutcomeSkip:
+		return st.Warn.Render("»")
+	}
+	return st.OK.Render("✓")
+}
+
+// duePanel shows the step due: what to do, the prompt, and its history.
+func (z *wizard) duePanel(b *strings.Builder, w int) {
+	st := z.sh.st
+	wrap := st.r.NewStyle().Width(w)
+	c := z.due()
+	if z.rollingBack() {
+		b.WriteString(st.Warn.Render("↺ Rolling back") + ": " + wrap.Render(safetext.Line(z.flow.rollbackReason)) + "\n")
+		b.WriteString(st.Faint.Render("Nothing is recorded until you do the next step; esc cancels the rollback.") + "\n\n")
+		if c == nil {
+			b.WriteString(wrap.Render(fmt.Sprintf("The legacy handset was not unplugged, so nothing needs putting back. Enter records the rollback: the position becomes %s.", z.flow.rollbackKind)) + "\n")
+			return
+		}
+	}
+	if c == nil {
+		p := z.pr.Position
+		switch p.Status {
+		case site.StatusDone:
+			b.WriteString(st.OK.Render("● Done: every step is recorded.") + "\n")
+		default:
+			b.WriteString(st.status(p.Status, 0) + "  " + safetext.Line(p.StatusReason) + "\n")
+			if z.pr.Restartable {
+				b.WriteString("\nenter starts the runbook again (a new attempt).\n")
+			}
+		}
+		b.WriteString(st.Faint.Render("\n↑/k looks back at the steps recorded; c corrects a scanned or typed value.") + "\n")
+		if z.prompt != promptNone {
+			z.promptView(b, w)
+		}
+		return
+	}
+	kind := map[runbook.StepKind]string{runbook.StepAuto: "SNMP check", runbook.StepInput: "scan or type", runbook.StepConfirm: "confirm"}[c.Kind]
+	title := c.Title
+	if c.RollbackOnly {
+		title = "Rollback: " + title
+	}
+	fmt.Fprintf(b, "%s  %s\n", st.Title.Render(title), st.Faint.Render("("+kind+")"))
+	if c.Instructions != "" {
+		b.WriteString(wrap.Render(safetext.Line(c.Instructions)) + "\n")
+	}
+	if c.Hint != "" && c.Kind == runbook.StepInput && choicesFor(c.Field) == nil {
+		b.WriteString(st.Faint.Render(cut("Hint: "+c.Hint, w)) + "\n")
+	}
+	switch {
+	case c.Skippable && c.Kind == runbook.StepAuto:
+		b.WriteString(st.Faint.Render("May be skipped, with a reason, only when the switch cannot be read.") + "\n")
+	case c.Skippable:
+		b.WriteString(st.Faint.Render("May be skipped, with a reason.") + "\n")
+	}
+	b.WriteByte('\n')
+	switch {
+	case z.busy != "":
+		b.WriteString(z.spin.View() + " " + z.busy + "\n")
+	case z.prompt != promptNone:
+		z.promptView(b, w)
+	case z.failedNow():
+		b.WriteString(st.Err.Render("✗ This step failed") + ": " + wrap.Render(safetext.Line(failWords(c))) + "\n")
+		var opts []string
+		opts = append(opts, "r makes it due again")
+		if c.Unreadable() && c.Skippable {
+			opts = append(opts, "s skips it, saying why")
+		}
+		if z.canRollback() {
+			opts = append(opts, "b rolls back (failed or blocked)")
+		}
+		b.WriteString(wrap.Render(strings.Join(opts, " · ")) + "\n")
+	case z.retrying:
+		b.WriteString(st.Warn.Render("↻ Due again") + ": " + z.doBinding(c).Help().Key + " to " + z.doBinding(c).Help().Desc + "\n")
+	}
+	z.history(b, c, w)
+}
+
+// failWords is what a failed step's latest result says.
+func failWords(c *runbook.StepState) string {
+	if c.Note != "" {
+		return c.Note
+	}
+	if c.Evidence != nil {
+		return c.Evidence.Summary
+	}
+	return "no note"
+}
+
+func (z *wizard) promptView(b *strings.Builder, w int) {
+	st := z.sh.st
+	if z.prompt == promptRefused {
+		b.WriteString(st.Faint.Render("esc or enter to go on; what is typed meanwhile is ignored") + "\n")
+		return
+	}
+	if z.pick != nil {
+		if z.prompt == promptRollbackKind {
+			b.WriteString(z.question() + "\n")
+		} else if z.prompt == promptCorrectValue {
+			b.WriteString("Corrected value, pick one:\n")
+		}
+		b.WriteString(z.pick.view(st, w))
+		b.WriteString(st.Faint.Render("↑/↓ or the first letter, or scan the word; enter picks") + "\n")
+		return
+	}
+	view := z.input.View()
+	if z.selected {
+		view = z.input.Prompt + st.Selected.Render(safetext.Line(z.input.Value())) + st.Faint.Render("  (refused: typing replaces it)")
+	}
+	b.WriteString(st.Focus.Width(max(w-4, 10)).Render(view) + "\n")
+}
+
+// lookBack shows an earlier step chosen with ↑/↓: its result and history,
+// and whether it can be corrected.
+func (z *wizard) lookBack(b *strings.Builder, s *runbook.StepState, w int) {
+	st := z.sh.st
+	wrap := st.r.NewStyle().Width(w)
+	fmt.Fprintf(b, "%s  %s\n", st.Title.Render(s.Title), st.Faint.Render("(looking back; esc returns to the step due)"))
+	if s.Instructions != "" {
+		b.WriteString(wrap.Render(safetext.Line(s.Instructions)) + "\n")
+	}
+	b.WriteByte('\n')
+	if s.Outcome == "" && len(s.History) == 0 {
+		b.WriteString(st.Faint.Render("Not recorded yet.") + "\n")
+	}
+	switch {
+	case z.prompt != promptNone:
+		z.promptView(b, w)
+	case s.Correctable():
+		b.WriteString("c corrects the value recorded (the old one stays in the history).\n")
+	}
+	z.history(b, s, w)
+}
+
+// history lists every result recorded for a step, oldest first.
+func (z *wizard) history(b *strings.Builder, s *runbook.StepState, w int) {
+	if len(s.History) == 0 {
+		return
+	}
+	st := z.sh.st
+	wrap := st.r.NewStyle().Width(w)
+	b.WriteString("\n" + st.Header.Render(fmt.Sprintf("Results recorded (%d)", len(s.History))) + "\n")
+	for _, t := range s.History {
+		b.WriteString(wrap.Render(tryLine(st, t)) + "\n")
+	}
+}
+
+// tryLine is one recorded result in words.
+func tryLine(st *styles, t runbook.Try) string {
+	what := string(t.Outcome)
+	if t.Correction {
+		what = "corrected"
+	}
+	line := fmt.Sprintf("%s %s · attempt %d · %s · %s", outcomeMark(st, t.Outcome), what, t.Attempt,
+		safetext.Line(t.Engineer), shortTime(t.At))
+	if t.Correction && t.Was != "" {
+		line += " · was " + safetext.Line(t.Was)
+	}
+	if t.Value != "" {
+		line += " · " + safetext.Line(t.Value)
+	}
+	if t.Override {
+		line += " · override"
+	}
+	if t.Note != "" {
+		line += " · “" + safetext.Line(t.Note) + "”"
+	}
+	if t.Evidence != nil && t.Evidence.Summary != "" {
+		line += " · saw: " + safetext.Line(t.Evidence.Summary)
+	}
+	return line
+}
+
 // evidence is the SNMP observation to show: the step in focus's own, else
 // the latest check's.
 func (z *wizard) evidence() *runbook.Observation {
-	if c := z.current(); c != nil && c.Evidence != nil {
+	if l := z.looked(); l != nil {
+		return l.Evidence
+	}
+	if c := z.due(); c != nil && c.Evidence != nil {
 		return c.Evidence
 	}
 	if z.last != nil && z.last.Check != nil {
@@ -176,12 +321,12 @@ func (z *wizard) observation(o *runbook.Observation, w int) string {
 	if !o.OK {
 		mark = st.Err.Render("✗ fail")
 	}
-	b.WriteString(wrap.Render(mark+" "+string(o.Check)+": "+o.Summary) + "\n")
+	b.WriteString(wrap.Render(mark+" "+string(o.Check)+": "+safetext.Line(o.Summary)) + "\n")
 	for _, p := range o.Problems {
-		b.WriteString(wrap.Render("  • "+p) + "\n")
+		b.WriteString(wrap.Render("  • "+safetext.Line(p)) + "\n")
 	}
 	if o.Error != "" {
-		b.WriteString(wrap.Render(st.Err.Render("  switch: ")+o.Error) + "\n")
+		b.WriteString(wrap.Render(st.Err.Render("  switch: ")+safetext.Line(o.Error)) + "\n")
 	}
 	if r := o.Reading; r != nil {
 		link := "down"
@@ -190,14 +335,16 @@ func (z *wizard) observation(o *runbook.Observation, w int) string {
 		}
 		poe := "no PoE"
 		if r.PoE {
-			poe = "PoE " + r.PoEDetection
+			poe = "PoE " + safetext.Line(r.PoEDetection)
 			if r.PoEClass != nil {
 				poe += fmt.Sprintf(" class %d", *r.PoEClass)
 			}
 		}
-		b.WriteString(cut(fmt.Sprintf("  %s %s (%s): link %s · voice VLAN %d · %s", r.Switch, r.Port, r.Addr, link, r.VoiceVLAN, poe), w) + "\n")
+		b.WriteString(cut(fmt.Sprintf("  %s %s (%s): link %s · voice VLAN %d · %s", safetext.Line(r.Switch), safetext.Line(r.Port),
+			safetext.Line(r.Addr), link, r.VoiceVLAN, poe), w) + "\n")
 		for _, ph := range r.Phones {
-			b.WriteString(cut(fmt.Sprintf("  phone: %s %s %s %s", ph.Vendor, ph.Model, ph.MAC, ph.Serial), w) + "\n")
+			b.WriteString(cut(fmt.Sprintf("  phone: %s %s %s %s", safetext.Line(ph.Vendor), safetext.Line(ph.Model),
+				safetext.Line(ph.MAC), safetext.Line(ph.Serial)), w) + "\n")
 		}
 	}
 	return b.String()

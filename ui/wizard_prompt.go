@@ -1,0 +1,274 @@
+package ui
+
+import (
+	"strings"
+
+	"cutover/assets"
+	"cutover/site/runbook"
+	"cutover/swap"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// prompt is what the wizard is asking for.
+type prompt int
+
+const (
+	promptNone          prompt = iota
+	promptValue                // an input step's value, scanned or typed (or picked from a list)
+	promptWTN                  // the waste transfer note, after picking WEEE
+	promptFail                 // the note for a failure
+	promptSkip                 // the reason for a skip
+	promptOverride             // the note for recording a handset the register knows elsewhere
+	promptRollbackKind         // failed or blocked
+	promptRollbackWords        // what happened
+	promptCorrectValue         // the value a correction records
+	promptCorrectReason        // why it is corrected
+	// promptRefused says why a key was refused (a skip the SNMP proof
+	// forbids); until esc or Enter, printable keys are swallowed, so
+	// words typed on regardless never act as commands.
+	promptRefused
+)
+
+// takesValue reports whether the prompt takes a step's value (so a skip or
+// an override can be asked for from it).
+func (p prompt) takesValue() bool { return p == promptValue }
+
+func (p prompt) submitWord() string {
+	switch p {
+	case promptRollbackKind:
+		return "pick"
+	case promptRollbackWords:
+		return "show the rollback steps"
+	case promptCorrectValue:
+		return "next: the reason"
+	case promptRefused:
+		return "go on"
+	}
+	return "record"
+}
+
+// question is the prompt's own words.
+func (z *wizard) question() string {
+	switch z.prompt {
+	case promptWTN:
+		return "Waste transfer note reference: "
+	case promptFail:
+		return "What went wrong? "
+	case promptSkip:
+		return "Why skip it? "
+	case promptOverride:
+		return "Why is it this handset (e.g. relabelled)? "
+	case promptRollbackKind:
+		return "Why roll back? Pick one:"
+	case promptRollbackWords:
+		return "What happened? "
+	case promptCorrectValue:
+		return "Corrected value: "
+	case promptCorrectReason:
+		return "Why correct it? "
+	case promptRefused:
+		return ""
+	}
+	return "› "
+}
+
+// choicesFor is the list an input step's value is picked from, if any.
+func choicesFor(f runbook.Field) []option {
+	switch f {
+	case runbook.FieldCondition:
+		desc := map[string]string{"good": "works and is clean: reusable", "worn": "works, marked or scuffed",
+			"damaged": "physically damaged", "faulty": "does not work"}
+		var out []option
+		for _, c := range assets.Conditions {
+			out = append(out, option{word: c, desc: desc[c]})
+		}
+		return out
+	case runbook.FieldDisposition:
+		return []option{{"store", "back to stores for reuse (factory-reset it first)"},
+			{"weee", "WEEE disposal: the waste transfer note reference next"}, {"lost", "not found or not recoverable"}}
+	}
+	return nil
+}
+
+var rollbackKinds = []option{{"failed", "the swap itself went wrong"},
+	{"blocked", "something outside the swap stops it: PoE budget, stock, access"}}
+
+// openPrompt opens the prompt the step due takes, if it takes a value.
+func (z *wizard) openPrompt() tea.Cmd {
+	c := z.due()
+	if c == nil || c.Kind != runbook.StepInput || z.failedNow() {
+		z.closePrompt()
+		return nil
+	}
+	return z.ask(promptValue, c)
+}
+
+// ask opens a prompt, empty, for step s (nil for a rollback's reason).
+func (z *wizard) ask(p prompt, s *runbook.StepState) tea.Cmd {
+	z.prompt, z.selected, z.pick = p, false, nil
+	z.input.Reset()
+	z.input.Prompt = z.question()
+	z.input.Placeholder = ""
+	switch p {
+	case promptValue, promptCorrectValue:
+		if opts := choicesFor(s.Field); opts != nil {
+			z.pick = newChoice(opts)
+			z.input.Blur()
+			return nil
+		}
+		z.input.Placeholder = s.Hint
+		if s.Suggested != "" && p == promptValue {
+			z.input.Placeholder = s.Suggested + "  (enter takes it)"
+		}
+	case promptRollbackKind:
+		z.pick = newChoice(rollbackKinds)
+		z.input.Blur()
+		return nil
+	}
+	return z.input.Focus()
+}
+
+func (z *wizard) closePrompt() {
+	z.prompt, z.selected, z.pick = promptNone, false, nil
+	z.input.Blur()
+	z.input.Reset()
+}
+
+// refuse leaves the prompt open with what was typed selected, so the next
+// scan or word replaces it.
+func (z *wizard) refuse() {
+	if z.pick != nil {
+		z.pick.refuse()
+		return
+	}
+	z.selected = z.input.Value() != ""
+}
+
+func (z *wizard) promptKey(msg tea.KeyMsg) tea.Cmd {
+	if z.prompt == promptRefused {
+		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc {
+			z.closePrompt()
+		}
+		return nil // anything else typed is swallowed
+	}
+	switch {
+	case key.Matches(msg, z.keys.Cancel):
+		return z.cancelPrompt()
+	case key.Matches(msg, z.keys.SkipTyping) && z.prompt.takesValue():
+		if c := z.due(); c != nil && c.CanSkip() == nil {
+			return z.ask(promptSkip, c)
+		}
+		return nil
+	case key.Matches(msg, z.keys.Override) && z.prompt.takesValue() && z.known:
+		z.flow.overrideValue = z.typedValue()
+		return z.ask(promptOverride, z.due())
+	}
+	if z.pick != nil {
+		if z.pick.key(msg) {
+			return z.submit(z.pick.picked())
+		}
+		return nil
+	}
+	if msg.Type == tea.KeyEnter {
+		return z.submit(z.input.Value())
+	}
+	if z.selected {
+		switch msg.Type {
+		case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyDelete:
+			z.input.SetValue("") // the refused text gives way to what comes next
+		}
+		z.selected = false
+		if msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete {
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	z.input, cmd = z.input.Update(msg)
+	return cmd
+}
+
+func (z *wizard) typedValue() string {
+	if z.pick != nil {
+		return z.pick.picked()
+	}
+	return z.input.Value()
+}
+
+// cancelPrompt closes the prompt; a rollback or correction being set up is
+// dropped with it, and nothing is written.
+func (z *wizard) cancelPrompt() tea.Cmd {
+	was := z.prompt
+	z.closePrompt()
+	z.retrying = false
+	switch was {
+	case promptRollbackKind, promptRollbackWords:
+		z.flow = setup{}
+		return note("%s: rollback cancelled; nothing was recorded", z.label)
+	case promptCorrectValue, promptCorrectReason:
+		z.flow = setup{}
+		return note("%s: correction cancelled; nothing was recorded", z.label)
+	case promptOverride:
+		z.flow.overrideValue = ""
+	}
+	return nil
+}
+
+// submit acts on Enter in a prompt.
+func (z *wizard) submit(v string) tea.Cmd {
+	c := z.due()
+	switch z.prompt {
+	case promptRollbackKind:
+		z.flow.rollbackKind = strings.ToLower(strings.TrimSpace(v))
+		if z.flow.rollbackKind != "failed" && z.flow.rollbackKind != "blocked" {
+			z.lastErr = "pick failed or blocked"
+			z.pick.refuse()
+			return nil
+		}
+		return z.ask(promptRollbackWords, nil)
+	case promptRollbackWords:
+		reason := z.flow.rollbackKind + ": " + v
+		if _, _, err := runbook.ParseReason(reason); err != nil {
+			z.lastErr = err.Error()
+			z.refuse()
+			return nil
+		}
+		z.flow.rollbackReason, z.lastErr = reason, ""
+		z.closePrompt()
+		return nil
+	case promptCorrectValue:
+		if strings.TrimSpace(v) == "" {
+			z.lastErr = "type or scan the corrected value"
+			return nil
+		}
+		z.flow.correctValue, z.lastErr = v, ""
+		return z.ask(promptCorrectReason, nil)
+	case promptCorrectReason:
+		if z.sh.runner == nil {
+			return func() tea.Msg { return failed("correcting step "+z.flow.correctKey, errNoRunner) }
+		}
+		z.busy, z.lastErr, z.known = "recording the correction…", "", false
+		z.input.Blur()
+		return tea.Batch(correctCmd(z.sh, z.code, z.label, z.flow.correctKey, z.flow.correctValue, v, false), z.sh.spin(z.spin))
+	}
+	if c == nil {
+		return nil
+	}
+	in := swap.Input{Outcome: runbook.OutcomePass, Value: v}
+	switch z.prompt {
+	case promptValue:
+		if c.Field == runbook.FieldDisposition && strings.EqualFold(strings.TrimSpace(v), "weee") {
+			return z.ask(promptWTN, c)
+		}
+	case promptWTN:
+		in.Value = "weee " + v
+	case promptFail:
+		in = swap.Input{Outcome: runbook.OutcomeFail, Note: v}
+	case promptSkip:
+		in = swap.Input{Outcome: runbook.OutcomeSkip, Note: v}
+	case promptOverride:
+		in = swap.Input{Outcome: runbook.OutcomePass, Value: z.flow.overrideValue, Note: v, Override: true}
+	}
+	return z.record(c.Key, in, "recording "+c.Title+"…")
+}
