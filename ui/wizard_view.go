@@ -133,7 +133,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	c := z.due()
 	if z.rollingBack() {
 		b.WriteString(st.Warn.Render("↺ Rolling back") + ": " + wrap.Render(safetext.Line(z.flow.rollbackReason)) + "\n")
-		b.WriteString(st.Faint.Render("Nothing is recorded until you do the next step; esc cancels the rollback.") + "\n\n")
+		b.WriteString(wrap.Render(st.Faint.Render("Nothing is recorded until you do the next step; esc cancels the rollback.")) + "\n\n")
 		if c == nil {
 			b.WriteString(wrap.Render(fmt.Sprintf("The legacy handset was not unplugged, so nothing needs putting back. Enter records the rollback: the position becomes %s.", z.flow.rollbackKind)) + "\n")
 			return
@@ -150,7 +150,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 				b.WriteString("\nenter starts the runbook again (a new attempt).\n")
 			}
 		}
-		b.WriteString(st.Faint.Render("\n↑/k looks back at the steps recorded; c corrects a scanned or typed value.") + "\n")
+		b.WriteString("\n" + wrap.Render(st.Faint.Render("↑/k looks back at the steps recorded; c corrects a scanned or typed value.")) + "\n")
 		if z.prompt != promptNone {
 			z.promptView(b, w)
 		}
@@ -170,9 +170,9 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	}
 	switch {
 	case c.Skippable && c.Kind == runbook.StepAuto:
-		b.WriteString(st.Faint.Render("May be skipped, with a reason, only when the switch cannot be read.") + "\n")
+		b.WriteString(wrap.Render(st.Faint.Render("May be skipped, with a reason, only when the switch cannot be read.")) + "\n")
 	case c.Skippable:
-		b.WriteString(st.Faint.Render("May be skipped, with a reason.") + "\n")
+		b.WriteString(wrap.Render(st.Faint.Render("May be skipped, with a reason.")) + "\n")
 	}
 	b.WriteByte('\n')
 	switch {
@@ -211,7 +211,7 @@ func failWords(c *runbook.StepState) string {
 func (z *wizard) promptView(b *strings.Builder, w int) {
 	st := z.sh.st
 	if z.prompt == promptRefused {
-		b.WriteString(st.Faint.Render("esc or enter to go on; what is typed meanwhile is ignored") + "\n")
+		b.WriteString(st.r.NewStyle().Width(w).Render(st.Faint.Render("esc or enter to go on; what is typed meanwhile is ignored")) + "\n")
 		return
 	}
 	if z.pick != nil {
@@ -221,7 +221,7 @@ func (z *wizard) promptView(b *strings.Builder, w int) {
 			b.WriteString("Corrected value, pick one:\n")
 		}
 		b.WriteString(z.pick.view(st, w))
-		b.WriteString(st.Faint.Render("↑/↓ or the first letter, or scan the word; enter picks") + "\n")
+		b.WriteString(st.r.NewStyle().Width(w).Render(st.Faint.Render("↑/↓ or the first letter, or scan the word; enter picks")) + "\n")
 		return
 	}
 	view := z.input.View()
@@ -236,7 +236,7 @@ func (z *wizard) promptView(b *strings.Builder, w int) {
 func (z *wizard) lookBack(b *strings.Builder, s *runbook.StepState, w int) {
 	st := z.sh.st
 	wrap := st.r.NewStyle().Width(w)
-	fmt.Fprintf(b, "%s  %s\n", st.Title.Render(s.Title), st.Faint.Render("(looking back; esc returns to the step due)"))
+	b.WriteString(wrap.Render(st.Title.Render(s.Title)+"  "+st.Faint.Render("(looking back; esc returns to the step due)")) + "\n")
 	if s.Instructions != "" {
 		b.WriteString(wrap.Render(safetext.Line(s.Instructions)) + "\n")
 	}
