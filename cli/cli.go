@@ -68,11 +68,18 @@ func register(c *Command) {
 }
 
 // UsageError is a mistake in how a command was called: exit status 2.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	err error // what it wraps, when made with %w
+}
 
 func (e UsageError) Error() string { return e.Msg }
+func (e UsageError) Unwrap() error { return e.err }
 
-func usagef(format string, args ...any) error { return UsageError{Msg: fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return UsageError{Msg: err.Error(), err: errors.Unwrap(err)}
+}
 
 // ExitError carries a specific exit status.
 type ExitError struct {

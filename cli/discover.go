@@ -70,7 +70,7 @@ func (f *snmpCredFlags) resolve(env *Env) (devices.Credentials, error) {
 		if errors.As(err, &pe) {
 			return c, err
 		}
-		return c, usagef("%v", err)
+		return c, usagef("%w", err)
 	}
 	return c, nil
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"cutover/site"
 	"cutover/site/runbook"
 
 	"github.com/spf13/pflag"
@@ -80,8 +79,8 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 	fmt.Fprintf(w, "%s %s — %s\n", p.Site, p.Label, p.Location())
 	fmt.Fprintf(w, "%s → %s, legacy %s %s on %s %s, extension %s", p.Role, p.Plan, p.LegacyVendor, dash(p.MAC),
 		dash(p.Switch), dash(p.Port), dash(p.Extension))
-	if p.DDI != "" {
-		fmt.Fprintf(w, ", DDI %s", site.FormatDDI(p.DDI))
+	if n := pr.Number.String(); n != "" {
+		fmt.Fprintf(w, ", DDI %s", n)
 	}
 	if p.TargetModel != "" {
 		fmt.Fprintf(w, ", target %s", p.TargetModel)
@@ -107,21 +106,8 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 				opt = ", may be skipped"
 			}
 			fmt.Fprintf(w, "%s %2d. %-16s %-7s %s%s\n", outcomeMark(s, cur), i+1, s.Key, s.Kind, s.Title, opt)
-			if s.Outcome != "" {
-				fmt.Fprintf(w, "       %s by %s at %s", s.Outcome, s.Engineer, s.At)
-				if s.Tries > 1 {
-					fmt.Fprintf(w, " (try %d)", s.Tries)
-				}
-				if s.Value != "" {
-					fmt.Fprintf(w, ": %s", s.Value)
-				}
-				fmt.Fprintln(w)
-				if s.Note != "" {
-					fmt.Fprintf(w, "       note: %s\n", s.Note)
-				}
-				if s.Evidence != nil {
-					fmt.Fprintf(w, "       saw: %s\n", s.Evidence.Summary)
-				}
+			for _, t := range s.History {
+				writeTry(w, t, pr.Attempt)
 			}
 			if cur {
 				fmt.Fprintf(w, "       %s\n", s.Instructions)
@@ -144,6 +130,35 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 	}
 	if pr.Restartable {
 		fmt.Fprintf(w, "\nThe position can be started again with step %s.\n", pr.Steps[0].Key)
+	}
+}
+
+// writeTry prints one recorded result of a step, with its note, value and
+// what SNMP saw; results of earlier attempts say which.
+func writeTry(w io.Writer, t runbook.Try, attempt int) {
+	what := string(t.Outcome)
+	if t.Correction {
+		what = "corrected"
+	}
+	line := fmt.Sprintf("       %s by %s at %s", what, t.Engineer, t.At)
+	if t.Attempt != attempt {
+		line += fmt.Sprintf(" (attempt %d)", t.Attempt)
+	}
+	if t.Value != "" {
+		line += ": " + t.Value
+	}
+	if t.Correction && t.Was != "" {
+		line += " (was " + t.Was + ")"
+	}
+	if t.Override {
+		line += " [override: recorded although the register knows it elsewhere]"
+	}
+	fmt.Fprintln(w, line)
+	if t.Note != "" {
+		fmt.Fprintf(w, "         note: %s\n", t.Note)
+	}
+	if t.Evidence != nil {
+		fmt.Fprintf(w, "         saw: %s\n", t.Evidence.Summary)
 	}
 }
 

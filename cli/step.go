@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"cutover/internal/safetext"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,11 +57,11 @@ func (s *stepSNMP) checker(ctx context.Context, env *Env, st *site.Store, code s
 func init() {
 	var code, role, key, result, value, note string
 	var labels []string
-	var asJSON bool
+	var asJSON, override, correct bool
 	var snmp stepSNMP
 	register(&Command{
 		Name:    "step",
-		Args:    "--site CODE (--position LABEL... | --role ROLE) --step KEY --result pass|fail|skip [--value V] [--note TEXT]",
+		Args:    "--site CODE (--position LABEL... | --role ROLE) --step KEY (--result pass|fail|skip | --correct) [--value V] [--note TEXT] [--override]",
 		Summary: "record a runbook step for one position or many",
 		Help: `Records one runbook step through exactly the rules of the TUI's swap wizard:
 the step must be the one due, a skip is allowed only where the runbook allows it
@@ -72,6 +73,21 @@ Automatic steps (precheck, verify, gone, rb_verify) read the switch over SNMP
 and are recorded as pass or fail on what it shows, whatever --result says
 (except skip). Give the credentials as for 'cutover discover', and where each
 switch answers with --switch-addr (remembered for the site).
+
+An SNMP check may be skipped only when the switch could not be read: a check
+that cannot reach the switch (no credentials, no answer) is recorded as such,
+and then --result skip --note WHY is accepted; a check the switch answered and
+failed can only be run again or rolled back.
+
+A serial or asset tag the register already holds for another handset (in any
+state, anywhere) is refused, naming where it is. If you are sure (a relabelled
+handset), --override with --note records it anyway, and the hub tells the
+supervisor.
+
+--correct records a correction of a scanned or typed value already recorded
+(a mistyped serial, the wrong tag, condition or number): --value is the right
+value and --note the reason. The old value stays in the step's history; the
+rest of the swap stands.
 
 Bulk: give --position several times, or --role to take every position of a
 role that is not done or withdrawn, e.g. forty meeting-room phones:
@@ -88,18 +104,28 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			fs.StringVar(&value, "value", "", "the scanned or typed `VALUE` of an input step")
 			fs.StringVar(&note, "note", "", "`TEXT`: why it failed or was skipped, or anything worth keeping")
 			fs.BoolVar(&asJSON, "json", false, "print what was recorded as JSON lines")
+			fs.BoolVar(&override, "override", false, "record a serial or tag the register knows elsewhere (needs --note)")
+			fs.BoolVar(&correct, "correct", false, "correct the value already recorded for --step (needs --value and --note)")
 			snmp.flags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
-			if code == "" || key == "" || result == "" {
-				return usagef("--site, --step and --result are required")
+			if code == "" || key == "" || (result == "") == !correct {
+				return usagef("--site, --step and one of --result or --correct are required")
 			}
 			if (len(labels) == 0) == (role == "") {
 				return usagef("give --position LABEL (one or more) or --role ROLE, not both")
 			}
-			out, err := runbook.ParseOutcome(result)
-			if err != nil {
-				return usagef("--result: %v", err)
+			for _, f := range []struct{ name, v string }{{"--value", value}, {"--note", note}} {
+				if err := safetext.Check(strings.TrimSpace(f.v), f.name == "--note"); err != nil {
+					return usagef("%s: %v", f.name, err)
+				}
+			}
+			out := runbook.OutcomePass
+			if !correct {
+				var err error
+				if out, err = runbook.ParseOutcome(result); err != nil {
+					return usagef("--result: %v", err)
+				}
 			}
 			st, err := env.OpenStore()
 			if err != nil {
@@ -140,11 +166,14 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			if needSNMP {
 				c, err := snmp.checker(ctx, env, st, code)
 				var ue UsageError
-				if errors.As(err, &ue) {
+				if errors.As(err, &ue) && !errors.Is(err, devices.ErrNoCredentials) {
 					return err
 				}
 				if err != nil {
 					chkErr = err
+					// The check is recorded as one that could not read the
+					// switch, which a skip may then follow.
+					run.Checker = swap.Unreadable(err)
 				} else {
 					run.Checker = c
 				}
@@ -152,15 +181,15 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			failed, refused := 0, 0
 			for _, l := range labels {
 				if chkErr != nil {
-					if pr, err := runbook.Steps(ctx, st, code, l); err == nil {
-						if s, ok := pr.Runbook.Step(key); ok && s.Kind == runbook.StepAuto {
-							fmt.Fprintf(env.Stderr, "%s: step %s: %v\n", l, key, chkErr)
-							refused++
-							continue
-						}
-					}
+					fmt.Fprintf(env.Stderr, "%s: step %s: the switch cannot be read: %v\n", l, key, chkErr)
 				}
-				rec, err := run.Record(ctx, env.Engineer, code, l, key, swap.Input{Outcome: out, Value: value, Note: note})
+				var rec swap.Recorded
+				var err error
+				if correct {
+					rec, err = run.Correct(ctx, env.Engineer, code, l, key, value, note, override)
+				} else {
+					rec, err = run.Record(ctx, env.Engineer, code, l, key, swap.Input{Outcome: out, Value: value, Note: note, Override: override})
+				}
 				if err != nil {
 					fmt.Fprintf(env.Stderr, "%s: %v\n", l, err)
 					refused++
@@ -207,8 +236,16 @@ func printRecorded(env *Env, rec swap.Recorded) {
 	switch {
 	case pr.Current != nil:
 		fmt.Fprintf(env.Stdout, "  next: %s — %s (%d/%d done)\n", pr.Current.Key, pr.Current.Title, pr.Done, pr.Total)
-		if rec.Outcome == runbook.OutcomeFail && pr.CanRollback {
-			fmt.Fprintf(env.Stdout, "  retry %s, or roll back with --step %s\n", rec.Step, firstRollback(pr))
+		if rec.Outcome == runbook.OutcomeFail {
+			var ways []string
+			ways = append(ways, "retry "+rec.Step)
+			if pr.Current.Unreadable() && pr.Current.Skippable {
+				ways = append(ways, "skip it with --result skip --note WHY (the switch could not be read)")
+			}
+			if pr.CanRollback {
+				ways = append(ways, "roll back with --step "+firstRollback(pr)+" --value \"failed|blocked: WHY\"")
+			}
+			fmt.Fprintf(env.Stdout, "  %s\n", strings.Join(ways, ", or "))
 		}
 	default:
 		fmt.Fprintf(env.Stdout, "  position %s %s", pr.Position.Status.Symbol(), pr.Position.Status)

@@ -66,7 +66,7 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 		t.Fatalf("gone retry: %d\n%s\n%s", code, out, errs)
 	}
 	code, out, _ = runCLI(t, db, "runbook", "--site", "KX", "--position", "mr-01")
-	for _, w := range []string{"✓  4. remove", "try 2", "saw: no phone on 21", "▶  6. surrender"} {
+	for _, w := range []string{"✓  4. remove", "saw: still a phone on the port", "saw: no phone on 21", "▶  6. surrender"} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("runbook lacks %q:\n%s", w, out)
 		}
@@ -75,6 +75,9 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 	var pr runbook.Progress
 	if code != 0 || json.Unmarshal([]byte(out), &pr) != nil || pr.Current == nil || pr.Current.Key != "surrender" {
 		t.Fatalf("runbook --json: %d %s", code, out)
+	}
+	if gone, _ := pr.Step("gone"); len(gone.History) != 2 || gone.History[0].Outcome != runbook.OutcomeFail || gone.History[1].Outcome != runbook.OutcomePass {
+		t.Fatalf("runbook --json keeps both results of gone: %+v", gone.History)
 	}
 	if code, out, errs = runCLI(t, db, "stock", "--site", "KX", "--model", "Avaya J179", "--issued", "12"); code != 0 || !strings.Contains(out, "J179") {
 		t.Fatalf("stock: %d %s %s", code, out, errs)

@@ -123,11 +123,14 @@ func NormalizeLevel(s string) (string, error) {
 	return "", fmt.Errorf("unknown SNMPv3 level %q (want authPriv, authNoPriv or noAuthNoPriv)", s)
 }
 
+// ErrNoCredentials is returned when no community or SNMPv3 user is given.
+var ErrNoCredentials = errors.New("no SNMP credentials: give a community or an SNMPv3 user")
+
 // Validate checks that the credentials are complete and the protocols known.
 func (c Credentials) Validate() error {
 	if !c.IsV3() {
 		if c.Community.IsZero() {
-			return errors.New("no SNMP credentials: give a community or an SNMPv3 user")
+			return ErrNoCredentials
 		}
 		return nil
 	}

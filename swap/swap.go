@@ -160,6 +160,17 @@ func (r *Runner) Correct(ctx context.Context, engineer, code, label, key, value,
 	return rec, nil
 }
 
+// Unreadable is a Checker for when the switch cannot be read at all (no
+// credentials, no route): every check records that, with err as the
+// reason, so that the step may then be skipped saying why.
+func Unreadable(err error) runbook.Checker { return unreadable{err} }
+
+type unreadable struct{ err error }
+
+func (u unreadable) Read(context.Context, site.Position) (runbook.PortReading, error) {
+	return runbook.PortReading{}, u.err
+}
+
 // Check reads the position's port and judges it for a check; a switch
 // that cannot be read gives a failed observation saying why.
 func Check(ctx context.Context, c runbook.Checker, check runbook.Check, p site.Position) runbook.Observation {
