@@ -23,7 +23,7 @@ func TestRunbookShowsAStepFailedThenPassed(t *testing.T) {
 			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errs)
 		}
 	}
-	step("--step", "precheck", "--result", "pass")                      // no credentials: recorded as unreadable
+	step("--step", "precheck", "--result", "pass")                       // no credentials: recorded as unreadable
 	step("--step", "precheck", "--result", "skip", "--note", "no creds") // and so may be skipped
 	step("--step", "legacy_serial", "--result", "fail", "--note", "label worn off")
 	step("--step", "legacy_serial", "--result", "pass", "--value", "FCH1234PT01")
