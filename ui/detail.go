@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/site/runbook"
 
@@ -17,6 +18,7 @@ type detailLoadedMsg struct {
 	p           site.Position
 	history     []site.StatusChange
 	elsewhere   []runbook.StepElsewhere
+	pr          runbook.Progress
 	err         error
 }
 
@@ -32,7 +34,11 @@ func loadDetailCmd(sh *shared, code, label string) tea.Cmd {
 			return detailLoadedMsg{code: code, label: label, err: err}
 		}
 		e, err := runbook.StepsElsewhere(ctx, store, code, label)
-		return detailLoadedMsg{code: code, label: label, p: p, history: h, elsewhere: e, err: err}
+		if err != nil {
+			return detailLoadedMsg{code: code, label: label, err: err}
+		}
+		pr, err := runbook.Steps(ctx, store, code, label)
+		return detailLoadedMsg{code: code, label: label, p: p, history: h, elsewhere: e, pr: pr, err: err}
 	}
 }
 
@@ -50,6 +56,7 @@ type detail struct {
 	p           site.Position
 	history     []site.StatusChange
 	elsewhere   []runbook.StepElsewhere // step results other laptops recorded (from the hub)
+	pr          runbook.Progress        // the runbook, with every step's results
 	w, h        int
 }
 
@@ -81,7 +88,7 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return d, func() tea.Msg { return failed("loading position "+d.label, msg.err) }
 		}
-		d.loaded, d.p, d.history, d.elsewhere = true, msg.p, msg.history, msg.elsewhere
+		d.loaded, d.p, d.history, d.elsewhere, d.pr = true, msg.p, msg.history, msg.elsewhere, msg.pr
 	case changedMsg:
 		if msg.site == d.code {
 			return d, loadDetailCmd(d.sh, d.code, d.label)
@@ -116,6 +123,9 @@ func (d *detail) View() string {
 	field("Plan", planWord(p.Plan))
 	field("Extension", p.Extension)
 	field("DDI", ddiText(p.DDI))
+	if n := d.pr.Number; n.Old != "" || n.State != runbook.DDIPending && n.State != runbook.DDINone && n.State != "" {
+		field("DDI now", safetext.Line(n.String()))
+	}
 	field("Legacy handset", strings.TrimSpace(string(p.LegacyVendor)+" "+p.LegacyModel))
 	field("MAC", p.MAC)
 	field("Switch port", strings.TrimSpace(p.Switch+" "+p.Port))
@@ -128,6 +138,12 @@ func (d *detail) View() string {
 		last := d.elsewhere[n-1]
 		field("Other laptops", fmt.Sprintf("%d step result(s) from the hub, last %s %s by %s %s", n, last.Step,
 			last.Outcome, last.Engineer, shortTime(last.At)))
+	}
+	if lines := d.stepHistory(); len(lines) > 0 {
+		b.WriteString("\n" + st.Header.Render("Steps with more than one result") + "\n")
+		for _, l := range lines {
+			b.WriteString(cut(l, d.w) + "\n")
+		}
 	}
 	b.WriteString("\n" + st.Header.Render("History") + "\n")
 	if len(d.history) == 0 {
@@ -143,6 +159,22 @@ func (d *detail) View() string {
 		b.WriteString(cut(line, d.w) + "\n")
 	}
 	return b.String()
+}
+
+// stepHistory lists, for each step that was failed, retried or corrected,
+// every result recorded for it: what the wizard's look-back shows.
+func (d *detail) stepHistory() []string {
+	var out []string
+	for _, s := range append(append([]runbook.StepState{}, d.pr.Steps...), d.pr.Rollback...) {
+		if len(s.History) < 2 && (len(s.History) == 0 || s.History[0].Outcome != runbook.OutcomeFail) {
+			continue
+		}
+		out = append(out, "  "+safetext.Line(s.Title))
+		for _, t := range s.History {
+			out = append(out, "    "+tryLine(d.sh.st, t))
+		}
+	}
+	return out
 }
 
 // shortTime shows an RFC 3339 time as "2026-11-25 16:13".

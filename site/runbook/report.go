@@ -43,6 +43,11 @@ type ReportRow struct {
 	StartedAt    string      `json:"started_at,omitempty"`
 	FinishedAt   string      `json:"finished_at,omitempty"`
 	LastAt       string      `json:"last_at,omitempty"`
+	// LegacyDDISurrendered is SurrendersLegacyDDI for the position.
+	LegacyDDISurrendered bool `json:"legacy_ddi_surrendered"`
+	// StepHistory has a line for every step that was failed, tried again
+	// or corrected, with each result in order (see HistoryLine).
+	StepHistory []string `json:"step_history,omitempty"`
 }
 
 // Report is a site's cutover report: a row per position with the totals.
@@ -57,7 +62,10 @@ type Report struct {
 	Stock        []assets.StockLine  `json:"stock"`
 	Active       int                 `json:"active"`
 	Done         int                 `json:"done"`
-	Rows         []ReportRow         `json:"positions"`
+	// DDIsSurrendered counts the active positions whose legacy DDI is
+	// surrendered, by the one rule (SurrendersLegacyDDI).
+	DDIsSurrendered int         `json:"ddis_surrendered"`
+	Rows            []ReportRow `json:"positions"`
 }
 
 // Report builds a site's report from the store (withdrawn positions are
@@ -113,6 +121,15 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 			row.NewDDI = nums.DDI
 		case DDITeams:
 			row.NewDDI = nums.TeamsDDI
+		}
+		row.LegacyDDISurrendered = pr.Number.LegacySurrendered
+		if row.LegacyDDISurrendered && p.Status != site.StatusWithdrawn {
+			rep.DDIsSurrendered++
+		}
+		for _, stp := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
+			if l := stp.HistoryLine(); l != "" {
+				row.StepHistory = append(row.StepHistory, l)
+			}
 		}
 		if a, ok := legacy[p.Label]; ok {
 			row.LegacySerial, row.LegacyTag = a.Serial, a.AssetTag
@@ -171,7 +188,7 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 var ReportColumns = []string{"label", "location", "role", "plan", "status", "status_reason", "steps_done", "steps_total",
 	"current_step", "attempts", "switch", "port", "extension", "legacy_model", "legacy_mac", "legacy_serial", "legacy_tag",
 	"new_model", "new_serial", "new_mac", "new_tag", "legacy_ddi", "ddi_state", "new_ddi", "disposition", "signed_off_by",
-	"engineers", "started_at", "finished_at", "last_at"}
+	"engineers", "started_at", "finished_at", "last_at", "legacy_ddi_surrendered", "step_history"}
 
 // Record is the row as CSV fields, in ReportColumns order.
 func (r ReportRow) Record() []string {
@@ -179,7 +196,42 @@ func (r ReportRow) Record() []string {
 		itoa(r.StepsDone), itoa(r.StepsTotal), r.CurrentStep, itoa(r.Attempts), r.Switch, r.Port, r.Extension,
 		r.LegacyModel, r.LegacyMAC, r.LegacySerial, r.LegacyTag, r.NewModel, r.NewSerial, r.NewMAC, r.NewTag,
 		r.LegacyDDI, string(r.DDIState), r.NewDDI, r.Disposition, r.SignedOffBy, strings.Join(r.Engineers, "; "),
-		r.StartedAt, r.FinishedAt, r.LastAt}
+		r.StartedAt, r.FinishedAt, r.LastAt, strconv.FormatBool(r.LegacyDDISurrendered), strings.Join(r.StepHistory, "; ")}
+}
+
+// HistoryLine sums up a step whose record is more than one plain result
+// (a failure, a retry, a correction, an override), every result in order:
+// "ptt_group: fail (alex 2026-11-25T09:30Z: station 3 hears nothing), then
+// pass (alex 2026-11-25T09:41Z)". It is "" for a step recorded once.
+func (s StepState) HistoryLine() string {
+	if len(s.History) == 0 || len(s.History) == 1 && s.History[0].Outcome != OutcomeFail && !s.History[0].Override {
+		return ""
+	}
+	var parts []string
+	for _, t := range s.History {
+		what := string(t.Outcome)
+		if t.Correction {
+			what = "corrected"
+		}
+		detail := t.Engineer + " " + t.At
+		if t.Attempt > 1 {
+			detail += " attempt " + itoa(t.Attempt)
+		}
+		if t.Value != "" {
+			detail += ": " + t.Value
+			if t.Correction && t.Was != "" {
+				detail += " (was " + t.Was + ")"
+			}
+		}
+		if t.Override {
+			detail += " [override]"
+		}
+		if t.Note != "" {
+			detail += ": " + t.Note
+		}
+		parts = append(parts, what+" ("+detail+")")
+	}
+	return s.Key + ": " + strings.Join(parts, ", then ")
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

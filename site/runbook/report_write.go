@@ -79,6 +79,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	for _, d := range DDIStates {
 		fmt.Fprintf(&b, " %s %d;", d, r.DDIs[d])
 	}
+	fmt.Fprintf(&b, "\n- Legacy DDIs surrendered: %d", r.DDIsSurrendered)
 	b.WriteString("\n- Legacy handsets:")
 	for _, d := range []string{"returned_to_store", "weee_disposal", "lost"} {
 		fmt.Fprintf(&b, " %s %d;", d, r.Dispositions[d])
@@ -109,6 +110,21 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 				fmt.Fprintf(&b, "; next step %s (%d/%d done)", row.CurrentStep, row.StepsDone, row.StepsTotal)
 			}
 			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	var retried []ReportRow
+	for _, row := range r.Rows {
+		if len(row.StepHistory) > 0 {
+			retried = append(retried, row)
+		}
+	}
+	if len(retried) > 0 {
+		b.WriteString("## Steps failed, tried again or corrected\n\n")
+		for _, row := range retried {
+			for _, l := range row.StepHistory {
+				fmt.Fprintf(&b, "- **%s** %s\n", mdCell(row.Label), mdCell(l))
+			}
 		}
 		b.WriteString("\n")
 	}
