@@ -250,7 +250,11 @@ func reconciliationJSON(r devices.Reconciliation) map[string]any {
 	for _, s := range r.Unexpected {
 		unexpected = append(unexpected, pos{SeenSwitch: s.Switch, SeenPort: s.Phone.Port, SeenMAC: s.Phone.MAC, SeenSysName: s.SysName})
 	}
-	return map[string]any{"matched": conv(r.Matched), "moved": conv(r.Moved), "unexpected": unexpected,
+	leftover := []pos{}
+	for _, l := range r.Leftover {
+		leftover = append(leftover, pos{Label: l.Label, SeenSwitch: l.Seen.Switch, SeenPort: l.Seen.Phone.Port, SeenMAC: l.Seen.Phone.MAC, SeenSysName: l.Seen.SysName})
+	}
+	return map[string]any{"matched": conv(r.Matched), "moved": conv(r.Moved), "unexpected": unexpected, "leftover": leftover,
 		"missing": exp(r.Missing), "unchecked": exp(r.Unchecked)}
 }
 
@@ -309,6 +313,10 @@ func printReconciliation(w io.Writer, r devices.Reconciliation) {
 	for _, m := range r.Moved {
 		fmt.Fprintf(w, "  moved      %s: planned %s %s, seen %s %s (%s)\n", m.Expected.Label, m.Expected.Switch, m.Expected.Port,
 			m.Seen.Switch, orDash(m.Seen.Phone.Port), m.Seen.Phone.MAC)
+	}
+	for _, l := range r.Leftover {
+		fmt.Fprintf(w, "  leftover   %s: its legacy handset is recorded as taken out, but seen on %s %s (%s)\n", l.Label,
+			l.Seen.Switch, orDash(l.Seen.Phone.Port), l.Seen.Phone.MAC)
 	}
 	for _, s := range r.Unexpected {
 		fmt.Fprintf(w, "  unexpected %s %s: %s %s %s\n", s.Switch, orDash(s.Phone.Port), orDash(s.Phone.MAC), s.Phone.Vendor, s.Phone.Model)

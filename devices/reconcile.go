@@ -12,6 +12,16 @@ type Expected struct {
 	MAC    string // any common notation; "" when the inventory has none
 	Switch string // host name (kx-sw1), address, or sysName
 	Port   string // ifName or ifDescr (Fa0/13, FastEthernet0/13)
+	// Vendor, when set and MAC is not, is the maker the phone on the port
+	// must be from (a new Avaya phone whose MAC is not recorded yet).
+	Vendor string
+}
+
+// Leftover is a handset seen that should be gone: a legacy handset whose
+// position's swap or removal is recorded.
+type Leftover struct {
+	Label string // the position it was taken from
+	Seen  Sighting
 }
 
 // Sighting is a phone as discovered, with the switch it was seen on.
@@ -35,6 +45,7 @@ type Reconciliation struct {
 	Unexpected []Sighting // phones the inventory lacks
 	Missing    []Expected // planned, on a switch that answered, not seen
 	Unchecked  []Expected // planned on a switch that was not read: no verdict
+	Leftover   []Leftover // handsets recorded as taken out, still seen
 }
 
 // Reconcile compares expected positions with discovery results. A
@@ -43,6 +54,13 @@ type Reconciliation struct {
 // aliases (inventory switch name → target address), which may be nil.
 // It is a pure function of its inputs.
 func Reconcile(expected []Expected, results []SwitchResult, aliases map[string]string) Reconciliation {
+	return ReconcileGone(expected, nil, results, aliases)
+}
+
+// ReconcileGone is Reconcile that also knows the handsets that should be
+// gone (by MAC, with their position's label): one still seen is a
+// leftover of that position, not a phone the inventory lacks.
+func ReconcileGone(expected, gone []Expected, results []SwitchResult, aliases map[string]string) Reconciliation {
 	var out Reconciliation
 	var seen []Sighting
 	for _, r := range results {
@@ -53,7 +71,8 @@ func Reconcile(expected []Expected, results []SwitchResult, aliases map[string]s
 	used := make([]bool, len(seen))
 	onSwitch := func(e Expected, s Sighting) bool { return switchMatches(e.Switch, s.Switch, s.SysName, aliases) }
 	onPort := func(e Expected, s Sighting) bool {
-		return e.Port != "" && onSwitch(e, s) && normPort(e.Port) == normPort(s.Phone.Port)
+		return e.Port != "" && onSwitch(e, s) && normPort(e.Port) == normPort(s.Phone.Port) &&
+			(e.Vendor == "" || strings.EqualFold(e.Vendor, s.Phone.Vendor))
 	}
 	switchRead := func(e Expected) bool {
 		for _, r := range results {
@@ -111,10 +130,21 @@ func Reconcile(expected []Expected, results []SwitchResult, aliases map[string]s
 			}
 		}
 	}
-	for i, s := range seen {
-		if !used[i] {
-			out.Unexpected = append(out.Unexpected, s)
+	goneBy := map[string]string{}
+	for _, g := range gone {
+		if mac, _ := MACFromText(g.MAC); mac != "" {
+			goneBy[mac] = g.Label
 		}
+	}
+	for i, s := range seen {
+		if used[i] {
+			continue
+		}
+		if label, ok := goneBy[s.Phone.MAC]; ok {
+			out.Leftover = append(out.Leftover, Leftover{Label: label, Seen: s})
+			continue
+		}
+		out.Unexpected = append(out.Unexpected, s)
 	}
 	byLabel := func(ms []Match) {
 		sort.SliceStable(ms, func(i, j int) bool { return ms[i].Expected.Label < ms[j].Expected.Label })

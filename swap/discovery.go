@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"cutover/assets"
 	"cutover/devices"
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 // DiscoverSite reads a site's switches over SNMP, reconciles what they show
@@ -46,18 +46,12 @@ func DiscoverSite(ctx context.Context, st *site.Store, engineer, code string, sw
 		}
 		targets[i] = devices.Target{Address: s, Creds: creds}
 	}
-	register, err := assets.ForSite(ctx, st.DB(), code)
+	expect, err := runbook.SiteExpectations(ctx, st, code)
 	if err != nil {
 		return nil, rec, err
 	}
-	installed := map[string]string{}
-	for _, a := range register {
-		if a.Kind == assets.KindNew && a.State == assets.StateInstalled && a.Position != "" && a.MAC != "" {
-			installed[strings.ToLower(a.Position)] = a.MAC
-		}
-	}
 	results := devices.Discover(ctx, targets, o)
-	rec = ReconcileSite(positions, installed, results, aliases)
+	rec = ReconcileSite(positions, expect, results, aliases)
 	if _, err := st.SaveDiscovery(ctx, engineer, DiscoveryRecord(code, results, rec)); err != nil {
 		return results, rec, fmt.Errorf("storing the discovery: %w", err)
 	}
@@ -87,27 +81,34 @@ func InventorySwitches(positions []site.Position, aliases map[string]string) []s
 }
 
 // ReconcileSite judges the active positions against what the switches
-// showed. A position already swapped expects its new phone (installed maps
-// a lower-case label to the new phone's MAC); one whose handset was removed
-// for good expects nothing, so a legacy handset left on its port shows up
-// as unexpected.
-func ReconcileSite(positions []site.Position, installed map[string]string, results []devices.SwitchResult, aliases map[string]string) devices.Reconciliation {
-	var exp []devices.Expected
+// showed, by what each one's swap has recorded (runbook.ExpectOnPort): a
+// position past its swap expects its new phone (by MAC, or any Avaya phone
+// on the port until its MAC is recorded) and never its legacy handset, so
+// it is not missing for lacking it; a removal done expects nothing, and its
+// legacy handset seen anywhere is a leftover of that position.
+func ReconcileSite(positions []site.Position, expect map[string]runbook.PortExpectation, results []devices.SwitchResult, aliases map[string]string) devices.Reconciliation {
+	var exp, gone []devices.Expected
 	for _, p := range positions {
 		if p.Status == site.StatusWithdrawn {
 			continue
 		}
-		mac := p.MAC
-		if p.Status == site.StatusDone {
-			m, ok := installed[strings.ToLower(p.Label)]
-			if !ok {
-				continue // removed: nothing should be on the port
-			}
-			mac = m
+		e, ok := expect[strings.ToLower(p.Label)]
+		if !ok {
+			e = runbook.PortExpectation{Label: p.Label, Legacy: true}
 		}
-		exp = append(exp, devices.Expected{Label: p.Label, MAC: mac, Switch: p.Switch, Port: p.Port})
+		if e.LegacyGone && p.MAC != "" {
+			gone = append(gone, devices.Expected{Label: p.Label, MAC: p.MAC})
+		}
+		switch {
+		case e.Legacy:
+			exp = append(exp, devices.Expected{Label: p.Label, MAC: p.MAC, Switch: p.Switch, Port: p.Port})
+		case e.NewMAC != "":
+			exp = append(exp, devices.Expected{Label: p.Label, MAC: e.NewMAC, Switch: p.Switch, Port: p.Port})
+		case e.NewAvaya:
+			exp = append(exp, devices.Expected{Label: p.Label, Switch: p.Switch, Port: p.Port, Vendor: "avaya"})
+		}
 	}
-	return devices.Reconcile(exp, results, aliases)
+	return devices.ReconcileGone(exp, gone, results, aliases)
 }
 
 func observed(s devices.Sighting, label, outcome string) site.ObservedPhone {
@@ -137,6 +138,9 @@ func DiscoveryRecord(code string, results []devices.SwitchResult, r devices.Reco
 	}
 	for _, s := range r.Unexpected {
 		d.Phones = append(d.Phones, observed(s, "", site.OutcomeUnexpected))
+	}
+	for _, l := range r.Leftover {
+		d.Phones = append(d.Phones, observed(l.Seen, l.Label, site.OutcomeUnexpected))
 	}
 	for _, e := range r.Missing {
 		d.Verdicts = append(d.Verdicts, site.Verdict{Label: e.Label, Outcome: site.OutcomeMissing})

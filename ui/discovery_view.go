@@ -34,6 +34,9 @@ func (d *discovery) tabItems(tab int) []recItem {
 			out = append(out, recItem{"moved", &r.Moved[i].Expected, &r.Moved[i].Seen})
 		}
 	case "unexpected":
+		for i := range r.Leftover {
+			out = append(out, recItem{"leftover", &devices.Expected{Label: r.Leftover[i].Label}, &r.Leftover[i].Seen})
+		}
 		for i := range r.Unexpected {
 			out = append(out, recItem{"unexpected", nil, &r.Unexpected[i]})
 		}
@@ -168,6 +171,8 @@ func recLine(it recItem) string {
 		return fmt.Sprintf("%-8s planned %-18s seen on %s", label, planned, seen)
 	case "unexpected":
 		return "not in the inventory: " + seen
+	case "leftover":
+		return fmt.Sprintf("%-8s legacy handset recorded as taken out, still seen on %s", label, seen)
 	case "missing":
 		return fmt.Sprintf("%-8s planned %-18s not seen", label, planned)
 	case "unchecked":

@@ -1,0 +1,97 @@
+package swap
+
+import (
+	"context"
+	"testing"
+
+	"cutover/devices"
+	"cutover/devices/simswitch"
+	"cutover/site"
+	"cutover/site/runbook"
+)
+
+func discover(t *testing.T, r *rig) devices.Reconciliation {
+	t.Helper()
+	o := devices.DefaultOptions()
+	_, rec, err := DiscoverSite(context.Background(), r.st, "eng-a", "KX", nil,
+		devices.Credentials{Community: devices.NewSecret(DemoCommunity)}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func verdict(rec devices.Reconciliation, label string) string {
+	for _, m := range rec.Matched {
+		if m.Expected.Label == label {
+			return "matched " + m.Seen.Phone.Vendor
+		}
+	}
+	for _, m := range rec.Moved {
+		if m.Expected.Label == label {
+			return "moved"
+		}
+	}
+	for _, e := range rec.Missing {
+		if e.Label == label {
+			return "missing"
+		}
+	}
+	for _, l := range rec.Leftover {
+		if l.Label == label {
+			return "leftover"
+		}
+	}
+	return "none"
+}
+
+// Issue 10 point 10: from the moment the swap is recorded, discovery
+// expects the new phone and not the legacy handset.
+func TestDiscoveryKnowsWhatTheSwapDid(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	const label = "CS-02"
+	if v := verdict(discover(t, r), label); v != "matched cisco" {
+		t.Fatalf("before the swap: %s", v)
+	}
+	for _, k := range []string{"precheck", "legacy_serial", "legacy_tag", "legacy_condition", "swap"} {
+		if _, err := r.run.Record(ctx, "eng-a", "KX", label, k, answer(label, k)); err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+	}
+	// Swapped, not verified yet: any Avaya phone on the port is the one.
+	rec := discover(t, r)
+	if v := verdict(rec, label); v != "matched avaya" {
+		t.Fatalf("after the swap step: %s", v)
+	}
+	for _, s := range rec.Unexpected {
+		if s.Phone.Vendor == "avaya" {
+			t.Fatalf("the new phone is listed as unexpected: %+v", s)
+		}
+	}
+	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "verify", Input{Outcome: runbook.OutcomePass}); err != nil {
+		t.Fatal(err)
+	}
+	if v := verdict(discover(t, r), label); v != "matched avaya" {
+		t.Fatalf("verified, still in progress: %s", v)
+	}
+	// A removal done whose handset is plugged back in somewhere: a
+	// leftover of that position, not a phone the inventory lacks.
+	pr := r.walk(t, "MR-01")
+	if pr.Position.Status != site.StatusDone {
+		t.Fatalf("MR-01 %s", pr.Position.Status)
+	}
+	back := simswitch.MitelPhone("6873i", pr.Position.MAC, "")
+	if err := r.sw.Switch("kx-sw2").SetNeighbour("22", &back); err != nil {
+		t.Fatal(err)
+	}
+	rec = discover(t, r)
+	if v := verdict(rec, "MR-01"); v != "leftover" {
+		t.Fatalf("MR-01's handset seen again: %s (unexpected %+v)", v, rec.Unexpected)
+	}
+	for _, s := range rec.Unexpected {
+		if s.Phone.MAC == pr.Position.MAC {
+			t.Fatalf("an inventory handset called not in the inventory: %+v", s)
+		}
+	}
+}
