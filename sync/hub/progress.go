@@ -2,10 +2,12 @@ package hub
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"sort"
 	"time"
 
+	"cutover/site/runbook"
 	"cutover/sync/wire"
 )
 
@@ -88,15 +90,22 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			}); err != nil {
 			return err
 		}
-		// A legacy DDI is given up when the user moves to Teams, when the
-		// phone gets a new DDI, or when the position is removed: as the
-		// engineers recorded it (number.ddi.v1), not as the plan expects.
-		if err := each(`SELECT f.site, COUNT(*) FROM facts f JOIN positions p ON p.site = f.site AND p.label_key = lower(f.entity_id)
-			WHERE f.entity = 'position' AND f.attr = 'ddi_state' AND f.value IN ('teams', 'new', 'surrendered') AND p.ddi <> ''
-			GROUP BY f.site`, nil, []any{&n}, func(sp *wire.SiteProgress) {
-			sp.DDIsSurrendered += n
-			out.Force.DDIsSurrendered += n
-		}); err != nil {
+		// A legacy DDI is surrendered by the one rule the laptops use
+		// (runbook.SurrendersLegacyDDI), applied to where each position's
+		// numbers stand as the engineers recorded them (number.ddi.v1).
+		var legacyDDI, numbers string
+		if err := each(`SELECT f.site, p.ddi, f.value FROM facts f JOIN positions p ON p.site = f.site AND p.label_key = lower(f.entity_id)
+			WHERE f.entity = 'position' AND f.attr = 'numbers' AND p.status <> 'withdrawn'`, nil, []any{&legacyDDI, &numbers},
+			func(sp *wire.SiteProgress) {
+				var nf struct {
+					State    string `json:"ddi_state"`
+					ExtState string `json:"extension_state"`
+				}
+				if json.Unmarshal([]byte(numbers), &nf) == nil && runbook.SurrendersLegacyDDI(legacyDDI, runbook.DDIState(nf.State), nf.ExtState) {
+					sp.DDIsSurrendered++
+					out.Force.DDIsSurrendered++
+				}
+			}); err != nil {
 			return err
 		}
 		var value string

@@ -63,9 +63,12 @@ func TestProgressFigures(t *testing.T) {
 		}
 		hubtest.Must(t, alice.Store.Write(ctx, "alice", func(tx *site.Tx) error {
 			// The numbers as the engineers recorded them: P5's user moved to
-			// Teams, P8's hot desk gave its DDI up, P1 kept its number.
-			for l, st := range map[string]string{"P5": "teams", "P8": "surrendered", "P1": "kept"} {
-				if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st}); err != nil {
+			// Teams and the surrender was confirmed, P8's hot desk gave its
+			// DDI up, P1 kept its number; P3's user has a Teams DDI but the
+			// surrender is not confirmed yet (runbook.SurrendersLegacyDDI).
+			for l, st := range map[string][2]string{"P5": {"teams", "surrendered"}, "P8": {"surrendered", "surrendered"},
+				"P1": {"kept", "kept"}, "P3": {"teams", ""}} {
+				if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st[0], "extension_state": st[1]}); err != nil {
 					return err
 				}
 			}
