@@ -170,7 +170,10 @@ func Check(kind string, payload []byte) error {
 		return invalid("%s payload must be a JSON object", kind)
 	}
 	if !known {
-		return cleanJSON(kind, payload)
+		if err := cleanJSON(kind, payload); err != nil {
+			return invalid("%v", err)
+		}
+		return nil
 	}
 	for name, raw := range top {
 		f, ok := sc.fields[name]
@@ -260,9 +263,8 @@ func (f field) check(raw json.RawMessage) error {
 	return errors.New("unknown field type")
 }
 
-// CheckText checks one string: valid UTF-8, at most max characters, no NUL,
-// no C0 control character (tab and newline only when multiline), no DEL,
-// no C1 control character.
+// CheckText checks one string: valid UTF-8, at most max characters, and
+// clean (CheckControl).
 func CheckText(s string, max int, multiline bool) error {
 	if !utf8.ValidString(s) {
 		return errors.New("not valid UTF-8")
@@ -270,6 +272,12 @@ func CheckText(s string, max int, multiline bool) error {
 	if n := utf8.RuneCountInString(s); n > max {
 		return fmt.Errorf("%d characters; at most %d", n, max)
 	}
+	return CheckControl(s, multiline)
+}
+
+// CheckControl refuses NUL, C0 control characters (tab and newline are
+// allowed when multiline), DEL and C1 control characters.
+func CheckControl(s string, multiline bool) error {
 	for i, r := range s {
 		switch {
 		case r == 0:
