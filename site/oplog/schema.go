@@ -83,6 +83,7 @@ var (
 	statuses = []string{"planned", "discovered", "in_progress", "done", "failed", "blocked", "withdrawn"}
 	text     = field{t: tText, max: MaxText}
 	count    = field{t: tInt}
+	flag     = field{t: tBool}
 )
 
 // schemas are the op kinds this program writes, with their payloads.
@@ -95,12 +96,18 @@ var schemas = map[string]schema{
 		"file": line(MaxLabel), "status": enum(statuses...)}},
 	"step.result.v1": {maxBytes: MaxEvidence + 4*MaxText + 1024, fields: map[string]field{
 		"step": need(line(64)), "attempt": count, "outcome": need(enum("pass", "fail", "skip")),
-		"value": line(MaxText), "note": text, "evidence": {t: tJSON, max: MaxEvidence}}},
+		"value": line(MaxText), "note": text, "evidence": {t: tJSON, max: MaxEvidence}, "override": flag}},
+	"step.correction.v1": {fields: map[string]field{
+		"step": need(line(64)), "attempt": count, "value": need(line(MaxText)), "was": line(MaxText), "reason": need(text),
+		"override": flag}},
 	"step.reopen.v1": {fields: map[string]field{"step": need(line(64)), "reason": text}},
 	"asset.install.v1": {fields: map[string]field{
 		"kind": need(enum("legacy", "new")), "vendor": line(64), "model": line(MaxKey), "serial": line(MaxKey),
 		"mac": line(64), "asset_tag": line(MaxKey), "position": need(line(MaxLabel)), "condition": line(64),
-		"from": line(64)}},
+		"from": line(64), "override": flag}},
+	"asset.relabel.v1": {fields: map[string]field{
+		"kind": enum("legacy", "new"), "serial": line(MaxKey), "mac": line(64), "asset_tag": line(MaxKey),
+		"position": line(MaxLabel), "state": line(64), "was": line(MaxKey + 8), "override": flag}},
 	"asset.state.v1": {fields: map[string]field{
 		"kind": enum("legacy", "new"), "from": line(64), "to": need(line(64)), "note": text, "wtn_ref": line(MaxKey), "position": line(MaxLabel),
 		"serial": line(MaxKey), "mac": line(64), "asset_tag": line(MaxKey)}},

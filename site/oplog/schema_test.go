@@ -21,6 +21,8 @@ func TestSchemas(t *testing.T) {
 		"step.result.v1": `{"step":"verify","attempt":1,"outcome":"pass","value":"","note":"line one\nline two",
 			"evidence":{"check":"new_phone","ok":true,"reading":{"phones":[{"serial":"X","sources":["lldp"]}]}}}`,
 		"step.reopen.v1":     `{"step":"ddi","reason":"wrong number"}`,
+		"step.correction.v1": `{"step":"new_serial","attempt":1,"value":"FCH2","was":"FCH1","reason":"mistyped","override":true}`,
+		"asset.relabel.v1":   `{"kind":"new","serial":"FCH2","mac":"","asset_tag":"","position":"P1","state":"installed","was":"FCH1","override":false}`,
 		"asset.install.v1":   `{"kind":"legacy","vendor":"cisco","model":"7841","serial":"FCH1","mac":"","asset_tag":"","position":"P1","condition":"","from":""}`,
 		"asset.state.v1":     `{"from":"installed","to":"removed","note":"unplugged","wtn_ref":"","position":"P1","serial":"FCH1","mac":""}`,
 		"asset.dispose.v1":   `{"from":"removed","to":"weee_disposal","note":"","wtn_ref":"WTN-1","position":"P1","serial":"FCH1","mac":""}`,
@@ -41,8 +43,8 @@ func TestSchemas(t *testing.T) {
 			t.Errorf("%s: %v", kind, err)
 		}
 	}
-	if len(Kinds()) != 16 {
-		t.Errorf("%d kinds with a schema, want 16: %v", len(Kinds()), Kinds())
+	if len(Kinds()) != 18 {
+		t.Errorf("%d kinds with a schema, want 18: %v", len(Kinds()), Kinds())
 	}
 	bad := []struct{ kind, payload, want string }{
 		{"step.result.v1", `{"step":"verify","outcome":"pass","evidence":` + nested(9996) + `}`, "nested"},
