@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"cutover/internal/safetext"
 )
 
 // Limits every op obeys, on the laptop before it is logged (Append) and on
@@ -282,20 +284,10 @@ func CheckText(s string, max int, multiline bool) error {
 	return CheckControl(s, multiline)
 }
 
-// CheckControl refuses NUL, C0 control characters (tab and newline are
-// allowed when multiline), DEL and C1 control characters.
-func CheckControl(s string, multiline bool) error {
-	for i, r := range s {
-		switch {
-		case r == 0:
-			return fmt.Errorf("NUL byte at offset %d", i)
-		case multiline && (r == '\n' || r == '\t'):
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
-			return fmt.Errorf("control character %U at offset %d", r, i)
-		}
-	}
-	return nil
-}
+// CheckControl refuses NUL, C0 control characters (tab always allowed,
+// newlines only when multiline), DEL and C1 control characters: the
+// program's one rule for text (internal/safetext).
+func CheckControl(s string, multiline bool) error { return safetext.Check(s, multiline) }
 
 // cleanJSON checks every string (keys and values) of a JSON value.
 func cleanJSON(what string, raw []byte) error {

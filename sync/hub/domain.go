@@ -37,6 +37,7 @@ const (
 	KindObserve  = "position.observe.v1"
 	KindStep     = "step.result.v1"
 	KindReopen   = "step.reopen.v1"
+	KindCorrect  = "step.correction.v1"
 	KindInstall  = "asset.install.v1"
 	KindDispose  = "asset.dispose.v1"
 	KindAsset    = "asset.state.v1"
@@ -137,6 +138,8 @@ func (a *applyCtx) rule() (string, error) {
 		return a.step()
 	case KindReopen:
 		return a.reopen()
+	case KindCorrect:
+		return a.correct()
 	case KindInstall:
 		return a.install()
 	case KindDispose:
@@ -314,6 +317,52 @@ func (a *applyCtx) step() (string, error) {
 		}
 	}
 	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, attr, compact(a.op.Payload), false)
+}
+
+// correct applies a correction of a step's value (a mistyped scan put
+// right by the engineer who recorded it): the step's result takes the new
+// value, so the numbers and handset that follow agree with it. A
+// correction of a value that is not the one standing on the hub (another
+// laptop's completion stood) disputes that fact: the same conflict.
+func (a *applyCtx) correct() (string, error) {
+	var p struct {
+		Step    string `json:"step"`
+		Attempt int    `json:"attempt"`
+		Value   string `json:"value"`
+		Was     string `json:"was"`
+	}
+	if !a.decode(&p) || strings.TrimSpace(p.Step) == "" || p.Value == "" {
+		return a.reject("bad_payload", "step.correction.v1 payload: want step, attempt and value")
+	}
+	attr := "step:" + p.Step
+	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, attr)
+	if err != nil {
+		return "", err
+	}
+	m := map[string]any{"step": p.Step, "attempt": p.Attempt}
+	if found {
+		var c stepResult
+		json.Unmarshal([]byte(cur), &c)
+		switch {
+		case p.Attempt < c.Attempt:
+			a.code, a.msg = codeOutdated, fmt.Sprintf("step %s is already on attempt %d", p.Step, c.Attempt)
+			return wire.Applied, nil
+		case p.Attempt == c.Attempt && c.Value == p.Value:
+			a.code = codeMerged
+			return wire.Applied, nil
+		case p.Attempt == c.Attempt && c.Value != p.Was:
+			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, attr, map[string]any{
+				"step": p.Step, "first": stepSummary(cur), "correction": map[string]any{"value": p.Value, "was": p.Was},
+				"engineer": a.op.Engineer}); err != nil {
+				return "", err
+			}
+			return wire.Conflict, nil
+		}
+		json.Unmarshal([]byte(cur), &m)
+	}
+	m["value"], m["outcome"], m["corrected_from"] = p.Value, "pass", p.Was
+	b, _ := json.Marshal(m)
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, attr, string(b), false)
 }
 
 func (a *applyCtx) reopen() (string, error) {

@@ -212,3 +212,30 @@ func TestHostileResolveEachConflictKind(t *testing.T) {
 		}
 	})
 }
+
+// A correction by the engineer who recorded a step moves the step's result
+// and the numbers together: no conflict with oneself.
+func TestHostileCorrectionMovesTheNumbers(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		inv := h.Plan("KX", 2)
+		alice := h.Laptop("alice", wire.RoleEngineer, "KX")
+		sync(t, alice, "KX")
+		p1 := hubtest.Label(inv, 1)
+		stepOp(t, alice, p1, "ddi", "+442032000011")
+		op(t, alice, "number.ddi.v1", "position", p1, map[string]string{"ddi_state": "new", "ddi": "+442032000011"})
+		op(t, alice, "step.correction.v1", "position", p1, map[string]any{"step": "ddi", "attempt": 1, "value": "+442032000012",
+			"was": "+442032000011", "reason": "mistyped"})
+		op(t, alice, "number.ddi.v1", "position", p1, map[string]string{"ddi_state": "new", "ddi": "+442032000012"})
+		if rep := sync(t, alice); rep.Applied != 4 || rep.Conflicts != 0 {
+			t.Fatalf("a step, its numbers and their correction: %+v", rep)
+		}
+		rep, err := h.Store.SiteReport(ctx, hub.Principal{User: "ada", Role: wire.RoleAdmin}, "KX")
+		hubtest.Must(t, err)
+		for _, r := range rep.Rows {
+			if r.Label == p1 && (r.NewDDI != "+442032000012" || r.OpenConflicts != 0) {
+				t.Fatalf("after the correction: %+v", r)
+			}
+		}
+	})
+}
