@@ -23,6 +23,9 @@ func init() {
 every row, and writes all of it in one transaction, or nothing when any row is
 wrong (every problem is printed with its line and column; exit status 2).
 
+A site this laptop pulled from the hub is the hub's: its import is refused
+(exit status 2); an admin loads it with 'cutover hub import'.
+
 Re-importing a site updates planned attributes only. Status and field results
 are never overwritten. Positions missing from the new file are withdrawn,
 except those with field work on them, which are kept and listed.
@@ -65,10 +68,13 @@ func importData(ctx context.Context, env *Env, file string, data []byte, opt sit
 	defer st.Close()
 	inv, results, err := st.ImportFile(ctx, env.Engineer, file, data, opt, ov)
 	var probs site.Problems
+	var hub *site.HubSiteError
 	switch {
 	case errors.As(err, &probs):
 		fmt.Fprintln(env.Stderr, probs.Error())
 		return errQuiet{code: 2}
+	case errors.As(err, &hub):
+		return &ExitError{Code: 2, Err: err}
 	case errors.Is(err, site.ErrOverridesNeedOneSite):
 		return usagef("%v", err)
 	case err != nil && inv == nil:

@@ -150,6 +150,10 @@ func (s *Store) ImportFile(ctx context.Context, engineer, name string, data []by
 			} else {
 				r, err = importSite(ctx, tx, ins, si, ov, inv.File, hash)
 			}
+			var hub *HubSiteError
+			if errors.As(err, &hub) {
+				return err
+			}
 			if err != nil {
 				return fmt.Errorf("import site %s: %w", si.Site.Code, err)
 			}
@@ -202,6 +206,11 @@ func finishStreamedSite(ctx context.Context, tx *Tx, si SiteInventory, file, has
 func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov SiteOverrides, file, hash string) (ImportResult, error) {
 	res := ImportResult{Site: si.Site.Code}
 	site := si.Site
+	if hub, err := FromHub(ctx, tx, site.Code); err != nil {
+		return res, err
+	} else if hub {
+		return res, &HubSiteError{Site: site.Code}
+	}
 	existing, found, err := getSite(ctx, tx, site.Code)
 	if err != nil {
 		return res, err

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"cutover/site/oplog"
 )
 
 // Columns are the inventory's field names, in the order the CSV export and
@@ -219,6 +221,10 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 		}
 		if !utf8.ValidString(v) {
 			bad(f, "not valid UTF-8 text")
+		} else if err := oplog.CheckControl(v, true); err != nil {
+			// NUL and other control characters: no store could hold them
+			// the same way, and no screen should print them.
+			bad(f, "%v", err)
 		}
 	}
 	get := func(f int) string { return vals[f] }

@@ -3,8 +3,29 @@ package site
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 )
+
+// HubSiteError refuses a local import of a site that came from the hub:
+// the hub owns that site's plan, and a local import would push its
+// withdrawals to every laptop.
+type HubSiteError struct{ Site string }
+
+func (e *HubSiteError) Error() string {
+	return fmt.Sprintf("site %s came from the hub, which owns its plan: nothing was imported; ask an admin to run "+
+		"'cutover hub import' with this file (or import only your own sites with --site CODE)", e.Site)
+}
+
+// FromHub reports whether a site came from the hub: this laptop is enrolled
+// and has pulled it (it has a sync cursor for it).
+func FromHub(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, code string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_sites WHERE site = ?`, strings.ToUpper(code)).Scan(&n)
+	return n > 0, err
+}
 
 // ApplyHubSite writes a site's details as the hub holds them (the hub owns
 // the plan). It records no op: this is the hub's state arriving, not a

@@ -35,7 +35,9 @@ type Execer interface {
 
 // Append adds op to the log inside the caller's transaction and returns its
 // sequence number. The sequence is gapless: a rolled-back transaction also
-// rolls back the sequence.
+// rolls back the sequence. An op that breaks its kind's schema (CheckOp:
+// the limits the hub applies too) is refused with an error wrapping
+// ErrInvalid, so nothing the hub would reject is ever logged.
 func Append(ctx context.Context, tx Execer, op Op) (int64, error) {
 	if op.ID == "" {
 		id, err := uuid.NewV7()
@@ -49,6 +51,9 @@ func Append(ctx context.Context, tx Execer, op Op) (int64, error) {
 	}
 	if len(op.Payload) == 0 {
 		op.Payload = json.RawMessage("{}")
+	}
+	if err := CheckOp(op); err != nil {
+		return 0, fmt.Errorf("not recorded: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO oplog (op_id, site, kind, entity, entity_id, engineer, observed_at, payload)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

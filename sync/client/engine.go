@@ -135,7 +135,13 @@ func (s *Syncer) PushAll(ctx context.Context, rep *Report) error {
 			}
 			continue
 		}
+		size := 0
 		for _, op := range ops {
+			// Bounded in bytes as well as ops: 500 ops with large evidence
+			// would not fit in the hub's body limit.
+			if size += len(op.Payload) + 512; len(req.Ops) > 0 && size > wire.MaxBody/2 {
+				break
+			}
 			req.Ops = append(req.Ops, wire.Op{Seq: op.Seq, OpID: op.ID, Site: op.Site, Kind: op.Kind, Entity: op.Entity,
 				EntityID: op.EntityID, Engineer: op.Engineer, ObservedAt: op.ObservedAt, Payload: op.Payload})
 		}

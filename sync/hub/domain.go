@@ -10,8 +10,6 @@ import (
 
 	"cutover/site"
 	"cutover/sync/wire"
-
-	"github.com/google/uuid"
 )
 
 // Op kinds the hub applies with domain rules (sync.md §6), with the
@@ -39,6 +37,7 @@ const (
 	KindObserve  = "position.observe.v1"
 	KindStep     = "step.result.v1"
 	KindReopen   = "step.reopen.v1"
+	KindCorrect  = "step.correction.v1"
 	KindInstall  = "asset.install.v1"
 	KindDispose  = "asset.dispose.v1"
 	KindAsset    = "asset.state.v1"
@@ -97,7 +96,39 @@ func (a *applyCtx) restamp() error {
 	return err
 }
 
+// planKinds change a site's plan (what positions it has and their planned
+// attributes): the hub's, changed by an admin with 'cutover hub import'.
+// An engineer's laptop may record them for its own sites, never for the hub.
+var planKinds = map[string]bool{"site.import.v1": true, "position.plan_dropped.v1": true}
+
+// isPlanKind says whether an op kind changes the plan: the known ones, and
+// any kind a newer laptop may send that adds, withdraws or re-plans.
+func isPlanKind(kind string) bool {
+	if planKinds[kind] {
+		return true
+	}
+	for _, p := range []string{"site.plan.", "position.plan.", "position.add.", "position.withdraw.", "position.planned."} {
+		if strings.HasPrefix(kind, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// refusePlan rejects a plan change from anyone but an admin.
+func (a *applyCtx) refusePlan(what string) (string, error) {
+	return a.reject("plan_owned_by_hub", "%s changes site %s's plan, which is the hub's: ask an admin to run 'cutover hub import'",
+		what, a.op.Site)
+}
+
 func (a *applyCtx) rule() (string, error) {
+	if isPlanKind(a.op.Kind) {
+		if a.p.Role != wire.RoleAdmin {
+			return a.refusePlan(a.op.Kind)
+		}
+		a.code = codeJournal
+		return wire.Applied, nil
+	}
 	switch a.op.Kind {
 	case KindStatus:
 		return a.status()
@@ -107,6 +138,8 @@ func (a *applyCtx) rule() (string, error) {
 		return a.step()
 	case KindReopen:
 		return a.reopen()
+	case KindCorrect:
+		return a.correct()
 	case KindInstall:
 		return a.install()
 	case KindDispose:
@@ -149,13 +182,18 @@ func (a *applyCtx) status() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if (to == site.StatusWithdrawn || (cur == string(site.StatusWithdrawn) && to == site.StatusPlanned)) && a.p.Role != wire.RoleAdmin {
+		// Withdrawing a position or putting it back in the plan is a
+		// plan change, not field work.
+		return a.refusePlan(fmt.Sprintf("moving position %s to %s", a.op.EntityID, to))
+	}
 	switch {
 	case cur == string(to):
 		a.code = codeMerged
 		return wire.Applied, nil
 	case cur == string(site.StatusWithdrawn) && to.HasFieldWork():
 		// Work beats a withdrawal: keep the physical fact, tell the supervisor.
-		if err := a.openConflict("withdrawn_after_work", "position", a.op.EntityID, map[string]any{
+		if err := a.openConflict("withdrawn_after_work", "position", a.op.EntityID, "status", map[string]any{
 			"status": to, "engineer": a.op.Engineer, "op_id": a.op.OpID}); err != nil {
 			return "", err
 		}
@@ -190,7 +228,7 @@ func (a *applyCtx) observe() (string, error) {
 	}
 	if ok && !strings.EqualFold(cur, p.Value) {
 		// Two engineers saw different things: keep both, let people decide.
-		if err := a.openConflict("disputed_observation", a.op.Entity, a.op.EntityID, map[string]any{
+		if err := a.openConflict("disputed_observation", a.op.Entity, a.op.EntityID, p.Attr, map[string]any{
 			"attr": p.Attr, "values": []string{cur, p.Value}, "engineer": a.op.Engineer, "op_id": a.op.OpID}); err != nil {
 			return "", err
 		}
@@ -212,7 +250,7 @@ func (a *applyCtx) observe() (string, error) {
 		}
 		if err == nil && plan != "" && !strings.EqualFold(plan, p.Value) {
 			// The observation stands; the plan is the supervisor's to fix.
-			if err := a.openConflict("plan_discrepancy", "position", a.op.EntityID, map[string]any{
+			if err := a.openConflict("plan_discrepancy", "position", a.op.EntityID, "plan:"+p.Attr, map[string]any{
 				"attr": p.Attr, "plan": plan, "observed": p.Value, "engineer": a.op.Engineer}); err != nil {
 				return "", err
 			}
@@ -267,8 +305,9 @@ func (a *applyCtx) step() (string, error) {
 				a.code = codeMerged // a confirmation of the first completion
 				return wire.Applied, nil
 			}
-			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, map[string]any{
-				"step": p.Step, "first": json.RawMessage(cur), "second": a.op.Payload, "engineer": a.op.Engineer}); err != nil {
+			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, attr, map[string]any{
+				"step": p.Step, "first": stepSummary(cur), "second": stepSummary(string(a.op.Payload)),
+				"engineer": a.op.Engineer}); err != nil {
 				return "", err
 			}
 			return wire.Conflict, nil
@@ -280,6 +319,52 @@ func (a *applyCtx) step() (string, error) {
 	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, attr, compact(a.op.Payload), false)
 }
 
+// correct applies a correction of a step's value (a mistyped scan put
+// right by the engineer who recorded it): the step's result takes the new
+// value, so the numbers and handset that follow agree with it. A
+// correction of a value that is not the one standing on the hub (another
+// laptop's completion stood) disputes that fact: the same conflict.
+func (a *applyCtx) correct() (string, error) {
+	var p struct {
+		Step    string `json:"step"`
+		Attempt int    `json:"attempt"`
+		Value   string `json:"value"`
+		Was     string `json:"was"`
+	}
+	if !a.decode(&p) || strings.TrimSpace(p.Step) == "" || p.Value == "" {
+		return a.reject("bad_payload", "step.correction.v1 payload: want step, attempt and value")
+	}
+	attr := "step:" + p.Step
+	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, attr)
+	if err != nil {
+		return "", err
+	}
+	m := map[string]any{"step": p.Step, "attempt": p.Attempt}
+	if found {
+		var c stepResult
+		json.Unmarshal([]byte(cur), &c)
+		switch {
+		case p.Attempt < c.Attempt:
+			a.code, a.msg = codeOutdated, fmt.Sprintf("step %s is already on attempt %d", p.Step, c.Attempt)
+			return wire.Applied, nil
+		case p.Attempt == c.Attempt && c.Value == p.Value:
+			a.code = codeMerged
+			return wire.Applied, nil
+		case p.Attempt == c.Attempt && c.Value != p.Was:
+			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, attr, map[string]any{
+				"step": p.Step, "first": stepSummary(cur), "correction": map[string]any{"value": p.Value, "was": p.Was},
+				"engineer": a.op.Engineer}); err != nil {
+				return "", err
+			}
+			return wire.Conflict, nil
+		}
+		json.Unmarshal([]byte(cur), &m)
+	}
+	m["value"], m["outcome"], m["corrected_from"] = p.Value, "pass", p.Was
+	b, _ := json.Marshal(m)
+	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, attr, string(b), false)
+}
+
 func (a *applyCtx) reopen() (string, error) {
 	var p struct{ Step, Reason string }
 	if !a.decode(&p) || strings.TrimSpace(p.Step) == "" {
@@ -287,52 +372,6 @@ func (a *applyCtx) reopen() (string, error) {
 	}
 	b, _ := json.Marshal(map[string]any{"step": p.Step, "outcome": "", "reopened": true, "reason": p.Reason})
 	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "step:"+p.Step, string(b), false)
-}
-
-func (a *applyCtx) resolve() (string, error) {
-	var p struct{ Resolution, Value string }
-	if !a.decode(&p) || strings.TrimSpace(p.Resolution) == "" {
-		return a.reject("bad_payload", "conflict.resolve.v1 needs a resolution")
-	}
-	var kind, status, entity, entityID, detail string
-	err := a.t.row(`SELECT kind, status, entity, entity_id, detail FROM conflicts WHERE id = ? AND site = ?`,
-		a.op.EntityID, a.op.Site).Scan(&kind, &status, &entity, &entityID, &detail)
-	if err == sql.ErrNoRows {
-		return a.reject("unknown_conflict", "no conflict %s at site %s", a.op.EntityID, a.op.Site)
-	}
-	if err != nil {
-		return "", err
-	}
-	if a.p.Role != wire.RoleAdmin && kind != "disputed_observation" {
-		return a.reject("forbidden", "only an admin may resolve a %s conflict", kind)
-	}
-	if status == "resolved" {
-		a.code = codeMerged
-		return wire.Applied, nil
-	}
-	if kind == "disputed_observation" || kind == "disposition_differs" {
-		var d struct{ Attr string }
-		json.Unmarshal([]byte(detail), &d)
-		attr := d.Attr
-		if kind == "disposition_differs" {
-			attr = "disposition"
-		}
-		if p.Value != "" && attr != "" {
-			if err := a.setFact(entity, entityID, attr, p.Value, false); err != nil {
-				return "", err
-			}
-		}
-	}
-	_, err = a.t.exec(`UPDATE conflicts SET status = 'resolved', resolved_by = ?, resolution = ?, ver = ? WHERE id = ?`,
-		a.op.Engineer, clip(p.Resolution+valueSuffix(p.Value), 1000), a.ver, a.op.EntityID)
-	return wire.Applied, err
-}
-
-func valueSuffix(v string) string {
-	if v == "" {
-		return ""
-	}
-	return " (value: " + v + ")"
 }
 
 func (a *applyCtx) fact(entity, id, attr string) (value string, found, disputed bool, err error) {
@@ -355,35 +394,6 @@ func (a *applyCtx) setFact(entity, id, attr, value string, disputed bool) error 
 		ON CONFLICT (site, entity, entity_id, attr) DO UPDATE SET value = excluded.value, disputed = excluded.disputed,
 			updated_by = excluded.updated_by, updated_at = excluded.updated_at, ver = excluded.ver`,
 		a.op.Site, entity, id, attr, value, d, a.op.Engineer, a.op.ObservedAt, a.ver)
-	return err
-}
-
-// openConflict records a conflict, or adds to the open one of the same kind
-// on the same entity, and remembers its id for the op's result.
-func (a *applyCtx) openConflict(kind, entity, id string, detail map[string]any) error {
-	detail["op_id"] = a.op.OpID
-	var cid, old string
-	err := a.t.row(`SELECT id, detail FROM conflicts WHERE site = ? AND kind = ? AND entity = ? AND entity_id = ? AND status = 'open'`,
-		a.op.Site, kind, entity, id).Scan(&cid, &old)
-	switch {
-	case err == sql.ErrNoRows:
-		u, _ := uuid.NewV7()
-		cid = u.String()
-		b, _ := json.Marshal(detail)
-		_, err = a.t.exec(`INSERT INTO conflicts (id, site, kind, entity, entity_id, status, detail, opened_at, ver)
-			VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)`, cid, a.op.Site, kind, entity, id, string(b), a.now, a.ver)
-	case err == nil:
-		var prev map[string]any
-		json.Unmarshal([]byte(old), &prev)
-		if prev == nil {
-			prev = map[string]any{}
-		}
-		later, _ := prev["later"].([]any)
-		prev["later"] = append(later, detail)
-		b, _ := json.Marshal(prev)
-		_, err = a.t.exec(`UPDATE conflicts SET detail = ?, ver = ? WHERE id = ?`, string(b), a.ver, cid)
-	}
-	a.conflictID = cid
 	return err
 }
 

@@ -2,6 +2,8 @@ package hub
 
 import (
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"cutover/assets"
@@ -13,17 +15,45 @@ import (
 // legacy one went, and where a position's numbers stand.
 
 // numbers records where a position's extension and DDI stand (kept on the
-// new phone, a new DDI, moved to Teams, surrendered). They are the field's
-// to say, and a rollback puts them back, so the latest in hub order wins.
+// new phone, a new DDI, moved to Teams, surrendered). One rule decides a
+// position's number: its step's (ddi or teams_ddi: the first completion of
+// an attempt stands, a later attempt supersedes). A number.ddi.v1 that
+// names another number than that step's standing result is part of the
+// step's dispute (the same conflict) and changes nothing; every other
+// change (a rollback, a surrender) applies in hub order.
 func (a *applyCtx) numbers() (string, error) {
 	var p struct {
-		State string `json:"ddi_state"`
+		State    string `json:"ddi_state"`
+		DDI      string `json:"ddi"`
+		TeamsDDI string `json:"teams_ddi"`
 	}
 	if !a.decode(&p) {
 		return a.reject("bad_payload", "number.ddi.v1 payload: want ddi_state")
 	}
 	if _, err := runbook.ParseDDIState(p.State); err != nil {
 		return a.reject("bad_payload", "%v", err)
+	}
+	step, number := "", ""
+	switch p.State {
+	case "teams":
+		step, number = "teams_ddi", p.TeamsDDI
+	case "new", "kept":
+		step, number = "ddi", p.DDI
+	}
+	if step != "" {
+		won, ok, err := a.stepWinner(a.op.EntityID, step)
+		if err != nil {
+			return "", err
+		}
+		agrees := won == number || (won == "keep" && p.State == "kept")
+		if ok && !agrees {
+			if err := a.openConflict("step_result_differs", "position", a.op.EntityID, "step:"+step, map[string]any{
+				"step": step, "numbers": json.RawMessage(compact(a.op.Payload)), "engineer": a.op.Engineer}); err != nil {
+				return "", err
+			}
+			a.code, a.msg = "step_disputed", fmt.Sprintf("step %s stands at %s on the hub", step, won)
+			return wire.Conflict, nil
+		}
 	}
 	if err := a.setFact("position", a.op.EntityID, "numbers", compact(a.op.Payload), false); err != nil {
 		return "", err
@@ -55,6 +85,21 @@ func (a *applyCtx) install() (string, error) {
 		return a.reject("bad_payload", "asset.install.v1 needs a serial, MAC or asset tag, and the position")
 	}
 	key, place := p.key(), strings.TrimSpace(p.Position)
+	if step := map[string]string{"legacy": "legacy_serial", "new": "new_serial"}[p.Kind]; step != "" && p.Serial != "" {
+		// The handset bound follows its serial step's standing result.
+		won, ok, err := a.stepWinner(place, step)
+		if err != nil {
+			return "", err
+		}
+		if ok && assets.HandsetKey(won, "", "") != key {
+			if err := a.openConflict("step_result_differs", "position", place, "step:"+step, map[string]any{
+				"step": step, "claimed": key, "record": json.RawMessage(compact(a.op.Payload)), "engineer": a.op.Engineer}); err != nil {
+				return "", err
+			}
+			a.code, a.msg = "step_disputed", fmt.Sprintf("step %s stands at %s on the hub", step, won)
+			return wire.Conflict, nil
+		}
+	}
 	var site, where string
 	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, key).Scan(&site, &where)
 	if err == nil {
@@ -62,9 +107,9 @@ func (a *applyCtx) install() (string, error) {
 			a.code = codeMerged
 			return wire.Applied, nil
 		}
-		if err := a.openConflict("serial_in_two_places", "position", place, map[string]any{
+		if err := a.openConflict("serial_in_two_places", "position", place, "serial:"+key, map[string]any{
 			"serial": key, "bound_to": site + "/" + where, "claimed_by": a.op.Site + "/" + place,
-			"engineer": a.op.Engineer}); err != nil {
+			"engineer": a.op.Engineer, "record": json.RawMessage(compact(a.op.Payload))}); err != nil {
 			return "", err
 		}
 		a.code = "serial_already_bound"
@@ -78,9 +123,10 @@ func (a *applyCtx) install() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if found && prev != key {
-		if err := a.openConflict("position_has_other_handset", "position", place, map[string]any{
-			"kind": p.Kind, "installed": prev, "claimed": key, "engineer": a.op.Engineer}); err != nil {
+	if found && prev != "" && prev != key {
+		if err := a.openConflict("position_has_other_handset", "position", place, attr, map[string]any{
+			"kind": p.Kind, "installed": prev, "claimed": key, "engineer": a.op.Engineer,
+			"record": json.RawMessage(compact(a.op.Payload))}); err != nil {
 			return "", err
 		}
 		return wire.Conflict, nil
@@ -158,7 +204,7 @@ func (a *applyCtx) dispose() (string, error) {
 		return wire.Applied, nil
 	}
 	if found {
-		if err := a.openConflict("disposition_differs", "asset", key, map[string]any{
+		if err := a.openConflict("disposition_differs", "asset", key, "disposition", map[string]any{
 			"values": []string{cur, p.To}, "engineer": a.op.Engineer}); err != nil {
 			return "", err
 		}

@@ -152,7 +152,7 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		}
 		if site.Status(old.status).HasFieldWork() {
 			res.Kept = append(res.Kept, old.p.Label)
-			if err := a.openConflict("plan_dropped_with_work", "position", old.p.Label, map[string]any{
+			if err := a.openConflict("plan_dropped_with_work", "position", old.p.Label, "plan", map[string]any{
 				"file": file, "status": old.status}); err != nil {
 				return res, err
 			}

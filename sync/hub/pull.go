@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/site/oplog"
 	"cutover/sync/wire"
 )
 
@@ -102,11 +103,41 @@ func pageEnd(t *tx, code string, after, cur int64, limit int) (int64, bool, erro
 	return cur, false, rows.Err()
 }
 
+// maxServedDepth is the deepest nesting a row may have to be sent: well
+// inside any JSON decoder's limit once wrapped in a page. Rows written since
+// ops are validated (oplog.Check) never come near it.
+const maxServedDepth = 4 * oplog.MaxDepth
+
+// UnservableError is a stored row the hub cannot send to a laptop (written
+// before the hub validated ops). The pull or snapshot fails, naming the
+// row, rather than leave it out: a laptop must never be told a site is up to
+// date when it is not.
+type UnservableError struct {
+	Site, Table, ID string
+	Err             error
+}
+
+func (e *UnservableError) Error() string {
+	return fmt.Sprintf("site %s: the hub cannot send its %s row %q (%v); an admin must repair it", e.Site, e.Table, e.ID, e.Err)
+}
+
+func (e *UnservableError) Unwrap() error { return e.Err }
+
 // changes reads every row of a site written in (after, upto].
 func changes(t *tx, code string, after, upto int64) ([]wire.Change, error) {
 	out := []wire.Change{}
+	var bad error
 	add := func(kind, id string, ver int64, row any) {
-		b, _ := json.Marshal(row)
+		b, err := json.Marshal(row)
+		if err == nil && oplog.Depth(b) > maxServedDepth {
+			err = fmt.Errorf("nested %d levels deep", oplog.Depth(b))
+		}
+		if err != nil {
+			if bad == nil {
+				bad = &UnservableError{Site: code, Table: kind, ID: clip(id, 80), Err: err}
+			}
+			return
+		}
 		out = append(out, wire.Change{T: kind, ID: id, Ver: ver, Row: b})
 	}
 	var st wire.Site
@@ -176,7 +207,13 @@ func changes(t *tx, code string, after, upto int64) ([]wire.Change, error) {
 		c.Detail = json.RawMessage(detail)
 		add("conflict", c.ID, v, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	return out, nil
 }
 
 // SnapshotHeader is the first line of a snapshot file.
@@ -221,9 +258,13 @@ func (s *Store) Snapshot(ctx context.Context, p Principal, code string) (wire.Sn
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
 		enc := json.NewEncoder(zw)
-		enc.Encode(SnapshotHeader{Site: code, Epoch: info.Epoch, Ver: info.Ver})
+		if err := enc.Encode(SnapshotHeader{Site: code, Epoch: info.Epoch, Ver: info.Ver}); err != nil {
+			return err
+		}
 		for _, c := range ch {
-			enc.Encode(c)
+			if err := enc.Encode(c); err != nil {
+				return &UnservableError{Site: code, Table: c.T, ID: clip(c.ID, 80), Err: err}
+			}
 		}
 		if err := zw.Close(); err != nil {
 			return err

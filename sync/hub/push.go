@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"cutover/site"
+	"cutover/site/oplog"
 	"cutover/sync/wire"
 
 	"github.com/google/uuid"
@@ -34,35 +34,28 @@ func (e *SeqGapError) Error() string {
 	return fmt.Sprintf("sequence gap: the hub expects op %d next", e.Expected)
 }
 
-var kindRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.v[0-9]{1,3}$`)
-
-// validateOp checks that an op is well formed; a malformed op is rejected on
-// its own without touching the rest of the batch.
+// validateOp checks that an op is well formed and that its payload obeys
+// its kind's schema (oplog.CheckOp: the same limits the laptop applies
+// before it logs an op), before anything touches the store; a malformed op
+// is rejected on its own without touching the rest of the batch.
 func validateOp(op wire.Op) (code, msg string) {
-	if _, err := uuid.Parse(op.OpID); err != nil {
-		return "bad_op_id", fmt.Sprintf("op_id %q is not a UUID", op.OpID)
+	if len(op.OpID) != 36 || uuid.Validate(op.OpID) != nil {
+		return "bad_op_id", fmt.Sprintf("op_id %q is not a UUID", clip(op.OpID, 40))
 	}
 	if _, err := site.ValidateSiteCode(op.Site); err != nil || op.Site != strings.ToUpper(op.Site) {
-		return "bad_site", fmt.Sprintf("site %q is not a site code", op.Site)
+		return "bad_site", fmt.Sprintf("site %q is not a site code", clip(op.Site, 40))
 	}
-	if !kindRE.MatchString(op.Kind) || len(op.Kind) > 64 {
-		return "bad_kind", fmt.Sprintf("kind %q: want a dotted lower-case name ending in .vN", op.Kind)
-	}
-	if op.Entity == "" || len(op.Entity) > 64 {
-		return "bad_entity", "entity is empty or longer than 64"
-	}
-	if op.EntityID == "" || len(op.EntityID) > 256 {
-		return "bad_entity_id", "id is empty or longer than 256"
-	}
-	if op.Engineer == "" || len(op.Engineer) > 128 {
-		return "bad_engineer", "engineer is empty or longer than 128"
-	}
-	if _, err := time.Parse(time.RFC3339Nano, op.ObservedAt); err != nil {
-		return "bad_observed_at", fmt.Sprintf("observed_at %q is not RFC 3339", op.ObservedAt)
+	if op.ObservedAt == "" {
+		return "bad_observed_at", "observed_at is empty"
 	}
 	p := strings.TrimLeft(string(op.Payload), " \t\r\n")
-	if !strings.HasPrefix(p, "{") || !utf8.Valid(op.Payload) || !json.Valid(op.Payload) {
+	if !strings.HasPrefix(p, "{") {
 		return "bad_payload", "payload must be a JSON object"
+	}
+	err := oplog.CheckOp(oplog.Op{ID: op.OpID, Site: op.Site, Kind: op.Kind, Entity: op.Entity, EntityID: op.EntityID,
+		Engineer: op.Engineer, ObservedAt: op.ObservedAt, Payload: op.Payload})
+	if err != nil {
+		return "invalid_op", err.Error()
 	}
 	return "", ""
 }
@@ -244,14 +237,16 @@ func journalResult(t *tx, clientID string, op wire.Op) (wire.OpResult, error) {
 func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, now time.Time) (wire.OpResult, error) {
 	r := wire.OpResult{Seq: op.Seq}
 	journalID := op.OpID
-	if _, err := uuid.Parse(op.OpID); err != nil {
+	if len(op.OpID) != 36 || uuid.Validate(op.OpID) != nil {
 		journalID = fmt.Sprintf("bad:%s:%d", p.ClientID, op.Seq) // keep the journal's key unique
 	}
 	a := &applyCtx{s: s, t: t, op: op, p: p, now: now.UTC().Format(time.RFC3339Nano)}
 	ver, known := vers[op.Site]
 	a.ver = ver
-	outcome := wire.Rejected
-	if code, msg := validateOp(op); code != "" {
+	outcome, storeErr := wire.Rejected, ""
+	code, msg := validateOp(op)
+	valid := code == ""
+	if !valid {
 		a.code, a.msg = code, msg
 	} else if !p.CanWrite(op.Site) {
 		a.code, a.msg = "forbidden_site", fmt.Sprintf("user %s is not assigned to site %s", p.User, op.Site)
@@ -264,7 +259,10 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 		var err error
 		outcome, err = a.apply()
 		if err != nil {
-			outcome, a.code, a.msg = wire.Rejected, "apply_failed", err.Error()
+			// The store's words stay in the journal; the laptop is told
+			// only that this op could not be applied.
+			outcome, a.code, a.msg = wire.Rejected, "apply_failed", "the hub could not apply this op; an admin can read why in the hub's journal"
+			storeErr = err.Error()
 		}
 		if outcome == wire.Rejected {
 			a.conflictID = ""
@@ -285,11 +283,14 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 		a.ver = 0
 	}
 	r.Outcome, r.Code, r.Message, r.ConflictID, r.SiteVer = outcome, a.code, a.msg, a.conflictID, a.ver
+	if storeErr != "" {
+		a.msg = storeErr
+	}
 	_, err := t.exec(`INSERT INTO op_journal (op_id, client_id, client_seq, site, kind, entity, entity_id, engineer, user_name,
 		observed_at, received_at, payload, outcome, code, message, conflict_id, site_ver)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		journalID, p.ClientID, op.Seq, clip(op.Site, 64), clip(op.Kind, 64), clip(op.Entity, 64), clip(op.EntityID, 256),
-		clip(op.Engineer, 128), p.User, clip(op.ObservedAt, 64), now.Unix(), payloadText(op.Payload),
+		journalID, p.ClientID, op.Seq, clip(op.Site, 64), clip(op.Kind, 64), clip(op.Entity, 64), clip(op.EntityID, oplog.MaxEntityID),
+		clip(op.Engineer, 128), p.User, clip(op.ObservedAt, 64), now.Unix(), payloadText(op.Payload, valid),
 		outcome, a.code, clip(a.msg, 500), a.conflictID, a.ver)
 	return r, err
 }
@@ -304,9 +305,18 @@ func clip(s string, n int) string {
 	return s
 }
 
-func payloadText(p json.RawMessage) string {
-	if !utf8.Valid(p) || !json.Valid(p) {
+// payloadText is the payload as the journal keeps it: a rejected op's
+// payload only when it is small, shallow, valid JSON text.
+func payloadText(p json.RawMessage, valid bool) string {
+	switch {
+	case valid:
+		return string(p)
+	case len(p) > oplog.MaxPayload:
+		return fmt.Sprintf(`"(payload not stored: %d bytes)"`, len(p))
+	case !utf8.Valid(p) || !json.Valid(p) || strings.ContainsRune(string(p), 0):
 		return `"(payload not stored: not valid JSON text)"`
+	case oplog.Depth(p) > 2*oplog.MaxDepth:
+		return `"(payload not stored: nested too deep)"`
 	}
 	return string(p)
 }

@@ -89,7 +89,10 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	var gap *SeqGapError
 	var bad *BadRequestError
+	var unservable *UnservableError
 	switch {
+	case errors.As(err, &unservable): // logged by fail
+		s.fail(w, r, http.StatusInternalServerError, "unservable_row", err.Error())
 	case errors.As(err, &gap):
 		s.writeJSON(w, http.StatusConflict, wire.Error{Error: err.Error(), Code: "seq_gap", ExpectedSeq: gap.Expected})
 	case errors.As(err, &bad):
