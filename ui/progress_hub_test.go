@@ -94,8 +94,9 @@ func startProgressHub(t testing.TB) *progressHubFixture {
 	}
 	must(t, alice.store.Write(ctx, "alice", func(tx *site.Tx) error {
 		// The numbers as recorded: P5 to Teams, P8's DDI surrendered.
+		// P5's user moved to Teams and the surrender was confirmed.
 		for l, st := range map[string]string{"P5": "teams", "P8": "surrendered"} {
-			if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st}); err != nil {
+			if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st, "extension_state": "surrendered"}); err != nil {
 				return err
 			}
 		}
