@@ -10,13 +10,14 @@ import (
 	"cutover/assets"
 	"cutover/internal/safetext"
 	"cutover/site"
+	"cutover/site/oplog"
 )
 
 // The limits on what an engineer types or scans for a step: the hub holds
 // every op to the same ones, so a person is told at once, not at sync.
 const (
-	MaxNote  = 2000 // characters in a note, a reason or a correction's reason
-	MaxValue = 200  // characters in a scanned or typed value
+	MaxNote  = oplog.MaxText // characters in a note, a reason or a correction's reason
+	MaxValue = oplog.MaxKey  // characters in a scanned or typed value
 )
 
 // ErrKnown is returned when a serial, MAC or asset tag scanned for a
