@@ -26,6 +26,11 @@ func startDemoSwitches(ctx context.Context, env *Env, st *site.Store, code strin
 		sw.Close()
 		return nil, err
 	}
+	// A restarted demo shows the swaps already recorded.
+	if err := sw.Restore(ctx, st, code); err != nil {
+		sw.Close()
+		return nil, err
+	}
 	return sw, nil
 }
 

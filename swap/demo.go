@@ -10,6 +10,7 @@ import (
 
 	"cutover/devices/simswitch"
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 // DemoCommunity is the SNMP v2c community of the demo's simulated switches.
@@ -61,6 +62,29 @@ func (d *DemoSwitches) Record(ctx context.Context, st *site.Store, engineer, cod
 	for name, addr := range d.Addrs() {
 		if err := st.SetSwitchAddr(ctx, engineer, code, site.SwitchAddr{Switch: name, Addr: addr}); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// Restore puts the switches in the state the site's recorded field work
+// left them: a position past its swap shows its new phone (an Avaya plan)
+// or an empty port (a removal), so that a demo restarted after some swaps
+// shows what the runbooks recorded.
+func (d *DemoSwitches) Restore(ctx context.Context, st *site.Store, code string) error {
+	expect, err := runbook.SiteExpectations(ctx, st, code)
+	if err != nil {
+		return err
+	}
+	ps, err := st.Positions(ctx, code)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if e, ok := expect[strings.ToLower(p.Label)]; ok && e.LegacyGone && d.Switch(p.Switch) != nil {
+			if err := d.OnSwapConfirmed(ctx, p); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -2,6 +2,8 @@ package swap
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"cutover/devices"
@@ -93,5 +95,38 @@ func TestDiscoveryKnowsWhatTheSwapDid(t *testing.T) {
 		if s.Phone.MAC == pr.Position.MAC {
 			t.Fatalf("an inventory handset called not in the inventory: %+v", s)
 		}
+	}
+}
+
+// A demo restarted after a swap shows the new phone, as recorded, and
+// discovery agrees with the runbook.
+func TestDemoRestartShowsTheSwapsRecorded(t *testing.T) {
+	r := newRig(t)
+	r.walk(t, "CS-02")
+	r.walk(t, "MR-01")
+	ctx := context.Background()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "demo", "kx.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.sw.Close()
+	sw, err := StartDemoSwitches(ctx, data) // the demo restarted: switches as first planned
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sw.Close() })
+	if err := sw.Record(ctx, r.st, "eng-a", "KX"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Restore(ctx, r.st, "KX"); err != nil {
+		t.Fatal(err)
+	}
+	r.sw = sw
+	rec := discover(t, r)
+	if v := verdict(rec, "CS-02"); v != "matched avaya" {
+		t.Fatalf("CS-02 after the restart: %s", v)
+	}
+	if len(rec.Leftover) != 0 {
+		t.Fatalf("leftovers after a restart: %+v", rec.Leftover)
 	}
 }
