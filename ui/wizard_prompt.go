@@ -270,5 +270,8 @@ func (z *wizard) submit(v string) tea.Cmd {
 	case promptOverride:
 		in = swap.Input{Outcome: runbook.OutcomePass, Value: z.flow.overrideValue, Note: v, Override: true}
 	}
+	if z.rollingBack() {
+		in.RollbackReason = z.flow.rollbackReason // the reason is recorded with the rollback's first step
+	}
 	return z.record(c.Key, in, "recording "+c.Title+"…")
 }
