@@ -19,7 +19,8 @@
 // slide instead of rotating, so a lost refresh answer never locks a laptop
 // out; there is no HLC (observed_at is the laptop's clock, for display;
 // server order and the domain rules decide), no base_ver/stale_plan
-// conflict, no long-poll, and no 426/429 answers yet. Field-owned facts
+// conflict, no long-poll, and no 426 answer (429 is only for failed logins,
+// edge.go and ratelimit.go). Field-owned facts
 // (observations, step results, dispositions, notes) live in one generic
 // table keyed by (site, entity, id, attr), so other packages' op kinds fit
 // without a hub schema change.
