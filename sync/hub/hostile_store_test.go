@@ -99,7 +99,11 @@ func TestHostileDiskFullLosesNothing(t *testing.T) {
 		} else {
 			failOn(t, h, "facts", "could not extend file: No space left on device", true)
 		}
-		body := pushBody(t, id, statusOp(1, "KX", hubtest.Label(inv, 1), "discovered"), noteOp(2, hubtest.Label(inv, 1), strings.Repeat("n", 200<<10)))
+		ops := []wire.Op{statusOp(1, "KX", hubtest.Label(inv, 1), "discovered")}
+		for i := int64(2); i <= 121; i++ { // 120 notes of 1,900 characters: more than the file may grow
+			ops = append(ops, noteOp(i, hubtest.Label(inv, 1), strings.Repeat("n", 1900)))
+		}
+		body := pushBody(t, id, ops...)
 		resp, a := send(t, http.MethodPost, h.URL+"/v1/sync/push", bytes.NewReader(body), int64(len(body)), "Authorization: Bearer "+tok)
 		if a.status != http.StatusInsufficientStorage || a.body.Code != "disk_full" || !strings.Contains(a.body.Error, "disk is full; nothing was lost") ||
 			resp.Header.Get("Retry-After") == "" {
@@ -120,7 +124,7 @@ func TestHostileDiskFullLosesNothing(t *testing.T) {
 		_, a = send(t, http.MethodPost, h.URL+"/v1/sync/push", bytes.NewReader(body), int64(len(body)), "Authorization: Bearer "+tok)
 		var pr wire.PushResponse
 		json.Unmarshal([]byte(a.raw), &pr)
-		if a.status != 200 || pr.AckedThrough != 2 || pr.Results[1].Outcome != wire.Applied {
+		if a.status != 200 || pr.AckedThrough != 121 || pr.Results[120].Outcome != wire.Applied {
 			t.Fatalf("the push again with room: %d %.300s", a.status, a.raw)
 		}
 	})

@@ -15,7 +15,7 @@ import (
 // codeApplyFailed is an op a domain rule could not write for a reason of
 // the store's. The server logs the store's words and tells the client only
 // that it failed (server.go).
-const codeApplyFailed = "apply_failed"
+const codeApplyFailed = "apply_failed" // as push.go writes it
 
 // asUser is the op as the domain rules apply it: who did it is the person
 // the access token was issued to, whatever the laptop wrote. The laptop's
@@ -42,6 +42,14 @@ func DisplayName(user, label string) string {
 		return user
 	}
 	return user + " (laptop: " + label + ")"
+}
+
+// journalMessage is the journal's message on a laptop's op: for an
+// apply_failed op, the store's own words, which the hub logs.
+func (s *Store) journalMessage(ctx context.Context, clientID string, seq int64) string {
+	var m string
+	s.r.QueryRowContext(ctx, s.rebind(`SELECT message FROM op_journal WHERE client_id = ? AND client_seq = ?`), clientID, seq).Scan(&m)
+	return m
 }
 
 // abortsPush reports whether a rule's error must fail the whole push (it

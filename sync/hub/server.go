@@ -253,9 +253,14 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	}
 	for i, res := range resp.Results {
 		if res.Code == codeApplyFailed { // the store's own words stay at the hub
-			s.logf("req=%s %s %s: store: op %d (%s) of client %s: %s", info(r).id, r.Method, r.URL.Path,
-				res.Seq, req.ClientID, codeApplyFailed, res.Message)
-			resp.Results[i].Message = "the hub could not apply this op (logged at the hub, request " + info(r).id + "); tell an admin"
+			words := s.Store.journalMessage(r.Context(), req.ClientID, res.Seq)
+			if words == "" {
+				words = res.Message
+			}
+			s.logf("req=%s %s %s: store: op %d of client %s (%s): %s", info(r).id, r.Method, r.URL.Path,
+				res.Seq, clipLog(req.ClientID, 64), codeApplyFailed, words)
+			resp.Results[i].Message = "the hub could not apply this op; an admin can read why in the hub's log (request " +
+				info(r).id + ") and journal"
 		}
 	}
 	s.writeJSON(w, http.StatusOK, resp)
