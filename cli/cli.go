@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"cutover/config"
+	"cutover/internal/storeerr"
 	"cutover/site"
 
 	"github.com/spf13/pflag"
@@ -194,6 +195,10 @@ func (env *Env) exitStatus(name string, err error) int {
 		if ee.Err == nil {
 			return code
 		}
+	}
+	if storeerr.DiskFull(err) && !strings.Contains(err.Error(), storeerr.DiskFullMessage) {
+		fmt.Fprintf(env.Stderr, "cutover %s: %s (%v)\n", name, storeerr.DiskFullMessage, err)
+		return code
 	}
 	fmt.Fprintf(env.Stderr, "cutover %s: %v\n", name, err)
 	return code

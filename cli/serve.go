@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"net/netip"
 	"path/filepath"
+	"strings"
 
 	"cutover/config"
 	"cutover/sync/hub"
@@ -26,10 +28,12 @@ func (env *Env) openHub(ctx context.Context, spec string) (*hub.Store, error) {
 }
 
 func init() {
-	var listen, store, cert, key string
+	var listen, store, cert, key, proxies string
+	var lim hub.Limits
+	var bodyMiB int64
 	register(&Command{
 		Name:    "serve",
-		Args:    "[--listen ADDR] [--store sqlite:PATH | --store postgres://…] [--tls-cert F --tls-key F]",
+		Args:    "[--listen ADDR] [--store sqlite:PATH | --store postgres://…] [--tls-cert F --tls-key F] [--trusted-proxy CIDRS] [limits]",
 		Summary: "run the central hub that laptops sync with",
 		Help: `Serves the sync API (HTTP+JSON under /v1) until interrupted, then finishes the
 requests in flight and stops. With no --store the hub keeps its data in an
@@ -40,12 +44,21 @@ Without --tls-cert/--tls-key the hub listens on a loopback address only (for
 trying it out, or behind a TLS proxy on the same machine). Laptops trust the
 hub's certificate through 'cutover login --ca-cert' (your private CA).
 
+Behind a reverse proxy, name it with --trusted-proxy so the failed-login limit
+and the log use the client's address from X-Forwarded-For; from anyone else
+that header is ignored. The README's Security section lists every limit.
+
 People and plans are managed with 'cutover hub'.`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&listen, "listen", "127.0.0.1:8443", "`ADDR` to listen on")
 			fs.StringVar(&store, "store", "", "hub `STORE`: sqlite:PATH or postgres://… (default: sqlite file in the data folder)")
 			fs.StringVar(&cert, "tls-cert", "", "TLS certificate `FILE` (PEM, with chain)")
 			fs.StringVar(&key, "tls-key", "", "TLS private key `FILE` (PEM)")
+			fs.StringVar(&proxies, "trusted-proxy", "", "reverse proxy `CIDRS` (comma-separated) whose X-Forwarded-For is believed")
+			fs.IntVar(&lim.MaxInFlight, "max-in-flight", hub.DefaultMaxInFlight, "requests served at once; more get 503 (`N`)")
+			fs.Int64Var(&bodyMiB, "body-memory", hub.DefaultBodyMemory>>20, "`MiB` of request bodies held at once; more get 503")
+			fs.IntVar(&lim.AuthFailBurst, "auth-fail-burst", hub.DefaultAuthFailBurst, "failed logins per address before 429 (`N`)")
+			fs.DurationVar(&lim.AuthFailEvery, "auth-fail-every", hub.DefaultAuthFailEvery, "one more failed login allowed per `DURATION`")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
 			if fs.NArg() != 0 {
@@ -61,12 +74,30 @@ People and plans are managed with 'cutover hub'.`,
 			if ip := net.ParseIP(host); cert == "" && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 				return usagef("--listen %s without TLS would send tokens in clear: give --tls-cert and --tls-key, or listen on 127.0.0.1", listen)
 			}
+			for _, c := range strings.Split(proxies, ",") {
+				if c = strings.TrimSpace(c); c == "" {
+					continue
+				}
+				p, err := netip.ParsePrefix(c)
+				if err != nil {
+					a, aerr := netip.ParseAddr(c)
+					if aerr != nil {
+						return usagef("--trusted-proxy %q: want an address or CIDR such as 10.0.0.5 or 10.0.0.0/24", c)
+					}
+					p = netip.PrefixFrom(a, a.BitLen())
+				}
+				lim.TrustedProxies = append(lim.TrustedProxies, p.Masked())
+			}
+			if lim.MaxInFlight < 1 || bodyMiB < 1 || lim.AuthFailBurst < 1 || lim.AuthFailEvery <= 0 {
+				return usagef("--max-in-flight, --body-memory, --auth-fail-burst and --auth-fail-every must be positive")
+			}
+			lim.BodyMemory = bodyMiB << 20
 			st, err := env.openHub(ctx, store)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			srv := &hub.Server{Store: st, Log: log.New(env.Stderr, "hub: ", log.LstdFlags)}
+			srv := &hub.Server{Store: st, Limits: lim, Log: log.New(env.Stderr, "hub: ", log.LstdFlags)}
 			scheme := "http"
 			if cert != "" {
 				scheme = "https"

@@ -104,3 +104,12 @@ func TestServeTLSWithPrivateCA(t *testing.T) {
 		t.Fatalf("serve exit %d: %s", code, out.String())
 	}
 }
+
+func TestServeLimitFlags(t *testing.T) {
+	for _, args := range [][]string{{"--trusted-proxy", "not-an-address"}, {"--max-in-flight", "0"}, {"--body-memory", "0"}} {
+		code, _, errOut := runCLI(t, "", append([]string{"serve", "--store", "sqlite:" + filepath.Join(t.TempDir(), "hub.db")}, args...)...)
+		if code != 2 || !strings.Contains(errOut, args[0][2:]) {
+			t.Errorf("serve %v: exit %d %q, want 2 naming the flag", args, code, errOut)
+		}
+	}
+}

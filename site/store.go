@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"cutover/internal/storeerr"
 	"cutover/site/oplog"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
@@ -148,6 +149,9 @@ func checkNotNewer(path string, known int) error {
 	defer db.Close()
 	var v int
 	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		if storeerr.DiskFull(err) {
+			return fmt.Errorf("database %s: %s (%w)", path, storeerr.DiskFullMessage, err)
+		}
 		return fmt.Errorf("database %s cannot be read as SQLite: %w", path, err)
 	}
 	if v > known {

@@ -58,6 +58,8 @@ type applyCtx struct {
 	now string
 
 	code, msg, conflictID string
+
+	label string // the laptop's engineer name, when not the person's (push_edge.go)
 }
 
 func (a *applyCtx) reject(code, format string, args ...any) (string, error) {
@@ -201,8 +203,8 @@ func (a *applyCtx) status() (string, error) {
 		a.code, a.msg = codeOutdated, fmt.Sprintf("position is already %s", cur)
 		return wire.Applied, nil
 	}
-	_, err = a.t.exec(`UPDATE positions SET status = ?, status_reason = ?, updated_at = ?, updated_by = ?, ver = ?
-		WHERE site = ? AND label_key = ?`, to, p.Reason, a.op.ObservedAt, a.op.Engineer, a.ver, a.op.Site, strings.ToLower(a.op.EntityID))
+	_, err = a.t.exec(`UPDATE positions SET status = ?, status_reason = ?, updated_at = ?, updated_by = ?, updated_label = ?, ver = ?
+		WHERE site = ? AND label_key = ?`, to, p.Reason, a.op.ObservedAt, a.op.Engineer, a.label, a.ver, a.op.Site, strings.ToLower(a.op.EntityID))
 	if err == nil && to == site.StatusDone {
 		_, err = a.t.exec(`INSERT INTO done_log (site, label_key, day, engineer, ver) VALUES (?, ?, ?, ?, ?)`,
 			a.op.Site, strings.ToLower(a.op.EntityID), dayOf(a.op.ObservedAt), a.op.Engineer, a.ver)

@@ -31,6 +31,9 @@ func (a *applyCtx) openConflict(kind, entity, id, fact string, detail map[string
 	if fact != "" {
 		detail["fact"] = fact
 	}
+	if a.label != "" {
+		detail["laptop_label"] = a.label // who did it is "engineer", from the token
+	}
 	var cid, old string
 	err := a.t.row(`SELECT id, detail FROM conflicts WHERE site = ? AND kind = ? AND entity = ? AND entity_id = ? AND fact = ?
 		AND status = 'open'`, a.op.Site, kind, entity, id, fact).Scan(&cid, &old)

@@ -132,7 +132,7 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		}
 		if _, err := t.exec(`UPDATE positions SET building = ?, floor = ?, room = ?, role = ?, plan = ?, legacy_vendor = ?,
 			legacy_model = ?, mac = ?, extension = ?, ddi = ?, switch = ?, port = ?, target_model = ?, notes = ?, status = ?,
-			updated_at = ?, updated_by = ?, ver = ? WHERE site = ? AND label_key = ?`,
+			updated_at = ?, updated_by = ?, updated_label = '', ver = ? WHERE site = ? AND label_key = ?`,
 			p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch,
 			p.Port, p.TargetModel, p.Notes, status, stamp, user, ver, code, key); err != nil {
 			return res, fmt.Errorf("position %s: %w", p.Label, err)
@@ -158,7 +158,7 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 			}
 			continue
 		}
-		if _, err := t.exec(`UPDATE positions SET status = 'withdrawn', status_reason = ?, updated_at = ?, updated_by = ?, ver = ?
+		if _, err := t.exec(`UPDATE positions SET status = 'withdrawn', status_reason = ?, updated_at = ?, updated_by = ?, updated_label = '', ver = ?
 			WHERE site = ? AND label_key = ?`, "not in the plan any more (import of "+file+")", stamp, user, ver, code, key); err != nil {
 			return res, err
 		}

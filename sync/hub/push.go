@@ -240,7 +240,7 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 	if len(op.OpID) != 36 || uuid.Validate(op.OpID) != nil {
 		journalID = fmt.Sprintf("bad:%s:%d", p.ClientID, op.Seq) // keep the journal's key unique
 	}
-	a := &applyCtx{s: s, t: t, op: op, p: p, now: now.UTC().Format(time.RFC3339Nano)}
+	a := &applyCtx{s: s, t: t, op: asUser(op, p), label: laptopLabel(op, p), p: p, now: now.UTC().Format(time.RFC3339Nano)}
 	ver, known := vers[op.Site]
 	a.ver = ver
 	outcome, storeErr := wire.Rejected, ""
@@ -259,6 +259,9 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 		var err error
 		outcome, err = a.apply()
 		if err != nil {
+			if abortsPush(err) { // a full disk or a timeout fails the whole push (push_edge.go)
+				return r, err
+			}
 			// The store's words stay in the journal; the laptop is told
 			// only that this op could not be applied.
 			outcome, a.code, a.msg = wire.Rejected, "apply_failed", "the hub could not apply this op; an admin can read why in the hub's journal"

@@ -24,7 +24,7 @@ func (s *Store) SiteReport(ctx context.Context, p Principal, code string) (wire.
 			return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
 		}
 		rows, err := t.query(`SELECT label, building, floor, room, role, plan, status, status_reason, mac, extension, ddi,
-			target_model, updated_by, updated_at FROM positions WHERE site = ? AND status <> 'withdrawn'`, code)
+			target_model, updated_by, updated_label, updated_at FROM positions WHERE site = ? AND status <> 'withdrawn'`, code)
 		if err != nil {
 			return err
 		}
@@ -33,10 +33,11 @@ func (s *Store) SiteReport(ctx context.Context, p Principal, code string) (wire.
 			var r wire.ReportRow
 			var b, f, room string
 			if err := rows.Scan(&r.Label, &b, &f, &room, &r.Role, &r.Plan, &r.Status, &r.Reason, &r.LegacyMAC,
-				&r.Extension, &r.DDI, &r.TargetModel, &r.Engineer, &r.UpdatedAt); err != nil {
+				&r.Extension, &r.DDI, &r.TargetModel, &r.User, &r.LaptopLabel, &r.UpdatedAt); err != nil {
 				rows.Close()
 				return err
 			}
+			r.Engineer = DisplayName(r.User, r.LaptopLabel)
 			r.Location = joinNonEmpty(" / ", b, f, room)
 			rep.Rows = append(rep.Rows, r)
 		}

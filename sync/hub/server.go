@@ -2,34 +2,50 @@ package hub
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"cutover/internal/storeerr"
 	"cutover/sync/wire"
 )
 
 // Server is the hub's HTTP+JSON API under /v1.
 type Server struct {
 	Store *Store
-	// MaxBody bounds a request body after gunzip (default wire.MaxBody).
-	MaxBody int64
-	// Log receives one line per failed request; nil logs nothing.
+	// Limits bound what clients can make the hub hold (limits.go).
+	Limits Limits
+	// Log receives one line per failed request, failed login and store
+	// error; nil logs nothing.
 	Log *log.Logger
+	// Now is the clock of the failed-login limiter (default: the store's).
+	Now func() time.Time
+
+	lim   Limits
+	slots chan struct{} // one per request in flight
+	held  atomic.Int64  // body bytes held by requests in flight
+	busy  atomic.Int64  // requests refused for a full hub
+	fails *failLimiter
 }
 
-// Handler returns the API's routes.
+// Handler returns the API's routes, behind the edge (edge.go). Call it once
+// per Server.
 func (s *Server) Handler() http.Handler {
+	s.lim = s.Limits.withDefaults()
+	s.slots = make(chan struct{}, s.lim.MaxInFlight)
+	s.fails = newFailLimiter(s.lim.AuthFailBurst, s.lim.AuthFailEvery)
+	if s.Now == nil && s.Store != nil {
+		s.Now = func() time.Time { return s.Store.Now() }
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/health", s.health)
 	mux.HandleFunc("POST /v1/auth/enrol", s.enrol)
@@ -40,10 +56,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/sync/snapshot/{site}/{epoch}/{ver}", s.auth(s.snapshotFile))
 	mux.HandleFunc("GET /v1/progress", s.auth(s.progress))
 	mux.HandleFunc("GET /v1/sites/{site}/report", s.auth(s.siteReport))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, http.StatusNotFound, "not_found", fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
-	})
-	return s.recoverer(mux)
+	mux.HandleFunc("/", s.notRouted(mux))
+	return s.edge(s.recoverer(mux))
 }
 
 func (s *Server) recoverer(h http.Handler) http.Handler {
@@ -53,7 +67,7 @@ func (s *Server) recoverer(h http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.logf("panic serving %s %s: %v", r.Method, r.URL.Path, v)
+				s.logf("req=%s %s %s: panic: %v", info(r).id, r.Method, r.URL.Path, v)
 				s.fail(w, r, http.StatusInternalServerError, "internal", "the hub failed; nothing was written")
 			}
 		}()
@@ -67,16 +81,24 @@ func (s *Server) logf(format string, args ...any) {
 	}
 }
 
+func errBody(r *http.Request, code, msg string) wire.Error {
+	if code == "internal" || code == "store_failed" || code == "disk_full" || code == "busy" {
+		msg += " (request " + info(r).id + ")"
+	}
+	return wire.Error{Error: msg, Code: code}
+}
+
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
-	s.writeJSON(w, status, wire.Error{Error: msg, Code: code})
+	s.writeJSON(w, status, errBody(r, code, msg))
 	if status >= 500 {
-		s.logf("%s %s: %d %s", r.Method, r.URL.Path, status, msg)
+		s.logf("req=%s %s %s from %s: %d %s", info(r).id, r.Method, r.URL.Path, info(r).addr, status, msg)
 	}
 }
 
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
+		s.logf("encoding a %d answer failed: %v", status, err)
 		status, b = http.StatusInternalServerError, []byte(`{"error":"encoding the answer failed","code":"internal"}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -85,7 +107,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(append(b, '\n'))
 }
 
-// storeError maps a store error to a status and answer.
+// storeError maps a store error to a status and answer. An error the hub
+// did not make itself is logged with the request's id and route, and the
+// client gets a generic message with a code, never the driver's text.
 func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	var gap *SeqGapError
 	var bad *BadRequestError
@@ -105,61 +129,22 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadCode):
 		s.fail(w, r, http.StatusUnauthorized, "unauthorized", err.Error())
+	case storeerr.DiskFull(err):
+		s.logf("req=%s %s %s: store: disk full: %v", info(r).id, r.Method, r.URL.Path, err)
+		w.Header().Set("Retry-After", "60")
+		s.fail(w, r, http.StatusInsufficientStorage, "disk_full", "the hub's "+storeerr.DiskFullMessage)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		s.fail(w, r, http.StatusServiceUnavailable, "timeout", "the hub ran out of time; nothing was written, try again")
 	default:
-		s.logf("%s %s: %v", r.Method, r.URL.Path, err)
-		s.fail(w, r, http.StatusInternalServerError, "internal", "the hub's store failed; nothing was written, try again")
+		s.logf("req=%s %s %s: store: %v", info(r).id, r.Method, r.URL.Path, err)
+		s.fail(w, r, http.StatusInternalServerError, "store_failed", "the hub's store failed; nothing was written, try again")
 	}
-}
-
-// readJSON decodes a JSON body into v. A gzip body (Content-Encoding: gzip)
-// is accepted; the limit counts the bytes after gunzip, so a zip bomb stops
-// at MaxBody. It writes the 4xx itself and returns false on any problem.
-func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	limit := s.MaxBody
-	if limit <= 0 {
-		limit = wire.MaxBody
-	}
-	var body io.Reader = http.MaxBytesReader(w, r.Body, limit)
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
-	case "", "identity":
-	case "gzip":
-		zr, err := gzip.NewReader(body)
-		if err != nil {
-			s.fail(w, r, http.StatusBadRequest, "bad_gzip", "body says gzip but is not: "+err.Error())
-			return false
-		}
-		defer zr.Close()
-		body = zr
-	default:
-		s.fail(w, r, http.StatusUnsupportedMediaType, "bad_encoding", fmt.Sprintf("Content-Encoding %q: only gzip is accepted", enc))
-		return false
-	}
-	data, err := io.ReadAll(io.LimitReader(body, limit+1))
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe) || int64(len(data)) > limit:
-		s.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body is larger than %d bytes (after gunzip); send fewer ops per push", limit))
-		return false
-	case err != nil:
-		s.fail(w, r, http.StatusBadRequest, "bad_body", "reading the body failed: "+err.Error())
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "bad_json", "body is not the JSON this endpoint takes: "+err.Error())
-		return false
-	}
-	if dec.More() {
-		s.fail(w, r, http.StatusBadRequest, "bad_json", "body has data after its JSON value")
-		return false
-	}
-	return true
 }
 
 type principalKey struct{}
 
+// auth checks the access token before anything reads the body, so a body
+// without a good token is never read.
 func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -167,8 +152,14 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 			s.fail(w, r, http.StatusUnauthorized, "no_token", "no access token: log in with 'cutover login'")
 			return
 		}
+		if s.limited(w, r) {
+			return
+		}
 		p, err := s.Store.Authenticate(r.Context(), tok)
 		if errors.Is(err, ErrUnauthorized) {
+			if !errors.Is(err, ErrExpired) { // an expired token is routine: the laptop refreshes
+				s.authFailed(r, "access token "+tokenID(tok)+" is unknown or revoked")
+			}
 			s.fail(w, r, http.StatusUnauthorized, "bad_token", "access token is wrong, expired or revoked")
 			return
 		}
@@ -179,6 +170,10 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	}
 }
+
+// tokenID names a token in the log without giving it away: the start of
+// its SHA-256, as the tokens table stores it.
+func tokenID(tok string) string { return "sha256:" + hashSecret(tok)[:12] }
 
 func principal(r *http.Request) Principal { return r.Context().Value(principalKey{}).(Principal) }
 
@@ -195,8 +190,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
+	if s.limited(w, r) {
+		return
+	}
 	var req wire.EnrolRequest
-	if !s.readJSON(w, r, &req) {
+	if !s.readJSON(w, r, &req, MaxUnauthBody) {
 		return
 	}
 	if req.Code == "" || req.ClientID == "" || len(req.ClientID) > 64 || len(req.Host) > 256 {
@@ -204,6 +202,11 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := s.Store.Enrol(r.Context(), req)
+	if errors.Is(err, ErrBadCode) {
+		code := normCode(req.Code)
+		s.authFailed(r, fmt.Sprintf("enrolment code %s… for client %s host %s: %v",
+			clipLog(code[:min(4, len(code))], 8), clipLog(req.ClientID, 64), clipLog(req.Host, 64), err))
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -212,11 +215,17 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
+	if s.limited(w, r) {
+		return
+	}
 	var req wire.RefreshRequest
-	if !s.readJSON(w, r, &req) {
+	if !s.readJSON(w, r, &req, MaxUnauthBody) {
 		return
 	}
 	t, err := s.Store.Refresh(r.Context(), req.RefreshToken)
+	if errors.Is(err, ErrUnauthorized) {
+		s.authFailed(r, "refresh token "+tokenID(req.RefreshToken)+" is unknown, expired or revoked")
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -231,13 +240,28 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req wire.PushRequest
-	if !s.readJSON(w, r, &req) {
+	if !s.readJSON(w, r, &req, s.lim.MaxBody) {
 		return
 	}
 	resp, err := s.Store.Push(r.Context(), p, req)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
+	}
+	if resp.Results == nil {
+		resp.Results = []wire.OpResult{}
+	}
+	for i, res := range resp.Results {
+		if res.Code == codeApplyFailed { // the store's own words stay at the hub
+			words := s.Store.journalMessage(r.Context(), req.ClientID, res.Seq)
+			if words == "" {
+				words = res.Message
+			}
+			s.logf("req=%s %s %s: store: op %d of client %s (%s): %s", info(r).id, r.Method, r.URL.Path,
+				res.Seq, clipLog(req.ClientID, 64), codeApplyFailed, words)
+			resp.Results[i].Message = "the hub could not apply this op; an admin can read why in the hub's log (request " +
+				info(r).id + ") and journal"
+		}
 	}
 	s.writeJSON(w, http.StatusOK, resp)
 }

@@ -36,6 +36,7 @@ func post(t *testing.T, url, token string, body []byte, gz bool) answer {
 		body = b.Bytes()
 	}
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
 	if gz {
 		req.Header.Set("Content-Encoding", "gzip")
 	}
@@ -180,6 +181,7 @@ func TestBadBodiesWriteNothing(t *testing.T) {
 			}
 		}
 		req, _ := http.NewRequest(http.MethodPost, push, bytes.NewReader([]byte("not gzip at all")))
+		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "gzip")
 		req.Header.Set("Authorization", "Bearer "+tok)
 		if a := do(t, req); a.status != 400 {

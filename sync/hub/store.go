@@ -19,7 +19,8 @@
 // slide instead of rotating, so a lost refresh answer never locks a laptop
 // out; there is no HLC (observed_at is the laptop's clock, for display;
 // server order and the domain rules decide), no base_ver/stale_plan
-// conflict, no long-poll, and no 426/429 answers yet. Field-owned facts
+// conflict, no long-poll, and no 426 answer (429 is only for failed logins,
+// edge.go and ratelimit.go). Field-owned facts
 // (observations, step results, dispositions, notes) live in one generic
 // table keyed by (site, entity, id, attr), so other packages' op kinds fit
 // without a hub schema change.
@@ -80,6 +81,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("hub store: %w", err)
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	u := url.URL{Scheme: "file", Opaque: url.PathEscape(path)}
 	common := u.String() + "?_foreign_keys=on&_busy_timeout=15000&_synchronous=FULL&_journal_mode=WAL"
 	w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
@@ -92,7 +96,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	s := &Store{dialect: "sqlite", w: w, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("hub store %s: %w", path, err)
+		return nil, openError("hub store "+path, err)
 	}
 	r, err := sql.Open("sqlite3", common+"&_query_only=true")
 	if err != nil {
@@ -120,7 +124,7 @@ func openPostgres(ctx context.Context, spec string) (*Store, error) {
 	s := &Store{dialect: "postgres", w: db, r: db, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("hub store: %w", err)
+		return nil, openError("hub store", err)
 	}
 	return s, nil
 }

@@ -29,7 +29,10 @@ const (
 var (
 	ErrBadCode      = errors.New("enrolment code is wrong, used or expired")
 	ErrUnauthorized = errors.New("token is missing, wrong, expired or revoked")
-	ErrNoUser       = errors.New("no such user")
+	// ErrExpired is a token the hub issued that has run out: routine, not
+	// counted as a failed login.
+	ErrExpired = fmt.Errorf("%w: expired", ErrUnauthorized)
+	ErrNoUser  = errors.New("no such user")
 )
 
 // Principal is who a request acts for.
@@ -291,6 +294,12 @@ func (s *Store) Authenticate(ctx context.Context, access string) (Principal, err
 		WHERE t.token_hash = ? AND t.kind = 'access' AND t.expires_at > ? AND u.revoked_at IS NULL AND c.revoked_at IS NULL`),
 		hashSecret(access), s.Now().Unix()).Scan(&p.User, &p.Role, &sites, &p.ClientID)
 	if err == sql.ErrNoRows {
+		var n int
+		if s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM tokens t JOIN users u ON u.name = t.user_name
+			JOIN clients c ON c.client_id = t.client_id WHERE t.token_hash = ? AND t.kind = 'access'
+			AND u.revoked_at IS NULL AND c.revoked_at IS NULL`), hashSecret(access)).Scan(&n) == nil && n > 0 {
+			return p, ErrExpired
+		}
 		return p, ErrUnauthorized
 	}
 	if err != nil {

@@ -28,7 +28,9 @@ type ReportRow struct {
 	NewAssetTag   string `json:"new_asset_tag,omitempty"`
 	NewState      string `json:"new_state,omitempty"`
 	OpenConflicts int    `json:"open_conflicts"`
-	Engineer      string `json:"engineer"`
+	Engineer      string `json:"engineer"` // the person, with the laptop's label beside it if different
+	User          string `json:"user"`     // the authenticated person who last changed the status
+	LaptopLabel   string `json:"laptop_label,omitempty"`
 	UpdatedAt     string `json:"updated_at"`
 }
 

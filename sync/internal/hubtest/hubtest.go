@@ -93,12 +93,21 @@ type Hub struct {
 	URL   string
 	// Skew moves the hub's clock (nanoseconds); tests age tokens with it.
 	Skew atomic.Int64
-	t    testing.TB
+	// Server is the API being served; Configure, if set, adjusts it (its
+	// limits, log, clock) before it starts, on every (re)start.
+	Server    *hub.Server
+	Configure func(*hub.Server)
+	t         testing.TB
 }
 
 // Start opens the store at spec and serves it on 127.0.0.1.
 func Start(t testing.TB, spec string) *Hub {
-	h := &Hub{Spec: spec, t: t}
+	return StartWith(t, spec, nil)
+}
+
+// StartWith is Start with the server adjusted by configure first.
+func StartWith(t testing.TB, spec string, configure func(*hub.Server)) *Hub {
+	h := &Hub{Spec: spec, t: t, Configure: configure}
 	h.open()
 	t.Cleanup(h.Stop)
 	return h
@@ -111,7 +120,11 @@ func (h *Hub) open() {
 	}
 	h.Store = st
 	st.Now = func() time.Time { return time.Now().Add(time.Duration(h.Skew.Load())) }
-	h.Srv = httptest.NewUnstartedServer((&hub.Server{Store: st}).Handler())
+	h.Server = &hub.Server{Store: st}
+	if h.Configure != nil {
+		h.Configure(h.Server)
+	}
+	h.Srv = httptest.NewUnstartedServer(h.Server.Handler())
 	if h.URL != "" { // a restart: come back on the same address
 		addr := strings.TrimPrefix(h.URL, "http://")
 		var ln net.Listener

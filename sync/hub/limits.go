@@ -1,0 +1,69 @@
+package hub
+
+import (
+	"net/netip"
+	"time"
+
+	"cutover/sync/wire"
+)
+
+// The hub's limits, in one place. `cutover serve` sets the ones marked
+// (flag); the README's Security section lists them all.
+const (
+	// DefaultMaxBody bounds an authenticated request body, counted after
+	// gunzip (a push of 500 ops fits).
+	DefaultMaxBody = wire.MaxBody
+	// MaxUnauthBody bounds a body sent without a token (enrolment and
+	// refresh; both are well under it). A bigger one is refused with 413,
+	// before it is read when it declares its length.
+	MaxUnauthBody = 1 << 10
+	// DefaultMaxInFlight is how many requests the hub serves at once
+	// (flag --max-in-flight); one more is answered 503 with Retry-After.
+	DefaultMaxInFlight = 64
+	// DefaultBodyMemory is how many body bytes all requests in flight may
+	// hold together, counted as they are read (flag --body-memory); a
+	// request that would go past it is answered 503 with Retry-After.
+	DefaultBodyMemory = 64 << 20
+	// DefaultAuthFailBurst is how many failed enrolments or token checks
+	// one source address may make before it is answered 429 (flag
+	// --auth-fail-burst); DefaultAuthFailEvery gives one more attempt back.
+	DefaultAuthFailBurst = 20
+	DefaultAuthFailEvery = 10 * time.Second
+	// MaxTrackedAddrs bounds the failed-attempt table; past it, new
+	// addresses share one bucket, so many addresses cannot grow memory.
+	MaxTrackedAddrs = 10000
+	// RetryAfterBusy is the Retry-After of a 503 for a full hub.
+	RetryAfterBusy = 2 * time.Second
+)
+
+// Limits are the hub's bounds on what clients may make it hold; a zero
+// field takes its default above.
+type Limits struct {
+	MaxBody       int64         // bytes after gunzip, authenticated
+	MaxInFlight   int           // requests served at once
+	BodyMemory    int64         // body bytes held by all requests together
+	AuthFailBurst int           // failed auth attempts per address before 429
+	AuthFailEvery time.Duration // one attempt back per this
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; from anyone else the header is ignored.
+	TrustedProxies []netip.Prefix
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBody <= 0 {
+		l.MaxBody = DefaultMaxBody
+	}
+	if l.MaxInFlight <= 0 {
+		l.MaxInFlight = DefaultMaxInFlight
+	}
+	if l.BodyMemory <= 0 {
+		l.BodyMemory = DefaultBodyMemory
+	}
+	if l.AuthFailBurst <= 0 {
+		l.AuthFailBurst = DefaultAuthFailBurst
+	}
+	if l.AuthFailEvery <= 0 {
+		l.AuthFailEvery = DefaultAuthFailEvery
+	}
+	return l
+}
