@@ -78,11 +78,31 @@ func TestSIGKILLMidSync(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$")
 			cmd.Env = append(os.Environ(), "CUTOVER_KILL_DB="+a.Store.Path(), "CUTOVER_KILL_CREDS="+credsPath)
 			hubtest.Must(t, cmd.Start())
-			time.Sleep(time.Duration(30+rand.IntN(250)) * time.Millisecond)
+			exited := make(chan struct{})
+			go func() { cmd.Wait(); close(exited) }()
+			if round%2 == 0 {
+				// At a random moment: starting up, pushing or pulling.
+				time.Sleep(time.Duration(30+rand.IntN(250)) * time.Millisecond)
+			} else {
+				// Once the hub has taken some of this round's push, however
+				// slow the machine is to start the child, then a little later.
+				before := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id = ?`, a.Creds.ClientID)
+				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+					if h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id = ?`, a.Creds.ClientID) > before {
+						break
+					}
+					select {
+					case <-exited:
+						deadline = time.Now()
+					default:
+					}
+				}
+				time.Sleep(time.Duration(rand.IntN(40)) * time.Millisecond)
+			}
 			if cmd.Process.Signal(syscall.SIGKILL) == nil {
 				kills++
 			}
-			cmd.Wait()
+			<-exited
 			if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id = ?`, a.Creds.ClientID); n > 0 && n < 1200 {
 				midway++
 			}
