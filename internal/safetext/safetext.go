@@ -7,6 +7,7 @@ package safetext
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -61,9 +62,10 @@ func Name(r rune) string {
 // Terminal makes s safe to print on a terminal: every control character
 // (and invalid byte) is shown as a visible escape such as \x1b, so an
 // escape sequence is printed, not obeyed. Tabs are kept; newlines are kept
-// only when newlines is set.
+// only when newlines is set, a CRLF then becoming LF (a lone CR, which
+// would let text overwrite its own line, is escaped).
 func Terminal(s string, newlines bool) string {
-	if clean(s, newlines) {
+	if clean(s, newlines) && !strings.ContainsRune(s, '\r') {
 		return s
 	}
 	var b strings.Builder
@@ -72,7 +74,8 @@ func Terminal(s string, newlines bool) string {
 		switch {
 		case r == utf8.RuneError && n <= 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case control(r, newlines):
+		case r == '\r' && newlines && strings.HasPrefix(s[i+1:], "\n"):
+		case control(r, newlines) || r == '\r':
 			if r < 0x100 {
 				fmt.Fprintf(&b, `\x%02x`, r)
 			} else {
@@ -175,4 +178,14 @@ func Clip(s string, n int) string {
 		s = string(r[:n]) + "…"
 	}
 	return Line(s)
+}
+
+// Quote is Clip for a value quoted in an error message: at most n
+// characters of s, in Go's double-quoted form (control characters written
+// as escapes), with an ellipsis after the quote when s was cut.
+func Quote(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(string([]rune(s)[:n])) + "…"
 }
