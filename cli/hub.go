@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -142,7 +141,7 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 }
 
 func hubImport(ctx context.Context, env *Env, store, file, siteCode string) error {
-	data, err := os.ReadFile(file)
+	data, err := readInventory(file)
 	if err != nil {
 		return err
 	}

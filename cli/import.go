@@ -50,23 +50,55 @@ sites, --site imports only that site's rows.`,
 				}
 			}
 			file := fs.Arg(0)
-			data, err := os.ReadFile(file)
+			f, err := openInventory(file)
 			if err != nil {
 				return err
 			}
-			return importData(ctx, env, file, data, site.ParseOptions{Site: siteCode},
+			defer f.Close()
+			return importReader(ctx, env, file, f, site.ParseOptions{Site: siteCode},
 				site.SiteOverrides{Name: name, Address: address, CeaseDate: cease})
 		},
 	})
 }
 
-func importData(ctx context.Context, env *Env, file string, data []byte, opt site.ParseOptions, ov site.SiteOverrides) error {
+// openInventory opens an inventory file, refusing at once one that is
+// larger than an inventory may be (the reading enforces it too, for pipes).
+func openInventory(file string) (*os.File, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > site.MaxInventoryBytes {
+		f.Close()
+		return nil, &ExitError{Code: 2, Err: fmt.Errorf("%s is %d MiB; an inventory file may be at most %d MiB: split it by site",
+			file, fi.Size()>>20, site.MaxInventoryBytes>>20)}
+	}
+	return f, nil
+}
+
+// readInventory reads an inventory file whole, within the size limit, for
+// the commands that need its bytes.
+func readInventory(file string) ([]byte, error) {
+	f, err := openInventory(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, site.MaxInventoryBytes+1))
+	if err == nil && len(data) > site.MaxInventoryBytes {
+		return nil, &ExitError{Code: 2, Err: fmt.Errorf("%s is larger than %d MiB, the most an inventory file may be: split it by site",
+			file, site.MaxInventoryBytes>>20)}
+	}
+	return data, err
+}
+
+func importReader(ctx context.Context, env *Env, file string, r io.Reader, opt site.ParseOptions, ov site.SiteOverrides) error {
 	st, err := env.OpenStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	inv, results, err := st.ImportFile(ctx, env.Engineer, file, data, opt, ov)
+	inv, results, err := st.ImportReader(ctx, env.Engineer, file, r, opt, ov)
 	var probs site.Problems
 	var hub *site.HubSiteError
 	switch {

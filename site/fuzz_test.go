@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"cutover/internal/safetext"
 )
 
 // FuzzParseInventory feeds arbitrary bytes to the inventory parser, as CSV
@@ -37,6 +39,14 @@ func FuzzParseInventory(f *testing.F) {
 				for _, p := range s.Positions {
 					if p.Label == "" || p.Extension == "" || p.Plan == "" || p.Role == "" {
 						t.Fatalf("accepted an incomplete position %+v", p)
+					}
+					for _, v := range []string{p.Label, p.Building, p.Floor, p.Room, p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel} {
+						if err := safetext.Check(v, false); err != nil {
+							t.Fatalf("accepted %q: %v", v, err)
+						}
+					}
+					if err := safetext.Check(p.Notes, true); err != nil {
+						t.Fatalf("accepted notes %q: %v", p.Notes, err)
 					}
 					if p.MAC != "" {
 						if m, err := NormaliseMAC(p.MAC); err != nil || m != p.MAC {

@@ -1,12 +1,14 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -68,21 +70,25 @@ func (s *Store) Import(ctx context.Context, engineer string, inv *Inventory, dat
 // file holding several sites.
 var ErrOverridesNeedOneSite = errors.New("--site-name, --site-address and --cease-date need a single site: add --site CODE")
 
-// ImportFile reads, checks and imports an inventory file in one
-// transaction, writing the rows of sites new to this database while the
-// rest of the file is still being read and checked. All or nothing still
-// holds: a problem anywhere in the file rolls everything back and the
-// Problems are returned.
+// ImportFile is ImportReader of a file already in memory.
 func (s *Store) ImportFile(ctx context.Context, engineer, name string, data []byte, opt ParseOptions, ov SiteOverrides) (*Inventory, []ImportResult, error) {
-	sum := sha256.Sum256(data)
-	hash := hex.EncodeToString(sum[:])
+	return s.ImportReader(ctx, engineer, name, bytes.NewReader(data), opt, ov)
+}
+
+// ImportReader reads, checks and imports an inventory file in one
+// transaction, reading it once as a stream within the limits of
+// ReadInventory and writing the rows of sites new to this database while
+// the rest of the file is still being read and checked. All or nothing
+// still holds: a problem anywhere in the file rolls everything back and
+// the Problems are returned.
+func (s *Store) ImportReader(ctx context.Context, engineer, name string, r io.Reader, opt ParseOptions, ov SiteOverrides) (*Inventory, []ImportResult, error) {
 	batches := make(chan []Position, 16)
 	var inv *Inventory
 	var perr error
 	go func() {
 		defer close(batches)
 		var buf []Position
-		inv, perr = parseInventory(name, data, opt, func(p Position) {
+		inv, perr = parseInventory(name, r, opt, func(p Position) {
 			buf = append(buf, p)
 			if len(buf) == insertBatch {
 				batches <- buf
@@ -139,6 +145,7 @@ func (s *Store) ImportFile(ctx context.Context, engineer, name string, data []by
 		if werr != nil {
 			return werr
 		}
+		hash := inv.SHA256
 		if (ov != SiteOverrides{}) && len(inv.Sites) > 1 {
 			return ErrOverridesNeedOneSite
 		}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -11,15 +12,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"cutover/site/oplog"
+	"cutover/internal/safetext"
 )
 
 // Columns are the inventory's field names, in the order the CSV export and
 // the documentation use. A CSV header may list them in any order.
 var Columns = columnsArray[:]
-
-// maxField is the longest value any inventory field may hold.
-const maxField = 500
 
 // maxErrorsShown is how many problems an import prints before it counts
 // the rest.
@@ -80,6 +78,8 @@ type Inventory struct {
 	// Skipped counts rows for other sites, left out because the import was
 	// limited to one site.
 	Skipped int
+	// SHA256 is the hash of the file as it was read.
+	SHA256 string
 }
 
 // SiteInventory is the part of an inventory file for one site.
@@ -103,15 +103,23 @@ type ParseOptions struct {
 // the whole file. It returns either a complete inventory or Problems listing
 // everything that is wrong; never part of one.
 func ParseInventory(name string, data []byte, opt ParseOptions) (*Inventory, error) {
-	return parseInventory(name, data, opt, nil)
+	return ReadInventory(name, bytes.NewReader(data), opt)
 }
 
-// parseInventory is ParseInventory that also hands each good CSV row to
+// ReadInventory is ParseInventory of a stream, read once and within the
+// limits (MaxInventoryBytes, MaxLineBytes, MaxColumns, MaxRows): a file
+// over one is refused as soon as it is seen, with its line.
+func ReadInventory(name string, r io.Reader, opt ParseOptions) (*Inventory, error) {
+	return parseInventory(name, r, opt, nil)
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// parseInventory is ReadInventory that also hands each good CSV row to
 // stream as soon as it is checked, so that an import can write while the
 // rest of the file is read. Whether the whole file is good is known only
 // from the result.
-func parseInventory(name string, data []byte, opt ParseOptions, stream func(Position)) (*Inventory, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+func parseInventory(name string, r io.Reader, opt ParseOptions, stream func(Position)) (*Inventory, error) {
 	base := filepath.Base(name)
 	if opt.Site != "" {
 		code, err := ValidateSiteCode(opt.Site)
@@ -120,19 +128,38 @@ func parseInventory(name string, data []byte, opt ParseOptions, stream func(Posi
 		}
 		opt.Site = code
 	}
+	raw := bufio.NewReaderSize(r, 4096)
 	isJSON := strings.EqualFold(filepath.Ext(name), ".json")
 	if !isJSON && !strings.EqualFold(filepath.Ext(name), ".csv") {
-		t := bytes.TrimLeft(data, " \t\r\n")
+		head, _ := raw.Peek(4096)
+		t := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
 		isJSON = len(t) > 0 && t[0] == '{'
+	}
+	in := newInputReader(raw)
+	in.json = isJSON
+	br := bufio.NewReaderSize(in, 4096)
+	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
+		br.Discard(len(bom))
+		in.skipped = int64(len(bom))
 	}
 	b := newBuilder(base, opt)
 	if isJSON {
-		b.parseJSON(data)
+		b.parseJSON(in, br)
 	} else {
 		b.stream = stream
-		b.parseCSV(data)
+		b.parseCSV(br)
 	}
-	return b.finish()
+	if len(b.probs) == 0 {
+		// Read what is left, for the hash and the size limit.
+		if _, err := io.Copy(io.Discard, br); err != nil {
+			b.readError(err)
+		}
+	}
+	inv, err := b.finish()
+	if inv != nil {
+		inv.SHA256 = in.SHA256()
+	}
+	return inv, err
 }
 
 // fieldValues holds one row's values, indexed like Columns.
@@ -181,13 +208,16 @@ type siteAcc struct {
 }
 
 type builder struct {
-	file    string
-	opt     ParseOptions
-	sites   map[string]*siteAcc
-	order   []string
-	skipped int
-	probs   Problems
-	stream  func(Position) // given each row that passed its checks
+	file      string
+	opt       ParseOptions
+	sites     map[string]*siteAcc
+	order     []string
+	skipped   int
+	probs     Problems
+	dropped   int            // problems past maxProblemsKept in the last row read
+	stoppedAt int            // the line where reading stopped for too many problems
+	rows      int            // rows read, against MaxRows
+	stream    func(Position) // given each row that passed its checks
 }
 
 func newBuilder(file string, opt ParseOptions) *builder {
@@ -195,7 +225,21 @@ func newBuilder(file string, opt ParseOptions) *builder {
 }
 
 func (b *builder) problem(line, col int, field, format string, args ...any) {
+	if len(b.probs) >= maxProblemsKept {
+		b.dropped++
+		return
+	}
 	b.probs = append(b.probs, Problem{File: b.file, Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// full reports whether the file has so many problems that reading on would
+// only repeat them; the parser then stops at that line.
+func (b *builder) full(line int) bool {
+	if len(b.probs) < maxProblemsKept {
+		return false
+	}
+	b.stoppedAt = line
+	return true
 }
 
 func (b *builder) site(code string) *siteAcc {
@@ -209,23 +253,36 @@ func (b *builder) site(code string) *siteAcc {
 	return acc
 }
 
+// lineBreaksAllowed reports whether field f may hold a line break: the
+// notes keep theirs; in the building, floor and room (a spreadsheet cell
+// wrapped by hand) a line break is folded into a space. Every other field
+// is one line, and no field may hold any other control character.
+func lineBreaksAllowed(f int) bool {
+	return f == fNotes || f == fBuilding || f == fFloor || f == fRoom
+}
+
 // addRow validates one row given as field → value, with the line and the
 // column number of each field for messages.
 func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 	before := len(b.probs)
 	bad := func(f int, format string, args ...any) { b.problem(line, cols[f], Columns[f], format, args...) }
+	refused := false
 	for f, v := range vals {
-		if len(v) > maxField {
-			bad(f, "value is %d characters long; at most %d allowed", len(v), maxField)
-			vals[f] = v[:maxField]
-		}
-		if !utf8.ValidString(v) {
-			bad(f, "not valid UTF-8 text")
-		} else if err := oplog.CheckControl(v, true); err != nil {
-			// NUL and other control characters: no store could hold them
-			// the same way, and no screen should print them.
+		if err := safetext.Check(v, lineBreaksAllowed(f)); err != nil {
 			bad(f, "%v", err)
+			refused = true
+			continue
 		}
+		if f != fNotes && strings.ContainsAny(v, "\r\n") {
+			vals[f] = strings.Join(strings.Fields(v), " ") // a cell's line breaks, folded
+		}
+		if n := utf8.RuneCountInString(vals[f]); n > maxField {
+			bad(f, "value is %d characters long; at most %d allowed", n, maxField)
+			vals[f] = string([]rune(vals[f])[:maxField])
+		}
+	}
+	if refused {
+		return // the row's other checks would only repeat the problem
 	}
 	get := func(f int) string { return vals[f] }
 	code := strings.TrimSpace(get(fSite))
@@ -322,7 +379,7 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 			continue
 		}
 		if first, dup := acc.seen[Columns[f]][v]; dup {
-			bad(f, "%s %q is already used at line %d for site %s", Columns[f], get(f), first, code)
+			bad(f, "%s %s is already used at line %d for site %s", Columns[f], quote(get(f)), first, code)
 			continue
 		}
 		acc.seen[Columns[f]][v] = line
@@ -342,6 +399,10 @@ func (b *builder) finish() (*Inventory, error) {
 			}
 			return a.Column < c.Column
 		})
+		if b.stoppedAt > 0 {
+			b.probs = append(b.probs, Problem{File: b.file, Line: b.stoppedAt,
+				Msg: fmt.Sprintf("reading stopped here after %d problems: fix those first", maxProblemsKept+b.dropped)})
+		}
 		return nil, b.probs
 	}
 	inv := &Inventory{File: b.file, Skipped: b.skipped}
@@ -358,8 +419,8 @@ func (b *builder) finish() (*Inventory, error) {
 	return inv, nil
 }
 
-func (b *builder) parseCSV(data []byte) {
-	r := csv.NewReader(bytes.NewReader(data))
+func (b *builder) parseCSV(src io.Reader) {
+	r := csv.NewReader(src)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	header, err := r.Read()
@@ -368,7 +429,11 @@ func (b *builder) parseCSV(data []byte) {
 		return
 	}
 	if err != nil {
-		b.csvError(err)
+		b.readError(err)
+		return
+	}
+	if len(header) > MaxColumns {
+		b.problem(1, 0, "", "the header has %d columns; an inventory has at most %d (known columns: %s)", len(header), MaxColumns, strings.Join(Columns, ", "))
 		return
 	}
 	index := make([]int, len(header))
@@ -378,7 +443,7 @@ func (b *builder) parseCSV(data []byte) {
 		index[i] = -1
 		name := strings.ToLower(strings.TrimSpace(h))
 		if !known(name) {
-			b.problem(1, i+1, "", "unknown column %q (known columns: %s)", h, strings.Join(Columns, ", "))
+			b.problem(1, i+1, "", "unknown column %s (known columns: %s)", quote(h), strings.Join(Columns, ", "))
 			continue
 		}
 		if _, dup := cols[name]; dup {
@@ -406,20 +471,22 @@ func (b *builder) parseCSV(data []byte) {
 			break
 		}
 		if err != nil {
-			b.csvError(err)
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-				continue
-			}
+			b.readError(err)
 			return
 		}
 		line, _ := r.FieldPos(0)
+		if b.full(line) {
+			return
+		}
 		if len(rec) != len(header) {
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 				continue // a blank line
 			}
 			b.problem(line, 0, "", "row has %d fields but the header has %d", len(rec), len(header))
 			continue
+		}
+		if !b.countRow(line) {
+			return
 		}
 		var vals fieldValues
 		for i, v := range rec {
@@ -431,13 +498,31 @@ func (b *builder) parseCSV(data []byte) {
 	}
 }
 
-func (b *builder) csvError(err error) {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		b.problem(pe.Line, pe.Column, "", "CSV: %v", pe.Err)
-		return
+// countRow counts a row against MaxRows; false, with a problem, when there
+// is one too many.
+func (b *builder) countRow(line int) bool {
+	b.rows++
+	if b.rows > MaxRows {
+		b.probs = append(b.probs, Problem{File: b.file, Line: line,
+			Msg: fmt.Sprintf("more than %d rows, the most an inventory may have: split the file by site", MaxRows)})
+		return false
 	}
-	b.problem(0, 0, "", "CSV: %v", err)
+	return true
+}
+
+// readError records why the file could not be read further: a limit, a
+// CSV or JSON syntax error, or the reading itself.
+func (b *builder) readError(err error) {
+	var le *limitError
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &le):
+		b.probs = append(b.probs, Problem{File: b.file, Line: le.Line, Msg: le.Error()})
+	case errors.As(err, &pe):
+		b.problem(pe.Line, pe.Column, "", "CSV: %v", pe.Err)
+	default:
+		b.problem(0, 0, "", "reading the file: %v", err)
+	}
 }
 
 func known(name string) bool {

@@ -5,96 +5,196 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"cutover/internal/safetext"
 )
 
-// jsonInventory is the JSON form: {"site": {...}, "positions": [{...}]}.
-type jsonInventory struct {
-	Site      *Site             `json:"site"`
-	Positions []json.RawMessage `json:"positions"`
+// The JSON form is {"site": {...}, "positions": [{...}, ...]}. It is read
+// as a stream, a position at a time: only the values are kept.
+
+// pendingRow is a position read before the "site" object that steers how
+// rows are taken.
+type pendingRow struct {
+	line int
+	vals fieldValues
 }
 
-func (b *builder) parseJSON(data []byte) {
-	var doc jsonInventory
-	dec := json.NewDecoder(bytes.NewReader(data))
+func (b *builder) parseJSON(in *inputReader, r io.Reader) {
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		line, col := 0, 0
+	fail := func(line int, err error) {
+		var le *limitError
 		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
+		col := 0
 		switch {
+		case errors.As(err, &le):
+			b.readError(err)
+			return
 		case errors.As(err, &se):
-			line, col = lineCol(data, int(se.Offset))
-		case errors.As(err, &te):
-			line, col = lineCol(data, int(te.Offset))
+			line, col = in.lineAt(se.Offset + in.skipped)
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			line, col = in.lineAt(dec.InputOffset() + in.skipped)
+			err = errors.New("unexpected end of JSON input")
 		}
 		b.problem(line, col, "", "JSON: %v", err)
+	}
+	if tok, err := dec.Token(); err != nil {
+		fail(0, err)
+		return
+	} else if tok != json.Delim('{') {
+		b.problem(1, 0, "", `JSON: want an object {"site": {…}, "positions": […]}`)
 		return
 	}
-	if doc.Site != nil {
-		code, err := ValidateSiteCode(doc.Site.Code)
-		if err != nil && b.opt.Site == "" {
-			b.problem(0, 0, "site.code", "%v", err)
+	siteDone := false
+	var pending []pendingRow
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			fail(0, err)
 			return
 		}
-		if b.opt.Site != "" && code != "" && code != b.opt.Site {
-			b.problem(0, 0, "site.code", "the file is for site %s but --site says %s", code, b.opt.Site)
-			return
-		}
-		if code == "" {
-			code = b.opt.Site
-		}
-		acc := b.site(code)
-		acc.inv.SiteDetails = true
-		s := &acc.inv.Site
-		if n := strings.TrimSpace(doc.Site.Name); n != "" {
-			s.Name = n
-		}
-		s.Address = strings.TrimSpace(doc.Site.Address)
-		if d := strings.TrimSpace(doc.Site.CeaseDate); d != "" {
-			if _, err := time.Parse(time.DateOnly, d); err != nil {
-				b.problem(0, 0, "site.cease_date", "bad date %q: want YYYY-MM-DD", d)
+		key, _ := tok.(string)
+		line, _ := in.lineAt(dec.InputOffset() + in.skipped)
+		switch key {
+		case "site":
+			var site *Site
+			if err := dec.Decode(&site); err != nil {
+				fail(line, err)
+				return
 			}
-			s.CeaseDate = d
-		}
-		if b.opt.Site == "" {
-			b.opt.Site = code
+			if !b.jsonSite(site) {
+				return
+			}
+			siteDone = true
+			for _, p := range pending {
+				b.addRow(p.line, &p.vals, &fieldColumns{})
+			}
+			pending = nil
+		case "positions":
+			if tok, err := dec.Token(); err != nil {
+				fail(line, err)
+				return
+			} else if tok == nil {
+				continue // null: no positions
+			} else if tok != json.Delim('[') {
+				b.problem(line, 0, "positions", "want an array of positions")
+				return
+			}
+			for i := 1; dec.More(); i++ {
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					fail(line, err)
+					return
+				}
+				line = in.elementLine()
+				if b.full(line) || !b.countRow(line) {
+					return
+				}
+				vals, ok := b.jsonPosition(line, i, raw)
+				switch {
+				case !ok:
+				case siteDone:
+					b.addRow(line, &vals, &fieldColumns{})
+				default:
+					pending = append(pending, pendingRow{line, vals})
+				}
+			}
+			if _, err := dec.Token(); err != nil { // the closing ]
+				fail(line, err)
+				return
+			}
+		default:
+			b.problem(line, 0, "", `JSON: unknown field %s (the file holds "site" and "positions")`, quote(key))
+			return
 		}
 	}
-	var cols fieldColumns
-	offsets := elementOffsets(data)
-	for i, raw := range doc.Positions {
-		line := 0
-		if i < len(offsets) {
-			line, _ = lineCol(data, offsets[i])
+	if _, err := dec.Token(); err != nil { // the closing }
+		fail(0, err)
+		return
+	}
+	for _, p := range pending {
+		b.addRow(p.line, &p.vals, &fieldColumns{})
+	}
+}
+
+// jsonSite takes the "site" object: its code steers which rows are taken.
+func (b *builder) jsonSite(site *Site) bool {
+	if site == nil {
+		return true
+	}
+	for _, f := range []struct {
+		name, v  string
+		newlines bool
+	}{{"site.code", site.Code, false}, {"site.name", site.Name, false}, {"site.address", site.Address, true}, {"site.cease_date", site.CeaseDate, false}} {
+		if err := safetext.Check(f.v, f.newlines); err != nil {
+			b.problem(0, 0, f.name, "%v", err)
+			return false
 		}
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &fields); err != nil {
-			b.problem(line, 0, "", "position %d is not a JSON object", i+1)
+		if utf8.RuneCountInString(f.v) > maxField {
+			b.problem(0, 0, f.name, "value is %d characters long; at most %d allowed", utf8.RuneCountInString(f.v), maxField)
+			return false
+		}
+	}
+	code, err := ValidateSiteCode(site.Code)
+	if err != nil && b.opt.Site == "" {
+		b.problem(0, 0, "site.code", "%v", err)
+		return false
+	}
+	if b.opt.Site != "" && code != "" && code != b.opt.Site {
+		b.problem(0, 0, "site.code", "the file is for site %s but --site says %s", code, b.opt.Site)
+		return false
+	}
+	if code == "" {
+		code = b.opt.Site
+	}
+	acc := b.site(code)
+	acc.inv.SiteDetails = true
+	s := &acc.inv.Site
+	if n := strings.TrimSpace(site.Name); n != "" {
+		s.Name = n
+	}
+	s.Address = strings.Join(strings.Fields(site.Address), " ")
+	if d := strings.TrimSpace(site.CeaseDate); d != "" {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			b.problem(0, 0, "site.cease_date", "bad date %s: want YYYY-MM-DD", quote(d))
+		}
+		s.CeaseDate = d
+	}
+	if b.opt.Site == "" {
+		b.opt.Site = code
+	}
+	return true
+}
+
+// jsonPosition reads the fields of the i-th position.
+func (b *builder) jsonPosition(line, i int, raw json.RawMessage) (fieldValues, bool) {
+	var vals fieldValues
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		b.problem(line, 0, "", "position %d is not a JSON object", i)
+		return vals, false
+	}
+	ok := true
+	for k, v := range fields {
+		if !known(k) {
+			b.problem(line, 0, "", "unknown field %s (known fields: %s)", quote(k), strings.Join(Columns, ", "))
+			ok = false
 			continue
 		}
-		var vals fieldValues
-		ok := true
-		for k, v := range fields {
-			if !known(k) {
-				b.problem(line, 0, k, "unknown field (known fields: %s)", strings.Join(Columns, ", "))
-				ok = false
-				continue
-			}
-			s, err := jsonScalar(v)
-			if err != nil {
-				b.problem(line, 0, k, "%v", err)
-				ok = false
-				continue
-			}
-			vals[colIndex[k]] = s
+		s, err := jsonScalar(v)
+		if err != nil {
+			b.problem(line, 0, k, "%v", err)
+			ok = false
+			continue
 		}
-		if ok {
-			b.addRow(line, &vals, &cols)
-		}
+		vals[colIndex[k]] = s
 	}
+	return vals, ok
 }
 
 // jsonScalar accepts a string, a number (extensions are often written as
@@ -111,70 +211,9 @@ func jsonScalar(v json.RawMessage) (string, error) {
 		return s, err
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		if _, err := strconv.ParseFloat(string(t), 64); err != nil {
-			return "", fmt.Errorf("bad number %s", t)
+			return "", fmt.Errorf("bad number %s", safetext.Clip(string(t), quoteChars))
 		}
 		return string(t), nil
 	}
-	return "", fmt.Errorf("want a text value, got %s", abbreviate(string(t), 40))
-}
-
-func abbreviate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
-// elementOffsets finds the byte offset of each element of the top-level
-// "positions" array, so that problems can name a line.
-func elementOffsets(data []byte) []int {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	depth := 0
-	inPositions := false
-	var offs []int
-	for {
-		off := int(dec.InputOffset())
-		tok, err := dec.Token()
-		if err != nil {
-			return offs
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			if (t == '{' || t == '[') && inPositions && depth == 2 {
-				offs = append(offs, skipSpace(data, off))
-			}
-			if t == '{' || t == '[' {
-				depth++
-			} else {
-				depth--
-				if depth == 1 {
-					inPositions = false
-				}
-			}
-		case string:
-			if depth == 1 && t == "positions" && dec.More() {
-				inPositions = true
-			}
-		default:
-			if inPositions && depth == 2 {
-				offs = append(offs, skipSpace(data, off))
-			}
-		}
-	}
-}
-
-func skipSpace(data []byte, off int) int {
-	for off < len(data) && (data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t' || data[off] == ',') {
-		off++
-	}
-	return off
-}
-
-func lineCol(data []byte, off int) (int, int) {
-	if off > len(data) {
-		off = len(data)
-	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off - bytes.LastIndexByte(data[:off], '\n')
-	return line, col
+	return "", fmt.Errorf("want a text value, got %s", safetext.Clip(string(t), 40))
 }

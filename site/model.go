@@ -234,7 +234,7 @@ func parseEnum[T ~string](v string, all []T, what string) (T, error) {
 	for i, a := range all {
 		names[i] = string(a)
 	}
-	return "", fmt.Errorf("unknown %s %q (known: %s)", what, v, strings.Join(names, ", "))
+	return "", fmt.Errorf("unknown %s %s (known: %s)", what, quote(v), strings.Join(names, ", "))
 }
 
 // ParseRole, ParsePlan, ParseVendor and ParseStatus check a value against the

@@ -27,25 +27,25 @@ func NormaliseMAC(v string) (string, error) {
 		}
 		parts := strings.Split(s, sep)
 		if len(parts) != 6 {
-			return "", fmt.Errorf("bad MAC address %q: want 6 octets", orig)
+			return "", fmt.Errorf("bad MAC address %s: want 6 octets", quote(orig))
 		}
 		for _, p := range parts {
 			if len(p) == 1 {
 				p = "0" + p
 			}
 			if len(p) != 2 {
-				return "", fmt.Errorf("bad MAC address %q: octet %q", orig, p)
+				return "", fmt.Errorf("bad MAC address %s: octet %s", quote(orig), quote(p))
 			}
 			hex = append(hex, p...)
 		}
 	case strings.Contains(s, "."):
 		parts := strings.Split(s, ".")
 		if len(parts) != 3 {
-			return "", fmt.Errorf("bad MAC address %q: want three groups of four in dotted form", orig)
+			return "", fmt.Errorf("bad MAC address %s: want three groups of four in dotted form", quote(orig))
 		}
 		for _, p := range parts {
 			if len(p) != 4 {
-				return "", fmt.Errorf("bad MAC address %q: group %q", orig, p)
+				return "", fmt.Errorf("bad MAC address %s: group %s", quote(orig), quote(p))
 			}
 			hex = append(hex, p...)
 		}
@@ -53,7 +53,7 @@ func NormaliseMAC(v string) (string, error) {
 		hex = []byte(s)
 	}
 	if len(hex) != 12 {
-		return "", fmt.Errorf("bad MAC address %q: want 12 hex digits", orig)
+		return "", fmt.Errorf("bad MAC address %s: want 12 hex digits", quote(orig))
 	}
 	var b strings.Builder
 	b.Grow(17)
@@ -63,7 +63,7 @@ func NormaliseMAC(v string) (string, error) {
 		case c >= 'A' && c <= 'F':
 			c += 'a' - 'A'
 		default:
-			return "", fmt.Errorf("bad MAC address %q: %q is not a hex digit", orig, c)
+			return "", fmt.Errorf("bad MAC address %s: %q is not a hex digit", quote(orig), c)
 		}
 		if i > 0 && i%2 == 0 {
 			b.WriteByte(':')
@@ -72,7 +72,7 @@ func NormaliseMAC(v string) (string, error) {
 	}
 	out := b.String()
 	if out == "00:00:00:00:00:00" || out == "ff:ff:ff:ff:ff:ff" {
-		return "", fmt.Errorf("bad MAC address %q: not a handset address", orig)
+		return "", fmt.Errorf("bad MAC address %s: not a handset address", quote(orig))
 	}
 	return out, nil
 }
@@ -99,7 +99,7 @@ func NormaliseDDI(v string) (string, error) {
 		case c == '+' && len(digits) == 0:
 			digits = append(digits, '+')
 		default:
-			return "", fmt.Errorf("bad DDI %q: unexpected %q", orig, c)
+			return "", fmt.Errorf("bad DDI %s: unexpected %q", quote(orig), c)
 		}
 	}
 	d := string(digits)
@@ -108,7 +108,7 @@ func NormaliseDDI(v string) (string, error) {
 	case strings.HasPrefix(d, "+44"):
 		national = "0" + d[3:]
 	case strings.HasPrefix(d, "+"):
-		return "", fmt.Errorf("bad DDI %q: not a UK number", orig)
+		return "", fmt.Errorf("bad DDI %s: not a UK number", quote(orig))
 	case strings.HasPrefix(d, "0044"):
 		national = "0" + d[4:]
 	case strings.HasPrefix(d, "44") && len(d) == 12:
@@ -117,12 +117,12 @@ func NormaliseDDI(v string) (string, error) {
 		national = d
 	}
 	if len(national) != 11 || national[0] != '0' {
-		return "", fmt.Errorf("bad DDI %q: a UK number has 11 digits starting with 0", orig)
+		return "", fmt.Errorf("bad DDI %s: a UK number has 11 digits starting with 0", quote(orig))
 	}
 	switch national[1] {
 	case '1', '2', '3', '5', '7', '8', '9':
 	default:
-		return "", fmt.Errorf("bad DDI %q: no UK number range starts 0%c", orig, national[1])
+		return "", fmt.Errorf("bad DDI %s: no UK number range starts 0%c", quote(orig), national[1])
 	}
 	return "+44" + national[1:], nil
 }
@@ -146,11 +146,11 @@ func FormatDDI(e164 string) string {
 func ValidateExtension(v string) (string, error) {
 	s := strings.TrimSpace(v)
 	if len(s) < 3 || len(s) > 7 {
-		return "", fmt.Errorf("bad extension %q: want 3 to 7 digits", v)
+		return "", fmt.Errorf("bad extension %s: want 3 to 7 digits", quote(v))
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return "", fmt.Errorf("bad extension %q: digits only", v)
+			return "", fmt.Errorf("bad extension %s: digits only", quote(v))
 		}
 	}
 	return s, nil
@@ -161,12 +161,12 @@ func ValidateExtension(v string) (string, error) {
 func ValidateSiteCode(v string) (string, error) {
 	s := strings.ToUpper(strings.TrimSpace(v))
 	if s == "" || len(s) > 12 {
-		return "", fmt.Errorf("bad site code %q: want 1 to 12 characters", v)
+		return "", fmt.Errorf("bad site code %s: want 1 to 12 characters", quote(v))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > 0 || c == '-' && i > 0) {
-			return "", fmt.Errorf("bad site code %q: letters, digits and '-' only, starting with a letter", v)
+			return "", fmt.Errorf("bad site code %s: letters, digits and '-' only, starting with a letter", quote(v))
 		}
 	}
 	return s, nil
