@@ -113,4 +113,3 @@ func (b *builder) readError(err error) {
 		b.problem(0, 0, "", "reading the file: %v", err)
 	}
 }
-
