@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"cutover/config"
+	"cutover/internal/safetext"
 	"cutover/internal/storeerr"
 	"cutover/site"
 
@@ -49,6 +50,10 @@ type Command struct {
 	Summary string // one line for `cutover --help`
 	Help    string // longer text for `cutover NAME --help`
 	Hidden  bool
+	// Terminal is set for commands that may run a full-screen UI on
+	// standard output, which escapes what it draws itself; every other
+	// command's output goes through a safetext.Writer.
+	Terminal bool
 	// Flags adds the command's own flags; may be nil.
 	Flags func(fs *pflag.FlagSet)
 	Run   func(ctx context.Context, env *Env, fs *pflag.FlagSet) error
@@ -128,6 +133,10 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "cutover: %v\nRun 'cutover --help' for usage.\n", err)
 		return 2
 	}
+	if err := checkFlags(top); err != nil {
+		fmt.Fprintf(env.Stderr, "cutover: %v\n", err)
+		return 2
+	}
 	rest := top.Args()
 	if *help || (len(rest) > 0 && rest[0] == "help" && len(rest) == 1) {
 		env.printHelp(env.Stdout)
@@ -148,7 +157,7 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	}
 	cmd := commands[name]
 	if cmd == nil {
-		fmt.Fprintf(env.Stderr, "cutover: unknown command %q\nRun 'cutover --help' for the list of commands.\n", name)
+		fmt.Fprintf(env.Stderr, "cutover: unknown command %s\nRun 'cutover --help' for the list of commands.\n", safetext.Quote(name, 40))
 		return 2
 	}
 	fs := pflag.NewFlagSet("cutover "+name, pflag.ContinueOnError)
@@ -160,7 +169,11 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	env.addGlobalFlags(fs)
 	cmdHelp := fs.BoolP("help", "h", false, "show help for this command")
 	if err := fs.Parse(rest); err != nil {
-		fmt.Fprintf(env.Stderr, "cutover %s: %v\nRun 'cutover %s --help' for usage.\n", name, err, name)
+		fmt.Fprintf(env.Stderr, "cutover %s: %v\nRun 'cutover %s --help' for usage.\n", name, safetext.Clip(err.Error(), 200), name)
+		return 2
+	}
+	if err := checkFlags(fs); err != nil {
+		fmt.Fprintf(env.Stderr, "cutover %s: %v\n", name, err)
 		return 2
 	}
 	if *cmdHelp {
@@ -170,6 +183,18 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	if err := env.loadSettings(); err != nil {
 		fmt.Fprintf(env.Stderr, "cutover: %v\n", err)
 		return 1
+	}
+	// Nothing stored, nor any error text from a hub or a switch, may drive
+	// the terminal: what the command prints is escaped on the way out.
+	stdout, stderr := env.Stdout, env.Stderr
+	defer func() { env.Stdout, env.Stderr = stdout, stderr }()
+	errw := safetext.NewWriter(stderr)
+	env.Stderr = errw
+	defer errw.Flush()
+	if !cmd.Terminal {
+		outw := safetext.NewWriter(stdout)
+		env.Stdout = outw
+		defer outw.Flush()
 	}
 	err := cmd.Run(ctx, env, fs)
 	return env.exitStatus(name, err)
@@ -227,6 +252,9 @@ func (env *Env) loadSettings() error {
 			env.Engineer = u.Username
 		}
 	}
+	if err := safetext.Check(env.Engineer, false); err != nil {
+		return fmt.Errorf("the engineer name %s (from the config file or $USER): %v; give --engineer NAME", safetext.Quote(env.Engineer, 40), err)
+	}
 	if env.Getenv("NO_COLOR") != "" {
 		env.NoColor = true
 	}
@@ -234,6 +262,30 @@ func (env *Env) loadSettings() error {
 		env.DBPath = filepath.Join(config.DefaultDataDir(env.Getenv), "cutover.db")
 	}
 	return nil
+}
+
+// multiLineFlags may hold a line break; no flag may hold any other control
+// character.
+var multiLineFlags = map[string]bool{"note": true, "resolution": true}
+
+// checkFlags refuses a flag value with a control character (an escape
+// sequence pasted into --engineer or --note would reach every laptop's
+// screen after a sync), naming the flag and the character. The Enter a
+// barcode scanner sends after a value is not counted.
+func checkFlags(fs *pflag.FlagSet) error {
+	var bad error
+	fs.Visit(func(f *pflag.Flag) {
+		vals := []string{f.Value.String()}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			vals = sv.GetSlice()
+		}
+		for _, v := range vals {
+			if err := safetext.Check(strings.TrimRight(v, "\r\n"), multiLineFlags[f.Name]); err != nil && bad == nil {
+				bad = fmt.Errorf("--%s: %v", f.Name, err)
+			}
+		}
+	})
+	return bad
 }
 
 // OpenStore opens the site database named by --db.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/sync/client"
 
@@ -105,18 +106,11 @@ engineers may settle disputed observations at their own sites.`,
 				if c.LocalStatus != "" {
 					status += " (" + c.LocalStatus + ")"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Site, c.Kind, c.Entity, c.EntityID, status, abbreviate(string(c.Detail), 80))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Site, c.Kind, c.Entity, c.EntityID, status, safetext.Clip(string(c.Detail), 80))
 			}
 			return tw.Flush()
 		},
 	})
-}
-
-func abbreviate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
 }
 
 // findConflict accepts a whole conflict id or a unique prefix of 8 or more

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"cutover/internal/safetext"
 	"cutover/sync/client"
 	"cutover/sync/wire"
 	"cutover/ui"
@@ -23,9 +24,10 @@ func init() {
 	var asJSON bool
 	var format, hubURL string
 	register(&Command{
-		Name:    "progress",
-		Args:    "[--hub URL] [--json | --format csv]",
-		Summary: "progress across every site, from the hub (supervisors)",
+		Name:     "progress",
+		Terminal: true,
+		Args:     "[--hub URL] [--json | --format csv]",
+		Summary:  "progress across every site, from the hub (supervisors)",
 		Help: `Asks the hub this laptop is logged in to for the figures supervisors follow:
 per site and for the force, positions done and remaining by plan, failed and
 blocked positions with their reasons, open conflicts, physical extensions
@@ -67,15 +69,17 @@ site. --hub asks that hub, with the saved login when it is for that hub.`,
 			if err != nil {
 				return err
 			}
+			out := safetext.NewWriter(env.Stdout) // not the TUI: escaped as other commands' output is
+			defer out.Flush()
 			switch {
 			case asJSON:
-				enc := json.NewEncoder(env.Stdout)
+				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
 				return enc.Encode(p)
 			case format == "csv":
-				return progressCSV(env.Stdout, p)
+				return progressCSV(out, p)
 			}
-			return progressText(env.Stdout, p)
+			return progressText(out, p)
 		},
 	})
 }
@@ -138,6 +142,9 @@ func progressCSV(w io.Writer, p wire.Progress) error {
 		row = append(row, itoa(s.Failed), itoa(s.Blocked), itoa(s.OpenConflicts), itoa(s.PhysicalExtensionsRemaining),
 			itoa(s.MovedToTeams), itoa(s.DDIsSurrendered), itoa(s.HandsetsReturned), itoa(s.HandsetsWEEE),
 			fmt.Sprintf("%.2f", s.RatePerDay), s.ProjectedFinish, fmt.Sprint(s.WillMiss), itoa(s.DaysLate))
+		for i, f := range row {
+			row[i] = safetext.CSVCell(f)
+		}
 		cw.Write(row)
 	}
 	cw.Flush()

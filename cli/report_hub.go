@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/sync/wire"
 )
@@ -37,7 +38,11 @@ func writeHubReport(w io.Writer, rep wire.SiteReport, format string) error {
 		cw := csv.NewWriter(w)
 		cw.Write(hubReportColumns)
 		for _, r := range rep.Rows {
-			cw.Write(hubReportRecord(r))
+			rec := hubReportRecord(r)
+			for i, f := range rec {
+				rec[i] = safetext.CSVCell(f) // escaped, and never run as a formula
+			}
+			cw.Write(rec)
 		}
 		cw.Flush()
 		return cw.Error()
@@ -48,11 +53,11 @@ func writeHubReport(w io.Writer, rep wire.SiteReport, format string) error {
 			done++
 		}
 	}
-	fmt.Fprintf(w, "# Cutover of %s (%s), as the hub knows it\n\n", rep.Name, rep.Site)
-	fmt.Fprintf(w, "Cease date %s. **%d of %d** positions done.\n\n", rep.CeaseDate, done, len(rep.Rows))
+	cell := func(s string) string { return safetext.Markdown(strings.ReplaceAll(s, "\n", " ")) }
+	fmt.Fprintf(w, "# Cutover of %s (%s), as the hub knows it\n\n", cell(rep.Name), cell(rep.Site))
+	fmt.Fprintf(w, "Cease date %s. **%d of %d** positions done.\n\n", cell(rep.CeaseDate), done, len(rep.Rows))
 	fmt.Fprintln(w, "| Position | Role | Plan | Status | Steps | DDI | Legacy handset | Where it went | New phone | Engineer |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
-	cell := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
 	for _, r := range rep.Rows {
 		status := r.Status
 		if r.Reason != "" {
@@ -64,7 +69,7 @@ func writeHubReport(w io.Writer, rep wire.SiteReport, format string) error {
 			went += " (" + r.WTNRef + ")"
 		}
 		phone := strings.TrimSpace(strings.Join([]string{r.NewModel, r.NewSerial, r.NewMAC}, " "))
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |\n", cell(r.Label), r.Role, r.Plan, cell(status),
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |\n", cell(r.Label), cell(r.Role), cell(r.Plan), cell(status),
 			r.StepsDone, cell(strings.TrimSpace(site.FormatDDI(r.DDI)+" "+r.DDIState)), cell(legacy), cell(went), cell(phone), cell(r.Engineer))
 	}
 	return nil

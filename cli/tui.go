@@ -24,10 +24,11 @@ func init() {
 	var siteCode string
 	var creds snmpCredFlags
 	register(&Command{
-		Name:    "tui",
-		Hidden:  true,
-		Args:    "[--site CODE]",
-		Summary: "open the field TUI (what plain `cutover` does)",
+		Name:     "tui",
+		Terminal: true,
+		Hidden:   true,
+		Args:     "[--site CODE]",
+		Summary:  "open the field TUI (what plain `cutover` does)",
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&siteCode, "site", "", "open this site `CODE`")
 			creds.add(fs)
@@ -65,9 +66,10 @@ func init() {
 	})
 	var keep bool
 	register(&Command{
-		Name:    "demo",
-		Args:    "[--keep]",
-		Summary: "open the TUI on a fresh temporary database holding a demo police station",
+		Name:     "demo",
+		Terminal: true,
+		Args:     "[--keep]",
+		Summary:  "open the TUI on a fresh temporary database holding a demo police station",
 		Help: `Loads the bundled demo site (Kestrel Cross Police Station, KX: 58 positions on
 three switches) into a new temporary database and opens the TUI on it. Nothing
 touches your own database. With --keep the temporary database is left behind

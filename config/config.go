@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"cutover/internal/safetext"
 )
 
 // SNMPProfile is a named set of switch credentials.
@@ -82,6 +84,9 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: not valid JSON: %w", path, err)
 	}
 	c.path = path
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
 	for name, p := range c.SNMP {
 		if !p.HasSecrets() {
 			continue
@@ -91,6 +96,25 @@ func Load(path string) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// check refuses a value with a control character: the engineer name is
+// recorded on every change and shown on every laptop after a sync.
+func (c *Config) check() error {
+	type kv struct{ key, v string }
+	vals := []kv{{"engineer", c.Engineer}, {"hub", c.Hub}}
+	for name, p := range c.SNMP {
+		pre := "snmp_profiles." + name + "."
+		vals = append(vals, kv{"snmp_profiles", name}, kv{pre + "community", p.Community}, kv{pre + "v3_user", p.V3User},
+			kv{pre + "v3_level", p.V3Level}, kv{pre + "v3_auth", p.V3AuthProto}, kv{pre + "v3_auth_pass", p.V3AuthPass},
+			kv{pre + "v3_priv", p.V3PrivProto}, kv{pre + "v3_priv_pass", p.V3PrivPass})
+	}
+	for _, f := range vals {
+		if err := safetext.Check(f.v, false); err != nil {
+			return fmt.Errorf("%s: %v", safetext.Quote(f.key, 60), err)
+		}
+	}
+	return nil
 }
 
 // CheckPrivate refuses a file that anyone but its owner can read or write.

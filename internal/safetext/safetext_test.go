@@ -106,3 +106,31 @@ func TestClipAndQuoteBoundTheInput(t *testing.T) {
 		t.Errorf("Quote = %s", got)
 	}
 }
+
+// TestWriterEscapesAcrossWrites: whatever the split of the writes, the
+// output is the escaped text and a character cut in two is kept whole.
+func TestWriterEscapesAcrossWrites(t *testing.T) {
+	in := "Room\x1b]0;pwned\x07 — café\r\nnext\rline \xff\u009b2J\ttab\n"
+	want := Terminal(in, true)
+	for size := 1; size <= len(in); size++ {
+		var b strings.Builder
+		w := NewWriter(&b)
+		for i := 0; i < len(in); i += size {
+			n, err := w.Write([]byte(in[i:min(i+size, len(in))]))
+			if err != nil || n != min(size, len(in)-i) {
+				t.Fatalf("write: %d, %v", n, err)
+			}
+		}
+		w.Flush()
+		if b.String() != want {
+			t.Fatalf("writes of %d bytes: %q, want %q", size, b.String(), want)
+		}
+	}
+	var b strings.Builder
+	w := NewWriter(&b)
+	w.Write([]byte("cut \xe2\x80"))
+	w.Flush()
+	if b.String() != `cut \xe2\x80` {
+		t.Errorf("flushed %q", b.String())
+	}
+}

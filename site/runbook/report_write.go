@@ -7,11 +7,13 @@ import (
 	"io"
 	"strings"
 
+	"cutover/internal/safetext"
 	"cutover/site"
 )
 
 // WriteCSV writes the report for the central team: a header and a row per
-// position. Fields that a spreadsheet would run as a formula are quoted
+// position. Every cell goes through safetext.CSVCell: control characters
+// are escaped, and a cell a spreadsheet would run as a formula is quoted
 // with a leading apostrophe.
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
@@ -21,9 +23,7 @@ func (r Report) WriteCSV(w io.Writer) error {
 	for _, row := range r.Rows {
 		rec := row.Record()
 		for i, f := range rec {
-			if f != "" && strings.ContainsRune("=+-@", rune(f[0])) && !strings.HasPrefix(f, "+44") {
-				rec[i] = "'" + f
-			}
+			rec[i] = safetext.CSVCell(f)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -40,14 +40,18 @@ func (r Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// mdCell makes a value safe inside a Markdown table cell.
+// mdCell makes a stored value safe inside a Markdown table cell or line:
+// control characters escaped, HTML shown as text, markdown's own
+// characters escaped (safetext.Markdown).
 func mdCell(s string) string {
-	s = strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ").Replace(s)
 	if s == "" {
 		return "—"
 	}
-	return s
+	return md(s)
 }
+
+// md is mdCell that leaves an empty value empty.
+func md(s string) string { return safetext.Markdown(strings.ReplaceAll(s, "\n", " ")) }
 
 // WriteMarkdown writes the site handover document: a summary at the top,
 // then the numbers, stock and disposals, then a row per position, and the
@@ -55,11 +59,11 @@ func mdCell(s string) string {
 func (r Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	s := r.Site
-	fmt.Fprintf(&b, "# Cutover handover: %s (%s)\n\n", s.Name, s.Code)
+	fmt.Fprintf(&b, "# Cutover handover: %s (%s)\n\n", md(s.Name), md(s.Code))
 	if s.Address != "" {
-		fmt.Fprintf(&b, "%s  \n", s.Address)
+		fmt.Fprintf(&b, "%s  \n", md(s.Address))
 	}
-	fmt.Fprintf(&b, "Report generated %s. Legacy platform cease date %s.\n\n", r.GeneratedAt, s.CeaseDate)
+	fmt.Fprintf(&b, "Report generated %s. Legacy platform cease date %s.\n\n", md(r.GeneratedAt), md(s.CeaseDate))
 	b.WriteString("## Summary\n\n")
 	fmt.Fprintf(&b, "- **%d of %d** active positions done", r.Done, r.Active)
 	if r.Active > 0 {
@@ -102,12 +106,12 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if len(open) > 0 {
 		b.WriteString("## Needs attention\n\n")
 		for _, row := range open {
-			fmt.Fprintf(&b, "- **%s** (%s) %s %s", row.Label, mdCell(row.Location), row.Status.Symbol(), row.Status)
+			fmt.Fprintf(&b, "- **%s** (%s) %s %s", md(row.Label), mdCell(row.Location), row.Status.Symbol(), row.Status)
 			if row.StatusReason != "" && row.Status != site.StatusInProgress {
 				fmt.Fprintf(&b, ": %s", mdCell(row.StatusReason))
 			}
 			if row.CurrentStep != "" {
-				fmt.Fprintf(&b, "; next step %s (%d/%d done)", row.CurrentStep, row.StepsDone, row.StepsTotal)
+				fmt.Fprintf(&b, "; next step %s (%d/%d done)", row.CurrentStep, row.StepsDone, row.StepsTotal) // a key of the runbook's
 			}
 			b.WriteString("\n")
 		}
@@ -144,7 +148,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			ddi += " → " + site.FormatDDI(row.NewDDI)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %d/%d | %s | %s | %s | %s | %s | %s | %s |\n",
-			mdCell(row.Label), mdCell(row.Location), row.Role, row.Plan, row.Status.Symbol(), row.Status,
+			mdCell(row.Label), mdCell(row.Location), row.Role, row.Plan, row.Status.Symbol(), row.Status, // enums: the schema CHECKs them
 			row.StepsDone, row.StepsTotal, mdCell(strings.TrimSpace(row.LegacyMAC+" "+row.LegacySerial)), mdCell(newPhone),
 			mdCell(ddi), mdCell(row.Disposition), mdCell(row.SignedOffBy), mdCell(strings.Join(row.Engineers, ", ")), mdCell(row.FinishedAt))
 	}
