@@ -141,7 +141,7 @@ func (a *assetsScreen) View() string {
 			if s.OnHand < 0 {
 				on = st.Err.Render(on + " ✗ installed without issued stock")
 			}
-			b.WriteString(pad(s.Model, 24) + pad(fmt.Sprint(s.Issued), 9) + pad(fmt.Sprint(s.Installed), 11) + on + "\n")
+			b.WriteString(pad(txt(s.Model), 24) + pad(fmt.Sprint(s.Issued), 9) + pad(fmt.Sprint(s.Installed), 11) + on + "\n")
 		}
 		return b.String()
 	}
@@ -167,7 +167,7 @@ func (a *assetsScreen) View() string {
 		vals := []string{string(it.Kind), strings.TrimSpace(it.Vendor + " " + it.Model), it.Serial, it.AssetTag, it.Position, state}
 		var row strings.Builder
 		for j, c := range cols {
-			row.WriteString(pad(vals[j], c.w-1) + " ")
+			row.WriteString(pad(txt(vals[j]), c.w-1) + " ")
 		}
 		if i == a.cur {
 			b.WriteString("▸ " + st.Selected.Render(row.String()) + "\n")

@@ -23,15 +23,15 @@ const statusColWidth = 14 // "◐ in progress" and a space
 func (l *positionList) columns() posColumns {
 	w := l.w - 2 - statusColWidth // the cursor marker and the status
 	cols := []column{
-		{"Label", 10, func(r *posRow) string { return r.p.Label }},
-		{"Ext", 7, func(r *posRow) string { return r.p.Extension }},
-		{"DDI", 15, func(r *posRow) string { return r.p.DDI }},
+		{"Label", 10, func(r *posRow) string { return txt(r.p.Label) }},
+		{"Ext", 7, func(r *posRow) string { return txt(r.p.Extension) }},
+		{"DDI", 15, func(r *posRow) string { return txt(r.p.DDI) }},
 	}
 	extra := []column{
 		{"Role", 15, func(r *posRow) string { return roleWord(r.p.Role) }},
 		{"Plan", 12, func(r *posRow) string { return planWord(r.p.Plan) }},
-		{"Switch port", 18, func(r *posRow) string { return r.p.Switch + " " + r.p.Port }},
-		{"MAC", 18, func(r *posRow) string { return r.p.MAC }},
+		{"Switch port", 18, func(r *posRow) string { return txt(r.p.Switch + " " + r.p.Port) }},
+		{"MAC", 18, func(r *posRow) string { return txt(r.p.MAC) }},
 	}
 	used := 0
 	for _, c := range cols {
@@ -47,9 +47,9 @@ func (l *positionList) columns() posColumns {
 	}
 	// The location sits after the DDI; sorted by location, the group
 	// heading already says it, so the column shows the legacy handset.
-	loc := column{"Location", max(w-used, 8), func(r *posRow) string { return r.loc }}
+	loc := column{"Location", max(w-used, 8), func(r *posRow) string { return txt(r.loc) }}
 	if l.sort == byLocation {
-		loc = column{"Legacy handset", loc.width, func(r *posRow) string { return r.p.LegacyModel }}
+		loc = column{"Legacy handset", loc.width, func(r *posRow) string { return txt(r.p.LegacyModel) }}
 	}
 	cols = append(cols[:3], append([]column{loc}, cols[3:]...)...)
 	return posColumns{cols: cols, status: statusColWidth}

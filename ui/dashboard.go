@@ -196,9 +196,9 @@ func (d *dashboard) View() string {
 	st := d.sh.st
 	if !d.loaded {
 		if d.loading {
-			return d.spin.View() + " loading site " + d.code + "…"
+			return d.spin.View() + " loading site " + txt(d.code) + "…"
 		}
-		return "Site " + d.code + " could not be loaded (see the status line); r to try again."
+		return "Site " + txt(d.code) + " could not be loaded (see the status line); r to try again."
 	}
 	s := d.sum
 	var b strings.Builder
@@ -206,9 +206,9 @@ func (d *dashboard) View() string {
 	if s.Active > 0 {
 		pct = s.Done * 100 / s.Active
 	}
-	fmt.Fprintf(&b, "%s  %s\n", st.Bold.Render(s.Code+"  "+s.Name), st.Faint.Render(s.Address))
+	fmt.Fprintf(&b, "%s  %s\n", st.Bold.Render(txt(s.Code+"  "+s.Name)), st.Faint.Render(txt(s.Address)))
 	fmt.Fprintf(&b, "%s %d%%  %d of %d positions done  ·  %s (%s)\n\n", st.bar(s.Done, s.Active, clamp(d.w/6, 10, 30)),
-		pct, s.Done, s.Active, daysLeft(st, s.DaysLeft), s.CeaseDate)
+		pct, s.Done, s.Active, daysLeft(st, s.DaysLeft), txt(s.CeaseDate))
 
 	colW := max(d.w/3, 24)
 	status := []string{st.Header.Render("By status")}
@@ -246,16 +246,16 @@ func (d *dashboard) attentionView(room int) string {
 	}
 	var lines []string
 	for _, p := range d.att {
-		lines = append(lines, fmt.Sprintf("  %s %-8s %s", st.status(p.Status, 11), p.Label, p.StatusReason))
+		lines = append(lines, fmt.Sprintf("  %s %-8s %s", st.status(p.Status, 11), txt(p.Label), txt(p.StatusReason)))
 	}
 	var missing, moved []string
 	for _, label := range sortedKeys(d.verdicts) {
 		v := d.verdicts[label]
 		switch v.Outcome {
 		case site.OutcomeMissing:
-			missing = append(missing, label)
+			missing = append(missing, txt(label))
 		case site.OutcomeMoved:
-			moved = append(moved, fmt.Sprintf("%s (seen on %s %s)", label, v.Switch, v.Port))
+			moved = append(moved, txt(fmt.Sprintf("%s (seen on %s %s)", label, v.Switch, v.Port)))
 		}
 	}
 	if len(missing) > 0 {
@@ -291,7 +291,7 @@ func (d *dashboard) discoveryLine() string {
 	if last == "" {
 		return "Last discovery: none on this laptop"
 	}
-	return "Last discovery: " + shortTime(last)
+	return "Last discovery: " + txt(shortTime(last))
 }
 
 func (d *dashboard) syncLine() string {
@@ -306,7 +306,7 @@ func (d *dashboard) syncLine() string {
 		return fmt.Sprintf("Sync: never synced · %d changes pending", s.Pending)
 	case s.LastError != "" && s.LastErrorAt.After(s.LastSync):
 		return st.Warn.Render("Sync: hub unreachable") + fmt.Sprintf(" · %d pending · last sync %s · %s", s.Pending,
-			syncTime(s.LastSync), s.LastError)
+			syncTime(s.LastSync), txt(s.LastError))
 	}
 	return fmt.Sprintf("Sync: hub reachable · %d pending · last sync %s", s.Pending, syncTime(s.LastSync))
 }

@@ -107,12 +107,13 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 func (d *detail) View() string {
 	st := d.sh.st
 	if !d.loaded {
-		return "loading position " + d.label + "…"
+		return "loading position " + txt(d.label) + "…"
 	}
 	p := d.p
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s  %s\n", st.Bold.Render(p.Label), st.status(p.Status, 0), st.Faint.Render(p.StatusReason))
+	fmt.Fprintf(&b, "%s  %s  %s\n", st.Bold.Render(txt(p.Label)), st.status(p.Status, 0), st.Faint.Render(txt(p.StatusReason)))
 	field := func(name, v string) {
+		v = txt(v)
 		if v == "" {
 			v = st.Faint.Render("—")
 		}
@@ -130,7 +131,7 @@ func (d *detail) View() string {
 	field("MAC", p.MAC)
 	field("Switch port", strings.TrimSpace(p.Switch+" "+p.Port))
 	field("Target model", p.TargetModel)
-	field("Notes", p.Notes)
+	field("Notes", strings.ReplaceAll(p.Notes, "\n", " ↵ "))
 	if p.UpdatedBy != "" {
 		field("Last change", shortTime(p.UpdatedAt)+" by "+p.UpdatedBy)
 	}
@@ -152,9 +153,9 @@ func (d *detail) View() string {
 	room := max(d.h-strings.Count(b.String(), "\n")-1, 1)
 	start := max(len(d.history)-room, 0) // the newest that fit
 	for _, c := range d.history[start:] {
-		line := fmt.Sprintf("  %s  %s → %s  %s", shortTime(c.At), statusWord(c.From), statusWord(c.To), c.Engineer)
+		line := fmt.Sprintf("  %s  %s → %s  %s", txt(shortTime(c.At)), statusWord(c.From), statusWord(c.To), txt(c.Engineer))
 		if c.Reason != "" {
-			line += "  " + st.Faint.Render(c.Reason)
+			line += "  " + st.Faint.Render(txt(c.Reason))
 		}
 		b.WriteString(cut(line, d.w) + "\n")
 	}

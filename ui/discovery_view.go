@@ -67,23 +67,23 @@ func (d *discovery) View() string {
 func (d *discovery) chooseView() string {
 	st := d.sh.st
 	if d.switches == nil {
-		return "loading the switches of " + d.code + "…"
+		return "loading the switches of " + txt(d.code) + "…"
 	}
 	if len(d.switches) == 0 {
-		return "The inventory of " + d.code + " names no switches."
+		return "The inventory of " + txt(d.code) + " names no switches."
 	}
 	var b strings.Builder
-	b.WriteString(st.Bold.Render("Choose the switches to read") + st.Faint.Render("  (from the inventory of "+d.code+")") + "\n\n")
+	b.WriteString(st.Bold.Render("Choose the switches to read") + st.Faint.Render("  (from the inventory of "+txt(d.code)+")") + "\n\n")
 	for i, s := range d.switches {
 		box := "[ ]"
 		if s.chosen {
 			box = "[x]"
 		}
-		addr := s.addr
+		addr := txt(s.addr)
 		if addr == "" {
 			addr = st.Faint.Render("no address recorded: read by name")
 		}
-		line := fmt.Sprintf("%s %-16s %-24s %d positions", box, s.name, addr, s.positions)
+		line := fmt.Sprintf("%s %-16s %-24s %d positions", box, txt(s.name), addr, s.positions)
 		if i == d.cur {
 			b.WriteString("▸ " + st.Selected.Render(line) + "\n")
 		} else {
@@ -109,7 +109,7 @@ func (d *discovery) runningView() string {
 		var state, bar string
 		switch {
 		case r.done && r.err != "":
-			bar, state = st.Err.Render(strings.Repeat("✗", barW)), st.Err.Render("✗ failed: ")+r.err
+			bar, state = st.Err.Render(strings.Repeat("✗", barW)), st.Err.Render("✗ failed: ")+txt(r.err)
 		case r.done:
 			bar, state = st.bar(1, 1, barW), fmt.Sprintf("✓ %d phones in %s", r.phones, r.elapsed.Round(1e6))
 		case r.started:
@@ -118,7 +118,7 @@ func (d *discovery) runningView() string {
 		default:
 			bar, state = st.bar(0, 1, barW), st.Faint.Render("waiting")
 		}
-		b.WriteString(cut(fmt.Sprintf("  %-16s %s %s", r.name, bar, state), d.w) + "\n")
+		b.WriteString(cut(fmt.Sprintf("  %-16s %s %s", txt(r.name), bar, state), d.w) + "\n")
 	}
 	return b.String()
 }
@@ -128,7 +128,7 @@ func (d *discovery) resultsView() string {
 	var b strings.Builder
 	for _, r := range d.results {
 		if r.Error != "" {
-			b.WriteString(cut(st.Err.Render("✗ ")+r.Switch+": "+r.Error, d.w) + "\n")
+			b.WriteString(cut(st.Err.Render("✗ ")+txt(r.Switch+": "+r.Error), d.w) + "\n")
 		}
 	}
 	var tabs []string
@@ -158,7 +158,11 @@ func (d *discovery) resultsView() string {
 	return b.String()
 }
 
-func recLine(it recItem) string {
+// recLine is one reconciliation line, escaped for the screen (what a
+// switch reports is text from the network).
+func recLine(it recItem) string { return txt(recText(it)) }
+
+func recText(it recItem) string {
 	label, planned, seen := "—", "", ""
 	if e := it.expected; e != nil {
 		label, planned = e.Label, e.Switch+" "+e.Port
@@ -231,6 +235,7 @@ func (e *evidence) View() string {
 	st := e.sh.st
 	var b strings.Builder
 	field := func(name, v string) {
+		v = txt(v)
 		if v == "" || v == "0" {
 			v = st.Faint.Render("—")
 		}
@@ -270,7 +275,7 @@ func (e *evidence) View() string {
 	field("Seen through", strings.Join(p.Sources, ", "))
 	b.WriteString("\n" + st.Header.Render("Why it is a phone") + "\n")
 	for _, ev := range p.Evidence {
-		b.WriteString("  • " + ev + "\n")
+		b.WriteString("  • " + txt(ev) + "\n")
 	}
 	return b.String()
 }

@@ -330,7 +330,7 @@ func (l *positionList) View() string {
 	b.WriteString(st.Header.Render(pad(cols.header(), l.w)) + "\n")
 	h := l.pageRows()
 	if len(l.view) == 0 {
-		b.WriteString(st.Faint.Render("  no position matches “"+l.query+"”") + "\n")
+		b.WriteString(st.Faint.Render("  no position matches “"+txt(l.query)+"”") + "\n")
 	} else {
 		for n := l.top; n < len(l.lines) && n < l.top+h; n++ {
 			if r := l.lines[n]; r < 0 {
@@ -343,7 +343,7 @@ func (l *positionList) View() string {
 	out := fitLines(b.String(), l.w, l.h-1)
 	count := fmt.Sprintf("%d of %d positions · sorted by %s", len(l.view), len(l.rows), l.sort)
 	if l.query != "" {
-		count += " · filter “" + l.query + "”"
+		count += " · filter “" + txt(l.query) + "”"
 	}
 	return out + "\n" + st.Faint.Render(cut(count, l.w))
 }

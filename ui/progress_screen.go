@@ -200,7 +200,7 @@ func (s *progressScreen) View() string {
 	if !h.loaded {
 		switch {
 		case h.err != nil:
-			return st.Err.Render("✗ could not fetch the figures from the hub") + "\n\n" + h.err.Error() + "\n\n" +
+			return st.Err.Render("✗ could not fetch the figures from the hub") + "\n\n" + txt(h.err.Error()) + "\n\n" +
 				st.Faint.Render("r tries again; it is also retried every minute.")
 		default:
 			return h.spin.View() + " fetching progress from the hub…"
@@ -234,7 +234,7 @@ func (s *progressScreen) siteLines(rows int) []string {
 		sp := sites[i]
 		mark := "  "
 		codeName := func(w int) string {
-			t := fmt.Sprintf("%-6s", sp.Code) + pad(sp.Name, w)
+			t := fmt.Sprintf("%-6s", txt(sp.Code)) + pad(txt(sp.Name), w)
 			if i == s.cur {
 				return st.Selected.Render(t)
 			}
@@ -247,12 +247,12 @@ func (s *progressScreen) siteLines(rows int) []string {
 		done := fmt.Sprintf("%d/%d", sp.Done, sp.Positions)
 		if s.wide() {
 			out = append(out, mark+codeName(s.nameW(barW))+fmt.Sprintf(" %s %9s %4d %4d %4d  %-10s  %-10s  %s", bar, done,
-				sp.Failed, sp.Blocked, sp.OpenConflicts, finishWords(sp), sp.CeaseDate, verdict(st, sp)))
+				sp.Failed, sp.Blocked, sp.OpenConflicts, finishWords(sp), txt(sp.CeaseDate), verdict(st, sp)))
 			continue
 		}
 		right := bar + " " + fmt.Sprintf("%9s done", done)
 		out = append(out, mark+codeName(max(s.w-2-6-widthOf(right)-1, 4))+" "+right)
-		second := []string{verdict(st, sp), "finish " + finishWords(sp) + ", cease " + sp.CeaseDate}
+		second := []string{verdict(st, sp), "finish " + finishWords(sp) + ", cease " + txt(sp.CeaseDate)}
 		for _, p := range problemParts(st, sp.Figures) {
 			if !strings.Contains(p, " 0 ") {
 				second = append(second, p)
@@ -283,7 +283,7 @@ func (s *progressScreen) engineerLines(rows int) []string {
 				ago = st.Warn.Render("! " + ago)
 			}
 		}
-		out = append(out, fmt.Sprintf("  %-20s %-11s %-21s %s", cut(e.User, 20), e.Role, last, ago))
+		out = append(out, fmt.Sprintf("  %-20s %-11s %-21s %s", cut(txt(e.User), 20), txt(e.Role), txt(last), ago))
 	}
 	return out
 }

@@ -83,10 +83,10 @@ func (s *progressSite) View() string {
 	st := s.sh.st
 	sp, ok := s.hub.site(s.code)
 	if !ok {
-		return st.Warn.Render("! "+s.code+" is no longer in the hub's figures") + "\n\n" + st.Faint.Render("esc goes back to every site.")
+		return st.Warn.Render("! "+txt(s.code)+" is no longer in the hub's figures") + "\n\n" + st.Faint.Render("esc goes back to every site.")
 	}
 	w := s.w
-	lines := []string{st.Title.Render(sp.Code+" "+sp.Name) + "  " + st.Faint.Render("as of "+s.hub.at.Format("15:04:05")), verdictSentence(st, sp)}
+	lines := []string{st.Title.Render(txt(sp.Code+" "+sp.Name)) + "  " + st.Faint.Render("as of "+s.hub.at.Format("15:04:05")), verdictSentence(st, sp)}
 	lines = append(lines, flow(doneLine(st, sp.Figures, clamp(w/4, 10, 30), ""), w, " · ", "")...)
 	lines = append(lines, flow(planParts(st, sp.Figures), w, " · ", "")...)
 	lines = append(lines, flow(businessParts(sp.Figures, false), w, " · ", "")...)
@@ -107,7 +107,7 @@ func (s *progressSite) View() string {
 	for i := s.top; i < len(sp.Problems) && i < s.top+room; i++ {
 		pr := sp.Problems[i]
 		stt := site.Status(pr.Status)
-		line := st.status(stt, 11) + " " + pad(pr.Label, 14) + " " + reasonText(pr.Reason)
+		line := st.status(stt, 11) + " " + pad(txt(pr.Label), 14) + " " + reasonText(pr.Reason)
 		if i == s.top+room-1 && i < len(sp.Problems)-1 {
 			line = st.Faint.Render(fmt.Sprintf("… %d more (↓/j)", len(sp.Problems)-i))
 		}
@@ -120,7 +120,7 @@ func reasonText(r string) string {
 	if r == "" {
 		return "(no reason given)"
 	}
-	return r
+	return txt(r)
 }
 
 type hubPositionsKeys struct {
@@ -211,11 +211,11 @@ func (s *hubPositions) View() string {
 	st := s.sh.st
 	if !s.loaded {
 		if s.loading {
-			return s.spin.View() + " fetching the positions of " + s.code + " from the hub…"
+			return s.spin.View() + " fetching the positions of " + txt(s.code) + " from the hub…"
 		}
-		return st.Err.Render("✗ could not fetch the positions of "+s.code) + "\n\n" + st.Faint.Render("r tries again, esc goes back.")
+		return st.Err.Render("✗ could not fetch the positions of "+txt(s.code)) + "\n\n" + st.Faint.Render("r tries again, esc goes back.")
 	}
-	head := fmt.Sprintf("%d positions at %s as the hub holds them · read-only", len(s.ps), s.code)
+	head := fmt.Sprintf("%d positions at %s as the hub holds them · read-only", len(s.ps), txt(s.code))
 	if s.loading {
 		head += "  " + s.spin.View() + " fetching again…"
 	}
@@ -228,18 +228,18 @@ func (s *hubPositions) View() string {
 	s.top = scrollTo(s.cur, s.top, s.rows())
 	for i := s.top; i < len(s.ps) && i < s.top+s.rows(); i++ {
 		p := s.ps[i]
-		mark, label := "  ", pad(p.Label, 12)
+		mark, label := "  ", pad(txt(p.Label), 12)
 		if i == s.cur {
 			mark, label = "▸ ", st.Selected.Render(label)
 		}
 		line := mark + label + " " + pad(roleWord(site.Role(p.Role)), 14) + " " + pad(planWord(site.Plan(p.Plan)), 12) + " " +
 			st.status(site.Status(p.Status), 14)
 		if wide {
-			line += " " + pad(p.Extension, 10) + " " + pad(p.UpdatedBy, 16)
+			line += " " + pad(txt(p.Extension), 10) + " " + pad(txt(p.UpdatedBy), 16)
 		}
-		why := p.StatusReason
+		why := txt(p.StatusReason)
 		if why == "" {
-			why = st.Faint.Render(p.Notes)
+			why = st.Faint.Render(txt(strings.ReplaceAll(p.Notes, "\n", " ↵ ")))
 		}
 		line += " " + why
 		lines = append(lines, line)

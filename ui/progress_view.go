@@ -143,21 +143,21 @@ func finishWords(s wire.SiteProgress) string {
 	if s.ProjectedFinish == "" {
 		return "no pace"
 	}
-	return s.ProjectedFinish
+	return txt(s.ProjectedFinish)
 }
 
 // verdictSentence says the same as verdict at length, for the site screen.
 func verdictSentence(st *styles, s wire.SiteProgress) string {
 	switch {
 	case s.Remaining == 0 && s.Positions > 0:
-		return st.OK.Render("✓ done") + ", cease date " + s.CeaseDate
+		return st.OK.Render("✓ done") + ", cease date " + txt(s.CeaseDate)
 	case s.WillMiss && s.ProjectedFinish == "":
-		return st.Err.Render("⚠ LATE: will miss its cease date "+s.CeaseDate) + ": nothing done in the last 14 days"
+		return st.Err.Render("⚠ LATE: will miss its cease date "+txt(s.CeaseDate)) + ": nothing done in the last 14 days"
 	case s.WillMiss:
-		return st.Err.Render(fmt.Sprintf("⚠ LATE: will miss its cease date %s by %d days", s.CeaseDate, s.DaysLate)) +
+		return st.Err.Render(fmt.Sprintf("⚠ LATE: will miss its cease date %s by %d days", txt(s.CeaseDate), s.DaysLate)) +
 			" (projected finish " + s.ProjectedFinish + ")"
 	}
-	return st.OK.Render("✓ on time") + ": projected finish " + s.ProjectedFinish + ", cease date " + s.CeaseDate
+	return st.OK.Render("✓ on time") + ": projected finish " + txt(s.ProjectedFinish) + ", cease date " + txt(s.CeaseDate)
 }
 
 // chartDays is the most days a chart shows (what the hub sends).

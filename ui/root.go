@@ -231,7 +231,7 @@ func (m *root) View() string {
 		msg := st.Err.Render("Terminal too small") + "\n" +
 			lipglossCenter(m.width, "need at least 80×24, have "+itoa(m.width)+"×"+itoa(m.height)) + "\n" +
 			st.Faint.Render("make the window bigger, or q to quit")
-		return fitLines(msg, m.width, m.height)
+		return safeFrame(fitLines(msg, m.width, m.height))
 	}
 	w, h := m.bodySize()
 	var b strings.Builder
@@ -249,17 +249,17 @@ func (m *root) View() string {
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')
 	b.WriteString(m.helpLine())
-	return b.String()
+	return safeFrame(b.String())
 }
 
 func (m *root) titleLine() string {
 	st := m.sh.st
 	parts := make([]string, len(m.stack))
 	for i, s := range m.stack {
-		parts[i] = s.Title()
+		parts[i] = txt(s.Title())
 	}
 	crumb := st.Title.Render("cutover") + st.Crumb.Render(" › "+strings.Join(parts, " › "))
-	right := st.Faint.Render(m.sh.engineer)
+	right := st.Faint.Render(txt(m.sh.engineer))
 	gap := m.width - lipgloss.Width(crumb) - lipgloss.Width(right)
 	if gap < 1 {
 		return cut(crumb, m.width)
@@ -271,9 +271,9 @@ func (m *root) statusLine() string {
 	st := m.sh.st
 	switch {
 	case m.err != nil:
-		return cut(st.Err.Render("✗ "+m.err.Error()), m.width)
+		return cut(st.Err.Render("✗ "+txt(m.err.Error())), m.width)
 	case m.note != "":
-		return cut(st.OK.Render("✓ ")+m.note, m.width)
+		return cut(st.OK.Render("✓ ")+txt(m.note), m.width)
 	}
 	return ""
 }

@@ -66,7 +66,7 @@ func (r *posRow) group(s sortBy) string {
 		if r.loc == "" {
 			return "(no location)"
 		}
-		return r.loc
+		return txt(r.loc)
 	case byRole:
 		return roleWord(r.p.Role)
 	case byStatus:

@@ -118,7 +118,7 @@ func (s *sitesScreen) View() string {
 	for i := s.top; i < len(s.sums) && i < s.top+s.rows(); i++ {
 		sum := s.sums[i]
 		mark := "  "
-		name := fmt.Sprintf("%-6s %s", sum.Code, sum.Name)
+		name := txt(fmt.Sprintf("%-6s %s", sum.Code, sum.Name))
 		if i == s.cur {
 			mark = "▸ "
 			name = st.Selected.Render(name)

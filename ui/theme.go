@@ -83,7 +83,7 @@ func (s *styles) status(st site.Status, width int) string {
 }
 
 // statusWord is a status in plain words ("in progress", not "in_progress").
-func statusWord(st site.Status) string { return strings.ReplaceAll(string(st), "_", " ") }
+func statusWord(st site.Status) string { return txt(strings.ReplaceAll(string(st), "_", " ")) }
 
 // roleWord is a role in plain words.
 func roleWord(r site.Role) string {
@@ -91,7 +91,7 @@ func roleWord(r site.Role) string {
 	case site.RoleCTOpsPTT:
 		return "CT ops PTT"
 	}
-	return strings.ReplaceAll(string(r), "_", " ")
+	return txt(strings.ReplaceAll(string(r), "_", " "))
 }
 
 // planWord is a plan in plain words.
@@ -106,7 +106,7 @@ func planWord(p site.Plan) string {
 	case site.PlanRemove:
 		return "remove"
 	}
-	return string(p)
+	return txt(string(p))
 }
 
 // bar is a text progress bar of width cells: █ for done, ░ for the rest,
