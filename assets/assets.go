@@ -40,6 +40,25 @@ const (
 	StateLost            State = "lost"
 )
 
+// Words names the state as people say it: "WEEE disposal", "returned to
+// store".
+func (s State) Words() string {
+	switch s {
+	case StateWEEE:
+		return "WEEE disposal"
+	case StateReturnedToStore:
+		return "returned to store"
+	case StateInStock:
+		return "in stock"
+	}
+	return string(s)
+}
+
+// Disposed reports whether the state is where a legacy handset ends up.
+func (s State) Disposed() bool {
+	return s == StateReturnedToStore || s == StateWEEE || s == StateLost
+}
+
 // CanMove reports whether an asset of kind k may go from state s to state to.
 func (k Kind) CanMove(s, to State) bool {
 	if k == KindLegacy {

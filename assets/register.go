@@ -127,7 +127,7 @@ func (a Asset) Where() string {
 	if a.Position != "" {
 		s += " position " + a.Position
 	}
-	s += ", now " + string(a.State)
+	s += ", now " + a.State.Words()
 	if a.WTNRef != "" {
 		s += " (" + a.WTNRef + ")"
 	}
@@ -304,6 +304,38 @@ func Relabel(ctx context.Context, tx Tx, a Asset, note string, override bool) er
 	return tx.Op(was.Site, "asset.relabel.v1", "asset", a.Key(), map[string]any{
 		"kind": was.Kind, "serial": a.Serial, "mac": was.MAC, "asset_tag": a.AssetTag, "position": was.Position,
 		"state": was.State, "was": was.Key(), "override": override})
+}
+
+// Redispose corrects where a disposed handset went (picked lost by
+// mistake, then found; stores, not WEEE): from one disposal state to
+// another, with the reason in the history.
+func Redispose(ctx context.Context, tx Tx, id int64, to State, note, wtn string) (Asset, error) {
+	a, err := Get(ctx, tx, id)
+	if err != nil {
+		return a, err
+	}
+	if !a.State.Disposed() || !to.Disposed() {
+		return a, fmt.Errorf("%s is %s: only a disposal (returned to store, WEEE, lost) can be corrected to another", a.Describe(), a.State.Words())
+	}
+	wtn = clean(wtn)
+	if to == StateWEEE && wtn == "" {
+		return a, fmt.Errorf("%w: WEEE disposal of %s needs the waste transfer note reference", ErrBadValue, a.Describe())
+	}
+	if to != StateWEEE {
+		wtn = ""
+	}
+	eng, now := tx.Who()
+	if _, err := tx.ExecContext(ctx, `UPDATE assets SET state=?, wtn_ref=?, updated_at=?, updated_by=? WHERE id=?`,
+		to, wtn, now, eng, id); err != nil {
+		return a, fmt.Errorf("register: %w", err)
+	}
+	if err := history(ctx, tx, id, a.State, to, a.Site, a.Position, note); err != nil {
+		return a, err
+	}
+	from := a.State
+	a.State, a.WTNRef, a.UpdatedAt, a.UpdatedBy = to, wtn, now, eng
+	return a, tx.Op(a.Site, "asset.dispose.v1", "asset", a.Key(), map[string]any{
+		"from": from, "to": to, "note": note, "wtn_ref": wtn, "position": a.Position, "serial": a.Serial, "mac": a.MAC})
 }
 
 // SetCondition records a legacy handset's condition.

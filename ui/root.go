@@ -38,6 +38,7 @@ type root struct {
 	height     int
 	err        *errMsg
 	note       string
+	noteBad    bool // the note is bad news (✗)
 	noteSeq    int
 }
 
@@ -98,7 +99,7 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.note = ""
 		return m, nil
 	case noteMsg:
-		m.note, m.err = msg.text, nil
+		m.note, m.noteBad, m.err = msg.text, msg.bad, nil
 		m.noteSeq++
 		seq := m.noteSeq
 		if !m.sh.animate {
@@ -273,6 +274,9 @@ func (m *root) statusLine() string {
 	case m.err != nil:
 		return cut(st.Err.Render("✗ "+txt(m.err.Error())), m.width)
 	case m.note != "":
+		if m.noteBad {
+			return cut(st.Err.Render("✗ ")+txt(m.note), m.width)
+		}
 		return cut(st.OK.Render("✓ ")+txt(m.note), m.width)
 	}
 	return ""

@@ -72,7 +72,10 @@ type (
 		err  error
 	}
 	// noteMsg shows a passing message in the status line.
-	noteMsg struct{ text string }
+	noteMsg struct {
+		text string
+		bad  bool // a result that is a failure: shown with ✗, not ✓
+	}
 	// clearNoteMsg clears a note, unless a newer one replaced it.
 	clearNoteMsg struct{ seq int }
 	// changedMsg says a site's data changed (a step recorded, a discovery
@@ -98,7 +101,13 @@ func (sh *shared) pop() tea.Cmd {
 }
 func note(format string, a ...any) tea.Cmd {
 	t := fmt.Sprintf(format, a...)
-	return func() tea.Msg { return noteMsg{t} }
+	return func() tea.Msg { return noteMsg{text: t} }
+}
+
+// badNote is note for news that is not good (a step recorded as failed).
+func badNote(format string, a ...any) tea.Cmd {
+	t := fmt.Sprintf(format, a...)
+	return func() tea.Msg { return noteMsg{text: t, bad: true} }
 }
 func changed(code string) tea.Cmd { return func() tea.Msg { return changedMsg{code} } }
 

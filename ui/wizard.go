@@ -2,7 +2,10 @@ package ui
 
 import (
 	"errors"
+	"fmt"
+	"time"
 
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -82,7 +85,13 @@ type wizard struct {
 	// ahead holds the keys typed while a result was being recorded: they
 	// go to the prompt that opens next, or are dropped, never commands.
 	ahead []tea.KeyMsg
-	pr    runbook.Progress
+	// held is a printable key pressed with no prompt open, waiting out the
+	// burst window: alone it is a command; followed at once by more keys
+	// (a barcode scanner's burst), it is a scan with nowhere to go, and
+	// is refused, its Enter with it.
+	held    []tea.KeyMsg
+	holdSeq int
+	pr      runbook.Progress
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
 	// (an index into rows()), or -1 to follow the step due.
 	cursor   int
@@ -129,7 +138,15 @@ func newWizard(sh *shared, p site.Position) *wizard {
 }
 
 func (z *wizard) Init() tea.Cmd { return loadProgressCmd(z.sh, z.code, z.label) }
-func (z *wizard) Title() string { return "swap " + z.label }
+func (z *wizard) Title() string {
+	switch z.pr.Position.Plan {
+	case site.PlanRemove:
+		return "remove " + z.label
+	case site.PlanTeamsDDI:
+		return "to Teams " + z.label
+	}
+	return "swap " + z.label
+}
 
 // Capturing implements screen: while a prompt is open or a result is being
 // recorded, every key is the wizard's (typing q in a note types a q).
@@ -335,9 +352,74 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if z.prompt != promptNone {
 			return z, z.promptKey(msg)
 		}
-		return z, z.stepKey(msg)
+		return z, z.commandKey(msg)
+	case heldKeyMsg:
+		if msg.seq == z.holdSeq && len(z.held) > 0 {
+			return z, z.releaseHeld()
+		}
 	}
 	return z, nil
+}
+
+// burstWindow is how soon after a printable key another must come for the
+// two to be one burst (a barcode scanner types a character every few
+// milliseconds; a person, every 100 or more).
+const burstWindow = 40 * time.Millisecond
+
+// heldKeyMsg ends the burst window of a held key.
+type heldKeyMsg struct{ seq int }
+
+// commandKey takes a key pressed with no prompt open. A printable key is
+// held for the burst window first, so that a scan made on a step that
+// takes no value is never read as commands (f, s, b…) or its Enter as a
+// confirmation.
+func (z *wizard) commandKey(msg tea.KeyMsg) tea.Cmd {
+	printable := msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace
+	switch {
+	case printable && len(msg.Runes) > 1:
+		// Several characters in one read: a scan or a paste, never keys.
+		z.held = append(z.held, msg)
+		return z.refuseBurst()
+	case printable:
+		z.held = append(z.held, msg)
+		z.holdSeq++
+		seq := z.holdSeq
+		return tea.Tick(burstWindow, func(time.Time) tea.Msg { return heldKeyMsg{seq} })
+	case len(z.held) > 0 && msg.Type == tea.KeyEnter:
+		return z.refuseBurst()
+	case len(z.held) > 0:
+		cmd := z.releaseHeld()
+		return tea.Batch(cmd, z.stepKey(msg))
+	}
+	return z.stepKey(msg)
+}
+
+// releaseHeld acts on the held keys once the burst window is over: one
+// key alone is a command; more are text typed with no prompt open.
+func (z *wizard) releaseHeld() tea.Cmd {
+	held := z.held
+	z.held = nil
+	if len(held) == 1 && len(held[0].Runes) <= 1 {
+		return z.stepKey(held[0])
+	}
+	z.held = held
+	return z.refuseBurst()
+}
+
+// refuseBurst refuses what was typed or scanned where no value is asked
+// for: nothing is recorded, and until esc or Enter more typing is ignored.
+func (z *wizard) refuseBurst() tea.Cmd {
+	var text []rune
+	for _, k := range z.held {
+		text = append(text, k.Runes...)
+		if k.Type == tea.KeySpace && len(k.Runes) == 0 {
+			text = append(text, ' ')
+		}
+	}
+	z.held = nil
+	z.lastErr = fmt.Sprintf("%s was typed or scanned, but this step takes no value: nothing was recorded, and no key of it was taken as a command",
+		safetext.Quote(string(text), 60))
+	return z.ask(promptRefused, z.due())
 }
 
 // holdAhead keeps what is typed while a result is being recorded, for the
@@ -410,7 +492,7 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		return z.do(c)
 	case key.Matches(msg, z.keys.Fail) && c.Kind != runbook.StepAuto && !z.failedNow():
 		return z.ask(promptFail, c)
-	case key.Matches(msg, z.keys.Skip):
+	case key.Matches(msg, z.keys.Skip, z.keys.SkipTyping):
 		if err := c.CanSkip(); err != nil {
 			z.lastErr = err.Error()
 			return z.ask(promptRefused, c)
@@ -429,7 +511,7 @@ func (z *wizard) moveCursor(rows []*runbook.StepState, by int) {
 	}
 	at := z.cursor
 	if at < 0 {
-		at = len(rows) - 1
+		at = len(rows) // nothing due: ↑ lands on the last step
 		if d := z.due(); d != nil {
 			for i, r := range rows {
 				if r.Key == d.Key {
@@ -439,6 +521,7 @@ func (z *wizard) moveCursor(rows []*runbook.StepState, by int) {
 		}
 	}
 	z.cursor = clamp(at+by, 0, len(rows)-1)
+	z.lastErr = ""
 }
 
 // do performs the step due: an automatic one runs its check, a confirm one
@@ -494,6 +577,8 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return failed("the simulated switch after "+rec.Step, errString(rec.HookErr)) })
 	case rec.Corrected:
 		cmds = append(cmds, note("%s: %s corrected to %s", z.label, rec.Step, rec.Value))
+	case rec.Outcome == runbook.OutcomeFail:
+		cmds = append(cmds, badNote("%s: %s %s", z.label, rec.Step, rec.Outcome))
 	default:
 		cmds = append(cmds, note("%s: %s %s", z.label, rec.Step, rec.Outcome))
 	}

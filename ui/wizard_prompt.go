@@ -18,6 +18,7 @@ const (
 	promptNone          prompt = iota
 	promptValue                // an input step's value, scanned or typed (or picked from a list)
 	promptWTN                  // the waste transfer note, after picking WEEE
+	promptLost                 // how a handset picked as lost was lost
 	promptFail                 // the note for a failure
 	promptSkip                 // the reason for a skip
 	promptOverride             // the note for recording a handset the register knows elsewhere
@@ -54,6 +55,8 @@ func (z *wizard) question() string {
 	switch z.prompt {
 	case promptWTN:
 		return "Waste transfer note reference: "
+	case promptLost:
+		return "How was it lost? "
 	case promptFail:
 		return "What went wrong? "
 	case promptSkip:
@@ -150,6 +153,7 @@ func (z *wizard) promptKey(msg tea.KeyMsg) tea.Cmd {
 	if z.prompt == promptRefused {
 		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc {
 			z.closePrompt()
+			z.lastErr = ""
 		}
 		return nil // anything else typed is swallowed
 	}
@@ -201,7 +205,7 @@ func (z *wizard) typedValue() string {
 func (z *wizard) cancelPrompt() tea.Cmd {
 	was := z.prompt
 	z.closePrompt()
-	z.retrying = false
+	z.lastErr, z.known = "", false
 	switch was {
 	case promptRollbackKind, promptRollbackWords:
 		z.flow = setup{}
@@ -243,6 +247,9 @@ func (z *wizard) submit(v string) tea.Cmd {
 			return nil
 		}
 		z.flow.correctValue, z.lastErr = v, ""
+		if l := z.looked(); l != nil && l.Field == runbook.FieldDisposition && strings.EqualFold(strings.TrimSpace(v), "weee") {
+			return z.ask(promptWTN, l)
+		}
 		return z.ask(promptCorrectReason, nil)
 	case promptCorrectReason:
 		if z.sh.runner == nil {
@@ -251,6 +258,10 @@ func (z *wizard) submit(v string) tea.Cmd {
 		z.busy, z.lastErr, z.known = "recording the correction…", "", false
 		z.input.Blur()
 		return tea.Batch(correctCmd(z.sh, z.code, z.label, z.flow.correctKey, z.flow.correctValue, v, false), z.sh.spin(z.spin))
+	}
+	if z.prompt == promptWTN && z.flow.correctKey != "" {
+		z.flow.correctValue = "weee " + v
+		return z.ask(promptCorrectReason, nil)
 	}
 	if c == nil {
 		return nil
@@ -261,6 +272,11 @@ func (z *wizard) submit(v string) tea.Cmd {
 		if c.Field == runbook.FieldDisposition && strings.EqualFold(strings.TrimSpace(v), "weee") {
 			return z.ask(promptWTN, c)
 		}
+		if c.Field == runbook.FieldDisposition && strings.EqualFold(strings.TrimSpace(v), "lost") {
+			return z.ask(promptLost, c)
+		}
+	case promptLost:
+		in = swap.Input{Outcome: runbook.OutcomePass, Value: "lost", Note: v}
 	case promptWTN:
 		in.Value = "weee " + v
 	case promptFail:

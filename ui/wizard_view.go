@@ -76,9 +76,19 @@ func (z *wizard) stepList(w, h int) string {
 		}
 		lines = append(lines, line)
 	}
-	if len(lines) > h && h > 0 {
+	if len(lines) > h && h > 2 {
+		// Keep the step in focus on screen, and say what is cut off.
 		start := clamp(focusLine-h/2, 0, len(lines)-h)
-		lines = lines[start : start+h]
+		end := start + h
+		above, below := start, len(lines)-end
+		shown := append([]string{}, lines[start:end]...)
+		if above > 0 {
+			shown[0] = st.Faint.Render(fmt.Sprintf("  ↑ %d more", above+1))
+		}
+		if below > 0 {
+			shown[len(shown)-1] = st.Faint.Render(fmt.Sprintf("  ↓ %d more", below+1))
+		}
+		lines = shown
 	}
 	return strings.Join(lines, "\n")
 }
@@ -132,7 +142,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	wrap := st.r.NewStyle().Width(w)
 	c := z.due()
 	if z.rollingBack() {
-		b.WriteString(st.Warn.Render("↺ Rolling back") + ": " + wrap.Render(safetext.Line(z.flow.rollbackReason)) + "\n")
+		b.WriteString(wrap.Render(st.Warn.Render("↺ Rolling back")+": "+safetext.Line(z.flow.rollbackReason)) + "\n")
 		b.WriteString(wrap.Render(st.Faint.Render("Nothing is recorded until you do the next step; esc cancels the rollback.")) + "\n\n")
 		if c == nil {
 			b.WriteString(wrap.Render(fmt.Sprintf("The legacy handset was not unplugged, so nothing needs putting back. Enter records the rollback: the position becomes %s.", z.flow.rollbackKind)) + "\n")
@@ -145,7 +155,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		case site.StatusDone:
 			b.WriteString(st.OK.Render("● Done: every step is recorded.") + "\n")
 		default:
-			b.WriteString(st.status(p.Status, 0) + "  " + safetext.Line(p.StatusReason) + "\n")
+			b.WriteString(wrap.Render(st.status(p.Status, 0)+"  "+safetext.Line(p.StatusReason)) + "\n")
 			if z.pr.Restartable {
 				b.WriteString("\nenter starts the runbook again (a new attempt).\n")
 			}
@@ -181,7 +191,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	case z.prompt != promptNone:
 		z.promptView(b, w)
 	case z.failedNow():
-		b.WriteString(st.Err.Render("✗ This step failed") + ": " + wrap.Render(safetext.Line(failWords(c))) + "\n")
+		b.WriteString(wrap.Render(st.Err.Render("✗ This step failed")+": "+safetext.Line(failWords(c))) + "\n")
 		var opts []string
 		opts = append(opts, "r makes it due again")
 		if c.Unreadable() && c.Skippable {
@@ -192,7 +202,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		}
 		b.WriteString(wrap.Render(strings.Join(opts, " · ")) + "\n")
 	case z.retrying:
-		b.WriteString(st.Warn.Render("↻ Due again") + ": " + z.doBinding(c).Help().Key + " to " + z.doBinding(c).Help().Desc + "\n")
+		b.WriteString(wrap.Render(st.Warn.Render("↻ Due again")+": "+z.doBinding(c).Help().Key+" to "+z.doBinding(c).Help().Desc) + "\n")
 	}
 	z.history(b, c, w)
 }

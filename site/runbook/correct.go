@@ -103,6 +103,17 @@ func correctionEffects(ctx context.Context, tx *site.Tx, id int64, p site.Positi
 		return setNumbers(ctx, tx, id, p, value)
 	case FieldTeamsDDI:
 		return setNumbers(ctx, tx, id, p, "teams "+value)
+	case FieldDisposition:
+		d, err := ParseDisposition(value)
+		if err != nil {
+			return err
+		}
+		a, err := legacyAsset(ctx, tx, id, p)
+		if err != nil {
+			return err
+		}
+		_, err = assets.Redispose(ctx, tx, a.ID, d.State, "disposition corrected at "+p.Label, d.WTNRef)
+		return err
 	}
 	a, ok, err := assets.AtPosition(ctx, tx, id, kind)
 	if err != nil || !ok {

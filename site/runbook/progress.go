@@ -103,8 +103,7 @@ func (s StepState) CanSkip() error {
 // (a mistyped serial or tag, the wrong condition or number): an input step
 // that passed, before the position is done.
 func (s StepState) Correctable() bool {
-	return s.Kind == StepInput && s.Outcome == OutcomePass && !s.RollbackOnly &&
-		s.Field != FieldDisposition && s.Field != FieldContact
+	return s.Kind == StepInput && s.Outcome == OutcomePass && !s.RollbackOnly && s.Field != FieldContact
 }
 
 // Mode is where a position's runbook is.

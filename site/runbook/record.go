@@ -296,6 +296,9 @@ func checkResult(pr Progress, step Step, res *Result) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if step.Field == FieldDisposition && got == string(assets.StateLost) && res.Note == "" {
+		return "", fmt.Errorf("%w: a handset recorded as lost needs a note saying how (e.g. \"not in the room; reported to stores\")", ErrStepRule)
+	}
 	if step.Field == FieldTeamsDDI && got == pr.Position.DDI {
 		return "", fmt.Errorf("%w: %s is this position's legacy DDI: a Teams DDI is a new number, given in return for surrendering the legacy one (business case item 10)", ErrBadInput, site.FormatDDI(got))
 	}

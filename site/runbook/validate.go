@@ -44,7 +44,7 @@ func ParseDisposition(v string) (Disposition, error) {
 		return Disposition{State: assets.StateReturnedToStore}, nil
 	case "weee", "weee_disposal":
 		if rest == "" {
-			return Disposition{}, fmt.Errorf("%w: WEEE disposal needs the waste transfer note reference, e.g. \"weee WTN-2024-0117\"", ErrBadInput)
+			return Disposition{}, fmt.Errorf("%w: WEEE disposal needs the waste transfer note reference (e.g. WTN-2024-0117)", ErrBadInput)
 		}
 		if len(rest) > 40 || strings.ContainsAny(rest, " \t") {
 			return Disposition{}, fmt.Errorf("%w: waste transfer note reference %q: want one word of up to 40 characters", ErrBadInput, rest)
@@ -132,7 +132,7 @@ func (s Step) Validate(v string) (string, error) {
 		if !errors.Is(err, ErrBadInput) {
 			err = fmt.Errorf("%w: %s", ErrBadInput, strings.TrimPrefix(err.Error(), assets.ErrBadValue.Error()+": "))
 		}
-		return "", fmt.Errorf("step %s: %w", s.Key, err)
+		return "", err // the caller names the position and step
 	}
 	return out, nil
 }
