@@ -16,7 +16,9 @@ import (
 // step not listed is passed (an automatic step with its check passing).
 type answers map[string][]runbook.Result
 
-func pass(v string) []runbook.Result { return []runbook.Result{{Outcome: runbook.OutcomePass, Value: v}} }
+func pass(v string) []runbook.Result {
+	return []runbook.Result{{Outcome: runbook.OutcomePass, Value: v}}
+}
 
 // walk records a position's runbook on a laptop through runbook.Record, the
 // laptop's own path, until the runbook has no step due or the step stop is
@@ -100,7 +102,7 @@ func TestNumbersAgreeEverywhere(t *testing.T) {
 		hubtest.Must(t, rec(alice, "N1", "verify", runbook.Result{Outcome: runbook.OutcomeFail, Note: "no phone on the port",
 			Observation: &runbook.Observation{Check: runbook.CheckNewPhone, Summary: "no Avaya phone on the port"}}))
 		hubtest.Must(t, rec(alice, "N1", "rb_reason", runbook.Result{Outcome: runbook.OutcomePass, Value: "failed: new phone dead on arrival"}))
-		walk(t, alice, "RR", "N1", "", n1) // the rollback's last steps, ending failed
+		walk(t, alice, "RR", "N1", "", n1)                                                        // the rollback's last steps, ending failed
 		hubtest.Must(t, rec(alice, "N1", "precheck", runbook.Result{Outcome: runbook.OutcomePass, // attempt 2
 			Observation: &runbook.Observation{Check: runbook.CheckPortReady, OK: true, Summary: "as expected"}}))
 		walk(t, alice, "RR", "N1", "", n1)
