@@ -10,6 +10,7 @@ import (
 
 	"cutover/internal/safetext"
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/sync/wire"
 )
 
@@ -17,13 +18,14 @@ import (
 var hubReportColumns = []string{"label", "location", "role", "plan", "status", "reason", "attempt", "steps_done",
 	"extension", "ddi", "ddi_state", "new_ddi", "teams_ddi", "legacy_mac", "legacy_serial", "legacy_state",
 	"disposition", "wtn_ref", "target_model", "new_model", "new_serial", "new_mac", "new_asset_tag", "new_state",
-	"open_conflicts", "engineer", "updated_at"}
+	"open_conflicts", "engineer", "updated_at", "legacy_ddi_surrendered", "step_history"}
 
 func hubReportRecord(r wire.ReportRow) []string {
 	return []string{r.Label, r.Location, r.Role, r.Plan, r.Status, r.Reason, strconv.Itoa(r.Attempt),
 		strconv.Itoa(r.StepsDone), r.Extension, r.DDI, r.DDIState, r.NewDDI, r.TeamsDDI, r.LegacyMAC, r.LegacySerial,
 		r.LegacyState, r.Disposition, r.WTNRef, r.TargetModel, r.NewModel, r.NewSerial, r.NewMAC, r.NewAssetTag,
-		r.NewState, strconv.Itoa(r.OpenConflicts), r.Engineer, r.UpdatedAt}
+		r.NewState, strconv.Itoa(r.OpenConflicts), r.Engineer, r.UpdatedAt, strconv.FormatBool(r.LegacyDDISurrendered),
+		strings.Join(r.StepHistory, "; ")}
 }
 
 // writeHubReport writes what the hub knows of a site as csv, json or a
@@ -47,15 +49,30 @@ func writeHubReport(w io.Writer, rep wire.SiteReport, format string) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	done := 0
-	for _, r := range rep.Rows {
-		if r.Status == string(site.StatusDone) {
-			done++
-		}
-	}
+	tot := rep.Totals
 	cell := func(s string) string { return safetext.Markdown(strings.ReplaceAll(s, "\n", " ")) }
 	fmt.Fprintf(w, "# Cutover of %s (%s), as the hub knows it\n\n", cell(rep.Name), cell(rep.Site))
-	fmt.Fprintf(w, "Cease date %s. **%d of %d** positions done.\n\n", cell(rep.CeaseDate), done, len(rep.Rows))
+	fmt.Fprintf(w, "Cease date %s. **%d of %d** positions done.\n\n", cell(rep.CeaseDate), tot.Done, tot.Positions)
+	fmt.Fprint(w, "- DDIs:")
+	for _, d := range runbook.DDIStates {
+		fmt.Fprintf(w, " %s %d;", d, tot.DDIs[string(d)])
+	}
+	fmt.Fprintf(w, "\n- Legacy DDIs surrendered: %d; moved to Teams: %d\n\n", tot.DDIsSurrendered, tot.MovedToTeams)
+	var retried []wire.ReportRow
+	for _, r := range rep.Rows {
+		if len(r.StepHistory) > 0 {
+			retried = append(retried, r)
+		}
+	}
+	if len(retried) > 0 {
+		fmt.Fprint(w, "## Steps failed, tried again or corrected\n\n")
+		for _, r := range retried {
+			for _, l := range r.StepHistory {
+				fmt.Fprintf(w, "- **%s** %s\n", cell(r.Label), cell(l))
+			}
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintln(w, "| Position | Role | Plan | Status | Steps | DDI | Legacy handset | Where it went | New phone | Engineer |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rep.Rows {
@@ -70,7 +87,22 @@ func writeHubReport(w io.Writer, rep wire.SiteReport, format string) error {
 		}
 		phone := strings.TrimSpace(strings.Join([]string{r.NewModel, r.NewSerial, r.NewMAC}, " "))
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |\n", cell(r.Label), cell(r.Role), cell(r.Plan), cell(status),
-			r.StepsDone, cell(strings.TrimSpace(site.FormatDDI(r.DDI)+" "+r.DDIState)), cell(legacy), cell(went), cell(phone), cell(r.Engineer))
+			r.StepsDone, cell(hubDDI(r)), cell(legacy), cell(went), cell(phone), cell(r.Engineer))
 	}
 	return nil
+}
+
+// hubDDI is a row's numbers in words: the legacy DDI and what became of it.
+func hubDDI(r wire.ReportRow) string {
+	s := strings.TrimSpace(site.FormatDDI(r.DDI) + " " + r.DDIState)
+	switch {
+	case r.DDIState == "new" && r.NewDDI != "":
+		s += " → " + site.FormatDDI(r.NewDDI)
+	case r.DDIState == "teams" && r.TeamsDDI != "":
+		s += " → " + site.FormatDDI(r.TeamsDDI)
+	}
+	if r.LegacyDDISurrendered {
+		s += " (legacy surrendered)"
+	}
+	return s
 }

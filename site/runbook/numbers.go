@@ -213,6 +213,15 @@ func SurrendersLegacyDDI(legacyDDI string, state DDIState, extState string) bool
 	return false
 }
 
+// MovedToTeams is the one rule for whether a position counts as moved to
+// Teams, used by both reports and progress: a teams_ddi position that is
+// done (its user has the Teams DDI, the legacy numbers are surrendered and
+// the handset is gone). A Teams DDI recorded on a position still in
+// progress is counted by its DDI state (teams), not as moved.
+func MovedToTeams(plan site.Plan, status site.Status) bool {
+	return plan == site.PlanTeamsDDI && status == site.StatusDone
+}
+
 // NumberOf says where a position's number stands, from its plan and the
 // numbers recorded.
 func NumberOf(p site.Position, n Numbers) NumberNow {

@@ -64,8 +64,10 @@ type Report struct {
 	Done         int                 `json:"done"`
 	// DDIsSurrendered counts the active positions whose legacy DDI is
 	// surrendered, by the one rule (SurrendersLegacyDDI).
-	DDIsSurrendered int         `json:"ddis_surrendered"`
-	Rows            []ReportRow `json:"positions"`
+	DDIsSurrendered int `json:"ddis_surrendered"`
+	// MovedToTeams counts the positions moved to Teams (MovedToTeams).
+	MovedToTeams int         `json:"moved_to_teams"`
+	Rows         []ReportRow `json:"positions"`
 }
 
 // Report builds a site's report from the store (withdrawn positions are
@@ -178,6 +180,9 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 			if p.Status == site.StatusDone {
 				rep.Done++
 			}
+			if MovedToTeams(p.Plan, p.Status) {
+				rep.MovedToTeams++
+			}
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
@@ -203,12 +208,18 @@ func (r ReportRow) Record() []string {
 // (a failure, a retry, a correction, an override), every result in order:
 // "ptt_group: fail (alex 2026-11-25T09:30Z: station 3 hears nothing), then
 // pass (alex 2026-11-25T09:41Z)". It is "" for a step recorded once.
-func (s StepState) HistoryLine() string {
-	if len(s.History) == 0 || len(s.History) == 1 && s.History[0].Outcome != OutcomeFail && !s.History[0].Override {
+func (s StepState) HistoryLine() string { return HistoryLine(s.Key, s.History) }
+
+// HistoryLine is the rule and format of StepState.HistoryLine for a step
+// key and its results, oldest first, wherever they were read from (the
+// laptop's step results, the ops the hub journaled): "" unless the step
+// was failed, recorded more than once or overridden.
+func HistoryLine(key string, tries []Try) string {
+	if len(tries) == 0 || len(tries) == 1 && tries[0].Outcome != OutcomeFail && !tries[0].Override {
 		return ""
 	}
 	var parts []string
-	for _, t := range s.History {
+	for _, t := range tries {
 		what := string(t.Outcome)
 		if t.Correction {
 			what = "corrected"
@@ -231,7 +242,7 @@ func (s StepState) HistoryLine() string {
 		}
 		parts = append(parts, what+" ("+detail+")")
 	}
-	return s.Key + ": " + strings.Join(parts, ", then ")
+	return key + ": " + strings.Join(parts, ", then ")
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -83,7 +83,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	for _, d := range DDIStates {
 		fmt.Fprintf(&b, " %s %d;", d, r.DDIs[d])
 	}
-	fmt.Fprintf(&b, "\n- Legacy DDIs surrendered: %d", r.DDIsSurrendered)
+	fmt.Fprintf(&b, "\n- Legacy DDIs surrendered: %d; moved to Teams: %d", r.DDIsSurrendered, r.MovedToTeams)
 	b.WriteString("\n- Legacy handsets:")
 	for _, d := range []string{"returned_to_store", "weee_disposal", "lost"} {
 		fmt.Fprintf(&b, " %s %d;", d, r.Dispositions[d])

@@ -25,6 +25,9 @@ import (
 //	step.reopen.v1       {"step","reason"}            the only way back from done
 //	asset.install.v1     {"kind","serial","mac","asset_tag","position",…}
 //	                     one handset, one place
+//	asset.relabel.v1     {"kind","serial","mac","asset_tag","position","state","was"}
+//	                     the handset known as was takes its new key: binding,
+//	                     record and disposition move; one handset, one place
 //	asset.state.v1       {"to","serial","mac","position",…}   removed frees the place
 //	asset.dispose.v1     {"to","wtn_ref","serial",…}  terminal: returned_to_store,
 //	                     weee_disposal or lost
@@ -32,6 +35,10 @@ import (
 //	                     where the position's numbers stand; the latest wins
 //	note.add.v1          {"text"}                     append-only
 //	conflict.resolve.v1  {"resolution","value"}       entity id = conflict id
+//
+// A step.result.v1, step.correction.v1, asset.install.v1 or asset.relabel.v1
+// with "override": true is applied by its rule and also raises an
+// identity_override conflict for the supervisor (domain_identity.go).
 const (
 	KindStatus   = "position.status.v1"
 	KindObserve  = "position.observe.v1"
@@ -39,6 +46,7 @@ const (
 	KindReopen   = "step.reopen.v1"
 	KindCorrect  = "step.correction.v1"
 	KindInstall  = "asset.install.v1"
+	KindRelabel  = "asset.relabel.v1"
 	KindDispose  = "asset.dispose.v1"
 	KindAsset    = "asset.state.v1"
 	KindNumbers  = "number.ddi.v1"
@@ -78,6 +86,9 @@ func (a *applyCtx) decode(v any) bool {
 // next pull.
 func (a *applyCtx) apply() (string, error) {
 	outcome, err := a.rule()
+	if err == nil && outcome != wire.Rejected {
+		err = a.raiseOverride()
+	}
 	if err != nil || outcome == wire.Rejected || (outcome == wire.Applied && a.code != codeMerged && a.code != codeOutdated) {
 		return outcome, err
 	}
@@ -144,6 +155,8 @@ func (a *applyCtx) rule() (string, error) {
 		return a.correct()
 	case KindInstall:
 		return a.install()
+	case KindRelabel:
+		return a.relabel()
 	case KindDispose:
 		return a.dispose()
 	case KindAsset:

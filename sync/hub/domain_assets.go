@@ -104,8 +104,13 @@ func (a *applyCtx) install() (string, error) {
 	err := a.t.row(`SELECT site, entity_id FROM bindings WHERE serial = ?`, key).Scan(&site, &where)
 	if err == nil {
 		if site == a.op.Site && strings.EqualFold(where, place) {
+			// The same handset recorded again (its tag scanned after its
+			// serial): the record takes what the laptop now knows of it.
 			a.code = codeMerged
-			return wire.Applied, nil
+			if cur, _, _, err := a.fact("asset", key, "record"); err != nil || jsonEqual(cur, compact(a.op.Payload)) {
+				return wire.Applied, err
+			}
+			return wire.Applied, a.setFact("asset", key, "record", compact(a.op.Payload), false)
 		}
 		if err := a.openConflict("serial_in_two_places", "position", place, "serial:"+key, map[string]any{
 			"serial": key, "bound_to": site + "/" + where, "claimed_by": a.op.Site + "/" + place,
@@ -117,6 +122,19 @@ func (a *applyCtx) install() (string, error) {
 	}
 	if err != sql.ErrNoRows {
 		return "", err
+	}
+	if gone, at, err := a.goneFrom(key); err != nil {
+		return "", err
+	} else if gone != "" && !strings.EqualFold(at, place) {
+		// A handset the hub knows went to stores, WEEE or was lost from
+		// another place is not installed again unasked.
+		if err := a.openConflict("serial_in_two_places", "position", place, "serial:"+key, map[string]any{
+			"serial": key, "bound_to": a.op.Site + "/" + at, "state": gone, "claimed_by": a.op.Site + "/" + place,
+			"engineer": a.op.Engineer, "record": json.RawMessage(compact(a.op.Payload))}); err != nil {
+			return "", err
+		}
+		a.code, a.msg = "serial_disposed", fmt.Sprintf("%s went %s from %s/%s on the hub", key, gone, a.op.Site, at)
+		return wire.Conflict, nil
 	}
 	attr := "installed:" + p.Kind
 	prev, found, _, err := a.fact("position", place, attr)
@@ -222,4 +240,17 @@ func (a *applyCtx) dispose() (string, error) {
 		return "", err
 	}
 	return wire.Applied, a.setFact("asset", key, "disposition", p.To, false)
+}
+
+// goneFrom says whether the hub knows a handset left the site for good
+// (its disposition) and from which position.
+func (a *applyCtx) goneFrom(key string) (disposition, position string, err error) {
+	d, found, _, err := a.fact("asset", key, "disposition")
+	if err != nil || !found || d == "" {
+		return "", "", err
+	}
+	cur, _, _, err := a.fact("asset", key, "record")
+	var rec handset
+	json.Unmarshal([]byte(cur), &rec)
+	return d, rec.Position, err
 }

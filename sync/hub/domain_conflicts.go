@@ -169,6 +169,11 @@ func (a *applyCtx) settle(kind, entity, id, fact string, d map[string]any, value
 			return "", "", nil // the first result stands
 		}
 		return a.settleStep(id, key, value, d)
+	case "identity_override":
+		if value != "" {
+			return "bad_value", "an identity_override conflict takes no value: resolving it accepts the engineer's override (a wrong identity is put right by a correction on the laptop)", nil
+		}
+		return "", "", nil
 	case "position_has_other_handset", "serial_in_two_places":
 		if value == "" {
 			return "", "", nil // the first binding stands

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/sync/wire"
 )
@@ -196,10 +197,10 @@ func addPositions(f *wire.Figures, plan, status string, n, withDDI int) {
 	case "done":
 		f.Done += n
 		pc.Done += n
-		switch {
-		case physicalPlans[plan]:
+		if physicalPlans[plan] {
 			f.PhysicalExtensionsRemaining += n
-		case plan == "teams_ddi":
+		}
+		if runbook.MovedToTeams(site.Plan(plan), site.Status(status)) {
 			f.MovedToTeams += n
 		}
 	default:

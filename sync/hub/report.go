@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"cutover/site/runbook"
 	"cutover/sync/wire"
 )
 
@@ -48,9 +49,13 @@ func (s *Store) SiteReport(ctx context.Context, p Principal, code string) (wire.
 		for i := range rep.Rows {
 			byLabel[strings.ToLower(rep.Rows[i].Label)] = &rep.Rows[i]
 		}
-		return reportFacts(t, code, byLabel)
+		if err := reportFacts(t, code, byLabel); err != nil {
+			return err
+		}
+		return reportHistory(t, code, byLabel)
 	})
 	sort.Slice(rep.Rows, func(i, j int) bool { return labelLess(rep.Rows[i].Label, rep.Rows[j].Label) })
+	rep.Totals = reportTotals(rep.Rows)
 	return rep, err
 }
 
@@ -94,12 +99,16 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 			byLabel[strings.ToLower(id)].DDIState = value
 		case attr == "numbers":
 			var n struct {
+				State    string `json:"ddi_state"`
 				TeamsDDI string `json:"teams_ddi"`
 				DDI      string `json:"ddi"`
+				ExtState string `json:"extension_state"`
 			}
 			json.Unmarshal([]byte(value), &n)
-			byLabel[strings.ToLower(id)].TeamsDDI = n.TeamsDDI
-			byLabel[strings.ToLower(id)].NewDDI = n.DDI
+			r := byLabel[strings.ToLower(id)]
+			r.TeamsDDI, r.NewDDI = n.TeamsDDI, n.DDI
+			// The one rule the laptops and progress use.
+			r.LegacyDDISurrendered = runbook.SurrendersLegacyDDI(r.DDI, runbook.DDIState(n.State), n.ExtState)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -32,12 +32,48 @@ type ReportRow struct {
 	User          string `json:"user"`     // the authenticated person who last changed the status
 	LaptopLabel   string `json:"laptop_label,omitempty"`
 	UpdatedAt     string `json:"updated_at"`
+	// LegacyDDISurrendered is runbook.SurrendersLegacyDDI for the
+	// position, from where its numbers stand.
+	LegacyDDISurrendered bool `json:"legacy_ddi_surrendered"`
+	// StepHistory has a line for every step that was failed, tried again,
+	// corrected or overridden, each result in order, in the words of the
+	// laptop's report (runbook.HistoryLine); History has those results.
+	StepHistory []string  `json:"step_history,omitempty"`
+	History     []StepTry `json:"history,omitempty"`
+}
+
+// StepTry is one result recorded for a step, as the hub journaled it: a
+// step.result.v1 or a step.correction.v1 (Correction, with the value it
+// replaced in Was and its reason in Note).
+type StepTry struct {
+	Step       string `json:"step"`
+	Attempt    int    `json:"attempt"`
+	Outcome    string `json:"outcome"`
+	Value      string `json:"value,omitempty"`
+	Note       string `json:"note,omitempty"`
+	Engineer   string `json:"engineer"`
+	At         string `json:"at"`
+	Correction bool   `json:"correction,omitempty"`
+	Was        string `json:"was,omitempty"`
+	Override   bool   `json:"override,omitempty"`
+}
+
+// ReportTotals are a site report's figures, by the same rules as the
+// laptop's report and the hub's progress (withdrawn positions left out).
+type ReportTotals struct {
+	Positions       int            `json:"positions"`
+	Done            int            `json:"done"`
+	ByStatus        map[string]int `json:"by_status"`
+	DDIs            map[string]int `json:"ddis"` // by DDI state: pending, kept, new, teams, surrendered, none
+	DDIsSurrendered int            `json:"ddis_surrendered"`
+	MovedToTeams    int            `json:"moved_to_teams"`
 }
 
 // SiteReport is the answer to GET /v1/sites/{site}/report.
 type SiteReport struct {
-	Site      string      `json:"site"`
-	Name      string      `json:"name"`
-	CeaseDate string      `json:"cease_date"`
-	Rows      []ReportRow `json:"positions"`
+	Site      string       `json:"site"`
+	Name      string       `json:"name"`
+	CeaseDate string       `json:"cease_date"`
+	Totals    ReportTotals `json:"totals"`
+	Rows      []ReportRow  `json:"positions"`
 }
