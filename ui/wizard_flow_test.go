@@ -247,3 +247,19 @@ func positionID(t *testing.T, st *site.Store, label string) int64 {
 	}
 	return id
 }
+
+// An override cannot put one handset in two places: the other record is
+// still installed, so it must be corrected first, and the message says so.
+func TestAnOverrideCannotInstallOneHandsetTwice(t *testing.T) {
+	st, runner, _ := demoRig(t)
+	m, z := openWizard(t, st, runner, "FC-01")
+	press(t, m, "enter")
+	scan(t, m, "FCH1234ABCD")
+	m, z = openWizard(t, st, runner, "FC-02")
+	press(t, m, "enter")
+	scan(t, m, "FCH1234ABCD")
+	press(t, m, "ctrl+o", "relabelled", "enter")
+	if len(resultsFor(t, st, "FC-02", "legacy_serial")) != 0 || !strings.Contains(z.lastErr, "an override cannot put one handset in two places") {
+		t.Fatalf("override of an installed handset: %q %s", resultsFor(t, st, "FC-02", "legacy_serial"), z.lastErr)
+	}
+}

@@ -59,7 +59,7 @@ func identityField(f Field) (field string, kind assets.Kind, ok bool) {
 // from a rollback. An override with a note records it anyway.
 func checkIdentity(ctx context.Context, tx *site.Tx, id int64, p site.Position, step Step, value string, res Result) error {
 	field, kind, ok := identityField(step.Field)
-	if !ok || value == "" || res.Override {
+	if !ok || value == "" {
 		return nil
 	}
 	known, err := assets.Known(ctx, tx, field, value)
@@ -72,6 +72,15 @@ func checkIdentity(ctx context.Context, tx *site.Tx, id int64, p site.Position, 
 		}
 		if kind == assets.KindNew && a.Kind == assets.KindNew && (a.State == assets.StateInStock || a.State == assets.StateRemoved) {
 			continue // a new phone from stock, or back from a rollback
+		}
+		if res.Override && a.State == assets.StateInstalled {
+			// One serial cannot be installed in two places, even on an
+			// engineer's word: the other record must be put right first.
+			return fmt.Errorf("%w: %s %s is %s: an override cannot put one handset in two places; if that record is wrong, correct it there first (look back to its step and correct the value)",
+				assets.ErrInUse, field, value, a.Where())
+		}
+		if res.Override {
+			continue
 		}
 		return fmt.Errorf("%w: %s %s is already %s. Scan the handset in front of you; if you are sure it is this one (a relabelled handset), record it with an override and a note: the supervisor is told",
 			ErrKnown, field, value, a.Where())
