@@ -1,5 +1,5 @@
 // Package config owns cutover's per-user settings file: the engineer's name,
-// named SNMP credential profiles and the hub address. Files holding secrets
+// named SNMP credential profiles, the hub address and the TUI's theme. Files holding secrets
 // must be private (mode 0600) or they are refused.
 package config
 
@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"cutover/internal/safetext"
 )
@@ -33,9 +34,12 @@ func (p SNMPProfile) HasSecrets() bool {
 
 // Config is the settings file's content.
 type Config struct {
-	Engineer string                 `json:"engineer,omitempty"`
-	Hub      string                 `json:"hub,omitempty"`
-	SNMP     map[string]SNMPProfile `json:"snmp_profiles,omitempty"`
+	Engineer string `json:"engineer,omitempty"`
+	Hub      string `json:"hub,omitempty"`
+	// Theme is the TUI's colours: "auto" (ask the terminal; the default),
+	// "light" or "dark". The --theme flag overrides it.
+	Theme string                 `json:"theme,omitempty"`
+	SNMP  map[string]SNMPProfile `json:"snmp_profiles,omitempty"`
 
 	path string
 }
@@ -113,6 +117,11 @@ func (c *Config) check() error {
 		if err := safetext.Check(f.v, false); err != nil {
 			return fmt.Errorf("%s: %v", safetext.Quote(f.key, 60), err)
 		}
+	}
+	switch strings.ToLower(strings.TrimSpace(c.Theme)) {
+	case "", "auto", "light", "dark":
+	default:
+		return fmt.Errorf("theme %s: want auto, light or dark", safetext.Quote(c.Theme, 40))
 	}
 	return nil
 }

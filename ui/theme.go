@@ -8,23 +8,39 @@ import (
 	"github.com/charmbracelet/lipgloss"
 )
 
-// theme is the palette in semantic slots. Every colour is an ANSI index
-// (0-15) so the engineer's own terminal palette applies, with a light and a
-// dark variant. Nothing is ever shown by colour alone: statuses carry their
+// theme is the palette in semantic slots, each with a light and a dark
+// variant (the renderer picks one from the terminal's background, or from
+// --theme) and, in each variant, a colour for every colour profile: 24-bit,
+// the 256-colour palette (the same colour, from the xterm cube and greys) and
+// the 16 ANSI colours. Every foreground reaches a contrast of at least 4.5:1
+// (WCAG AA) against the common backgrounds of its variant; theme_test.go
+// computes it. Nothing is ever shown by colour alone: statuses carry their
 // symbol and word, the selected row carries a ▸ marker.
 type theme struct {
-	Text, Faint, Accent, OK, Warn, Err, Border lipgloss.AdaptiveColor
+	Text, Faint, Accent, OK, Warn, Err, Border lipgloss.CompleteAdaptiveColor
+}
+
+// colour is one slot: light is used on a light background, dark on a dark
+// one. Each is "#rrggbb 256-index 16-index".
+func colour(light, dark [3]string) lipgloss.CompleteAdaptiveColor {
+	c := func(v [3]string) lipgloss.CompleteColor {
+		return lipgloss.CompleteColor{TrueColor: v[0], ANSI256: v[1], ANSI: v[2]}
+	}
+	return lipgloss.CompleteAdaptiveColor{Light: c(light), Dark: c(dark)}
 }
 
 func defaultTheme() theme {
+	// In 16 colours the light variant falls back to black where no ANSI
+	// colour is dark enough on white (green, grey): the glyph carries the
+	// meaning there.
 	return theme{
-		Text:   lipgloss.AdaptiveColor{Light: "0", Dark: "15"},
-		Faint:  lipgloss.AdaptiveColor{Light: "8", Dark: "7"},
-		Accent: lipgloss.AdaptiveColor{Light: "4", Dark: "12"},
-		OK:     lipgloss.AdaptiveColor{Light: "2", Dark: "10"},
-		Warn:   lipgloss.AdaptiveColor{Light: "5", Dark: "11"},
-		Err:    lipgloss.AdaptiveColor{Light: "1", Dark: "9"},
-		Border: lipgloss.AdaptiveColor{Light: "8", Dark: "8"},
+		Text:   colour([3]string{"#1c1c1c", "234", "0"}, [3]string{"#eeeeee", "255", "15"}),
+		Faint:  colour([3]string{"#5f5f5f", "59", "0"}, [3]string{"#a8a8a8", "248", "7"}),
+		Accent: colour([3]string{"#005faf", "25", "4"}, [3]string{"#5fafff", "75", "14"}),
+		OK:     colour([3]string{"#005f00", "22", "0"}, [3]string{"#5fd75f", "77", "10"}),
+		Warn:   colour([3]string{"#875f00", "94", "5"}, [3]string{"#ffd75f", "221", "11"}),
+		Err:    colour([3]string{"#af0000", "124", "1"}, [3]string{"#ff8787", "210", "9"}),
+		Border: colour([3]string{"#626262", "241", "0"}, [3]string{"#9e9e9e", "247", "8"}),
 	}
 }
 
