@@ -201,8 +201,16 @@ func (d *discovery) ShortHelp() []key.Binding {
 }
 
 // FullHelp implements help.KeyMap.
+// It lists the keys of the phase on screen: choosing switches, or the
+// results (where a starts again: choose the switches and run once more).
 func (d *discovery) FullHelp() [][]key.Binding {
-	return [][]key.Binding{d.keys.list.bindings(), {d.keys.Toggle, d.keys.All, d.keys.Run}, {d.keys.Tab, d.keys.Open, d.keys.Back}}
+	switch d.phase {
+	case phaseChoose:
+		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Back}}
+	case phaseResults:
+		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Tab, d.keys.Open, withHelp(d.keys.All, "again"), d.keys.Back}}
+	}
+	return [][]key.Binding{{d.keys.Back}}
 }
 
 func (d *discovery) Update(msg tea.Msg) (screen, tea.Cmd) {

@@ -60,7 +60,7 @@ func newTestRoot(t testing.TB, st *site.Store, siteCode string, w, h int) *root 
 
 // drain runs cmd and every Cmd that follows from it, feeding each message
 // back into m, as the Bubble Tea loop would (in order, one at a time).
-// It stops at tea.Quit.
+// It stops at tea.Quit and at tea.Interrupt (ctrl+c).
 func drain(t testing.TB, m *root, cmd tea.Cmd) (quit bool) {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
@@ -77,7 +77,7 @@ func drain(t testing.TB, m *root, cmd tea.Cmd) (quit bool) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case tea.QuitMsg:
+		case tea.QuitMsg, tea.InterruptMsg:
 			return true
 		default:
 			// tea.Sequence's message is an unexported []tea.Cmd.

@@ -9,14 +9,17 @@ import (
 // before the screen sees the key; back is the screen's to honour).
 type globalKeys struct {
 	Quit, ForceQuit, Help, Back key.Binding
+	// CloseHelp is what the footer says while the help overlay shows.
+	CloseHelp key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit, also while typing")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		CloseHelp: key.NewBinding(key.WithKeys("?", "q", "esc"), key.WithHelp("?/q/esc", "close this help")),
 	}
 }
 

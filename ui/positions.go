@@ -123,10 +123,17 @@ func (l *positionList) ShortHelp() []key.Binding {
 }
 
 // FullHelp implements help.KeyMap.
+// It lists what the keys do now: esc clears the filter while there is one,
+// and goes back otherwise.
 func (l *positionList) FullHelp() [][]key.Binding {
-	return [][]key.Binding{l.keys.list.bindings(),
-		{l.keys.Open, l.keys.Filter, l.keys.Sort, l.keys.Refresh},
-		{l.keys.ApplyFilter, l.keys.CancelFilter, l.keys.Back}}
+	if l.filter.Focused() {
+		return [][]key.Binding{{l.keys.ApplyFilter, l.keys.CancelFilter}}
+	}
+	back := l.keys.Back
+	if l.query != "" {
+		back = l.keys.Clear
+	}
+	return [][]key.Binding{l.keys.list.bindings(), {l.keys.Open, l.keys.Filter, l.keys.Sort, l.keys.Refresh, back}}
 }
 
 func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {

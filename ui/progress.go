@@ -35,6 +35,7 @@ type ProgressOptions struct {
 	// Client reaches the hub with the saved login's credentials.
 	Client  *client.Client
 	NoColor bool
+	Theme   Theme
 	Mouse   bool
 	In      io.Reader
 	Out     io.Writer
@@ -58,16 +59,12 @@ func RunProgress(ctx context.Context, opt ProgressOptions) error {
 	if opt.In == nil {
 		opt.In = os.Stdin
 	}
-	m := newProgressRoot(ctx, opt, newRenderer(opt.Out, opt.NoColor))
+	m := newProgressRoot(ctx, opt, newThemedRenderer(opt.Out, opt.NoColor, opt.Theme))
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(opt.In), tea.WithOutput(opt.Out)}
 	if opt.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
-	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
-		return nil
-	}
-	return err
+	return runProgram(m, popts)
 }
 
 // newProgressRoot is the field TUI's root (routing, help, status line,

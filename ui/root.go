@@ -3,10 +3,12 @@ package ui
 // Message routing, in this order:
 //  1. Window size: stored; below 80×24 the root shows "too small" and no
 //     screen is drawn; otherwise every screen in the stack gets SetSize.
-//  2. Keys: ctrl+c always quits (asking first when a step is half entered);
-//     while the top screen captures text every other key goes to it alone;
-//     otherwise "q" quits and "?" toggles the help, then the top screen gets
-//     the key.
+//  2. Keys: ctrl+c always quits (asking first when a step is half entered),
+//     as an interrupt: the command exits with status 130; while the help
+//     overlay shows, "?", "q" and esc close it and nothing else reaches the
+//     screen; while the top screen captures text every other key goes to it
+//     alone; otherwise "q" quits and "?" opens the help, then the top screen
+//     gets the key.
 //  3. Data messages go to every screen in the stack, whatever is on top, so
 //     a load that finishes after the engineer moved on is not lost.
 
@@ -34,12 +36,14 @@ type root struct {
 	help       help.Model
 	showHelp   bool
 	confirming bool // "quit anyway?" is on screen
+	interrupt  bool // the quit being confirmed came from ctrl+c
 	width      int
 	height     int
 	err        *errMsg
 	note       string
 	noteBad    bool // the note is bad news (✗)
 	noteSeq    int
+	statusRows int // lines the status area takes (1, more for a long error)
 }
 
 func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
@@ -60,7 +64,7 @@ func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
 	h.Styles.ShortSeparator = sh.st.Faint
 	h.Styles.FullSeparator = sh.st.Faint
 	h.Styles.Ellipsis = sh.st.Faint
-	m := &root{sh: sh, keys: newGlobalKeys(), help: h}
+	m := &root{sh: sh, keys: newGlobalKeys(), help: h, statusRows: 1}
 	m.stack = []screen{newSitesScreen(sh)}
 	if opt.Site != "" {
 		m.stack = append(m.stack, newDashboard(sh, strings.ToUpper(opt.Site)))
@@ -85,6 +89,7 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
+		m.statusRows = m.statusHeight()
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
@@ -97,9 +102,11 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case errMsg:
 		m.err = &msg
 		m.note = ""
+		m.restatus()
 		return m, nil
 	case noteMsg:
 		m.note, m.noteBad, m.err = msg.text, msg.bad, nil
+		m.restatus()
 		m.noteSeq++
 		seq := m.noteSeq
 		if !m.sh.animate {
@@ -111,6 +118,7 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clearNoteMsg:
 		if msg.seq == m.noteSeq {
 			m.note = ""
+			m.restatus()
 		}
 		return m, nil
 	}
@@ -138,30 +146,34 @@ func (m *root) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Sequence(cmds...)
 	}
-	m.err = nil // an error stays until the next key
+	if m.err != nil {
+		m.err = nil // an error stays until the next key
+		m.restatus()
+	}
 	if m.confirming {
-		switch msg.String() {
-		case "y", "Y":
-			return m, tea.Quit
+		switch {
+		case msg.String() == "y" || msg.String() == "Y":
+			return m, m.quit(m.interrupt)
+		case key.Matches(msg, m.keys.ForceQuit):
+			return m, m.quit(true)
 		default:
 			m.confirming = false
 			return m, nil
 		}
 	}
-	quit := key.Matches(msg, m.keys.ForceQuit) ||
-		(key.Matches(msg, m.keys.Quit) && !m.top().Capturing())
-	if quit {
-		if m.dirty() {
-			m.confirming = true
-			return m, nil
-		}
-		return m, tea.Quit
-	}
-	if m.showHelp {
-		if key.Matches(msg, m.keys.Help, m.keys.Back) {
+	if m.showHelp && !key.Matches(msg, m.keys.ForceQuit) {
+		if key.Matches(msg, m.keys.Help, m.keys.Back, m.keys.Quit) {
 			m.showHelp = false
 		}
 		return m, nil
+	}
+	force := key.Matches(msg, m.keys.ForceQuit)
+	if force || (key.Matches(msg, m.keys.Quit) && !m.top().Capturing()) {
+		if m.dirty() {
+			m.confirming, m.interrupt = true, force
+			return m, nil
+		}
+		return m, m.quit(force)
 	}
 	if m.tooSmall() {
 		return m, nil
@@ -198,6 +210,15 @@ func (m *root) navigate() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// quit ends the program: ctrl+c as an interrupt (exit status 130), q as a
+// plain quit.
+func (m *root) quit(interrupt bool) tea.Cmd {
+	if interrupt {
+		return tea.Interrupt
+	}
+	return tea.Quit
+}
+
 func (m *root) dirty() bool {
 	for _, s := range m.stack {
 		if s.Dirty() {
@@ -212,7 +233,7 @@ func (m *root) tooSmall() bool { return m.width < minWidth || m.height < minHeig
 // bodySize is what is left for a screen under the title and above the
 // status and help lines.
 func (m *root) bodySize() (int, int) {
-	return max(m.width, 0), max(m.height-3, 0)
+	return max(m.width, 0), max(m.height-2-max(m.statusRows, 1), 0)
 }
 
 func (m *root) resize() {
@@ -266,39 +287,6 @@ func (m *root) titleLine() string {
 		return cut(crumb, m.width)
 	}
 	return crumb + strings.Repeat(" ", gap) + right
-}
-
-func (m *root) statusLine() string {
-	st := m.sh.st
-	switch {
-	case m.err != nil:
-		return cut(st.Err.Render("✗ "+txt(m.err.Error())), m.width)
-	case m.note != "":
-		if m.noteBad {
-			return cut(st.Err.Render("✗ ")+txt(m.note), m.width)
-		}
-		return cut(st.OK.Render("✓ ")+txt(m.note), m.width)
-	}
-	return ""
-}
-
-func (m *root) helpLine() string {
-	if m.showHelp || m.confirming {
-		return m.help.ShortHelpView([]key.Binding{m.keys.Help, m.keys.Back})
-	}
-	keys := append(m.top().ShortHelp(), m.keys.Help)
-	if !m.top().Capturing() {
-		keys = append(keys, m.keys.Quit)
-	}
-	return m.help.ShortHelpView(keys)
-}
-
-func (m *root) helpView() string {
-	st := m.sh.st
-	groups := append(m.top().FullHelp(), []key.Binding{m.keys.Back, m.keys.Help, m.keys.Quit, m.keys.ForceQuit})
-	hm := m.help
-	hm.ShowAll = true
-	return st.Bold.Render("Keys on "+m.top().Title()) + "\n\n" + hm.FullHelpView(groups)
 }
 
 func (m *root) confirmView() string {

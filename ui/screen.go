@@ -3,9 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/swap"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -83,7 +86,54 @@ type (
 	changedMsg struct{ site string }
 )
 
-func (e errMsg) Error() string { return fmt.Sprintf("%s: %v", e.what, e.err) }
+func (e errMsg) Error() string { return e.what + ": " + errText(e.what, e.err) }
+
+// errText is err's text for a reader told what failed already: the
+// "position X step Y" a domain error starts with is dropped when what names
+// them, a part said twice in a row is said once, and the "bad input" that
+// leads a refused value says nothing the rest does not. So the status line
+// reads "recording step legacy_condition of CS-01: condition "x": want one
+// of good, …", not "…: position CS-01 step legacy_condition: bad input: …".
+func errText(what string, err error) string {
+	if err == nil {
+		return ""
+	}
+	parts := strings.Split(err.Error(), ": ")
+	named := strings.Fields(what)
+	var out []string
+	lead := true // still in the leading parts that name where
+	for _, p := range parts {
+		if lead && len(out) == 0 && p == runbook.ErrBadInput.Error() {
+			continue
+		}
+		if lead && (len(out) > 0 && p == out[len(out)-1] || names(p, named)) {
+			continue
+		}
+		if len(out) > 0 {
+			lead = false
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return err.Error()
+	}
+	return strings.Join(out, ": ")
+}
+
+// names reports whether part is only a "position X", "step Y" or
+// "position X step Y" that words (what the reader was told) already names.
+func names(part string, words []string) bool {
+	f := strings.Fields(part)
+	if len(f) != 2 && len(f) != 4 {
+		return false
+	}
+	for i := 0; i < len(f); i += 2 {
+		if f[i] != "position" && f[i] != "step" || !slices.Contains(words, f[i+1]) {
+			return false
+		}
+	}
+	return true
+}
 
 // navOp is one screen change: open s, or close the top screen when s is nil.
 type navOp struct{ s screen }

@@ -8,8 +8,10 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"cutover/site"
@@ -26,10 +28,12 @@ type Options struct {
 	Engineer string
 	Site     string // open straight on this site's dashboard when set
 	NoColor  bool
-	Mouse    bool
-	In       io.Reader
-	Out      io.Writer
-	Now      func() time.Time
+	// Theme picks the light or dark colours; auto (or "") asks the terminal.
+	Theme Theme
+	Mouse bool
+	In    io.Reader
+	Out   io.Writer
+	Now   func() time.Time
 	// Swap records runbook steps (running automatic steps' SNMP checks);
 	// without it the swap wizard shows the runbook but cannot record.
 	Swap *swap.Runner
@@ -57,32 +61,78 @@ func Run(ctx context.Context, opt Options) error {
 	if opt.In == nil {
 		opt.In = os.Stdin
 	}
-	r := newRenderer(opt.Out, opt.NoColor)
+	r := newThemedRenderer(opt.Out, opt.NoColor, opt.Theme)
 	m := newRoot(ctx, opt, r)
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithAltScreen(), tea.WithInput(opt.In), tea.WithOutput(opt.Out)}
 	if opt.Mouse {
 		popts = append(popts, tea.WithMouseCellMotion())
 	}
+	return runProgram(m, popts)
+}
+
+// ErrInterrupted is returned by Run and RunProgress when the user pressed
+// Ctrl+C (or the program got SIGINT): the terminal is restored by then, and
+// the command exits with status 130.
+var ErrInterrupted = errors.New("interrupted")
+
+// runProgram runs the TUI until it quits, then restores the terminal.
+func runProgram(m tea.Model, popts []tea.ProgramOption) error {
 	_, err := tea.NewProgram(m, popts...).Run()
-	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
+	switch {
+	case errors.Is(err, tea.ErrInterrupted):
+		return ErrInterrupted
+	case errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled):
 		return nil
 	}
 	return err
 }
 
-// newRenderer builds the one lipgloss renderer every style is made from. With
-// noColor it is pinned to plain ASCII (no colour, no attributes), so --no-color
-// and NO_COLOR reach every path. Otherwise the terminal's background is asked
-// for here, once and before Bubble Tea owns the input (as glow does), so the
-// adaptive colours suit light and dark terminals; termenv skips the query in
-// tmux and screen, and honours COLORFGBG.
+// Theme is the --theme setting: which variant of the theme's colours to use.
+type Theme string
+
+// The themes: auto asks the terminal for its background (the default).
+const (
+	ThemeAuto  Theme = "auto"
+	ThemeLight Theme = "light"
+	ThemeDark  Theme = "dark"
+)
+
+// ParseTheme checks a --theme value or the config's "theme"; "" is auto.
+func ParseTheme(s string) (Theme, error) {
+	switch t := Theme(strings.ToLower(strings.TrimSpace(s))); t {
+	case "", ThemeAuto:
+		return ThemeAuto, nil
+	case ThemeLight, ThemeDark:
+		return t, nil
+	}
+	return "", fmt.Errorf("theme %q: want auto, light or dark", s)
+}
+
+// newRenderer is newThemedRenderer with the auto theme.
 func newRenderer(out io.Writer, noColor bool) *lipgloss.Renderer {
+	return newThemedRenderer(out, noColor, ThemeAuto)
+}
+
+// newThemedRenderer builds the one lipgloss renderer every style is made
+// from. With noColor it is pinned to plain ASCII (no colour, no attributes),
+// so --no-color and NO_COLOR reach every path. A light or dark theme is
+// taken as said, without asking the terminal. Otherwise the terminal's
+// background is asked for here, once and before Bubble Tea owns the input
+// (as glow does), so the adaptive colours suit light and dark terminals;
+// termenv skips the query in tmux and screen (then assumes dark: --theme
+// light is the answer there), and honours COLORFGBG.
+func newThemedRenderer(out io.Writer, noColor bool, t Theme) *lipgloss.Renderer {
 	r := lipgloss.NewRenderer(out)
-	if noColor {
+	switch {
+	case noColor:
 		r.SetColorProfile(termenv.Ascii)
 		r.SetHasDarkBackground(true)
-		return r
+	case t == ThemeLight:
+		r.SetHasDarkBackground(false)
+	case t == ThemeDark:
+		r.SetHasDarkBackground(true)
+	default:
+		r.SetHasDarkBackground(r.HasDarkBackground())
 	}
-	r.SetHasDarkBackground(r.HasDarkBackground())
 	return r
 }

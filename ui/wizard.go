@@ -282,12 +282,31 @@ func (z *wizard) ShortHelp() []key.Binding {
 }
 
 // FullHelp implements help.KeyMap.
+// It lists what the keys do now, as the footer does, with ↓ added: the
+// actions on the step due, then moving through the steps and esc.
 func (z *wizard) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{z.keys.Do, z.keys.Fail, z.keys.Skip, z.keys.Retry},
-		{z.keys.Rollback, z.keys.Up, z.keys.Down, z.keys.Correct},
-		{z.keys.Submit, z.keys.SkipTyping, z.keys.Override, z.keys.Cancel, z.keys.Back},
+	short := z.ShortHelp()
+	if z.prompt != promptNone {
+		return [][]key.Binding{short}
 	}
+	var acts, moves []key.Binding
+	down := false
+	for _, b := range short {
+		switch b.Help().Key {
+		case z.keys.Up.Help().Key:
+			moves = append(moves, b)
+		case z.keys.Down.Help().Key:
+			moves, down = append(moves, b), true
+		case z.keys.Back.Help().Key:
+			if !down {
+				moves, down = append(moves, z.keys.Down), true
+			}
+			moves = append(moves, b)
+		default:
+			acts = append(acts, b)
+		}
+	}
+	return [][]key.Binding{acts, moves}
 }
 
 func (z *wizard) doBinding(c *runbook.StepState) key.Binding {
@@ -481,7 +500,7 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	ahead := z.ahead
 	z.ahead = nil
 	if msg.err != nil {
-		z.lastErr = msg.err.Error()
+		z.lastErr = errText(z.label+" "+msg.rec.Step, msg.err) // the wizard shows which
 		z.known = errors.Is(msg.err, runbook.ErrKnown)
 		cmds := []tea.Cmd{func() tea.Msg { return failed("recording step "+msg.rec.Step+" of "+z.label, msg.err) }}
 		if z.prompt != promptNone {
@@ -499,7 +518,9 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	cmds := []tea.Cmd{changed(z.code), z.openPrompt()}
 	switch {
 	case rec.HookErr != "":
-		cmds = append(cmds, func() tea.Msg { return failed("the simulated switch after "+rec.Step, errString(rec.HookErr)) })
+		cmds = append(cmds, func() tea.Msg {
+			return failed("the simulated switch after step "+rec.Step+" of "+z.label, errString(rec.HookErr))
+		})
 	case rec.Corrected:
 		cmds = append(cmds, note("%s: %s corrected to %s", z.label, rec.Step, rec.Value))
 	case rec.Outcome == runbook.OutcomeFail:
