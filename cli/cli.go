@@ -19,6 +19,7 @@ import (
 	"cutover/internal/safetext"
 	"cutover/internal/storeerr"
 	"cutover/site"
+	"cutover/ui"
 
 	"github.com/spf13/pflag"
 )
@@ -38,6 +39,7 @@ type Env struct {
 	Engineer   string
 	ConfigPath string
 	NoColor    bool
+	Theme      string // auto, light or dark: the TUI's colours
 	Mouse      bool
 
 	Config *config.Config
@@ -116,6 +118,7 @@ func (env *Env) addGlobalFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&env.Engineer, "engineer", env.Engineer, "your `NAME`, recorded on every change (default: config file, else $USER)")
 	fs.StringVar(&env.ConfigPath, "config", env.ConfigPath, "settings `FILE` (default $XDG_CONFIG_HOME/cutover/config.json)")
 	fs.BoolVar(&env.NoColor, "no-color", env.NoColor, "no colour in the terminal (also NO_COLOR)")
+	fs.StringVar(&env.Theme, "theme", env.Theme, "the TUI's colours: `auto` (ask the terminal), light or dark (default: config \"theme\", else auto)")
 	fs.BoolVar(&env.Mouse, "mouse", env.Mouse, "let the mouse click and scroll in the TUI")
 }
 
@@ -180,6 +183,10 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		env.printCommandHelp(env.Stdout, cmd, fs)
 		return 0
 	}
+	if _, err := ui.ParseTheme(env.Theme); err != nil {
+		fmt.Fprintf(env.Stderr, "cutover %s: --%v\n", name, err)
+		return 2
+	}
 	if err := env.loadSettings(); err != nil {
 		fmt.Fprintf(env.Stderr, "cutover: %v\n", err)
 		return 1
@@ -207,6 +214,9 @@ func (env *Env) exitStatus(name string, err error) int {
 	var q errQuiet
 	if errors.As(err, &q) {
 		return q.code
+	}
+	if errors.Is(err, ui.ErrInterrupted) {
+		return 130 // Ctrl+C, as a shell reports a program stopped by SIGINT
 	}
 	var ue UsageError
 	if errors.As(err, &ue) {
@@ -254,6 +264,9 @@ func (env *Env) loadSettings() error {
 	}
 	if err := safetext.Check(env.Engineer, false); err != nil {
 		return fmt.Errorf("the engineer name %s (from the config file or $USER): %v; give --engineer NAME", safetext.Quote(env.Engineer, 40), err)
+	}
+	if env.Theme == "" {
+		env.Theme = cfg.Theme
 	}
 	if env.Getenv("NO_COLOR") != "" {
 		env.NoColor = true

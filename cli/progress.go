@@ -57,12 +57,20 @@ site. --hub asks that hub, with the saved login when it is for that hub.`,
 			if format != "" && format != "csv" {
 				return usagef("--format %q: only csv", format)
 			}
+			tui := !asJSON && format == "" && isTerminal(env.Stdout)
+			if tui {
+				// Standard output is a terminal: the TUI also needs one on
+				// standard input.
+				if err := env.needTerminal("progress", "; --json or --format csv print the figures"); err != nil {
+					return err
+				}
+			}
 			c, err := env.hubClient(hubURL)
 			if err != nil {
 				return err
 			}
-			if !asJSON && format == "" && isTerminal(env.Stdout) {
-				return ui.RunProgress(ctx, ui.ProgressOptions{Client: c, NoColor: env.NoColor, Mouse: env.Mouse,
+			if tui {
+				return ui.RunProgress(ctx, ui.ProgressOptions{Client: c, NoColor: env.NoColor, Theme: env.theme(), Mouse: env.Mouse,
 					In: env.Stdin, Out: env.Stdout, Now: env.Now})
 			}
 			p, err := c.Progress(ctx)

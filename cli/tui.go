@@ -34,6 +34,9 @@ func init() {
 			creds.add(fs)
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if err := env.needTerminal("", "; for text, see cutover status --site CODE or cutover report"); err != nil {
+				return err
+			}
 			c, err := creds.resolve(env)
 			if err != nil && snmpFlagsGiven(fs) {
 				return err
@@ -78,6 +81,9 @@ and its path printed.`,
 			fs.BoolVar(&keep, "keep", false, "keep the demo database afterwards and print its path")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if err := env.needTerminal("demo", ""); err != nil {
+				return err
+			}
 			dir, err := os.MkdirTemp("", "cutover-demo-")
 			if err != nil {
 				return err
@@ -138,7 +144,7 @@ func loadDemo(ctx context.Context, env *Env) (*site.Store, error) {
 }
 
 func (env *Env) uiOptions(st *site.Store, siteCode string) ui.Options {
-	return ui.Options{Store: st, Engineer: env.Engineer, Site: siteCode, NoColor: env.NoColor, Mouse: env.Mouse,
+	return ui.Options{Store: st, Engineer: env.Engineer, Site: siteCode, NoColor: env.NoColor, Theme: env.theme(), Mouse: env.Mouse,
 		In: env.Stdin, Out: env.Stdout, Now: env.Now}
 }
 
