@@ -254,6 +254,20 @@ func TestFailuresShowACrossInTheStatusLine(t *testing.T) {
 	if got := statusArea(m.View()); got != "✗ FC-01: call_in fail" {
 		t.Fatalf("status after a failed step: %q", got)
 	}
+	// A rollback's last step passes, but the position ends failed: ✗ too.
+	press(t, m, "b", "enter", "no ring tone on the new handset", "enter", "enter")
+	if current(z) != "rb_verify" {
+		t.Fatalf("rollback at %s; %s", current(z), z.lastErr)
+	}
+	press(t, m, "enter")
+	if got := statusArea(m.View()); got != "✗ FC-01: rb_verify pass; rolled back, now failed: no ring tone on the new handset" {
+		t.Fatalf("status after the rollback's last step: %q\n%s", got, m.View())
+	}
+	// A step that passes is a ✓.
+	press(t, m, "enter")
+	if got := statusArea(m.View()); !strings.HasPrefix(got, "✓ FC-01: precheck pass") {
+		t.Fatalf("status after starting again: %q", got)
+	}
 }
 
 // Ctrl+C ends the program as an interrupt (Run returns ErrInterrupted, the

@@ -233,82 +233,6 @@ func (z *wizard) canRollback() bool {
 	return z.pr.Mode == runbook.ModeSwap && z.pr.CanRollback && len(z.pr.Rollback) > 0 && !z.rollingBack()
 }
 
-// ShortHelp implements help.KeyMap: only the keys that do something now.
-func (z *wizard) ShortHelp() []key.Binding {
-	if z.prompt != promptNone {
-		ks := []key.Binding{withHelp(z.keys.Submit, z.prompt.submitWord())}
-		if z.prompt.takesValue() && z.canSkipNow() {
-			ks = append(ks, z.keys.SkipTyping)
-		}
-		if z.known && z.prompt.takesValue() {
-			ks = append(ks, z.keys.Override)
-		}
-		return append(ks, z.keys.Cancel)
-	}
-	if l := z.looked(); l != nil {
-		ks := []key.Binding{z.keys.Up, z.keys.Down}
-		if l.Correctable() {
-			ks = append(ks, z.keys.Correct)
-		}
-		return append(ks, withHelp(z.keys.Back, "back to the step due"))
-	}
-	var ks []key.Binding
-	c := z.due()
-	switch {
-	case z.rollingBack() && c == nil:
-		ks = append(ks, withHelp(z.keys.Do, "record the rollback"))
-	case c == nil && z.pr.Restartable:
-		ks = append(ks, withHelp(z.keys.Do, "start again"))
-	case c == nil:
-	case z.failedNow():
-		ks = append(ks, z.keys.Retry)
-	default:
-		ks = append(ks, z.doBinding(c))
-	}
-	if c != nil && c.Kind != runbook.StepAuto && !z.failedNow() {
-		ks = append(ks, z.keys.Fail)
-	}
-	if z.canSkipNow() {
-		ks = append(ks, z.keys.Skip)
-	}
-	if z.canRollback() {
-		ks = append(ks, z.keys.Rollback)
-	}
-	ks = append(ks, z.keys.Up)
-	if z.rollingBack() {
-		return append(ks, withHelp(z.keys.Back, "cancel the rollback"))
-	}
-	return append(ks, z.keys.Back)
-}
-
-// FullHelp implements help.KeyMap.
-// It lists what the keys do now, as the footer does, with ↓ added: the
-// actions on the step due, then moving through the steps and esc.
-func (z *wizard) FullHelp() [][]key.Binding {
-	short := z.ShortHelp()
-	if z.prompt != promptNone {
-		return [][]key.Binding{short}
-	}
-	var acts, moves []key.Binding
-	down := false
-	for _, b := range short {
-		switch b.Help().Key {
-		case z.keys.Up.Help().Key:
-			moves = append(moves, b)
-		case z.keys.Down.Help().Key:
-			moves, down = append(moves, b), true
-		case z.keys.Back.Help().Key:
-			if !down {
-				moves, down = append(moves, z.keys.Down), true
-			}
-			moves = append(moves, b)
-		default:
-			acts = append(acts, b)
-		}
-	}
-	return [][]key.Binding{acts, moves}
-}
-
 func (z *wizard) doBinding(c *runbook.StepState) key.Binding {
 	switch c.Kind {
 	case runbook.StepAuto:
@@ -525,6 +449,10 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 		cmds = append(cmds, note("%s: %s corrected to %s", z.label, rec.Step, rec.Value))
 	case rec.Outcome == runbook.OutcomeFail:
 		cmds = append(cmds, badNote("%s: %s %s", z.label, rec.Step, rec.Outcome))
+	case rec.Progress.Mode == runbook.ModeFinished && (rec.Progress.Position.Status == site.StatusFailed || rec.Progress.Position.Status == site.StatusBlocked):
+		// The rollback's last step: the attempt ended failed or blocked.
+		cmds = append(cmds, badNote("%s: %s %s; rolled back, now %s: %s", z.label, rec.Step, rec.Outcome,
+			statusWord(rec.Progress.Position.Status), rec.Progress.Position.StatusReason))
 	default:
 		cmds = append(cmds, note("%s: %s %s", z.label, rec.Step, rec.Outcome))
 	}
