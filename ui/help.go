@@ -72,7 +72,9 @@ func (m *root) restatus() {
 func (m *root) helpLine() string {
 	if m.showHelp || m.confirming {
 		if m.confirming {
-			return m.help.ShortHelpView([]key.Binding{m.keys.Help})
+			return m.help.ShortHelpView([]key.Binding{
+				key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit anyway")),
+				key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "go back"))})
 		}
 		return m.help.ShortHelpView([]key.Binding{m.keys.CloseHelp})
 	}
