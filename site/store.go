@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"cutover/internal/storeerr"
 	"cutover/site/oplog"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
@@ -29,8 +28,10 @@ var migrationFS embed.FS
 // run beside it.
 type Store struct {
 	path string
-	w    *sql.DB
+	w    *sql.DB // nil when the database is open for reading only
 	r    *sql.DB
+	// readOnly says why the database cannot be written ("" when it can).
+	readOnly string
 	// Now gives the time recorded on changes; tests may replace it.
 	Now func() time.Time
 }
@@ -91,23 +92,33 @@ func dsn(path string, params string) string {
 
 // Open opens (creating it and its folder when needed) the database at path
 // and brings its schema up to date. A database written by a newer schema is
-// refused before anything is written to it.
+// refused before anything is written to it; so is a damaged one
+// (ErrDamaged, with the steps to recover). A file this process may not
+// write (its permissions, a read-only folder or disk) is opened for reading
+// only: ReadOnly says why, and every Write is refused with that reason
+// (ErrReadOnly).
 func Open(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("no database path")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create folder for database: %w", err)
 	}
 	ms, err := migrations()
 	if err != nil {
 		return nil, err
 	}
+	newest := ms[len(ms)-1].version
 	if _, err := os.Stat(path); err == nil {
-		if err := checkNotNewer(path, ms[len(ms)-1].version); err != nil {
+		why := readOnlyReason(path)
+		probe, err := checkFile(path, newest, why != "")
+		if err != nil {
 			return nil, err
 		}
+		if why != "" {
+			return openReadOnly(path, probe, why, ms)
+		}
 	} else if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("create folder for database: %w", err)
+		}
 		// A new database is private to its owner: it holds names, numbers
 		// and the layout of police buildings. (SQLite would use 0644.)
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
@@ -117,6 +128,8 @@ func Open(path string) (*Store, error) {
 		if f != nil {
 			f.Close()
 		}
+	} else {
+		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	common := "_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_journal_mode=WAL"
 	w, err := sql.Open("sqlite3", dsn(path, common+"&_txlock=immediate"))
@@ -139,26 +152,6 @@ func Open(path string) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	s.r = r
 	return s, nil
-}
-
-func checkNotNewer(path string, known int) error {
-	db, err := sql.Open("sqlite3", dsn(path, "mode=ro&_busy_timeout=10000"))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var v int
-	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
-		if storeerr.DiskFull(err) {
-			return fmt.Errorf("database %s: %s (%w)", path, storeerr.DiskFullMessage, err)
-		}
-		return fmt.Errorf("database %s cannot be read as SQLite: %w", path, err)
-	}
-	if v > known {
-		return fmt.Errorf("%w: %s has schema version %d but this cutover knows only up to %d; upgrade cutover (the file was not modified)",
-			ErrNewerSchema, path, v, known)
-	}
-	return nil
 }
 
 func (s *Store) migrate(ms []migration) error {
@@ -203,7 +196,10 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	var err error
+	if s.w != nil {
+		err = s.w.Close()
+	}
 	if s.r != nil {
 		if e := s.r.Close(); err == nil {
 			err = e
@@ -240,6 +236,9 @@ func (s *Store) Write(ctx context.Context, engineer string, fn func(*Tx) error) 
 	if strings.TrimSpace(engineer) == "" {
 		return errors.New("no engineer name: give --engineer NAME or set engineer in the config file")
 	}
+	if s.readOnly != "" {
+		return s.ReadOnlyError()
+	}
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("database %s: begin: %w", s.path, err)
@@ -258,7 +257,7 @@ func (s *Store) Write(ctx context.Context, engineer string, fn func(*Tx) error) 
 // IntegrityCheck runs SQLite's own check of the file.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
 	var res string
-	if err := s.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+	if err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
 		return err
 	}
 	if res != "ok" {
