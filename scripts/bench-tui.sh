@@ -1,7 +1,8 @@
 #!/bin/sh
 # TUI performance at force scale (issue 5): with a 20,000-position
 # database, the time to the first frame (the sites screen over 200 sites;
-# the position list of one 20,000-position site), the time from a filter
+# from launch, the database opened and checked, to the whole dashboard of
+# one 20,000-position site; the position list of that site), the time from a filter
 # keystroke to the new frame, and memory (heap in use with the list loaded,
 # and the Go runtime's total from the OS, a ceiling on the peak).
 # Targets: first frame < 200 ms, keystroke to frame < 30 ms.

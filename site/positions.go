@@ -60,6 +60,34 @@ func (s *Store) Positions(ctx context.Context, code string) ([]Position, error) 
 	return out, rows.Err()
 }
 
+// PositionsWithStatus lists a site's positions in any of the statuses, by
+// label: what needs attention, without reading every position of a large
+// site.
+func (s *Store) PositionsWithStatus(ctx context.Context, code string, statuses ...Status) ([]Position, error) {
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	args := []any{strings.ToUpper(code)}
+	for _, st := range statuses {
+		args = append(args, string(st))
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+positionCols+` FROM positions WHERE site = ? AND status IN (?`+
+		strings.Repeat(", ?", len(statuses)-1)+`) ORDER BY label`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Position
+	for rows.Next() {
+		var p Position
+		if err := scanPosition(rows, nil, &p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // Position returns one position by its site and label (labels match without
 // regard to case).
 func (s *Store) Position(ctx context.Context, code, label string) (Position, error) {

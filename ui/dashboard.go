@@ -16,7 +16,7 @@ import (
 )
 
 // dashLoadedMsg carries one site's summary (one grouped query: the
-// dashboard's first frame never waits for the positions).
+// dashboard's first frame never waits for the positions, read after it).
 type dashLoadedMsg struct {
 	code string
 	sum  site.SiteSummary
@@ -42,20 +42,20 @@ func loadDashCmd(sh *shared, code string) tea.Cmd {
 		return dashLoadedMsg{code: code, sum: sums[0]}
 	}
 	attention := func() tea.Msg {
-		ps, err := cache.positions(ctx, code)
+		att, err := store.PositionsWithStatus(ctx, code, site.StatusFailed, site.StatusBlocked)
 		if err != nil {
 			return attentionMsg{code: code, err: err}
-		}
-		var att []site.Position
-		for _, p := range ps {
-			if p.Status == site.StatusFailed || p.Status == site.StatusBlocked {
-				att = append(att, p)
-			}
 		}
 		vs, err := store.LatestVerdicts(ctx, code)
 		return attentionMsg{code: code, positions: att, verdicts: vs, err: err}
 	}
-	return tea.Batch(summary, attention, loadSyncCmd(sh, code))
+	// The list of every position (20,000 at a large site) is read after
+	// the first frame, into the cache the position list opens from.
+	preload := func() tea.Msg {
+		cache.positions(ctx, code) // an error shows when the list opens
+		return nil
+	}
+	return tea.Sequence(tea.Batch(summary, attention, loadSyncCmd(sh, code)), preload)
 }
 
 // syncMsg carries the laptop's sync state.
