@@ -55,7 +55,7 @@ func init() {
 			// With a hub login, sync in the background: at start, every 30 s,
 			// soon after each step recorded, and on a backoff timer after a
 			// failure. The dashboard shows its status from the store.
-			if syncer, err := env.Syncer(st); err == nil {
+			if syncer, err := env.Syncer(st); err == nil && st.ReadOnly() == "" { // a read-only database cannot take what a sync brings
 				loop := client.NewLoop(syncer)
 				opt.Swap.AfterRecord = loop.Kick
 				opt.Hub = syncer.Client.Credentials().Hub

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -134,6 +135,9 @@ func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, nil
 		}
 		d.loading = false
+		if errors.Is(msg.err, site.ErrNotFound) {
+			return d, func() tea.Msg { return unknownSiteMsg{code: d.code, err: msg.err} }
+		}
 		if msg.err != nil {
 			return d, func() tea.Msg { return failed("loading site "+d.code, msg.err) }
 		}

@@ -292,6 +292,9 @@ func (d *discovery) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (d *discovery) run() tea.Cmd {
+	if d.sh.readOnly != "" {
+		return func() tea.Msg { return failed("discovery", errString(d.sh.readOnlyRefusal())) }
+	}
 	var names []string
 	d.running = d.running[:0]
 	for _, s := range d.switches {

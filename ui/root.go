@@ -64,6 +64,9 @@ func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
 	h.Styles.ShortSeparator = sh.st.Faint
 	h.Styles.FullSeparator = sh.st.Faint
 	h.Styles.Ellipsis = sh.st.Faint
+	if opt.Store != nil {
+		sh.readOnly = opt.Store.ReadOnly()
+	}
 	m := &root{sh: sh, keys: newGlobalKeys(), help: h, statusRows: 1}
 	m.stack = []screen{newSitesScreen(sh)}
 	if opt.Site != "" {
@@ -113,6 +116,8 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Tick(noteTTL, func(time.Time) tea.Msg { return clearNoteMsg{seq} })
+	case unknownSiteMsg:
+		return m, m.closeUnknownSite(msg)
 	case changedMsg:
 		m.sh.cache.drop(msg.site) // before any screen reloads
 	case clearNoteMsg:
@@ -233,7 +238,11 @@ func (m *root) tooSmall() bool { return m.width < minWidth || m.height < minHeig
 // bodySize is what is left for a screen under the title and above the
 // status and help lines.
 func (m *root) bodySize() (int, int) {
-	return max(m.width, 0), max(m.height-2-max(m.statusRows, 1), 0)
+	banner := 0
+	if m.sh.readOnly != "" {
+		banner = 1 // the read-only banner under the title
+	}
+	return max(m.width, 0), max(m.height-2-banner-max(m.statusRows, 1), 0)
 }
 
 func (m *root) resize() {
@@ -259,6 +268,9 @@ func (m *root) View() string {
 	var b strings.Builder
 	b.WriteString(m.titleLine())
 	b.WriteByte('\n')
+	if banner := m.readOnlyBanner(); banner != "" {
+		b.WriteString(banner + "\n")
+	}
 	switch {
 	case m.confirming:
 		b.WriteString(fitLines(m.confirmView(), w, h))

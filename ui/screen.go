@@ -50,6 +50,7 @@ type shared struct {
 	runner   *swap.Runner // records steps; nil when the TUI cannot (tests of other screens)
 	discover Discoverer   // nil when the TUI cannot run discovery
 	hub      string       // the hub synced with in the background; "" when not enrolled
+	readOnly string       // why the database cannot be written ("" when it can): see readonly.go
 	// nav holds the screen changes asked for during the current Update;
 	// the root applies them before the next message, so keys typed ahead
 	// (a barcode scanner, a fast thumb) land on the screen they were meant for.

@@ -322,6 +322,11 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if z.sh.readOnly != "" && key.Matches(msg, z.keys.Do, z.keys.Fail, z.keys.Skip, z.keys.SkipTyping, z.keys.Retry,
+		z.keys.Rollback, z.keys.Correct, z.keys.Override) {
+		z.lastErr = z.sh.readOnlyRefusal()
+		return nil
+	}
 	if l := z.looked(); l != nil {
 		if key.Matches(msg, z.keys.Correct) {
 			if !l.Correctable() {
@@ -409,6 +414,10 @@ func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 }
 
 func (z *wizard) record(step string, in swap.Input, doing string) tea.Cmd {
+	if z.sh.readOnly != "" {
+		z.lastErr = z.sh.readOnlyRefusal()
+		return nil
+	}
 	if z.sh.runner == nil {
 		return func() tea.Msg { return failed("recording step "+step, errNoRunner) }
 	}

@@ -101,7 +101,7 @@ var rollbackKinds = []option{{"failed", "the swap itself went wrong"},
 // openPrompt opens the prompt the step due takes, if it takes a value.
 func (z *wizard) openPrompt() tea.Cmd {
 	c := z.due()
-	if c == nil || c.Kind != runbook.StepInput || z.failedNow() {
+	if c == nil || c.Kind != runbook.StepInput || z.failedNow() || z.sh.readOnly != "" {
 		z.closePrompt()
 		return nil
 	}
