@@ -226,11 +226,13 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 			disposed = true
 		}
 		pr.Steps = append(pr.Steps, st)
-		if st.Passed() {
-			pr.Done++
-		}
 	}
-	pr.Total = len(pr.Steps)
+	pr.Done, pr.Total = pr.Runbook.CountSteps(func(key string) Outcome {
+		if l := latest[key]; l != nil {
+			return l.Outcome
+		}
+		return ""
+	})
 	for _, s := range pr.Runbook.Rollback {
 		if latest[s.Key] != nil {
 			rollingBack = true

@@ -30,19 +30,27 @@ type ReportRow struct {
 	LegacyMAC    string      `json:"legacy_mac"`
 	LegacySerial string      `json:"legacy_serial"`
 	LegacyTag    string      `json:"legacy_tag"`
-	NewModel     string      `json:"new_model"`
-	NewSerial    string      `json:"new_serial"`
-	NewMAC       string      `json:"new_mac"`
-	NewTag       string      `json:"new_tag"`
-	LegacyDDI    string      `json:"legacy_ddi"`
-	DDIState     DDIState    `json:"ddi_state"`
-	NewDDI       string      `json:"new_ddi,omitempty"` // the Avaya DDI when new, or the Teams DDI
-	Disposition  string      `json:"disposition"`       // legacy handset: returned_to_store, weee_disposal WTN, lost; or its state
-	SignedOffBy  string      `json:"signed_off_by,omitempty"`
-	Engineers    []string    `json:"engineers"`
-	StartedAt    string      `json:"started_at,omitempty"`
-	FinishedAt   string      `json:"finished_at,omitempty"`
-	LastAt       string      `json:"last_at,omitempty"`
+	// LegacyCondition is the handset's condition as recorded (good, worn,
+	// damaged, faulty).
+	LegacyCondition string   `json:"legacy_condition,omitempty"`
+	NewModel        string   `json:"new_model"`
+	NewSerial       string   `json:"new_serial"`
+	NewMAC          string   `json:"new_mac"`
+	NewTag          string   `json:"new_tag"`
+	LegacyDDI       string   `json:"legacy_ddi"`
+	DDIState        DDIState `json:"ddi_state"`
+	NewDDI          string   `json:"new_ddi,omitempty"` // the Avaya DDI when new, or the Teams DDI
+	// Disposition is where the legacy handset went: returned_to_store,
+	// weee_disposal followed by the waste transfer note, or lost; "" while
+	// it is still in place (LegacyState says how it stands).
+	Disposition string   `json:"disposition"`
+	WTNRef      string   `json:"wtn_ref,omitempty"` // the waste transfer note of a WEEE disposal
+	LegacyState string   `json:"legacy_state,omitempty"`
+	SignedOffBy string   `json:"signed_off_by,omitempty"`
+	Engineers   []string `json:"engineers"`
+	StartedAt   string   `json:"started_at,omitempty"`
+	FinishedAt  string   `json:"finished_at,omitempty"`
+	LastAt      string   `json:"last_at,omitempty"`
 	// LegacyDDISurrendered is SurrendersLegacyDDI for the position.
 	LegacyDDISurrendered bool `json:"legacy_ddi_surrendered"`
 	// StepHistory has a line for every step that was failed, tried again
@@ -68,6 +76,9 @@ type Report struct {
 	// MovedToTeams counts the positions moved to Teams (MovedToTeams).
 	MovedToTeams int         `json:"moved_to_teams"`
 	Rows         []ReportRow `json:"positions"`
+	// Findings is what the latest discovery found out of line with the
+	// inventory (moved, missing, unexpected, leftover).
+	Findings []site.Finding `json:"discovery_findings"`
 }
 
 // Report builds a site's report from the store (withdrawn positions are
@@ -84,6 +95,12 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 	}
 	if rep.Stock, err = assets.Stock(ctx, s.DB(), st.Code); err != nil {
 		return rep, err
+	}
+	if rep.Findings, err = s.Findings(ctx, st.Code); err != nil {
+		return rep, err
+	}
+	if rep.Findings == nil {
+		rep.Findings = []site.Finding{}
 	}
 	all, err := assets.ForSite(ctx, s.DB(), st.Code)
 	if err != nil {
@@ -134,17 +151,21 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 			}
 		}
 		if a, ok := legacy[p.Label]; ok {
-			row.LegacySerial, row.LegacyTag = a.Serial, a.AssetTag
+			row.LegacySerial, row.LegacyTag, row.LegacyCondition = a.Serial, a.AssetTag, a.Condition
 			if a.MAC != "" {
 				row.LegacyMAC = a.MAC
-			}
-			row.Disposition = string(a.State)
-			if a.WTNRef != "" {
-				row.Disposition += " " + a.WTNRef
 			}
 			switch a.State {
 			case assets.StateReturnedToStore, assets.StateWEEE, assets.StateLost:
 				rep.Dispositions[string(a.State)]++
+				row.Disposition, row.WTNRef = string(a.State), a.WTNRef
+				if a.WTNRef != "" {
+					row.Disposition += " " + a.WTNRef
+				}
+			default:
+				// Still at the desk (a blocked or unfinished swap): no
+				// disposition yet.
+				row.LegacyState = string(a.State)
 			}
 		}
 		if a, ok := newer[p.Label]; ok && a.State == assets.StateInstalled {
@@ -152,7 +173,9 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 		}
 		if n := len(pr.Attempts); n > 0 {
 			row.StartedAt = pr.Attempts[0].StartedAt
-			row.FinishedAt = pr.Attempts[n-1].EndedAt
+			if p.Status == site.StatusDone {
+				row.FinishedAt = pr.Attempts[n-1].EndedAt // a failed or blocked attempt did not finish the swap
+			}
 		}
 		engs := map[string]bool{}
 		for _, stp := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
@@ -193,7 +216,8 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 var ReportColumns = []string{"label", "location", "role", "plan", "status", "status_reason", "steps_done", "steps_total",
 	"current_step", "attempts", "switch", "port", "extension", "legacy_model", "legacy_mac", "legacy_serial", "legacy_tag",
 	"new_model", "new_serial", "new_mac", "new_tag", "legacy_ddi", "ddi_state", "new_ddi", "disposition", "signed_off_by",
-	"engineers", "started_at", "finished_at", "last_at", "legacy_ddi_surrendered", "step_history"}
+	"engineers", "started_at", "finished_at", "last_at", "legacy_ddi_surrendered", "step_history", "legacy_condition", "wtn_ref",
+	"legacy_state"}
 
 // Record is the row as CSV fields, in ReportColumns order.
 func (r ReportRow) Record() []string {
@@ -201,7 +225,8 @@ func (r ReportRow) Record() []string {
 		itoa(r.StepsDone), itoa(r.StepsTotal), r.CurrentStep, itoa(r.Attempts), r.Switch, r.Port, r.Extension,
 		r.LegacyModel, r.LegacyMAC, r.LegacySerial, r.LegacyTag, r.NewModel, r.NewSerial, r.NewMAC, r.NewTag,
 		r.LegacyDDI, string(r.DDIState), r.NewDDI, r.Disposition, r.SignedOffBy, strings.Join(r.Engineers, "; "),
-		r.StartedAt, r.FinishedAt, r.LastAt, strconv.FormatBool(r.LegacyDDISurrendered), strings.Join(r.StepHistory, "; ")}
+		r.StartedAt, r.FinishedAt, r.LastAt, strconv.FormatBool(r.LegacyDDISurrendered), strings.Join(r.StepHistory, "; "),
+		r.LegacyCondition, r.WTNRef, r.LegacyState}
 }
 
 // HistoryLine sums up a step whose record is more than one plain result

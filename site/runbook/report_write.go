@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
+	"time"
 
 	"cutover/internal/safetext"
 	"cutover/site"
@@ -54,8 +56,10 @@ func mdCell(s string) string {
 func md(s string) string { return safetext.Markdown(strings.ReplaceAll(s, "\n", " ")) }
 
 // WriteMarkdown writes the site handover document: a summary at the top,
-// then the numbers, stock and disposals, then a row per position, and the
-// positions that still need attention.
+// then the numbers, stock and disposals, what needs attention, what the
+// latest discovery found, the steps with a history, and a row per
+// position. Times are local and readable ("1 Dec 2026 10:48"); roles,
+// plans, statuses and dispositions are in words.
 func (r Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	s := r.Site
@@ -63,7 +67,11 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if s.Address != "" {
 		fmt.Fprintf(&b, "%s  \n", md(s.Address))
 	}
-	fmt.Fprintf(&b, "Report generated %s. Legacy platform cease date %s.\n\n", md(r.GeneratedAt), md(s.CeaseDate))
+	by := ""
+	if r.GeneratedBy != "" {
+		by = " by " + md(r.GeneratedBy)
+	}
+	fmt.Fprintf(&b, "Report generated %s%s. Legacy platform cease date %s.\n\n", md(readableTime(r.GeneratedAt)), by, md(readableDate(s.CeaseDate)))
 	b.WriteString("## Summary\n\n")
 	fmt.Fprintf(&b, "- **%d of %d** active positions done", r.Done, r.Active)
 	if r.Active > 0 {
@@ -71,22 +79,22 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("\n")
 	for _, st := range site.Statuses {
-		if n := r.ByStatus[st]; n > 0 && st != site.StatusDone {
-			fmt.Fprintf(&b, "- %s %s: %d\n", st.Symbol(), st, n)
+		if n := r.ByStatus[st]; n > 0 || st == site.StatusDone {
+			fmt.Fprintf(&b, "- %s %s: %d\n", st.Symbol(), st.Words(), n)
 		}
 	}
 	b.WriteString("- Plans:")
-	for _, p := range site.Plans {
-		fmt.Fprintf(&b, " %s %d;", p, r.ByPlan[p])
+	for i, p := range site.Plans {
+		fmt.Fprintf(&b, "%s %s %d", sep(i), p.Words(), r.ByPlan[p])
 	}
 	b.WriteString("\n- DDIs:")
-	for _, d := range DDIStates {
-		fmt.Fprintf(&b, " %s %d;", d, r.DDIs[d])
+	for i, d := range DDIStates {
+		fmt.Fprintf(&b, "%s %s %d", sep(i), d, r.DDIs[d])
 	}
 	fmt.Fprintf(&b, "\n- Legacy DDIs surrendered: %d; moved to Teams: %d", r.DDIsSurrendered, r.MovedToTeams)
 	b.WriteString("\n- Legacy handsets:")
-	for _, d := range []string{"returned_to_store", "weee_disposal", "lost"} {
-		fmt.Fprintf(&b, " %s %d;", d, r.Dispositions[d])
+	for i, d := range []string{"returned_to_store", "weee_disposal", "lost"} {
+		fmt.Fprintf(&b, "%s %s %d", sep(i), dispositionWords(d), r.Dispositions[d])
 	}
 	b.WriteString("\n\n")
 	if len(r.Stock) > 0 {
@@ -96,27 +104,8 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
-	var open []ReportRow
-	for _, row := range r.Rows {
-		switch row.Status {
-		case site.StatusFailed, site.StatusBlocked, site.StatusInProgress:
-			open = append(open, row)
-		}
-	}
-	if len(open) > 0 {
-		b.WriteString("## Needs attention\n\n")
-		for _, row := range open {
-			fmt.Fprintf(&b, "- **%s** (%s) %s %s", md(row.Label), mdCell(row.Location), row.Status.Symbol(), row.Status)
-			if row.StatusReason != "" && row.Status != site.StatusInProgress {
-				fmt.Fprintf(&b, ": %s", mdCell(row.StatusReason))
-			}
-			if row.CurrentStep != "" {
-				fmt.Fprintf(&b, "; next step %s (%d/%d done)", row.CurrentStep, row.StepsDone, row.StepsTotal) // a key of the runbook's
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString("\n")
-	}
+	r.writeAttention(&b)
+	r.writeFindings(&b)
 	var retried []ReportRow
 	for _, row := range r.Rows {
 		if len(row.StepHistory) > 0 {
@@ -127,18 +116,22 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("## Steps failed, tried again or corrected\n\n")
 		for _, row := range retried {
 			for _, l := range row.StepHistory {
-				fmt.Fprintf(&b, "- **%s** %s\n", mdCell(row.Label), mdCell(l))
+				fmt.Fprintf(&b, "- **%s** %s\n", mdCell(row.Label), mdCell(ReadableTimes(l)))
 			}
 		}
 		b.WriteString("\n")
 	}
 	b.WriteString("## Positions\n\n")
-	b.WriteString("| Position | Location | Role | Plan | Status | Steps | Legacy MAC / serial | New phone (model, serial, MAC) | DDI | Disposition | Signed off | Engineers | Finished |\n")
+	b.WriteString("| Position | Location | Role | Plan | Status | Steps | Legacy handset (MAC, serial, tag, condition) | New phone (model, serial, MAC, tag) | DDI | Disposition | Signed off | Engineers | Finished |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
 		newPhone := ""
 		if row.NewModel != "" || row.NewSerial != "" {
-			newPhone = strings.TrimSpace(row.NewModel + " " + row.NewSerial + " " + row.NewMAC)
+			newPhone = joinSp(row.NewModel, row.NewSerial, row.NewMAC, tagged(row.NewTag))
+		}
+		legacy := joinSp(row.LegacyMAC, row.LegacySerial, tagged(row.LegacyTag))
+		if row.LegacyCondition != "" {
+			legacy = joinSp(legacy, "("+row.LegacyCondition+")")
 		}
 		ddi := string(row.DDIState)
 		if row.LegacyDDI != "" {
@@ -148,10 +141,158 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			ddi += " → " + site.FormatDDI(row.NewDDI)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %d/%d | %s | %s | %s | %s | %s | %s | %s |\n",
-			mdCell(row.Label), mdCell(row.Location), row.Role, row.Plan, row.Status.Symbol(), row.Status, // enums: the schema CHECKs them
-			row.StepsDone, row.StepsTotal, mdCell(strings.TrimSpace(row.LegacyMAC+" "+row.LegacySerial)), mdCell(newPhone),
-			mdCell(ddi), mdCell(row.Disposition), mdCell(row.SignedOffBy), mdCell(strings.Join(row.Engineers, ", ")), mdCell(row.FinishedAt))
+			mdCell(row.Label), mdCell(row.Location), mdCell(row.Role.Words()), mdCell(row.Plan.Words()), row.Status.Symbol(), mdCell(row.Status.Words()),
+			row.StepsDone, row.StepsTotal, mdCell(legacy), mdCell(newPhone),
+			mdCell(ddi), mdCell(row.dispositionText()), mdCell(row.SignedOffBy), mdCell(strings.Join(row.Engineers, ", ")), mdCell(readableTime(row.FinishedAt)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeAttention lists the failed, blocked and unfinished positions.
+func (r Report) writeAttention(b *strings.Builder) {
+	var open []ReportRow
+	for _, row := range r.Rows {
+		switch row.Status {
+		case site.StatusFailed, site.StatusBlocked, site.StatusInProgress:
+			open = append(open, row)
+		}
+	}
+	if len(open) == 0 {
+		return
+	}
+	b.WriteString("## Needs attention\n\n")
+	for _, row := range open {
+		fmt.Fprintf(b, "- **%s** (%s) %s %s", md(row.Label), mdCell(row.Location), row.Status.Symbol(), row.Status.Words())
+		if row.StatusReason != "" && row.Status != site.StatusInProgress {
+			fmt.Fprintf(b, ": %s", mdCell(row.StatusReason))
+		}
+		if row.CurrentStep != "" {
+			fmt.Fprintf(b, "; next step %s (%d/%d done)", md(row.CurrentStep), row.StepsDone, row.StepsTotal)
+		}
+		if row.LegacyState != "" && row.Status != site.StatusInProgress {
+			b.WriteString("; the legacy handset is still in place")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
+// writeFindings lists what the latest discovery found out of line with the
+// inventory, each in words.
+func (r Report) writeFindings(b *strings.Builder) {
+	if len(r.Findings) == 0 {
+		return
+	}
+	last := ""
+	for _, f := range r.Findings {
+		last = max(last, f.At)
+	}
+	fmt.Fprintf(b, "## Discovery findings\n\nFrom the latest discovery (%s).\n\n", md(readableTime(last)))
+	for _, f := range r.Findings {
+		where := joinSp(f.SysName, f.Port)
+		if f.SysName == "" {
+			where = joinSp(f.Switch, f.Port)
+		}
+		switch f.Kind {
+		case site.FindingMoved:
+			fmt.Fprintf(b, "- **%s** moved: its phone was seen on %s", md(f.Label), mdCell(where))
+		case site.FindingMissing:
+			fmt.Fprintf(b, "- **%s** missing: its phone was not seen on any switch read", md(f.Label))
+		case site.FindingLeftover:
+			fmt.Fprintf(b, "- **%s** leftover: its legacy handset is recorded as taken out but was seen on %s", md(f.Label), mdCell(where))
+		default:
+			fmt.Fprintf(b, "- unexpected phone on %s, not in the inventory", mdCell(where))
+		}
+		if phone := joinSp(f.Vendor, f.Model, f.MAC); phone != "" && f.Kind != site.FindingMissing {
+			fmt.Fprintf(b, " (%s)", md(phone))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
+// dispositionText is where the legacy handset went, in words, with its
+// waste transfer note; "" while it is still in place.
+func (row ReportRow) dispositionText() string {
+	if row.Disposition == "" {
+		return ""
+	}
+	state, _, _ := strings.Cut(row.Disposition, " ")
+	s := dispositionWords(state)
+	if row.WTNRef != "" {
+		s += ", waste transfer note " + row.WTNRef
+	}
+	return s
+}
+
+func dispositionWords(state string) string {
+	switch state {
+	case "returned_to_store":
+		return "returned to store"
+	case "weee_disposal":
+		return "WEEE disposal"
+	}
+	return strings.ReplaceAll(state, "_", " ")
+}
+
+// readableTime is an RFC 3339 time in the local zone as people read it:
+// "1 Dec 2026 10:48"; a value that is not a time is kept as it is.
+func readableTime(ts string) string {
+	if ts == "" {
+		return ""
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts
+	}
+	return t.Local().Format("2 Jan 2006 15:04")
+}
+
+// machineTime is an RFC 3339 UTC time as the step history lines carry it.
+var machineTime = regexp.MustCompile(`\b\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z\b`)
+
+// ReadableTimes rewrites every RFC 3339 UTC time in s (a step history
+// line) as readableTime does, for the documents people read; the CSV and
+// JSON keep the times as they are.
+func ReadableTimes(s string) string {
+	return machineTime.ReplaceAllStringFunc(s, func(ts string) string {
+		if t, err := time.Parse("2006-01-02T15:04Z", ts); err == nil {
+			return t.Local().Format("2 Jan 2006 15:04")
+		}
+		return readableTime(ts)
+	})
+}
+
+// readableDate is a YYYY-MM-DD date as "31 Mar 2027".
+func readableDate(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("2 Jan 2006")
+}
+
+func tagged(tag string) string {
+	if tag == "" {
+		return ""
+	}
+	return "tag " + tag
+}
+
+func joinSp(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func sep(i int) string {
+	if i == 0 {
+		return ""
+	}
+	return ";"
 }

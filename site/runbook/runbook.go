@@ -142,6 +142,20 @@ func disposition() Step {
 // reads before any number is recorded.
 func RunbookFor(p site.Position) Runbook { return runbookFor(p, NumberNow{DDI: p.DDI}) }
 
+// CountSteps is the one rule by which the wizard, both reports and the
+// hub count a position's steps: the steps of its runbook (the rollback's
+// are not among them), each done when its latest result in the current
+// attempt passed or was skipped. outcome gives that result by step key
+// ("" when none).
+func (r Runbook) CountSteps(outcome func(key string) Outcome) (done, total int) {
+	for _, s := range r.Steps {
+		if o := outcome(s.Key); o == OutcomePass || o == OutcomeSkip {
+			done++
+		}
+	}
+	return done, len(r.Steps)
+}
+
 // runbookFor builds the runbook with the number the position has now, so a
 // step after a new DDI was recorded says to call the new one.
 func runbookFor(p site.Position, now NumberNow) Runbook {

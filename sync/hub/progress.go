@@ -118,6 +118,8 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 						f.HandsetsReturned += n
 					case "weee_disposal":
 						f.HandsetsWEEE += n
+					case "lost":
+						f.HandsetsLost += n
 					}
 				}
 			}); err != nil {

@@ -66,7 +66,10 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 		return err
 	}
 	defer rows.Close()
-	type step struct{ attempt, done int }
+	type step struct {
+		attempt  int
+		outcomes map[string]runbook.Outcome // of the latest attempt, by step key
+	}
 	steps := map[string]*step{}
 	handsets := map[string]map[string]string{} // key → attr → value
 	for rows.Next() {
@@ -89,11 +92,11 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 				st = &step{}
 				steps[strings.ToLower(id)] = st
 			}
-			if r.Attempt > st.attempt { // only the latest attempt counts
-				st.attempt, st.done = r.Attempt, 0
+			if r.Attempt > st.attempt || st.outcomes == nil { // only the latest attempt counts
+				st.attempt, st.outcomes = r.Attempt, map[string]runbook.Outcome{}
 			}
-			if r.Attempt == st.attempt && (r.Outcome == "pass" || r.Outcome == "skip") {
-				st.done++
+			if r.Attempt == st.attempt {
+				st.outcomes[strings.TrimPrefix(attr, "step:")] = runbook.Outcome(r.Outcome)
 			}
 		case attr == "ddi_state":
 			byLabel[strings.ToLower(id)].DDIState = value
@@ -114,8 +117,15 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for label, st := range steps {
-		byLabel[label].StepsDone, byLabel[label].Attempt = st.done, st.attempt
+	// The laptops' rule (runbook.CountSteps) over the runbook the position's
+	// plan gives it: rollback steps and keys it does not name never count.
+	for _, r := range byLabel {
+		st := steps[strings.ToLower(r.Label)]
+		if st == nil {
+			st = &step{}
+		}
+		r.StepsDone, r.StepsTotal = runbookOf(*r).CountSteps(func(key string) runbook.Outcome { return st.outcomes[key] })
+		r.Attempt = st.attempt
 	}
 	for key, h := range handsets {
 		var rec handset

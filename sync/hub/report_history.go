@@ -114,8 +114,7 @@ func tryOf(kind, payload string) (journaledTry, bool) {
 // stepOrder lists the steps of a position that have results in the order
 // of its runbook (rollback steps last), then any the runbook does not name.
 func stepOrder(r wire.ReportRow, steps map[string][]runbook.Try) []string {
-	rb := runbook.RunbookFor(site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role),
-		DDI: r.DDI, Extension: r.Extension, TargetModel: r.TargetModel})
+	rb := runbookOf(r)
 	var out []string
 	seen := map[string]bool{}
 	for _, k := range rb.Keys() {
@@ -131,6 +130,12 @@ func stepOrder(r wire.ReportRow, steps map[string][]runbook.Try) []string {
 	}
 	sort.Strings(rest)
 	return append(out, rest...)
+}
+
+// runbookOf is the runbook the plan gives a report's position.
+func runbookOf(r wire.ReportRow) runbook.Runbook {
+	return runbook.RunbookFor(site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role),
+		DDI: r.DDI, Extension: r.Extension, TargetModel: r.TargetModel})
 }
 
 // reportTotals sums a report's rows by the rules the laptop's report and

@@ -37,6 +37,7 @@ type Figures struct {
 	DDIsSurrendered             int        `json:"ddis_surrendered"`
 	HandsetsReturned            int        `json:"handsets_returned"`
 	HandsetsWEEE                int        `json:"handsets_weee"`
+	HandsetsLost                int        `json:"handsets_lost"` // recorded as lost (with a note why)
 	RatePerDay                  float64    `json:"rate_per_day_14d"`
 	DonePerDay                  []DayCount `json:"done_per_day"`
 }

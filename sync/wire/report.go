@@ -10,7 +10,8 @@ type ReportRow struct {
 	Status        string `json:"status"`
 	Reason        string `json:"reason,omitempty"`
 	Attempt       int    `json:"attempt,omitempty"`
-	StepsDone     int    `json:"steps_done"`
+	StepsDone     int    `json:"steps_done"`  // by runbook.CountSteps, as the laptop's report counts them
+	StepsTotal    int    `json:"steps_total"` // the steps of the position's runbook
 	Extension     string `json:"extension"`
 	DDI           string `json:"ddi,omitempty"`       // planned (legacy) DDI, E.164
 	DDIState      string `json:"ddi_state,omitempty"` // as recorded: kept, new, teams, surrendered, none
