@@ -9,6 +9,7 @@ import (
 	"cutover/devices"
 	"cutover/site"
 	"cutover/site/runbook"
+	"cutover/sync/client"
 )
 
 // DiscoverSite reads a site's switches over SNMP, reconciles what they show
@@ -50,12 +51,28 @@ func DiscoverSite(ctx context.Context, st *site.Store, engineer, code string, sw
 	if err != nil {
 		return nil, rec, err
 	}
+	notOurs, err := client.NotOurs(ctx, st, code)
+	if err != nil {
+		return nil, rec, err
+	}
 	results := devices.Discover(ctx, targets, o)
 	rec = ReconcileSite(positions, expect, results, aliases)
+	rec.Unexpected = withoutNotOurs(rec.Unexpected, notOurs)
 	if _, err := st.SaveDiscovery(ctx, engineer, DiscoveryRecord(code, results, rec)); err != nil {
 		return results, rec, fmt.Errorf("storing the discovery: %w", err)
 	}
 	return results, rec, nil
+}
+
+// withoutNotOurs drops the phones marked (or proposed) as not ours.
+func withoutNotOurs(seen []devices.Sighting, notOurs map[string]bool) []devices.Sighting {
+	out := seen[:0:0]
+	for _, s := range seen {
+		if !notOurs[strings.ToLower(s.Phone.MAC)] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // InventorySwitches lists the distinct switches of the active positions, at

@@ -127,6 +127,10 @@ var schemas = map[string]schema{
 	"note.add.v1":         {fields: map[string]field{"text": need(text)}},
 	"conflict.resolve.v1": {fields: map[string]field{"resolution": need(text), "value": line(MaxLabel)}},
 	"switch.addr.v1":      {fields: map[string]field{"addr": need(line(255))}},
+	"plan.proposal.v1": {fields: map[string]field{
+		"proposal": need(enum("move", "add", "not_ours")), "label": line(MaxLabel), "switch": line(MaxLabel),
+		"port": line(MaxLabel), "mac": line(64), "role": line(64), "plan": line(64), "vendor": line(MaxKey),
+		"model": line(MaxKey), "note": text}},
 	"stock.issued.v1": {fields: map[string]field{
 		"model": need(line(MaxKey)), "issued": count, "previous": count}},
 	"discovery.v1": {maxBytes: MaxBulkPayload, fields: map[string]field{

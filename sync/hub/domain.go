@@ -35,6 +35,9 @@ import (
 //	                     where the position's numbers stand; the latest wins
 //	note.add.v1          {"text"}                     append-only
 //	conflict.resolve.v1  {"resolution","value"}       entity id = conflict id
+//	plan.proposal.v1     {"proposal","label","switch","port","mac","role","plan",…}
+//	                     kept for the supervisor as a plan_discrepancy conflict;
+//	                     an admin's "accept" applies it (domain_proposals.go)
 //
 // A step.result.v1, step.correction.v1, asset.install.v1 or asset.relabel.v1
 // with "override": true is applied by its rule and also raises an
@@ -171,6 +174,8 @@ func (a *applyCtx) rule() (string, error) {
 		return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, "note:"+a.op.OpID, p.Text, false)
 	case KindResolve:
 		return a.resolve()
+	case KindProposal:
+		return a.propose()
 	}
 	a.code = codeJournal
 	return wire.Applied, nil

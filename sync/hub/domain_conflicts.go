@@ -140,6 +140,9 @@ func valueSuffix(v string) string {
 // a value this kind of conflict cannot take is refused (code, msg).
 func (a *applyCtx) settle(kind, entity, id, fact string, d map[string]any, value string) (code, msg string, err error) {
 	str := func(k string) string { s, _ := d[k].(string); return s }
+	if kind == "plan_discrepancy" && d["proposal"] != nil {
+		return a.settleProposal(d, value)
+	}
 	switch kind {
 	case "disputed_observation":
 		attr := str("attr")

@@ -1,0 +1,102 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"cutover/site"
+)
+
+// Propose records a plan change an engineer proposes after a discovery (a
+// moved handset's port, an unexpected phone as a new position, or as not
+// ours) as an op for the hub, which keeps it for the supervisor: the
+// laptop's plan does not change until an admin accepts it and the change
+// comes back on a pull. The proposal is kept here too, marked proposed, so
+// the screens can say it is waiting.
+func Propose(ctx context.Context, st *site.Store, engineer, code string, p site.Proposal) error {
+	code = strings.ToUpper(code)
+	if err := p.Check(); err != nil {
+		return err
+	}
+	return st.Write(ctx, engineer, func(tx *site.Tx) error {
+		_, _, err := site.FindPosition(ctx, tx, code, p.Label)
+		switch {
+		case p.Kind == site.ProposeMove && errors.Is(err, site.ErrNotFound):
+			return fmt.Errorf("position %s is not in site %s's plan", p.Label, code)
+		case p.Kind == site.ProposeAdd && err == nil:
+			return fmt.Errorf("site %s already has a position %s: choose another label", code, p.Label)
+		case p.Label != "" && err != nil && !errors.Is(err, site.ErrNotFound):
+			return err
+		}
+		op := p
+		op.State, op.By = "", ""
+		kept := p
+		kept.State, kept.By = site.ProposalProposed, tx.Engineer
+		b, _ := json.Marshal(kept)
+		if err := putFact(tx, code, "proposal", p.Key(), "proposal", string(b)); err != nil {
+			return err
+		}
+		return tx.Op(code, site.ProposalKind, "proposal", p.Key(), op)
+	})
+}
+
+// Proposals lists the proposals this laptop knows for a site (its own, and
+// every engineer's after a pull), with their state.
+func Proposals(ctx context.Context, st *site.Store, code string) ([]site.Proposal, error) {
+	rows, err := st.DB().QueryContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'proposal' AND attr = 'proposal'
+		ORDER BY entity_id`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []site.Proposal
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		var p site.Proposal
+		if json.Unmarshal([]byte(v), &p) == nil && p.Kind != "" {
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
+}
+
+// NotOurs lists the MACs of the phones at a site that are not ours: marked
+// so by an accepted proposal (the hub's "not_ours" fact) or proposed so by
+// an engineer and not declined. Discovery does not flag them as unexpected.
+func NotOurs(ctx context.Context, st *site.Store, code string) (map[string]bool, error) {
+	code = strings.ToUpper(code)
+	out := map[string]bool{}
+	rows, err := st.DB().QueryContext(ctx, `SELECT entity_id FROM sync_facts WHERE site = ? AND entity = 'phone' AND attr = 'not_ours'
+		AND value <> ''`, code)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var mac string
+		if err := rows.Scan(&mac); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[mac] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ps, err := Proposals(ctx, st, code)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if p.Kind == site.ProposeNotOurs && p.State != site.ProposalDeclined {
+			out[p.MAC] = true
+		}
+	}
+	return out, nil
+}
