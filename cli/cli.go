@@ -132,6 +132,9 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	help := top.BoolP("help", "h", false, "show this help")
 	// `cutover --site KX` opens the TUI on that site, as `cutover tui --site KX`.
 	tuiSite := top.String("site", "", "open the TUI on this site `CODE`")
+	// …and takes the SNMP credential flags of `cutover discover`.
+	var topCreds snmpCredFlags
+	topCreds.add(top)
 	if err := top.Parse(args); err != nil {
 		fmt.Fprintf(env.Stderr, "cutover: %v\nRun 'cutover --help' for usage.\n", err)
 		return 2
@@ -146,10 +149,22 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		return 0
 	}
 	name := "tui"
-	if len(rest) == 0 && *tuiSite != "" {
-		rest = []string{"--site", *tuiSite}
+	var snmpArgs []string
+	top.Visit(func(f *pflag.Flag) {
+		if isSNMPFlag(f.Name) {
+			snmpArgs = append(snmpArgs, "--"+f.Name+"="+f.Value.String())
+		}
+	})
+	if len(rest) == 0 {
+		if *tuiSite != "" {
+			rest = []string{"--site", *tuiSite}
+		}
+		rest = append(rest, snmpArgs...)
 	} else if *tuiSite != "" {
 		fmt.Fprintf(env.Stderr, "cutover: --site goes after the command: cutover %s --site %s\n", rest[0], *tuiSite)
+		return 2
+	} else if len(snmpArgs) > 0 {
+		fmt.Fprintf(env.Stderr, "cutover: the SNMP credential flags go after the command: cutover %s --community …\n", rest[0])
 		return 2
 	}
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -322,7 +337,13 @@ func (env *Env) printHelp(w io.Writer) {
 	fs := pflag.NewFlagSet("cutover", pflag.ContinueOnError)
 	var e Env
 	e.addGlobalFlags(fs)
-	fmt.Fprintf(w, "\nGlobal flags:\n%s\nRun 'cutover COMMAND --help' for a command's own flags.\n", fs.FlagUsages())
+	fmt.Fprintf(w, "\nGlobal flags:\n%s", fs.FlagUsages())
+	tf := pflag.NewFlagSet("cutover", pflag.ContinueOnError)
+	tf.String("site", "", "open the TUI on this site `CODE`")
+	var creds snmpCredFlags
+	creds.add(tf)
+	fmt.Fprintf(w, "\nTUI flags (plain 'cutover', or 'cutover tui'; without credentials the discovery screen asks):\n%s", tf.FlagUsages())
+	fmt.Fprintf(w, "\nRun 'cutover COMMAND --help' for a command's own flags.\n")
 }
 
 func orderedCommands() []*Command {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/sync/client"
 
@@ -100,13 +99,18 @@ engineers may settle disputed observations at their own sites.`,
 				return nil
 			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSITE\tKIND\tON\tSTATUS\tDETAIL")
+			fmt.Fprintln(tw, "ID\tSITE\tKIND\tON\tSTATUS\tWHAT")
 			for _, c := range cs {
 				status := c.Status
 				if c.LocalStatus != "" {
 					status += " (" + c.LocalStatus + ")"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Site, c.Kind, c.Entity, c.EntityID, status, safetext.Clip(string(c.Detail), 80))
+				d := client.Describe(c)
+				what := d.Title
+				if len(d.Lines) > 0 {
+					what += " — " + strings.Join(d.Lines, "; ")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Site, c.Kind, c.Entity, c.EntityID, status, what)
 			}
 			return tw.Flush()
 		},

@@ -47,11 +47,15 @@ func init() {
 			}
 			defer st.Close()
 			opt := env.uiOptions(st, siteCode)
-			// Without credentials the TUI still opens; the SNMP steps and
-			// discovery then say what is missing in the status line.
+			// Without credentials the TUI still opens: the discovery
+			// screen asks for them (a profile, or typed in once). The
+			// runbook's SNMP checks use the flags' credentials.
 			chk := &swap.SNMPChecker{Store: st, Creds: c}
 			opt.Swap = &swap.Runner{Store: st, Checker: chk}
-			opt.Discover = tuiDiscoverer(env, st, c)
+			opt.Discover = tuiDiscoverer(env, st)
+			if c.Validate() == nil {
+				opt.Creds, opt.CredsFrom = c, credsFrom(env, fs, creds)
+			}
 			// With a hub login, sync in the background: at start, every 30 s,
 			// soon after each step recorded, and on a backoff timer after a
 			// failure. The dashboard shows its status from the store.
@@ -109,7 +113,8 @@ and its path printed.`,
 			defer sw.Close()
 			opt := env.uiOptions(st, "KX")
 			opt.Swap = demoRunner(st, sw)
-			opt.Discover = tuiDiscoverer(env, st, devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)})
+			opt.Discover = tuiDiscoverer(env, st)
+			opt.Creds, opt.CredsFrom = devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, "the demo's switches"
 			err = ui.Run(ctx, opt)
 			if keep {
 				fmt.Fprintf(env.Stderr, "demo database kept at %s\n", env.DBPath)
@@ -145,13 +150,13 @@ func loadDemo(ctx context.Context, env *Env) (*site.Store, error) {
 
 func (env *Env) uiOptions(st *site.Store, siteCode string) ui.Options {
 	return ui.Options{Store: st, Engineer: env.Engineer, Site: siteCode, NoColor: env.NoColor, Theme: env.theme(), Mouse: env.Mouse,
-		In: env.Stdin, Out: env.Stdout, Now: env.Now}
+		In: env.Stdin, Out: env.Stdout, Now: env.Now, Config: env.Config, ConfigPath: env.ConfigPath}
 }
 
 // snmpFlagsGiven reports whether any SNMP credential flag was set, so that
 // a TUI opened without them still opens.
 func snmpFlagsGiven(fs *pflag.FlagSet) bool {
-	for _, n := range []string{"community", "v3-user", "v3-level", "v3-auth", "v3-auth-pass-file", "v3-priv", "v3-priv-pass-file", "snmp-profile"} {
+	for _, n := range snmpFlagNames {
 		if fs.Changed(n) {
 			return true
 		}
@@ -159,21 +164,42 @@ func snmpFlagsGiven(fs *pflag.FlagSet) bool {
 	return false
 }
 
+var snmpFlagNames = []string{"community", "v3-user", "v3-level", "v3-auth", "v3-auth-pass-file", "v3-priv", "v3-priv-pass-file", "snmp-profile"}
+
+func isSNMPFlag(name string) bool {
+	for _, n := range snmpFlagNames {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// credsFrom says, in words, where the TUI's credentials came from.
+func credsFrom(env *Env, fs *pflag.FlagSet, f snmpCredFlags) string {
+	switch {
+	case f.profile != "":
+		return "profile " + f.profile
+	case snmpFlagsGiven(fs):
+		return "the command line"
+	case env.Getenv(devices.EnvCommunity) != "":
+		return "$" + devices.EnvCommunity
+	}
+	return ""
+}
+
 // tuiDiscoverer is the TUI's discovery: the same steps as `cutover discover
 // --site` (switches at their recorded addresses, reconciled with the
-// inventory, stored as observations), with progress sent to the screen.
-func tuiDiscoverer(env *Env, st *site.Store, creds devices.Credentials) ui.Discoverer {
-	return func(ctx context.Context, code string, switches []string, progress func(devices.Progress)) ([]devices.SwitchResult, devices.Reconciliation, error) {
+// inventory, stored as observations), with the credentials the screen
+// holds and progress sent to it.
+func tuiDiscoverer(env *Env, st *site.Store) ui.Discoverer {
+	return func(ctx context.Context, code string, switches []string, creds devices.Credentials, progress func(devices.Progress)) ([]devices.SwitchResult, devices.Reconciliation, error) {
 		var rec devices.Reconciliation
 		if err := creds.Validate(); err != nil {
-			return nil, rec, fmt.Errorf("no usable SNMP credentials (give --community, $%s or --snmp-profile): %w", devices.EnvCommunity, err)
+			return nil, rec, fmt.Errorf("no usable SNMP credentials: %w (c on the discovery screen gives them)", err)
 		}
 		o := devices.DefaultOptions()
 		o.Progress = progress
-		results, rec, err := swap.DiscoverSite(ctx, st, env.Engineer, code, switches, creds, o)
-		if err != nil {
-			return results, rec, err
-		}
-		return results, rec, nil
+		return swap.DiscoverSite(ctx, st, env.Engineer, code, switches, creds, o)
 	}
 }

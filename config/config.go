@@ -137,3 +137,71 @@ func CheckPrivate(path string) error {
 	}
 	return nil
 }
+
+// SaveProfile adds or replaces the SNMP profile name in the settings file
+// at path, keeping every other setting in it. The file holds secrets, so it
+// is written mode 0600 (its folder 0700) through a temporary file renamed
+// into place; an existing file others can read is refused, not widened.
+func SaveProfile(path, name string, p SNMPProfile) error {
+	if path == "" {
+		return errors.New("no settings file: give --config FILE or set $HOME")
+	}
+	if name == "" {
+		return errors.New("an SNMP profile needs a name")
+	}
+	for _, v := range []string{name, p.Community, p.V3User, p.V3Level, p.V3AuthProto, p.V3AuthPass, p.V3PrivProto, p.V3PrivPass} {
+		if err := safetext.Check(v, false); err != nil {
+			return fmt.Errorf("SNMP profile %s: %v", safetext.Quote(name, 40), err)
+		}
+	}
+	doc := map[string]json.RawMessage{}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("config %s: %w", path, err)
+	default:
+		if err := CheckPrivate(path); err != nil {
+			return fmt.Errorf("config %s: %w", path, err)
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return fmt.Errorf("config %s: not valid JSON: %w", path, err)
+		}
+	}
+	profiles := map[string]SNMPProfile{}
+	if raw, ok := doc["snmp_profiles"]; ok {
+		if err := json.Unmarshal(raw, &profiles); err != nil {
+			return fmt.Errorf("config %s: snmp_profiles: %w", path, err)
+		}
+	}
+	profiles[name] = p
+	raw, err := json.Marshal(profiles)
+	if err != nil {
+		return err
+	}
+	doc["snmp_profiles"] = raw
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".config-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(append(out, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

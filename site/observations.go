@@ -221,3 +221,45 @@ func (s *Store) LastSeen(ctx context.Context, code, mac string) (ObservedPhone, 
 	}
 	return p, at, true, nil
 }
+
+// LatestUnexpected lists the phones the site's latest discovery saw that
+// no position plans: unexpected phones (Label "") and leftovers (a legacy
+// handset recorded as taken out, still seen: Label is its position).
+func (s *Store) LatestUnexpected(ctx context.Context, code string) ([]ObservedPhone, error) {
+	code = strings.ToUpper(code)
+	rows, err := s.r.QueryContext(ctx, `SELECT o.switch, o.sys_name, o.port, o.if_index, o.mac, o.ip, o.name, o.vendor, o.model,
+		o.serial, o.firmware, o.voice_vlan, o.access_vlan, o.poe_class, o.poe_mw, o.sources, o.evidence, o.outcome,
+		COALESCE(p.label, '') FROM observations o LEFT JOIN positions p ON p.id = o.position_id
+		WHERE o.site = ? AND o.outcome = ? AND o.discovery_id = (SELECT MAX(id) FROM discoveries WHERE site = ?)
+		ORDER BY o.switch, o.port, o.mac`, code, OutcomeUnexpected, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ObservedPhone
+	for rows.Next() {
+		var p ObservedPhone
+		var sources, evidence string
+		var class, mw sql.NullInt64
+		if err := rows.Scan(&p.Switch, &p.SysName, &p.Port, &p.IfIndex, &p.MAC, &p.IP, &p.Name, &p.Vendor, &p.Model, &p.Serial,
+			&p.Firmware, &p.VoiceVLAN, &p.AccessVLAN, &class, &mw, &sources, &evidence, &p.Outcome, &p.Label); err != nil {
+			return nil, err
+		}
+		if class.Valid {
+			c := int(class.Int64)
+			p.PoEClass = &c
+		}
+		if mw.Valid {
+			m := int(mw.Int64)
+			p.PoEMW = &m
+		}
+		if sources != "" {
+			p.Sources = strings.Split(sources, ",")
+		}
+		if evidence != "" {
+			p.Evidence = strings.Split(evidence, ",")
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

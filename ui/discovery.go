@@ -20,7 +20,7 @@ import (
 // `cutover discover --site` does, calling progress as each switch starts
 // and ends. The command line supplies it, so the TUI and the CLI share one
 // path.
-type Discoverer func(ctx context.Context, code string, switches []string, progress func(devices.Progress)) ([]devices.SwitchResult, devices.Reconciliation, error)
+type Discoverer func(ctx context.Context, code string, switches []string, creds devices.Credentials, progress func(devices.Progress)) ([]devices.SwitchResult, devices.Reconciliation, error)
 
 // Messages of a discovery run.
 type (
@@ -55,6 +55,7 @@ type switchChoice struct {
 	name, addr string
 	positions  int
 	chosen     bool
+	byName     bool // no address: the engineer chose to read it by name
 }
 
 func loadSwitchesCmd(sh *shared, code string) tea.Cmd {
@@ -96,12 +97,12 @@ func loadSwitchesCmd(sh *shared, code string) tea.Cmd {
 // runDiscoveryCmd starts the run in the background; its progress and its
 // end come back one message at a time through a channel (see waitCmd).
 func runDiscoveryCmd(sh *shared, code string, names []string) tea.Cmd {
-	ctx, discover := sh.ctx, sh.discover
+	ctx, discover, creds := sh.ctx, sh.discover, sh.creds
 	return func() tea.Msg {
 		ch := make(chan tea.Msg, len(names)*2+1)
 		go func() {
 			defer close(ch)
-			results, rec, err := discover(ctx, code, names, func(p devices.Progress) {
+			results, rec, err := discover(ctx, code, names, creds, func(p devices.Progress) {
 				ch <- switchProgressMsg{code: code, p: p}
 			})
 			ch <- discoveryDoneMsg{code: code, results: results, rec: rec, err: err}
@@ -128,6 +129,8 @@ func waitCmd(ch <-chan tea.Msg) tea.Cmd {
 type discoveryKeys struct {
 	list                              listKeys
 	Toggle, All, Run, Tab, Open, Back key.Binding
+	Creds, Addr                       key.Binding
+	act                               actKeys
 }
 
 // phase is where the discovery screen is.
@@ -165,7 +168,11 @@ type discovery struct {
 	results  []devices.SwitchResult
 	rec      devices.Reconciliation
 	tab      int // which reconciliation list
-	cur      int
+	// pending is set while a run waits for what the engineer is asked
+	// (credentials, an address): it starts when they are given.
+	pending   bool
+	proposals map[string]site.Proposal // by Key, for the results' markers
+	cur       int
 	top      int
 	w, h     int
 }
@@ -180,6 +187,9 @@ func newDiscovery(sh *shared, code string) *discovery {
 			Tab:    key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next list")),
 			Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "port evidence")),
 			Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Creds:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "SNMP credentials")),
+			Addr:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "switch address")),
+			act:    newActKeys(),
 		}}
 }
 
@@ -193,9 +203,13 @@ func (d *discovery) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 func (d *discovery) ShortHelp() []key.Binding {
 	switch d.phase {
 	case phaseChoose:
-		return []key.Binding{d.keys.list.Up, d.keys.list.Down, d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Back}
+		return []key.Binding{d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Creds, d.keys.Addr, d.keys.Back}
 	case phaseResults:
-		return []key.Binding{d.keys.list.Up, d.keys.list.Down, d.keys.Tab, d.keys.Open, withHelp(d.keys.All, "again"), d.keys.Back}
+		keys := []key.Binding{d.keys.Tab, d.keys.Open}
+		if items := d.items(); len(items) > 0 {
+			keys = append(keys, d.keys.act.For(items[d.cur])...)
+		}
+		return append(keys, withHelp(d.keys.All, "again"), d.keys.Back)
 	}
 	return []key.Binding{d.keys.Back}
 }
@@ -206,9 +220,10 @@ func (d *discovery) ShortHelp() []key.Binding {
 func (d *discovery) FullHelp() [][]key.Binding {
 	switch d.phase {
 	case phaseChoose:
-		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Back}}
+		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Creds, d.keys.Addr, d.keys.Back}}
 	case phaseResults:
-		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Tab, d.keys.Open, withHelp(d.keys.All, "again"), d.keys.Back}}
+		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Tab, d.keys.Open, d.keys.act.Move, d.keys.act.Add, d.keys.act.NotOurs},
+			{withHelp(d.keys.All, "again"), d.keys.Back}}
 	}
 	return [][]key.Binding{{d.keys.Back}}
 }
@@ -221,6 +236,20 @@ func (d *discovery) Update(msg tea.Msg) (screen, tea.Cmd) {
 				return d, func() tea.Msg { return failed("listing the switches of "+d.code, msg.err) }
 			}
 			d.switches = msg.switches
+		}
+	case credsSetMsg:
+		return d, d.credsSet(msg)
+	case addrSavedMsg:
+		if msg.code == d.code {
+			return d, d.addrSaved(msg)
+		}
+	case proposalsMsg:
+		if msg.code == d.code && msg.err == nil {
+			d.proposals = msg.byKey
+		}
+	case proposedMsg:
+		if msg.code == d.code {
+			return d, loadProposalsCmd(d.sh, d.code)
 		}
 	case discoveryStartedMsg:
 		if msg.code == d.code {
@@ -270,6 +299,11 @@ func (d *discovery) key(msg tea.KeyMsg) tea.Cmd {
 			}
 		case key.Matches(msg, d.keys.Run):
 			return d.run()
+		case key.Matches(msg, d.keys.Creds):
+			return d.sh.push(newCredsForm(d.sh))
+		case key.Matches(msg, d.keys.Addr) && len(d.switches) > 0:
+			s := d.switches[d.cur]
+			return d.sh.push(newAddrForm(d.sh, d.code, s.name, s.addr))
 		}
 	case phaseResults:
 		items := d.items()
@@ -283,9 +317,11 @@ func (d *discovery) key(msg tea.KeyMsg) tea.Cmd {
 			d.tab = (d.tab + 1) % len(recTabs)
 			d.cur, d.top = 0, 0
 		case key.Matches(msg, d.keys.Open) && len(items) > 0:
-			return d.sh.push(newEvidence(d.sh, items[d.cur]))
+			return d.sh.push(newEvidence(d.sh, d.code, items[d.cur], d.names()))
 		case key.Matches(msg, d.keys.All):
 			d.phase = phaseChoose
+		case len(items) > 0:
+			return d.keys.act.do(d.sh, d.code, msg, items[d.cur], d.names())
 		}
 	}
 	return nil
@@ -308,6 +344,18 @@ func (d *discovery) run() tea.Cmd {
 	}
 	if d.sh.discover == nil {
 		return func() tea.Msg { return failed("discovery", errString("this TUI was opened without SNMP discovery")) }
+	}
+	// Ask for what is missing, then run.
+	d.pending = false
+	if d.sh.creds.Validate() != nil {
+		d.pending = true
+		return tea.Batch(d.sh.push(newCredsForm(d.sh)), note("SNMP credentials are needed to read the switches"))
+	}
+	for _, s := range d.switches {
+		if s.chosen && s.addr == "" && !s.byName {
+			d.pending = true
+			return d.sh.push(newAddrForm(d.sh, d.code, s.name, ""))
+		}
 	}
 	d.phase = phaseRunning
 	return tea.Batch(runDiscoveryCmd(d.sh, d.code, names), d.sh.spin(d.spin))
@@ -332,6 +380,18 @@ func (d *discovery) progress(p devices.Progress) {
 	}
 }
 
+// names maps the recorded addresses of the site's switches to their
+// inventory names, so results name switches as the engineer knows them.
+func (d *discovery) names() map[string]string {
+	out := map[string]string{}
+	for _, s := range d.switches {
+		if s.addr != "" {
+			out[strings.ToLower(s.addr)] = s.name
+		}
+	}
+	return out
+}
+
 func (d *discovery) addrOf(name string) string {
 	for _, s := range d.switches {
 		if s.name == name {
@@ -353,7 +413,7 @@ func (d *discovery) done(msg discoveryDoneMsg) tea.Cmd {
 			failedN++
 		}
 	}
-	cmds := []tea.Cmd{changed(d.code)}
+	cmds := []tea.Cmd{changed(d.code), loadProposalsCmd(d.sh, d.code)}
 	if failedN > 0 {
 		cmds = append(cmds, func() tea.Msg {
 			return failed("discovery", fmt.Errorf("%d of %d switches did not answer (see the list)", failedN, len(msg.results)))

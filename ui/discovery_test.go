@@ -15,7 +15,7 @@ import (
 // line's discoverer does: at their recorded addresses, reconciled with the
 // inventory (the storing is left to the command line's own tests).
 func testDiscoverer(st *site.Store) Discoverer {
-	return func(ctx context.Context, code string, switches []string, progress func(devices.Progress)) ([]devices.SwitchResult, devices.Reconciliation, error) {
+	return func(ctx context.Context, code string, switches []string, creds devices.Credentials, progress func(devices.Progress)) ([]devices.SwitchResult, devices.Reconciliation, error) {
 		addrs, err := st.SwitchAddrs(ctx, code)
 		if err != nil {
 			return nil, devices.Reconciliation{}, err
@@ -29,7 +29,7 @@ func testDiscoverer(st *site.Store) Discoverer {
 			if a, ok := aliases[s]; ok {
 				s = a
 			}
-			targets = append(targets, devices.Target{Address: s, Creds: devices.Credentials{Community: devices.NewSecret("public")}})
+			targets = append(targets, devices.Target{Address: s, Creds: creds})
 		}
 		o := devices.DefaultOptions()
 		o.Progress = progress
@@ -50,6 +50,7 @@ func TestDiscoveryChooseRunReconcileAndEvidence(t *testing.T) {
 	st, _, _ := demoRig(t)
 	m := newTestRoot(t, st, "KX", 120, 40)
 	m.sh.discover = testDiscoverer(st)
+	m.sh.creds = devices.Credentials{Community: devices.NewSecret("public")}
 	press(t, m, "d")
 	d := m.top().(*discovery)
 	mustContain(t, m.View(), "Choose the switches to read", "[x] kx-sw1", "[x] kx-sw2", "[x] kx-sw3", "127.0.0.1:")
@@ -91,7 +92,7 @@ func TestDiscoveryChooseRunReconcileAndEvidence(t *testing.T) {
 func TestDiscoveryWithoutSwitchesOrDiscovererSaysSo(t *testing.T) {
 	m := newTestRoot(t, demoStore(t), "KX", 80, 24)
 	press(t, m, "d")
-	mustContain(t, m.View(), "no address recorded")
+	mustContain(t, m.View(), "! no address (e)", "! SNMP: no credentials yet")
 	press(t, m, "enter")
 	mustContain(t, m.View(), "✗ discovery: this TUI was opened without SNMP discovery")
 	press(t, m, "a", "enter") // none chosen

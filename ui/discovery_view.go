@@ -73,15 +73,27 @@ func (d *discovery) chooseView() string {
 		return "The inventory of " + txt(d.code) + " names no switches."
 	}
 	var b strings.Builder
-	b.WriteString(st.Bold.Render("Choose the switches to read") + st.Faint.Render("  (from the inventory of "+txt(d.code)+")") + "\n\n")
+	b.WriteString(st.Bold.Render("Choose the switches to read") + st.Faint.Render("  (from the inventory of "+txt(d.code)+")") + "\n")
+	if d.sh.creds.Validate() == nil {
+		from := ""
+		if d.sh.credsFrom != "" {
+			from = " from " + d.sh.credsFrom
+		}
+		b.WriteString(cut("SNMP: "+txt(d.sh.creds.String()+from)+st.Faint.Render("  (c to change)"), d.w) + "\n\n")
+	} else {
+		b.WriteString(cut(st.Warn.Render("! SNMP: no credentials yet")+st.Faint.Render("  (c gives them; enter asks)"), d.w) + "\n\n")
+	}
 	for i, s := range d.switches {
 		box := "[ ]"
 		if s.chosen {
 			box = "[x]"
 		}
 		addr := txt(s.addr)
-		if addr == "" {
-			addr = st.Faint.Render("no address recorded: read by name")
+		switch {
+		case addr == "" && s.byName:
+			addr = st.Faint.Render("read by its name")
+		case addr == "":
+			addr = st.Warn.Render("! no address (e)")
 		}
 		line := fmt.Sprintf("%s %-16s %-24s %d positions", box, txt(s.name), addr, s.positions)
 		if i == d.cur {
@@ -148,7 +160,10 @@ func (d *discovery) resultsView() string {
 	}
 	h := max(d.h-strings.Count(b.String(), "\n")-1, 1)
 	for i := d.top; i < len(items) && i < d.top+h; i++ {
-		line := recLine(items[i])
+		line := recLine(items[i], d.names())
+		if m := proposalMark(d.proposals, items[i]); m != "" {
+			line = txt(m) + " · " + line
+		}
 		if i == d.cur {
 			b.WriteString("▸ " + st.Selected.Render(pad(line, d.w-2)) + "\n")
 		} else {
@@ -160,15 +175,17 @@ func (d *discovery) resultsView() string {
 
 // recLine is one reconciliation line, escaped for the screen (what a
 // switch reports is text from the network).
-func recLine(it recItem) string { return txt(recText(it)) }
+func recLine(it recItem, names map[string]string) string { return txt(recText(it, names)) }
 
-func recText(it recItem) string {
+// recText names switches as the inventory does (names maps the addresses
+// read to inventory names).
+func recText(it recItem, names map[string]string) string {
 	label, planned, seen := "—", "", ""
 	if e := it.expected; e != nil {
 		label, planned = e.Label, e.Switch+" "+e.Port
 	}
 	if s := it.seen; s != nil {
-		seen = fmt.Sprintf("%s %s  %s %s %s", orName(s.SysName, s.Switch), s.Phone.Port, s.Phone.Vendor, s.Phone.Model, s.Phone.MAC)
+		seen = fmt.Sprintf("%s %s  %s %s %s", switchName(s, names), s.Phone.Port, s.Phone.Vendor, s.Phone.Model, s.Phone.MAC)
 	}
 	switch it.outcome {
 	case "moved":
@@ -206,14 +223,18 @@ func pluralES(n int) string {
 // everything the switch said about the phone on the port, with why it was
 // taken for a phone.
 type evidence struct {
-	sh   *shared
-	it   recItem
-	back key.Binding
-	w, h int
+	sh    *shared
+	code  string
+	it    recItem
+	names map[string]string
+	back  key.Binding
+	act   actKeys
+	w, h  int
 }
 
-func newEvidence(sh *shared, it recItem) *evidence {
-	return &evidence{sh: sh, it: it, back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}
+func newEvidence(sh *shared, code string, it recItem, names map[string]string) *evidence {
+	return &evidence{sh: sh, code: code, it: it, names: names, act: newActKeys(),
+		back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}
 }
 
 func (e *evidence) Init() tea.Cmd             { return nil }
@@ -221,14 +242,18 @@ func (e *evidence) Title() string             { return "evidence" }
 func (e *evidence) Capturing() bool           { return false }
 func (e *evidence) Dirty() bool               { return false }
 func (e *evidence) SetSize(w, h int) screen   { e.w, e.h = w, h; return e }
-func (e *evidence) ShortHelp() []key.Binding  { return []key.Binding{e.back} }
-func (e *evidence) FullHelp() [][]key.Binding { return [][]key.Binding{{e.back}} }
+func (e *evidence) ShortHelp() []key.Binding  { return append(e.act.For(e.it), e.back) }
+func (e *evidence) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
 
 func (e *evidence) Update(msg tea.Msg) (screen, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, e.back) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return e, nil
+	}
+	if key.Matches(k, e.back) {
 		return e, e.sh.pop()
 	}
-	return e, nil
+	return e, e.act.do(e.sh, e.code, k, e.it, e.names)
 }
 
 func (e *evidence) View() string {
@@ -256,7 +281,7 @@ func (e *evidence) View() string {
 	}
 	p := s.Phone
 	b.WriteString(st.Header.Render("Seen on the switch") + "\n")
-	field("Switch", fmt.Sprintf("%s (%s)", orName(s.SysName, s.Switch), s.Switch))
+	field("Switch", fmt.Sprintf("%s (%s)", switchName(s, e.names), s.Switch))
 	field("Port", fmt.Sprintf("%s (ifIndex %d)", p.Port, p.IfIndex))
 	field("Phone", strings.TrimSpace(p.Vendor+" "+p.Model))
 	field("Name", p.Name)

@@ -14,6 +14,8 @@ package ui
 
 import (
 	"context"
+
+	"cutover/config"
 	"strings"
 	"time"
 
@@ -55,7 +57,11 @@ func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
 		lister = opt.Store
 	}
 	sh := &shared{ctx: ctx, store: opt.Store, cache: newPositionCache(lister), engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true,
-		runner: opt.Swap, discover: opt.Discover, hub: opt.Hub}
+		runner: opt.Swap, discover: opt.Discover, hub: opt.Hub, creds: opt.Creds, credsFrom: opt.CredsFrom, cfg: opt.Config,
+		cfgPath: opt.ConfigPath}
+	if sh.cfg == nil {
+		sh.cfg = &config.Config{}
+	}
 	h := help.New()
 	h.Styles.ShortKey = sh.st.Key
 	h.Styles.FullKey = sh.st.Key

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"cutover/config"
+	"cutover/devices"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -51,6 +53,12 @@ type shared struct {
 	discover Discoverer   // nil when the TUI cannot run discovery
 	hub      string       // the hub synced with in the background; "" when not enrolled
 	readOnly string       // why the database cannot be written ("" when it can): see readonly.go
+	// creds are the SNMP credentials of this session (from the command
+	// line, a profile, or typed on the discovery screen); credsFrom says which.
+	creds     devices.Credentials
+	credsFrom string
+	cfg       *config.Config // never nil
+	cfgPath   string
 	// nav holds the screen changes asked for during the current Update;
 	// the root applies them before the next message, so keys typed ahead
 	// (a barcode scanner, a fast thumb) land on the screen they were meant for.

@@ -40,7 +40,7 @@ func TestEveryScreenHelpHasKeysWithHelpText(t *testing.T) {
 	sh := m.sh
 	p := site.Position{Site: "KX", Label: "FC-01"}
 	for _, s := range []screen{newSitesScreen(sh), newDashboard(sh, "KX"), newPositionList(sh, "KX"), newDetail(sh, "KX", "FC-01"),
-		newDiscovery(sh, "KX"), newWizard(sh, p), newAssetsScreen(sh, "KX"), newEvidence(sh, recItem{outcome: "missing"})} {
+		newDiscovery(sh, "KX"), newWizard(sh, p), newAssetsScreen(sh, "KX"), newEvidence(sh, "KX", recItem{outcome: "missing"}, nil)} {
 		if len(s.ShortHelp()) == 0 {
 			t.Errorf("%s: no short help", s.Title())
 		}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"cutover/config"
+	"cutover/devices"
 	"cutover/site"
 	"cutover/swap"
 
@@ -40,6 +42,15 @@ type Options struct {
 	// Discover runs a site's discovery; without it the discovery screen
 	// lists the switches but cannot read them.
 	Discover Discoverer
+	// Creds are the SNMP credentials the TUI was opened with (the same
+	// flags as `cutover discover`); zero when none were given, and the
+	// discovery screen asks. CredsFrom says where they came from.
+	Creds     devices.Credentials
+	CredsFrom string
+	// Config is the settings file (its SNMP profiles are offered on the
+	// discovery screen) and ConfigPath where a new profile is saved.
+	Config     *config.Config
+	ConfigPath string
 	// Hub is the hub this laptop syncs with in the background ("" when it
 	// is not enrolled), for the dashboard's sync line.
 	Hub string
