@@ -173,8 +173,8 @@ type discovery struct {
 	pending   bool
 	proposals map[string]site.Proposal // by Key, for the results' markers
 	cur       int
-	top      int
-	w, h     int
+	top       int
+	w, h      int
 }
 
 func newDiscovery(sh *shared, code string) *discovery {

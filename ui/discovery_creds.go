@@ -168,7 +168,9 @@ func (d *discovery) credsSet(msg credsSetMsg) tea.Cmd {
 	cmds := []tea.Cmd{}
 	switch {
 	case msg.err != nil:
-		cmds = append(cmds, func() tea.Msg { return failed("saving the SNMP profile (the credentials apply to this session)", msg.err) })
+		cmds = append(cmds, func() tea.Msg {
+			return failed("saving the SNMP profile (the credentials apply to this session)", msg.err)
+		})
 	case msg.saved != "":
 		cmds = append(cmds, note("SNMP credentials saved as profile %s in %s", msg.saved, d.sh.cfgPath))
 	default:
