@@ -24,13 +24,13 @@ type dashLoadedMsg struct {
 	err  error
 }
 
-// attentionMsg carries what needs attention at a site: failed and blocked
-// positions, and the latest discovery's missing and moved positions.
+// attentionMsg carries every open problem of a site (attention.go) and
+// the latest discovery's verdicts.
 type attentionMsg struct {
-	code      string
-	positions []site.Position
-	verdicts  map[string]site.Verdict
-	err       error
+	code     string
+	items    []attItem
+	verdicts map[string]site.Verdict
+	err      error
 }
 
 func loadDashCmd(sh *shared, code string) tea.Cmd {
@@ -42,21 +42,13 @@ func loadDashCmd(sh *shared, code string) tea.Cmd {
 		}
 		return dashLoadedMsg{code: code, sum: sums[0]}
 	}
-	attention := func() tea.Msg {
-		att, err := store.PositionsWithStatus(ctx, code, site.StatusFailed, site.StatusBlocked)
-		if err != nil {
-			return attentionMsg{code: code, err: err}
-		}
-		vs, err := store.LatestVerdicts(ctx, code)
-		return attentionMsg{code: code, positions: att, verdicts: vs, err: err}
-	}
 	// The list of every position (20,000 at a large site) is read after
 	// the first frame, into the cache the position list opens from.
 	preload := func() tea.Msg {
 		cache.positions(ctx, code) // an error shows when the list opens
 		return nil
 	}
-	return tea.Sequence(tea.Batch(summary, attention, loadSyncCmd(sh, code)), preload)
+	return tea.Sequence(tea.Batch(summary, loadAttentionCmd(sh, code), loadSyncCmd(sh, code)), preload)
 }
 
 // syncMsg carries the laptop's sync state.
@@ -81,7 +73,9 @@ func loadSyncCmd(sh *shared, code string) tea.Cmd {
 }
 
 type dashKeys struct {
+	list                                       listKeys
 	Positions, Discover, Assets, Refresh, Back key.Binding
+	Open, Conflicts                            key.Binding
 }
 
 // dashboard is one site at a glance: counts by role and status, what needs
@@ -94,7 +88,9 @@ type dashboard struct {
 	loading   bool
 	loaded    bool
 	sum       site.SiteSummary
-	att       []site.Position
+	att       []attItem
+	attCur    int // the problem enter opens
+	attTop    int
 	verdicts  map[string]site.Verdict
 	attLoaded bool
 	sync      *client.Status
@@ -104,7 +100,10 @@ type dashboard struct {
 func newDashboard(sh *shared, code string) *dashboard {
 	return &dashboard{sh: sh, code: code, loading: true, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
 		keys: dashKeys{
-			Positions: key.NewBinding(key.WithKeys("p", "enter"), key.WithHelp("p/enter", "positions")),
+			list:      newListKeys(),
+			Positions: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "positions")),
+			Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open problem")),
+			Conflicts: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "conflicts")),
 			Discover:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "discovery")),
 			Assets:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assets")),
 			Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
@@ -120,12 +119,17 @@ func (d *dashboard) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 
 // ShortHelp implements help.KeyMap.
 func (d *dashboard) ShortHelp() []key.Binding {
-	return []key.Binding{d.keys.Positions, d.keys.Discover, d.keys.Assets, d.keys.Back}
+	keys := []key.Binding{d.keys.Positions, d.keys.Discover, d.keys.Assets, d.keys.Conflicts}
+	if len(d.att) > 0 {
+		keys = append(keys, withHelp(d.keys.list.Down, "next problem"), d.keys.Open)
+	}
+	return append(keys, d.keys.Back)
 }
 
 // FullHelp implements help.KeyMap.
 func (d *dashboard) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{d.keys.Positions, d.keys.Discover, d.keys.Assets}, {d.keys.Refresh, d.keys.Back}}
+	return [][]key.Binding{{d.keys.Positions, d.keys.Discover, d.keys.Assets, d.keys.Conflicts},
+		{d.keys.list.Up, d.keys.list.Down, d.keys.Open}, {d.keys.Refresh, d.keys.Back}}
 }
 
 func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -149,7 +153,8 @@ func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return d, func() tea.Msg { return failed("loading what needs attention at "+d.code, msg.err) }
 		}
-		d.att, d.verdicts, d.attLoaded = msg.positions, msg.verdicts, true
+		d.att, d.verdicts, d.attLoaded = msg.items, msg.verdicts, true
+		d.attCur = clamp(d.attCur, 0, max(len(d.att)-1, 0))
 	case syncMsg:
 		if msg.code != d.code {
 			return d, nil
@@ -178,7 +183,17 @@ func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, cmd
 		}
 	case tea.KeyMsg:
+		if cur, ok := d.keys.list.step(msg, d.attCur, len(d.att), 5); ok {
+			d.attCur = cur
+			return d, nil
+		}
 		switch {
+		case key.Matches(msg, d.keys.Open) && d.attCur < len(d.att):
+			if s := d.att[d.attCur].open(d.sh, d.code); s != nil {
+				return d, d.sh.push(s)
+			}
+		case key.Matches(msg, d.keys.Conflicts):
+			return d, d.sh.push(newConflictsScreen(d.sh, d.code))
 		case key.Matches(msg, d.keys.Back):
 			return d, d.sh.pop()
 		case key.Matches(msg, d.keys.Positions):
@@ -235,52 +250,49 @@ func (d *dashboard) View() string {
 	b.WriteString("\n\n")
 
 	b.WriteString(st.Header.Render("Needs attention") + "\n")
-	b.WriteString(d.attentionView(max(d.h-lipgloss.Height(b.String())-4, 1)))
+	// Every line left, but the two of the discovery and sync footer.
+	b.WriteString(d.attentionView(max(d.h-strings.Count(b.String(), "\n")-2, 1)))
 	b.WriteString("\n" + cut(d.discoveryLine()+"   ·   "+d.syncLine(), d.w) + "\n")
 	return b.String()
 }
 
-// attentionView lists, in at most room lines, what needs someone: failed
-// and blocked positions, the latest discovery's missing and moved
-// positions, and open sync conflicts.
+// attentionView lists every open problem in the room there is, the
+// selected one marked; when they do not all fit the list scrolls with the
+// cursor and says how many are above and below.
 func (d *dashboard) attentionView(room int) string {
 	st := d.sh.st
 	if !d.attLoaded {
 		return st.Faint.Render("  loading…") + "\n"
 	}
-	var lines []string
-	for _, p := range d.att {
-		lines = append(lines, fmt.Sprintf("  %s %-8s %s", st.status(p.Status, 11), txt(p.Label), txt(p.StatusReason)))
+	if len(d.att) == 0 {
+		return st.OK.Render("  ✓ nothing failed, blocked, rolled back, unexpected, moved, missing or in conflict") + "\n"
 	}
-	var missing, moved []string
-	for _, label := range sortedKeys(d.verdicts) {
-		v := d.verdicts[label]
-		switch v.Outcome {
-		case site.OutcomeMissing:
-			missing = append(missing, txt(label))
-		case site.OutcomeMoved:
-			moved = append(moved, txt(fmt.Sprintf("%s (seen on %s %s)", label, v.Switch, v.Port)))
+	rows := room
+	if len(d.att) > room {
+		rows = max(room-1, 1) // one line says what is off screen
+	}
+	d.attTop = scrollTo(d.attCur, d.attTop, rows)
+	d.attTop = clamp(d.attTop, 0, max(len(d.att)-rows, 0))
+	var b strings.Builder
+	for i := d.attTop; i < len(d.att) && i < d.attTop+rows; i++ {
+		a := d.att[i]
+		style := st.Warn
+		if a.kind <= attBlocked || a.kind == attConflicts {
+			style = st.Err
+		}
+		line := style.Render(a.glyph) + " " + fmt.Sprintf("%-8s", txt(a.label)) + " " + txt(a.text)
+		if a.label == "" {
+			line = style.Render(a.glyph) + " " + txt(a.text)
+		}
+		if i == d.attCur {
+			b.WriteString(cut("▸ "+line, d.w) + "\n")
+		} else {
+			b.WriteString(cut("  "+line, d.w) + "\n")
 		}
 	}
-	if len(missing) > 0 {
-		lines = append(lines, st.Warn.Render(fmt.Sprintf("  ? %d missing at the last discovery: ", len(missing)))+strings.Join(missing, ", "))
-	}
-	if len(moved) > 0 {
-		lines = append(lines, st.Warn.Render(fmt.Sprintf("  ↔ %d moved: ", len(moved)))+strings.Join(moved, ", "))
-	}
-	if d.sync != nil && d.sync.OpenConflicts > 0 {
-		lines = append(lines, st.Err.Render(fmt.Sprintf("  ⚠ %d open sync conflicts", d.sync.OpenConflicts))+" (cutover conflicts)")
-	}
-	if len(lines) == 0 {
-		return st.OK.Render("  ✓ nothing failed, blocked, missing or in conflict") + "\n"
-	}
-	if len(lines) > room {
-		n := len(lines) - room + 1
-		lines = append(lines[:room-1], fmt.Sprintf("  … and %d more (p, then s to sort by status)", n))
-	}
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString(cut(l, d.w) + "\n")
+	if len(d.att) > rows {
+		above, below := d.attTop, len(d.att)-d.attTop-rows
+		b.WriteString(st.Faint.Render(cut(fmt.Sprintf("  %d of %d problems shown · %d above, %d below (j/k)", rows, len(d.att), above, below), d.w)) + "\n")
 	}
 	return b.String()
 }

@@ -42,8 +42,9 @@ func TestDashboardCountsAndAttention(t *testing.T) {
 	frame := m.View()
 	mustContain(t, frame, "KX  Kestrel Cross Police Station", "0 of 58 positions done", "126 days to cease (2027-03-31)",
 		"○ planned         57", "■ blocked          1", "custody suite       6", "Avaya fixed     13",
-		"Needs attention", "■ blocked   CS-01    custody sergeant refused access")
-	for k, want := range map[string]string{"p": "*ui.positionList", "d": "*ui.discovery", "a": "*ui.assetsScreen"} {
+		"Needs attention", "▸ ■ CS-01    blocked: custody sergeant refused access")
+	for k, want := range map[string]string{"p": "*ui.positionList", "d": "*ui.discovery", "a": "*ui.assetsScreen",
+		"c": "*ui.conflictsScreen", "enter": "*ui.detail"} {
 		press(t, m, k)
 		if got := typeName(m.top()); got != want {
 			t.Fatalf("%s opened %s, want %s", k, got, want)

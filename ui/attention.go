@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"cutover/devices"
+	"cutover/site"
+	"cutover/site/runbook"
+	"cutover/sync/client"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// attKind orders what needs attention: the worst first.
+type attKind int
+
+const (
+	attFailed     attKind = iota // a failed position, or a failed step of one in progress
+	attRollback                  // a rollback half done
+	attBlocked                   // a blocked position
+	attLeftover                  // a legacy handset taken out but seen again
+	attUnexpected                // a phone no position plans
+	attMoved                     // a handset seen on another port
+	attMissing                   // a planned handset not seen
+	attConflicts                 // open sync conflicts
+)
+
+// attItem is one open problem on the dashboard, with what enter opens: the
+// position, the discovery result (its evidence, where it can be acted on),
+// or the conflicts.
+type attItem struct {
+	kind  attKind
+	glyph string
+	label string
+	text  string
+	rec   *recItem          // opens the evidence
+	names map[string]string // for the evidence: switch addresses → names
+}
+
+func (a attItem) open(sh *shared, code string) screen {
+	switch {
+	case a.kind == attConflicts:
+		return newConflictsScreen(sh, code)
+	case a.rec != nil:
+		return newEvidence(sh, code, *a.rec, a.names)
+	case a.label != "":
+		return newDetail(sh, code, a.label)
+	}
+	return nil
+}
+
+// loadAttention gathers every open problem of a site: failed and blocked
+// positions; positions in progress whose runbook (runbook.Steps) holds a
+// failed step or a rollback half done; the latest discovery's leftovers,
+// unexpected phones (those not marked not ours), moved and missing
+// handsets; and open conflicts.
+func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map[string]site.Verdict, error) {
+	// Only the positions with a problem are read, not the whole site: the
+	// list of every position is read after the first frame (loadDashCmd).
+	ps, err := sh.store.PositionsWithStatus(ctx, code, site.StatusFailed, site.StatusBlocked, site.StatusInProgress)
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs, err := sh.store.SwitchAddrs(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[string]string{}
+	for _, a := range addrs {
+		names[strings.ToLower(a.Addr)] = a.Switch
+	}
+	props, err := client.Proposals(ctx, sh.store, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	byKey := map[string]site.Proposal{}
+	for _, p := range props {
+		byKey[p.Key()] = p
+	}
+	withMark := func(text string, it recItem) string {
+		if m := proposalMark(byKey, it); m != "" {
+			return text + "  " + m
+		}
+		return text
+	}
+	var out []attItem
+	for _, p := range ps {
+		switch p.Status {
+		case site.StatusFailed:
+			out = append(out, attItem{kind: attFailed, glyph: p.Status.Symbol(), label: p.Label, text: "failed: " + orWord(p.StatusReason, "no reason given")})
+		case site.StatusBlocked:
+			out = append(out, attItem{kind: attBlocked, glyph: p.Status.Symbol(), label: p.Label, text: "blocked: " + orWord(p.StatusReason, "no reason given")})
+		case site.StatusInProgress:
+			pr, err := runbook.Steps(ctx, sh.store, code, p.Label)
+			if err != nil {
+				return nil, nil, err
+			}
+			if it, ok := inProgressProblem(pr); ok {
+				out = append(out, it)
+			}
+		}
+	}
+	vs, err := sh.store.LatestVerdicts(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen, err := sh.store.LatestUnexpected(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	notOurs, err := client.NotOurs(ctx, sh.store, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, o := range seen {
+		s := sightingOf(o)
+		if o.Label != "" {
+			it := recItem{outcome: "leftover", expected: &devices.Expected{Label: o.Label}, seen: &s}
+			out = append(out, attItem{kind: attLeftover, glyph: "⟲", label: o.Label, rec: &it, names: names,
+				text: fmt.Sprintf("legacy handset recorded as taken out, seen again on %s %s", switchName(&s, names), o.Port)})
+			continue
+		}
+		if notOurs[o.MAC] {
+			continue
+		}
+		it := recItem{outcome: site.OutcomeUnexpected, seen: &s}
+		out = append(out, attItem{kind: attUnexpected, glyph: "+", rec: &it, names: names,
+			text: withMark(fmt.Sprintf("unexpected phone on %s %s: %s %s", switchName(&s, names), o.Port,
+				strings.TrimSpace(o.Vendor+" "+o.Model), o.MAC), it)})
+	}
+	for _, label := range sortedKeys(vs) {
+		v := vs[label]
+		if v.Outcome != site.OutcomeMoved && v.Outcome != site.OutcomeMissing {
+			continue
+		}
+		p, err := sh.store.Position(ctx, code, label)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p.Status == site.StatusWithdrawn {
+			continue
+		}
+		exp := devices.Expected{Label: p.Label, Switch: p.Switch, Port: p.Port, MAC: p.MAC}
+		switch v.Outcome {
+		case site.OutcomeMoved:
+			if strings.EqualFold(v.Port, p.Port) {
+				continue // the plan has caught up (a proposal accepted)
+			}
+			s := devices.Sighting{Switch: v.Switch, Phone: devices.Phone{Port: v.Port, MAC: v.MAC}}
+			if o, _, ok, err := sh.store.LastSeen(ctx, code, v.MAC); err == nil && ok {
+				s = sightingOf(o)
+			}
+			it := recItem{outcome: site.OutcomeMoved, expected: &exp, seen: &s}
+			out = append(out, attItem{kind: attMoved, glyph: "↔", label: label, rec: &it, names: names,
+				text: withMark(fmt.Sprintf("moved: seen on %s %s, planned %s %s", switchName(&s, names), v.Port, p.Switch, p.Port), it)})
+		case site.OutcomeMissing:
+			out = append(out, attItem{kind: attMissing, glyph: "?", label: label,
+				text: fmt.Sprintf("missing at the last discovery (planned %s %s)", p.Switch, p.Port)})
+		}
+	}
+	st, err := client.ReadStatus(ctx, sh.store)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := st.OpenConflicts; n > 0 {
+		out = append(out, attItem{kind: attConflicts, glyph: "⚠", text: fmt.Sprintf("%d open sync conflict%s: enter lists them", n, plural(n))})
+	}
+	sortAttention(out)
+	return out, vs, nil
+}
+
+// inProgressProblem is what is wrong with a position in progress, by what
+// its runbook says: a rollback half done, or a step whose latest result in
+// this attempt is a failure.
+func inProgressProblem(pr runbook.Progress) (attItem, bool) {
+	label := pr.Position.Label
+	if pr.Mode == runbook.ModeRollback {
+		next := ""
+		if pr.Current != nil {
+			next = ": next " + pr.Current.Title
+		}
+		return attItem{kind: attRollback, glyph: "↺", label: label, text: "rollback half done" + next}, true
+	}
+	for _, s := range append(append([]runbook.StepState{}, pr.Steps...), pr.Rollback...) {
+		if s.Outcome == runbook.OutcomeFail {
+			why := ""
+			if s.Note != "" {
+				why = ": " + s.Note
+			}
+			return attItem{kind: attFailed, glyph: "✗", label: label, text: "in progress, step failed: " + s.Title + why}, true
+		}
+	}
+	return attItem{}, false
+}
+
+func sightingOf(o site.ObservedPhone) devices.Sighting {
+	return devices.Sighting{Switch: o.Switch, SysName: o.SysName, Phone: devices.Phone{Port: o.Port, IfIndex: o.IfIndex, MAC: o.MAC,
+		IP: o.IP, Name: o.Name, Vendor: o.Vendor, Model: o.Model, Serial: o.Serial, Firmware: o.Firmware, VoiceVLAN: o.VoiceVLAN,
+		AccessVLAN: o.AccessVLAN, PoEClass: o.PoEClass, PoEMW: o.PoEMW, Sources: o.Sources, Evidence: o.Evidence}}
+}
+
+// sortAttention puts the worst first, keeping each kind's own order.
+func sortAttention(items []attItem) {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].kind < items[j].kind })
+}
+
+func loadAttentionCmd(sh *shared, code string) tea.Cmd {
+	ctx := sh.ctx
+	return func() tea.Msg {
+		items, vs, err := loadAttention(ctx, sh, code)
+		return attentionMsg{code: code, items: items, verdicts: vs, err: err}
+	}
+}
