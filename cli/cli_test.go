@@ -121,3 +121,23 @@ func TestImportSiteFlags(t *testing.T) {
 		t.Errorf("sites:\n%s", out)
 	}
 }
+
+// TestTUITakesTheDiscoverCredentialFlags: plain `cutover` lists and takes
+// the SNMP credential flags of `cutover discover`; after a command they
+// belong to it.
+func TestTUITakesTheDiscoverCredentialFlags(t *testing.T) {
+	_, out, _ := runCLI(t, "", "--help")
+	for _, f := range []string{"--community", "--v3-user", "--v3-auth-pass-file", "--snmp-profile", "TUI flags"} {
+		if !strings.Contains(out, f) {
+			t.Errorf("--help lacks %s", f)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", "--community", "x", "status"); code != 2 || !strings.Contains(errOut, "go after the command") {
+		t.Fatalf("--community before a command: %d %s", code, errOut)
+	}
+	// Without a terminal the TUI refuses to start, but only after the
+	// flags were taken: a bad one is a usage error naming it.
+	if code, _, errOut := runCLI(t, "", "--v3-user", "ops", "--v3-level", "sideways"); code != 2 || !strings.Contains(errOut, "sideways") {
+		t.Fatalf("a bad v3 level for the TUI: %d %s", code, errOut)
+	}
+}

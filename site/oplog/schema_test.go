@@ -36,6 +36,7 @@ func TestSchemas(t *testing.T) {
 		"discovery.v1":             `{"discovery":1,"switches":2,"failed":0,"phones":1,"counts":{"matched":1},"verdicts":[{"label":"P1","outcome":"matched"}]}`,
 		"site.import.v1":           `{"file":"kx.csv","sha256":"ab","added":1,"changed":0,"unchanged":0,"withdrawn":0,"kept":null}`,
 		"position.plan_dropped.v1": `{"file":"kx.csv","status":"done"}`,
+		"plan.proposal.v1":         `{"proposal":"add","label":"HD-20","switch":"kx-sw3","port":"Gi1/0/20","mac":"00:1e:13:8c:91:01","role":"hot_desk","plan":"avaya_fixed","note":"by the lifts"}`,
 		"later.kind.v2":            `{"anything":{"bounded":[1,2,3]}}`,
 	}
 	for kind, p := range ok {
@@ -43,8 +44,8 @@ func TestSchemas(t *testing.T) {
 			t.Errorf("%s: %v", kind, err)
 		}
 	}
-	if len(Kinds()) != 18 {
-		t.Errorf("%d kinds with a schema, want 18: %v", len(Kinds()), Kinds())
+	if len(Kinds()) != 19 {
+		t.Errorf("%d kinds with a schema, want 19: %v", len(Kinds()), Kinds())
 	}
 	bad := []struct{ kind, payload, want string }{
 		{"step.result.v1", `{"step":"verify","outcome":"pass","evidence":` + nested(9996) + `}`, "nested"},
@@ -52,6 +53,7 @@ func TestSchemas(t *testing.T) {
 		{"step.result.v1", `{"step":"verify","outcome":"pass","evidence":{"s":"` + strings.Repeat("x", MaxEvidence) + `"}}`, "bytes"},
 		{"step.result.v1", `{"step":"verify","outcome":"pass","note":"` + strings.Repeat("x", MaxText+1) + `"}`, "characters"},
 		{"step.result.v1", `{"state":"done"}`, "unknown field"},
+		{"plan.proposal.v1", `{"proposal":"rename"}`, "want one of"},
 		{"step.result.v1", `{"step":"verify"}`, "outcome is required"},
 		{"step.result.v1", `{"step":"verify","outcome":"won"}`, "want one of"},
 		{"step.result.v1", `{"step":"verify","outcome":"pass","attempt":"1"}`, "integer"},
