@@ -222,8 +222,8 @@ func (d *discovery) FullHelp() [][]key.Binding {
 	case phaseChoose:
 		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Creds, d.keys.Addr, d.keys.Back}}
 	case phaseResults:
-		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Tab, d.keys.Open, d.keys.act.Move, d.keys.act.Add, d.keys.act.NotOurs},
-			{withHelp(d.keys.All, "again"), d.keys.Back}}
+		return [][]key.Binding{d.keys.list.bindings(), {d.keys.Tab, d.keys.Open, withHelp(d.keys.All, "again"), d.keys.Back},
+			{d.keys.act.Move, d.keys.act.Add, d.keys.act.NotOurs}}
 	}
 	return [][]key.Binding{{d.keys.Back}}
 }

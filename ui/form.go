@@ -37,15 +37,16 @@ type form struct {
 }
 
 type formKeys struct {
-	Next, Prev, Change, Submit, Cancel key.Binding
+	Next, Prev, Change, Enter, Submit, Cancel key.Binding
 }
 
 func newForm(sh *shared, title string, submit func(f *form) (tea.Cmd, error), intro ...string) *form {
 	return &form{sh: sh, title: title, intro: intro, submit: submit, keys: formKeys{
-		Next:   key.NewBinding(key.WithKeys("tab", "down", "enter"), key.WithHelp("tab/↓", "next field")),
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
 		Change: key.NewBinding(key.WithKeys(" ", "left", "right"), key.WithHelp("space/←/→", "change choice")),
-		Submit: key.NewBinding(key.WithKeys("ctrl+s", "enter"), key.WithHelp("enter", "on the last field, or ctrl+s: done")),
+		Enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field; done on the last")),
+		Submit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "done")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}}
 }
@@ -134,12 +135,12 @@ func (f *form) SetSize(w, h int) screen { f.w, f.h = w, h; return f }
 
 // ShortHelp implements help.KeyMap.
 func (f *form) ShortHelp() []key.Binding {
-	return []key.Binding{f.keys.Next, f.keys.Change, withHelp(f.keys.Submit, "done"), f.keys.Cancel}
+	return []key.Binding{f.keys.Next, f.keys.Change, f.keys.Enter, f.keys.Submit, f.keys.Cancel}
 }
 
 // FullHelp implements help.KeyMap.
 func (f *form) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{f.keys.Next, f.keys.Prev, f.keys.Change}, {f.keys.Submit, f.keys.Cancel}}
+	return [][]key.Binding{{f.keys.Next, f.keys.Prev, f.keys.Change}, {f.keys.Enter, f.keys.Submit, f.keys.Cancel}}
 }
 
 func (f *form) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -156,7 +157,7 @@ func (f *form) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch {
 	case key.Matches(k, f.keys.Cancel):
 		return f, f.sh.pop()
-	case k.String() == "ctrl+s" || (k.Type == tea.KeyEnter && last):
+	case key.Matches(k, f.keys.Submit) || (key.Matches(k, f.keys.Enter) && last):
 		cmd, err := f.submit(f)
 		if err != nil {
 			f.err = err.Error()
@@ -164,7 +165,7 @@ func (f *form) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		f.sh.pop()
 		return f, cmd
-	case key.Matches(k, f.keys.Next):
+	case key.Matches(k, f.keys.Next, f.keys.Enter):
 		f.cur = min(f.cur+1, len(vis)-1)
 		return f, f.focus()
 	case key.Matches(k, f.keys.Prev):
