@@ -161,11 +161,11 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 				text: fmt.Sprintf("missing at the last discovery (planned %s %s)", p.Switch, p.Port)})
 		}
 	}
-	st, err := client.ReadStatus(ctx, sh.store)
+	n, err := client.OpenConflicts(ctx, sh.store, code)
 	if err != nil {
 		return nil, nil, err
 	}
-	if n := st.OpenConflicts; n > 0 {
+	if n > 0 {
 		out = append(out, attItem{kind: attConflicts, glyph: "⚠", text: fmt.Sprintf("%d open sync conflict%s: enter lists them", n, plural(n))})
 	}
 	sortAttention(out)

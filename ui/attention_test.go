@@ -98,3 +98,28 @@ func TestRollbackHalfDoneNeedsAttention(t *testing.T) {
 		t.Fatal("a runbook going well needs attention")
 	}
 }
+
+// BenchmarkAttentionBigSite gathers what needs attention at a
+// 20,000-position site with 200 positions in progress (each's runbook read).
+func BenchmarkAttentionBigSite(b *testing.B) {
+	st := benchStore(b, 1, 20000)
+	ctx := context.Background()
+	ps, err := st.Positions(ctx, "S001")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range ps[:200] {
+		if err := st.SetStatus(ctx, testEngineer, "S001", p.Label, site.StatusInProgress, "started"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	m := benchRoot(b, st, "")
+	b.ResetTimer()
+	for b.Loop() {
+		items, _, err := loadAttention(ctx, m.sh, "S001")
+		if err != nil || len(items) != 0 {
+			b.Fatal(err, len(items))
+		}
+	}
+	reportMS(b)
+}

@@ -100,3 +100,11 @@ func NotOurs(ctx context.Context, st *site.Store, code string) (map[string]bool,
 	}
 	return out, nil
 }
+
+// OpenConflicts counts a site's open conflict records (as of the last pull).
+func OpenConflicts(ctx context.Context, st *site.Store, code string) (int, error) {
+	var n int
+	err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_conflicts WHERE status = 'open' AND site = ?`,
+		strings.ToUpper(code)).Scan(&n)
+	return n, err
+}
