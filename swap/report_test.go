@@ -98,7 +98,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		t.Errorf("FC-01 row: %+v", fc1)
 	}
 	if fc2.Status != site.StatusInProgress || fc2.StepsDone != 7 || fc2.CurrentStep != "new_tag" || fc2.NewSerial != "" ||
-		fc2.Disposition != "removed" || fc2.LegacySerial != "FCH2222BBBB" || fc2.DDIState != runbook.DDIPending ||
+		fc2.Disposition != "" || fc2.LegacyState != "removed" || fc2.LegacySerial != "FCH2222BBBB" || fc2.DDIState != runbook.DDIPending ||
 		strings.Join(fc2.Engineers, ",") != "eng-b" {
 		t.Errorf("FC-02 row: %+v", fc2)
 	}
@@ -126,7 +126,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 	}
 	md := b.String()
 	for _, w := range []string{"# Cutover handover: Kestrel Cross Police Station (KX)", "**2 of 58** active positions done",
-		"## Needs attention", "**FC-02**", "next step new_tag (7/17 done)", "| J179 | 12 | 1 | 11 |", "Sgt Ada Okafor"} {
+		"## Needs attention", "**FC-02**", `next step new\_tag (7/17 done)`, "| J179 | 12 | 1 | 11 |", "Sgt Ada Okafor"} {
 		if !strings.Contains(md, w) {
 			t.Errorf("markdown lacks %q", w)
 		}
