@@ -188,8 +188,8 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 		i++
 	}
 	b.StopTimer()
-	if l.query != "" && l.query != "3" {
-		b.Fatalf("query %q", l.query)
+	if q := l.filter.q.String(); q != "" && q != "3" {
+		b.Fatalf("query %q", q)
 	}
 	reportMS(b)
 }

@@ -128,7 +128,7 @@ func TestPositionFilterFindsRegisterSerialsAndTags(t *testing.T) {
 	l := m.top().(*positionList)
 	for _, q := range []string{"fch1234abcd", "23WZ0254", "new-0001"} {
 		press(t, m, "/")
-		for range l.filter.Value() {
+		for range l.filter.in.Value() {
 			press(t, m, "backspace")
 		}
 		press(t, m, q, "enter")
