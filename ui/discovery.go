@@ -165,6 +165,7 @@ type discovery struct {
 	results  []devices.SwitchResult
 	rec      devices.Reconciliation
 	tab      int // which reconciliation list
+	filter   filterBar
 	cur      int
 	top      int
 	w, h     int
@@ -172,6 +173,7 @@ type discovery struct {
 
 func newDiscovery(sh *shared, code string) *discovery {
 	return &discovery{sh: sh, code: code, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
+		filter: newFilterBar(sh, "position, switch, port, phone, MAC or serial"),
 		keys: discoveryKeys{
 			list:   newListKeys(),
 			Toggle: key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "choose switch")),
@@ -185,7 +187,7 @@ func newDiscovery(sh *shared, code string) *discovery {
 
 func (d *discovery) Init() tea.Cmd           { return loadSwitchesCmd(d.sh, d.code) }
 func (d *discovery) Title() string           { return "discovery" }
-func (d *discovery) Capturing() bool         { return false }
+func (d *discovery) Capturing() bool         { return d.filter.focused() }
 func (d *discovery) Dirty() bool             { return false }
 func (d *discovery) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 
@@ -195,7 +197,10 @@ func (d *discovery) ShortHelp() []key.Binding {
 	case phaseChoose:
 		return []key.Binding{d.keys.list.Up, d.keys.list.Down, d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Back}
 	case phaseResults:
-		return []key.Binding{d.keys.list.Up, d.keys.list.Down, d.keys.Tab, d.keys.Open, withHelp(d.keys.All, "again"), d.keys.Back}
+		if d.filter.focused() {
+			return d.filter.help(d.keys.Back)
+		}
+		return append([]key.Binding{d.keys.list.Up, d.keys.list.Down, d.keys.Tab, d.keys.Open, withHelp(d.keys.All, "again")}, d.filter.help(d.keys.Back)...)
 	}
 	return []key.Binding{d.keys.Back}
 }
@@ -248,6 +253,11 @@ func (d *discovery) Update(msg tea.Msg) (screen, tea.Cmd) {
 }
 
 func (d *discovery) key(msg tea.KeyMsg) tea.Cmd {
+	if d.phase == phaseResults {
+		if handled, cmd := d.filterKey(msg); handled {
+			return cmd
+		}
+	}
 	if key.Matches(msg, d.keys.Back) {
 		return d.sh.pop()
 	}

@@ -183,3 +183,81 @@ func TestAScanJumpsToItsPosition(t *testing.T) {
 		t.Fatalf("s alone: sorted by %s", l.sort)
 	}
 }
+
+// The sites list of 200 sites, the register and the discovery results
+// filter by the same rule, through their real screens.
+func TestEveryListFilters(t *testing.T) {
+	t.Run("sites", func(t *testing.T) {
+		st := benchStore(t, 200, 2)
+		m := newTestRoot(t, st, "", 120, 40)
+		mustContain(t, m.View(), "200 sites on this laptop", "/ to filter by code")
+		press(t, m, "/", "s137")
+		mustContain(t, m.View(), "1 of 200 sites on this laptop · filter “s137”", "S137")
+		press(t, m, "enter", "enter")
+		if d, ok := m.top().(*dashboard); !ok || d.code != "S137" {
+			t.Fatalf("enter on the filtered sites opened %s", typeString(m.top()))
+		}
+		press(t, m, "esc", "esc")
+		s := m.top().(*sitesScreen)
+		if len(s.view) != 200 {
+			t.Fatalf("esc left %d sites", len(s.view))
+		}
+		press(t, m, "/", "days past cease", "enter")
+		if len(s.view) != 200 {
+			t.Fatalf("“days past cease” kept %d sites", len(s.view))
+		}
+	})
+	t.Run("assets", func(t *testing.T) {
+		st := demoStore(t)
+		installCS01(t, st)
+		m := newTestRoot(t, st, "KX", 120, 40)
+		press(t, m, "a")
+		a := m.top().(*assetsScreen)
+		for _, c := range []struct {
+			q string
+			n int
+		}{{"gjs4471", 1}, {"c81f.ea00", 1}, {"avaya j179", 1}, {"cs-01", 1}, {"installed", 1}, {"zz", 0}} {
+			q, n := c.q, c.n
+			press(t, m, "/")
+			for range a.filter.in.Value() {
+				press(t, m, "backspace")
+			}
+			press(t, m, q, "enter")
+			if len(a.view) != n {
+				t.Errorf("register filter %q kept %d", q, len(a.view))
+			}
+		}
+		mustContain(t, m.View(), "no handset matches “zz”", "0 of 1 handsets")
+		press(t, m, "esc")
+		if _, ok := m.top().(*assetsScreen); !ok || a.filter.active() {
+			t.Fatalf("esc with a filter: top %s", typeString(m.top()))
+		}
+	})
+	t.Run("discovery", func(t *testing.T) {
+		st, _, _ := demoRig(t)
+		m := newTestRoot(t, st, "KX", 120, 40)
+		m.sh.discover = testDiscoverer(st)
+		press(t, m, "d", "enter")
+		d := m.top().(*discovery)
+		if d.phase != phaseResults {
+			t.Fatalf("phase %d", d.phase)
+		}
+		press(t, m, "/", "gi1/0/30", "enter")
+		mustContain(t, m.View(), "matched 0", "moved 1", "/ gi1/0/30")
+		press(t, m, "tab")
+		mustContain(t, m.View(), "[moved 1]", "PE-05")
+		press(t, m, "/")
+		for range d.filter.in.Value() {
+			press(t, m, "backspace")
+		}
+		press(t, m, "SEP001E138C9015", "enter")
+		press(t, m, "tab", "tab", "tab", "tab")
+		mustContain(t, m.View(), "[matched 1]", "CS-01")
+		press(t, m, "esc")
+		mustContain(t, m.View(), "[matched 56]")
+		press(t, m, "esc")
+		if _, ok := m.top().(*dashboard); !ok {
+			t.Fatalf("esc without a filter: %s", typeString(m.top()))
+		}
+	})
+}
