@@ -1,5 +1,7 @@
 package wire
 
+import "fmt"
+
 // PlanCount is done and remaining positions under one plan.
 type PlanCount struct {
 	Done      int `json:"done"`
@@ -101,4 +103,39 @@ type Progress struct {
 	Force       Figures        `json:"force"`
 	Sites       []SiteProgress `json:"sites"` // sites that will miss their cease date first
 	Engineers   []EngineerSync `json:"engineers"`
+}
+
+// RateWords is the rate in words, as every progress view says it:
+// "1.5 a day over 14 days", "2.0 a day over 3 days", "started today" while
+// work began today, "nothing done yet" before.
+func (f Figures) RateWords(today string) string {
+	switch {
+	case f.RateDays > 0:
+		if f.RateDays == 1 {
+			return fmt.Sprintf("%.1f a day over 1 day", f.RatePerDay)
+		}
+		return fmt.Sprintf("%.1f a day over %d days", f.RatePerDay, f.RateDays)
+	case f.FirstDone != "" && f.FirstDone == today:
+		return "started today"
+	case f.FirstDone == "":
+		return "nothing done yet"
+	}
+	return fmt.Sprintf("%.1f a day", f.RatePerDay)
+}
+
+// NeededWords is what it takes to meet the cease date: "0.9 a day needed
+// to meet the cease date" (the cease date passed: "cease date passed").
+func (s SiteProgress) NeededWords() string {
+	switch {
+	case s.Remaining == 0:
+		return "nothing left to do"
+	case s.DaysToCease < 0:
+		return fmt.Sprintf("cease date passed %d days ago", -s.DaysToCease)
+	case s.DaysToCease == 0:
+		return fmt.Sprintf("all %d needed today, the cease date", s.Remaining)
+	}
+	if s.NeededPerDay < 1 {
+		return fmt.Sprintf("%.2f a day needed to meet the cease date", s.NeededPerDay)
+	}
+	return fmt.Sprintf("%.1f a day needed to meet the cease date", s.NeededPerDay)
 }
