@@ -139,6 +139,11 @@ func TestProgressRefreshAndAutoRefresh(t *testing.T) {
 	_, cmd := m.Update(progressTickMsg{seq: s.hub.seq})
 	drain(t, m, cmd)
 	mustContain(t, m.View(), "1/2", "7 of 14 done")
+	// BB's first position was done today: no rate yet, said in words.
+	selectSite(t, m, "BB")
+	press(t, m, "enter")
+	mustContain(t, m.View(), "◐ started today: no rate to project from yet", "started today", "1 to go", "0.17 a day needed to meet the cease date")
+	press(t, m, "esc")
 	// r refetches too.
 	f.done(bob, "BB", "2026-11-25", "Q2")
 	press(t, m, "r")
