@@ -86,8 +86,10 @@ func (a *assetsScreen) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (a *assetsScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{a.keys.list.bindings(), {a.keys.Tab, a.keys.Ref, a.keys.Back},
-		{a.filter.keys.Open, a.filter.keys.Apply, a.filter.keys.Cancel}}
+	if a.stockT {
+		return [][]key.Binding{{a.keys.Tab, a.keys.Ref, a.keys.Back}}
+	}
+	return a.filter.fullHelp(a.keys.list, []key.Binding{a.keys.Tab, a.keys.Ref}, a.keys.Back)
 }
 
 // assetKey is what the register's filter searches: every column shown, and

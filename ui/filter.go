@@ -151,3 +151,21 @@ func (f *filterBar) help(back key.Binding) []key.Binding {
 func (f *filterBar) noneLine(st *styles, noun string) string {
 	return st.Faint.Render("  no " + noun + " matches “" + txt(f.q.String()) + "”")
 }
+
+// fullHelp is a list screen's overlay: while typing, the filter's keys
+// alone; otherwise the list's moves, the screen's own keys and / — then
+// esc once, as clear while a query is applied, else as back (when the
+// screen has a back).
+func (f *filterBar) fullHelp(list listKeys, own []key.Binding, back key.Binding) [][]key.Binding {
+	if f.in.Focused() {
+		return [][]key.Binding{{f.keys.Apply, f.keys.Cancel}}
+	}
+	keys := append(append([]key.Binding(nil), own...), f.keys.Open)
+	switch {
+	case f.active():
+		keys = append(keys, f.keys.Clear)
+	case len(back.Keys()) > 0:
+		keys = append(keys, back)
+	}
+	return [][]key.Binding{list.bindings(), keys}
+}

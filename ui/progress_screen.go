@@ -88,8 +88,13 @@ func (s *progressScreen) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (s *progressScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{s.keys.list.bindings(), {s.keys.Open, s.keys.OpenPos, s.keys.Sort, s.keys.Panel, s.keys.Refresh},
-		{s.filter.keys.Open, s.filter.keys.Apply, s.filter.keys.Cancel}}
+	switch s.panel {
+	case panelSites:
+		return s.filter.fullHelp(s.keys.list, []key.Binding{s.keys.Open, s.keys.Sort, s.keys.Panel, s.keys.Refresh}, key.Binding{})
+	case panelAttention:
+		return s.filter.fullHelp(s.keys.list, []key.Binding{s.keys.OpenPos, s.keys.Panel, s.keys.Refresh}, key.Binding{})
+	}
+	return [][]key.Binding{s.keys.list.bindings(), {s.keys.Panel, s.keys.Refresh}}
 }
 
 // arrange orders and filters the sites and problems after new figures, a

@@ -179,8 +179,7 @@ func (s *hubPositions) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (s *hubPositions) FullHelp() [][]key.Binding {
-	return [][]key.Binding{s.keys.list.bindings(), {s.keys.Open, s.keys.Refresh, s.keys.Back},
-		{s.filter.keys.Open, s.filter.keys.Apply, s.filter.keys.Cancel}}
+	return s.filter.fullHelp(s.keys.list, []key.Binding{s.keys.Open, s.keys.Refresh}, s.keys.Back)
 }
 
 // hubPositionKey is what the filter searches in a position from the hub:

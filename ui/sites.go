@@ -88,8 +88,7 @@ func (s *sitesScreen) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (s *sitesScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{s.keys.list.bindings(), {s.keys.Open, s.keys.Refresh},
-		{s.filter.keys.Open, s.filter.keys.Apply, s.filter.keys.Cancel}}
+	return s.filter.fullHelp(s.keys.list, []key.Binding{s.keys.Open, s.keys.Refresh}, key.Binding{})
 }
 
 // refilter rebuilds the view, keeping the selected site when it is kept.
