@@ -140,7 +140,8 @@ func progressCSV(w io.Writer, p wire.Progress) error {
 		head = append(head, pl+"_done", pl+"_remaining")
 	}
 	head = append(head, "failed", "blocked", "open_conflicts", "physical_extensions_remaining", "moved_to_teams",
-		"ddis_surrendered", "handsets_returned", "handsets_weee", "handsets_lost", "rate_per_day_14d", "projected_finish", "will_miss_cease_date", "days_late")
+		"ddis_surrendered", "handsets_returned", "handsets_weee", "handsets_lost", "rate_per_day_14d", "projected_finish", "will_miss_cease_date", "days_late",
+		"rate_days", "days_to_cease", "needed_per_day", "discrepancies")
 	cw.Write(head)
 	for _, s := range p.Sites {
 		row := []string{s.Code, s.Name, s.CeaseDate, itoa(s.Positions), itoa(s.Done), itoa(s.Remaining)}
@@ -149,7 +150,8 @@ func progressCSV(w io.Writer, p wire.Progress) error {
 		}
 		row = append(row, itoa(s.Failed), itoa(s.Blocked), itoa(s.OpenConflicts), itoa(s.PhysicalExtensionsRemaining),
 			itoa(s.MovedToTeams), itoa(s.DDIsSurrendered), itoa(s.HandsetsReturned), itoa(s.HandsetsWEEE),
-			itoa(s.HandsetsLost), fmt.Sprintf("%.2f", s.RatePerDay), s.ProjectedFinish, fmt.Sprint(s.WillMiss), itoa(s.DaysLate))
+			itoa(s.HandsetsLost), fmt.Sprintf("%.2f", s.RatePerDay), s.ProjectedFinish, fmt.Sprint(s.WillMiss), itoa(s.DaysLate),
+			itoa(s.RateDays), itoa(s.DaysToCease), fmt.Sprintf("%.2f", s.NeededPerDay), itoa(s.Discrepancies))
 		for i, f := range row {
 			row[i] = safetext.CSVCell(f)
 		}
@@ -163,7 +165,7 @@ func itoa(n int) string { return fmt.Sprint(n) }
 
 func progressText(w io.Writer, p wire.Progress) error {
 	f := p.Force
-	fmt.Fprintf(w, "Force: %d of %d done, %d remaining; %.1f a day over 14 days\n", f.Done, f.Positions, f.Remaining, f.RatePerDay)
+	fmt.Fprintf(w, "Force: %d of %d done, %d remaining; %s\n", f.Done, f.Positions, f.Remaining, f.RateWords(p.Today))
 	fmt.Fprintf(w, "  physical extensions remaining %d, moved to Teams %d, DDIs surrendered %d, handsets returned %d, WEEE %d, lost %d\n",
 		f.PhysicalExtensionsRemaining, f.MovedToTeams, f.DDIsSurrendered, f.HandsetsReturned, f.HandsetsWEEE, f.HandsetsLost)
 	fmt.Fprintf(w, "  failed %d, blocked %d, open conflicts %d\n\n", f.Failed, f.Blocked, f.OpenConflicts)
@@ -180,7 +182,11 @@ func progressText(w io.Writer, p wire.Progress) error {
 		}
 		var probs []string
 		for _, pr := range s.Problems {
-			probs = append(probs, pr.Label+" "+pr.Status)
+			what := pr.Status
+			if what == "" {
+				what = pr.Kind
+			}
+			probs = append(probs, strings.TrimSpace(pr.Label+" "+what))
 		}
 		fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%.1f\t%s\t%s\t%s\t%s\n", s.Code, s.Done, s.Positions, s.Remaining, s.RatePerDay,
 			finish, s.CeaseDate, late, strings.Join(probs, ", "))

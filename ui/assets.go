@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cutover/assets"
+	"cutover/internal/find"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -43,15 +44,18 @@ type assetsScreen struct {
 	keys   assetsKeys
 	loaded bool
 	items  []assets.Asset
+	keyOf  []string // search key per item
+	view   []int    // the items the filter keeps
+	filter filterBar
 	stock  []assets.StockLine
 	stockT bool // the stock tab is showing
-	cur    int
+	cur    int  // index into view
 	top    int
 	w, h   int
 }
 
 func newAssetsScreen(sh *shared, code string) *assetsScreen {
-	return &assetsScreen{sh: sh, code: code, keys: assetsKeys{
+	return &assetsScreen{sh: sh, code: code, filter: newFilterBar(sh, "kind, handset, serial, tag, MAC, position or state"), keys: assetsKeys{
 		list: newListKeys(),
 		Tab:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "register / stock")),
 		Ref:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
@@ -59,20 +63,48 @@ func newAssetsScreen(sh *shared, code string) *assetsScreen {
 	}}
 }
 
-func (a *assetsScreen) Init() tea.Cmd           { return loadAssetsCmd(a.sh, a.code) }
-func (a *assetsScreen) Title() string           { return "assets" }
-func (a *assetsScreen) Capturing() bool         { return false }
-func (a *assetsScreen) Dirty() bool             { return false }
-func (a *assetsScreen) SetSize(w, h int) screen { a.w, a.h = w, h; return a }
+func (a *assetsScreen) Init() tea.Cmd   { return loadAssetsCmd(a.sh, a.code) }
+func (a *assetsScreen) Title() string   { return "assets" }
+func (a *assetsScreen) Capturing() bool { return a.filter.focused() }
+func (a *assetsScreen) Dirty() bool     { return false }
+func (a *assetsScreen) SetSize(w, h int) screen {
+	a.w, a.h = w, h
+	a.filter.setWidth(w)
+	return a
+}
 
 // ShortHelp implements help.KeyMap.
 func (a *assetsScreen) ShortHelp() []key.Binding {
-	return []key.Binding{a.keys.list.Up, a.keys.list.Down, a.keys.Tab, a.keys.Back}
+	if a.filter.focused() {
+		return a.filter.help(a.keys.Back)
+	}
+	if a.stockT {
+		return []key.Binding{a.keys.Tab, a.keys.Back}
+	}
+	return append([]key.Binding{a.keys.list.Up, a.keys.list.Down, a.keys.Tab}, a.filter.help(a.keys.Back)...)
 }
 
 // FullHelp implements help.KeyMap.
 func (a *assetsScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{a.keys.list.bindings(), {a.keys.Tab, a.keys.Ref, a.keys.Back}}
+	if a.stockT {
+		return [][]key.Binding{{a.keys.Tab, a.keys.Ref, a.keys.Back}}
+	}
+	return a.filter.fullHelp(a.keys.list, []key.Binding{a.keys.Tab, a.keys.Ref}, a.keys.Back)
+}
+
+// assetKey is what the register's filter searches: every column shown, and
+// the MAC a scanner may read.
+func assetKey(it assets.Asset) string {
+	var k find.Key
+	k.Text(string(it.Kind), it.Vendor, it.Model, strings.TrimSpace(it.Vendor+" "+it.Model), it.Serial, it.AssetTag, it.Position,
+		string(it.State), it.State.Words(), strings.ReplaceAll(string(it.State), "_", " "), it.WTNRef, it.Condition)
+	k.MAC(it.MAC)
+	return k.String()
+}
+
+func (a *assetsScreen) refilter(narrows bool) {
+	a.view = a.filter.keep(len(a.items), a.view, narrows, func(i int) string { return a.keyOf[i] })
+	a.cur, a.top = clamp(a.cur, 0, max(len(a.view)-1, 0)), 0
 }
 
 func (a *assetsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -85,19 +117,37 @@ func (a *assetsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return a, func() tea.Msg { return failed("loading the equipment register of "+a.code, msg.err) }
 		}
 		a.loaded, a.items, a.stock = true, msg.items, msg.stock
-		a.cur = clamp(a.cur, 0, max(len(a.items)-1, 0))
+		a.keyOf = make([]string, len(a.items))
+		for i, it := range a.items {
+			a.keyOf[i] = assetKey(it)
+		}
+		a.refilter(false)
 	case changedMsg:
 		if msg.site == a.code {
 			return a, loadAssetsCmd(a.sh, a.code)
 		}
 	case tea.KeyMsg:
-		page := max(a.h-4, 1)
-		if cur, ok := a.keys.list.step(msg, a.cur, len(a.items), page); ok && !a.stockT {
+		page := a.page()
+		if a.filter.focused() {
+			r := a.filter.key(msg)
+			if r.changed {
+				a.refilter(r.narrows)
+			}
+			if !r.pass {
+				return a, r.cmd
+			}
+		}
+		if cur, ok := a.keys.list.step(msg, a.cur, len(a.view), page); ok && !a.stockT {
 			a.cur = cur
 			a.top = scrollTo(a.cur, a.top, page)
 			return a, nil
 		}
 		switch {
+		case key.Matches(msg, a.filter.keys.Open) && !a.stockT:
+			return a, a.filter.open()
+		case key.Matches(msg, a.filter.keys.Clear) && a.filter.active() && !a.stockT:
+			a.filter.clear()
+			a.refilter(false)
 		case key.Matches(msg, a.keys.Back):
 			return a, a.sh.pop()
 		case key.Matches(msg, a.keys.Tab):
@@ -108,6 +158,10 @@ func (a *assetsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	}
 	return a, nil
 }
+
+// page is how many register lines fit under the tabs, the filter line and
+// the header, above the count.
+func (a *assetsScreen) page() int { return max(a.h-5, 1) }
 
 func (a *assetsScreen) View() string {
 	st := a.sh.st
@@ -153,13 +207,17 @@ func (a *assetsScreen) View() string {
 	for _, c := range cols {
 		hdr.WriteString(pad(c.t, c.w))
 	}
+	b.WriteString(a.filter.line(st, a.w) + "\n")
 	b.WriteString("  " + st.Header.Render(hdr.String()) + "\n")
-	if len(a.items) == 0 {
+	switch {
+	case len(a.items) == 0:
 		b.WriteString(st.Faint.Render("  nothing removed or installed yet") + "\n")
+	case len(a.view) == 0:
+		b.WriteString(a.filter.noneLine(st, "handset") + "\n")
 	}
-	page := max(a.h-4, 1)
-	for i := a.top; i < len(a.items) && i < a.top+page; i++ {
-		it := a.items[i]
+	page := a.page()
+	for i := a.top; i < len(a.view) && i < a.top+page; i++ {
+		it := a.items[a.view[i]]
 		state := strings.ReplaceAll(string(it.State), "_", " ")
 		if it.WTNRef != "" {
 			state += " (WTN " + it.WTNRef + ")"
@@ -174,6 +232,10 @@ func (a *assetsScreen) View() string {
 		} else {
 			b.WriteString("  " + row.String() + "\n")
 		}
+	}
+	if a.filter.active() {
+		out := fitLines(b.String(), a.w, max(a.h-1, 1))
+		return out + "\n" + st.Faint.Render(cut(a.filter.count(len(a.view), len(a.items), "handsets"), a.w))
 	}
 	return b.String()
 }

@@ -34,7 +34,7 @@ import (
 // runtime (sys-MB), a ceiling on its peak.
 
 // benchStore imports a generated inventory (invgen) into a new store.
-func benchStore(b *testing.B, sites, perSite int) *site.Store {
+func benchStore(b testing.TB, sites, perSite int) *site.Store {
 	b.Helper()
 	var csv bytes.Buffer
 	if err := invgen.WriteCSV(&csv, invgen.Options{Sites: sites, PerSite: perSite, Seed: 1}); err != nil {
@@ -188,8 +188,8 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 		i++
 	}
 	b.StopTimer()
-	if l.query != "" && l.query != "3" {
-		b.Fatalf("query %q", l.query)
+	if q := l.filter.q.String(); q != "" && q != "3" {
+		b.Fatalf("query %q", q)
 	}
 	reportMS(b)
 }

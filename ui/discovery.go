@@ -172,6 +172,7 @@ type discovery struct {
 	// (credentials, an address): it starts when they are given.
 	pending   bool
 	proposals map[string]site.Proposal // by Key, for the results' markers
+	filter    filterBar
 	cur       int
 	top       int
 	w, h      int
@@ -179,6 +180,7 @@ type discovery struct {
 
 func newDiscovery(sh *shared, code string) *discovery {
 	return &discovery{sh: sh, code: code, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
+		filter: newFilterBar(sh, "position, switch, port, phone, MAC or serial"),
 		keys: discoveryKeys{
 			list:   newListKeys(),
 			Toggle: key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "choose switch")),
@@ -195,7 +197,7 @@ func newDiscovery(sh *shared, code string) *discovery {
 
 func (d *discovery) Init() tea.Cmd           { return loadSwitchesCmd(d.sh, d.code) }
 func (d *discovery) Title() string           { return "discovery" }
-func (d *discovery) Capturing() bool         { return false }
+func (d *discovery) Capturing() bool         { return d.filter.focused() }
 func (d *discovery) Dirty() bool             { return false }
 func (d *discovery) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 
@@ -205,11 +207,14 @@ func (d *discovery) ShortHelp() []key.Binding {
 	case phaseChoose:
 		return []key.Binding{d.keys.Toggle, d.keys.All, d.keys.Run, d.keys.Creds, d.keys.Addr, d.keys.Back}
 	case phaseResults:
-		keys := []key.Binding{d.keys.Tab, d.keys.Open}
-		if items := d.items(); len(items) > 0 {
+		if d.filter.focused() {
+			return d.filter.help(d.keys.Back)
+		}
+		keys := []key.Binding{d.keys.list.Up, d.keys.list.Down, d.keys.Tab, d.keys.Open}
+		if items := d.items(); len(items) > 0 && d.cur < len(items) {
 			keys = append(keys, d.keys.act.For(items[d.cur])...)
 		}
-		return append(keys, withHelp(d.keys.All, "again"), d.keys.Back)
+		return append(append(keys, withHelp(d.keys.All, "again")), d.filter.help(d.keys.Back)...)
 	}
 	return []key.Binding{d.keys.Back}
 }
@@ -277,6 +282,11 @@ func (d *discovery) Update(msg tea.Msg) (screen, tea.Cmd) {
 }
 
 func (d *discovery) key(msg tea.KeyMsg) tea.Cmd {
+	if d.phase == phaseResults {
+		if handled, cmd := d.filterKey(msg); handled {
+			return cmd
+		}
+	}
 	if key.Matches(msg, d.keys.Back) {
 		return d.sh.pop()
 	}

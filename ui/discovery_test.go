@@ -127,14 +127,22 @@ func TestPositionFilterFindsRegisterSerialsAndTags(t *testing.T) {
 	walkToCalls(t, m, z)
 	press(t, m, "esc", "esc", "esc") // wizard, detail, then clear the filter
 	l := m.top().(*positionList)
-	for _, q := range []string{"fch1234abcd", "23WZ0254", "new-0001"} {
+	for _, q := range []string{"fch1234abcd", "23WZ0254", "new-00", "NEW-0001"} {
 		press(t, m, "/")
-		for range l.filter.Value() {
+		for range l.filter.in.Value() {
 			press(t, m, "backspace")
 		}
 		press(t, m, q, "enter")
 		if len(l.view) != 1 || l.selected() != "FC-01" {
 			t.Fatalf("filter %q kept %d rows (%s)", q, len(l.view), l.selected())
+		}
+		// A whole serial or tag opens the position; part of one filters.
+		_, opened := m.top().(*detail)
+		if whole := q == "fch1234abcd" || q == "NEW-0001"; opened != whole {
+			t.Fatalf("filter %q then enter: top %T", q, m.top())
+		}
+		if opened {
+			press(t, m, "esc")
 		}
 	}
 }

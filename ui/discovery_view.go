@@ -52,7 +52,7 @@ func (d *discovery) tabItems(tab int) []recItem {
 	return out
 }
 
-func (d *discovery) items() []recItem { return d.tabItems(d.tab) }
+func (d *discovery) items() []recItem { return d.filtered(d.tabItems(d.tab)) }
 
 func (d *discovery) View() string {
 	switch d.phase {
@@ -145,17 +145,21 @@ func (d *discovery) resultsView() string {
 	}
 	var tabs []string
 	for i, t := range recTabs {
-		label := fmt.Sprintf("%s %d", t, len(d.tabItems(i)))
+		label := fmt.Sprintf("%s %d", t, len(d.filtered(d.tabItems(i))))
 		if i == d.tab {
 			tabs = append(tabs, st.Selected.Render("["+label+"]"))
 		} else {
 			tabs = append(tabs, " "+label+" ")
 		}
 	}
-	b.WriteString(strings.Join(tabs, " ") + "\n\n")
+	b.WriteString(strings.Join(tabs, " ") + "\n" + d.filter.line(st, d.w) + "\n")
 	items := d.items()
 	if len(items) == 0 {
-		b.WriteString(st.Faint.Render("  none") + "\n")
+		if d.filter.active() {
+			b.WriteString(d.filter.noneLine(st, "line") + "\n")
+		} else {
+			b.WriteString(st.Faint.Render("  none") + "\n")
+		}
 		return b.String()
 	}
 	h := max(d.h-strings.Count(b.String(), "\n")-1, 1)

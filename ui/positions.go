@@ -6,23 +6,25 @@ import (
 
 	"cutover/assets"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// positionsLoadedMsg carries a site's positions.
+// positionsLoadedMsg carries a site's positions, and the identities a scan
+// may name: every serial, MAC and asset tag of the register and the
+// inventory (find.ID form) with the label of the position it is at ("" when
+// two positions share it).
 type positionsLoadedMsg struct {
 	code string
 	rows []posRow
+	ids  map[string]string
 	err  error
 }
 
-// loadPositionsCmd reads a site's positions, and the serials and asset
-// tags the equipment register holds for them, and builds the rows (search
-// keys included) off the event loop.
+// loadPositionsCmd reads a site's positions, and what the equipment
+// register holds for them, and builds the rows (search keys included) off
+// the event loop.
 func loadPositionsCmd(sh *shared, code string) tea.Cmd {
 	ctx, cache, store := sh.ctx, sh.cache, sh.store
 	return func() tea.Msg {
@@ -30,27 +32,27 @@ func loadPositionsCmd(sh *shared, code string) tea.Cmd {
 		if err != nil {
 			return positionsLoadedMsg{code: code, err: err}
 		}
-		var serials map[string][]string
+		var held map[string][]assets.Asset
 		if store != nil {
 			items, err := assets.ForSite(ctx, store.DB(), code)
 			if err != nil {
 				return positionsLoadedMsg{code: code, err: fmt.Errorf("equipment register: %w", err)}
 			}
-			serials = make(map[string][]string, len(items))
+			held = make(map[string][]assets.Asset, len(items))
 			for _, a := range items {
 				if a.Position != "" {
-					serials[a.Position] = append(serials[a.Position], a.Serial, a.AssetTag)
+					held[a.Position] = append(held[a.Position], a)
 				}
 			}
 		}
-		return positionsLoadedMsg{code: code, rows: newRows(ps, serials)}
+		return positionsLoadedMsg{code: code, rows: newRows(ps, held), ids: identities(ps, held)}
 	}
 }
 
 type positionKeys struct {
-	list                               listKeys
-	Open, Filter, Sort, Clear, Back    key.Binding
-	ApplyFilter, CancelFilter, Refresh key.Binding
+	list             listKeys
+	Open, Sort, Back key.Binding
+	Refresh          key.Binding
 }
 
 // positionList is a site's positions as a table, grouped by the sort
@@ -62,37 +64,28 @@ type positionList struct {
 	spin    spinner.Model
 	loading bool
 	rows    []posRow
-	order   []int // every row, in sort order
-	view    []int // the rows the filter keeps, in sort order
-	lines   []int // what is drawn: a row index, or -1-i for the heading above view[i]
-	lineOf  []int // view index → its line
+	ids     map[string]string // identity (find.ID) → label, for scans
+	order   []int             // every row, in sort order
+	view    []int             // the rows the filter keeps, in sort order
+	lines   []int             // what is drawn: a row index, or -1-i for the heading above view[i]
+	lineOf  []int             // view index → its line
 	sort    sortBy
-	filter  textinput.Model
-	query   string // the filter applied to view (lower case)
-	cur     int    // index into view
-	top     int    // first line on screen
+	filter  filterBar
+	scan    scanBurst
+	cur     int // index into view
+	top     int // first line on screen
 	w, h    int
 }
 
 func newPositionList(sh *shared, code string) *positionList {
-	ti := textinput.New()
-	ti.Prompt = "/ "
-	ti.Placeholder = "extension, DDI, room, label, MAC or serial"
-	ti.CharLimit = 64
-	if !sh.animate {
-		ti.Cursor.SetMode(cursor.CursorStatic)
-	}
-	return &positionList{sh: sh, code: code, loading: true, filter: ti, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
+	return &positionList{sh: sh, code: code, loading: true, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
+		filter: newFilterBar(sh, "label, number, room, role, model, port, MAC, serial or tag"),
 		keys: positionKeys{
-			list:         newListKeys(),
-			Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open position")),
-			Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-			Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by location, role, status, label")),
-			Clear:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-			Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-			ApplyFilter:  key.NewBinding(key.WithKeys("enter", "down", "up"), key.WithHelp("enter", "keep filter")),
-			CancelFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-			Refresh:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+			list:    newListKeys(),
+			Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open position")),
+			Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by location, role, status, label")),
+			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		}}
 }
 
@@ -100,40 +93,37 @@ func (l *positionList) Init() tea.Cmd {
 	return tea.Batch(loadPositionsCmd(l.sh, l.code), l.sh.spin(l.spin))
 }
 func (l *positionList) Title() string   { return "positions" }
-func (l *positionList) Capturing() bool { return l.filter.Focused() }
+func (l *positionList) Capturing() bool { return l.filter.focused() }
 func (l *positionList) Dirty() bool     { return false }
 
 func (l *positionList) SetSize(w, h int) screen {
 	l.w, l.h = w, h
-	l.filter.Width = max(w-4, 10)
+	l.filter.setWidth(w)
 	l.scroll()
 	return l
 }
 
 // ShortHelp implements help.KeyMap.
 func (l *positionList) ShortHelp() []key.Binding {
-	if l.filter.Focused() {
-		return []key.Binding{l.keys.ApplyFilter, l.keys.CancelFilter}
+	if l.filter.focused() {
+		return l.filter.help(l.keys.Back)
 	}
-	back := l.keys.Back
-	if l.query != "" {
-		back = l.keys.Clear
-	}
-	return []key.Binding{l.keys.list.Up, l.keys.list.Down, l.keys.Open, l.keys.Filter, l.keys.Sort, back}
+	fk := l.filter.help(l.keys.Back)
+	return append([]key.Binding{l.keys.list.Up, l.keys.list.Down, l.keys.Open, fk[0], l.keys.Sort}, fk[1:]...)
 }
 
 // FullHelp implements help.KeyMap.
 // It lists what the keys do now: esc clears the filter while there is one,
 // and goes back otherwise.
 func (l *positionList) FullHelp() [][]key.Binding {
-	if l.filter.Focused() {
-		return [][]key.Binding{{l.keys.ApplyFilter, l.keys.CancelFilter}}
+	if l.filter.focused() {
+		return [][]key.Binding{{l.filter.keys.Apply, l.filter.keys.Cancel}}
 	}
 	back := l.keys.Back
-	if l.query != "" {
-		back = l.keys.Clear
+	if l.filter.active() {
+		back = l.filter.keys.Clear
 	}
-	return [][]key.Binding{l.keys.list.bindings(), {l.keys.Open, l.keys.Filter, l.keys.Sort, l.keys.Refresh, back}}
+	return [][]key.Binding{l.keys.list.bindings(), {l.keys.Open, l.filter.keys.Open, l.keys.Sort, l.keys.Refresh, back}}
 }
 
 func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -146,6 +136,7 @@ func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return l, func() tea.Msg { return failed("loading the positions of "+l.code, msg.err) }
 		}
+		l.ids = msg.ids
 		l.setRows(msg.rows)
 		l.scroll()
 	case changedMsg:
@@ -167,15 +158,21 @@ func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
 			l.cur = clamp(l.cur+1, 0, max(len(l.view)-1, 0))
 		}
 		l.scroll()
+	case scanGapMsg:
+		l.scan.gap(msg)
 	case tea.KeyMsg:
+		gap := l.scan.key(l, msg)
 		var cmd tea.Cmd
-		if l.filter.Focused() {
+		switch {
+		case msg.Type == tea.KeyEnter && l.scan.due():
+			cmd = l.scanned()
+		case l.filter.focused():
 			cmd = l.filterKey(msg)
-		} else {
+		default:
 			cmd = l.listKey(msg)
 		}
 		l.scroll()
-		return l, cmd
+		return l, tea.Batch(gap, cmd)
 	}
 	return l, nil
 }
@@ -199,23 +196,25 @@ func (l *positionList) scroll() {
 }
 
 func (l *positionList) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, l.keys.CancelFilter):
-		l.filter.Blur()
-		l.filter.SetValue("")
-		l.applyFilter()
-		return nil
-	case key.Matches(msg, l.keys.ApplyFilter):
-		l.filter.Blur()
-		if msg.String() != "enter" {
-			return l.listKey(msg)
+	r := l.filter.key(msg)
+	if r.enter {
+		// A whole serial, MAC or asset tag typed or scanned into the
+		// filter opens its position.
+		if label, ok := l.identity(l.filter.in.Value()); ok {
+			return l.jump(l.filter.in.Value(), label)
 		}
-		return nil
 	}
-	var cmd tea.Cmd
-	l.filter, cmd = l.filter.Update(msg)
-	l.applyFilter()
-	return cmd
+	if r.changed {
+		from := l.order
+		if r.narrows && l.view != nil {
+			from = l.view
+		}
+		l.refilter(from)
+	}
+	if r.pass {
+		return tea.Batch(r.cmd, l.listKey(msg))
+	}
+	return r.cmd
 }
 
 func (l *positionList) listKey(msg tea.KeyMsg) tea.Cmd {
@@ -224,11 +223,11 @@ func (l *positionList) listKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, l.keys.Filter):
-		return l.filter.Focus()
-	case key.Matches(msg, l.keys.Clear) && l.query != "":
-		l.filter.SetValue("")
-		l.applyFilter()
+	case key.Matches(msg, l.filter.keys.Open):
+		return l.filter.open()
+	case key.Matches(msg, l.filter.keys.Clear) && l.filter.active():
+		l.filter.clear()
+		l.refilter(l.order)
 	case key.Matches(msg, l.keys.Back):
 		return l.sh.pop()
 	case key.Matches(msg, l.keys.Sort):
@@ -268,26 +267,11 @@ func (l *positionList) selected() string {
 	return ""
 }
 
-// applyFilter filters after the query changed. A query that extends the
-// last one only narrows, so it searches the rows already kept.
-func (l *positionList) applyFilter() {
-	q := strings.ToLower(strings.TrimSpace(l.filter.Value()))
-	if q == l.query {
-		return
-	}
-	from := l.order
-	if l.query != "" && strings.HasPrefix(q, l.query) && macQuery(q) == "" {
-		from = l.view
-	}
-	l.query = q
-	l.refilter(from)
-}
-
 // refilter rebuilds the view from the rows in from, keeping the selected
 // position selected when the filter still keeps it.
 func (l *positionList) refilter(from []int) {
 	sel := l.selected()
-	l.view = filterRows(l.rows, from, l.query)
+	l.view = l.filter.q.Keep(from, func(i int) string { return l.rows[i].key })
 	l.cur = 0
 	for i, r := range l.view {
 		if l.rows[r].p.Label == sel {
@@ -327,17 +311,12 @@ func (l *positionList) View() string {
 		return "No positions loaded (see the status line); r to try again."
 	}
 	var b strings.Builder
-	if l.filter.Focused() || l.query != "" {
-		b.WriteString(l.filter.View())
-	} else {
-		b.WriteString(st.Faint.Render("/ to filter by extension, DDI, room, label, MAC or serial"))
-	}
-	b.WriteByte('\n')
+	b.WriteString(l.filter.line(st, l.w) + "\n")
 	cols := l.columns()
 	b.WriteString(st.Header.Render(pad(cols.header(), l.w)) + "\n")
 	h := l.pageRows()
 	if len(l.view) == 0 {
-		b.WriteString(st.Faint.Render("  no position matches “"+txt(l.query)+"”") + "\n")
+		b.WriteString(l.filter.noneLine(st, "position") + "\n")
 	} else {
 		for n := l.top; n < len(l.lines) && n < l.top+h; n++ {
 			if r := l.lines[n]; r < 0 {
@@ -348,9 +327,6 @@ func (l *positionList) View() string {
 		}
 	}
 	out := fitLines(b.String(), l.w, l.h-1)
-	count := fmt.Sprintf("%d of %d positions · sorted by %s", len(l.view), len(l.rows), l.sort)
-	if l.query != "" {
-		count += " · filter “" + txt(l.query) + "”"
-	}
+	count := fmt.Sprintf("%d of %d positions · sorted by %s", len(l.view), len(l.rows), l.sort) + l.filter.suffix()
 	return out + "\n" + st.Faint.Render(cut(count, l.w))
 }

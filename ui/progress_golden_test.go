@@ -26,9 +26,10 @@ func TestProgressGolden(t *testing.T) {
 		until string
 	}{
 		{"overview", nil, "Castle Yard"},
-		{"engineers", []string{"wait:Castle Yard", "tab"}, "never synced"},
-		{"site", []string{"wait:Castle Yard", "down", "enter"}, "Failed and blocked"},
-		{"positions", []string{"wait:Castle Yard", "down", "enter", "wait:Failed and blocked", "p"}, "as the hub holds them"},
+		{"engineers", []string{"wait:Castle Yard", "tab", "tab"}, "LAST SYNC"},
+		{"attention", []string{"wait:Castle Yard", "tab"}, "REASON"},
+		{"site", []string{"wait:Castle Yard", "down", "enter"}, "Needs attention ("},
+		{"positions", []string{"wait:Castle Yard", "down", "enter", "wait:Needs attention (", "p"}, "as the hub holds them"},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, sc := range screens {

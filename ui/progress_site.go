@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/internal/find"
 	"cutover/site"
 	"cutover/sync/wire"
 
@@ -87,7 +88,7 @@ func (s *progressSite) View() string {
 	}
 	w := s.w
 	lines := []string{st.Title.Render(txt(sp.Code+" "+sp.Name)) + "  " + st.Faint.Render("as of "+s.hub.at.Format("15:04:05")), verdictSentence(st, sp)}
-	lines = append(lines, flow(doneLine(st, sp.Figures, clamp(w/4, 10, 30), ""), w, " · ", "")...)
+	lines = append(lines, flow(append(doneLine(st, sp.Figures, s.hub.p.Today, clamp(w/4, 10, 30), ""), txt(sp.NeededWords())), w, " · ", "")...)
 	lines = append(lines, flow(planParts(st, sp.Figures), w, " · ", "")...)
 	lines = append(lines, flow(businessParts(sp.Figures, false), w, " · ", "")...)
 	lines = append(lines, flow(problemParts(st, sp.Figures), w, " · ", "")...)
@@ -97,7 +98,7 @@ func (s *progressSite) View() string {
 	}
 	lines = append(lines, "", st.Bold.Render("Positions done per day"))
 	lines = append(lines, dayChart(st, sp.DonePerDay, s.hub.p.Today, w, chartH)...)
-	lines = append(lines, "", st.Bold.Render(fmt.Sprintf("Failed and blocked (%d)", len(sp.Problems))))
+	lines = append(lines, "", st.Bold.Render(fmt.Sprintf("Needs attention (%d)", len(sp.Problems))))
 	if len(sp.Problems) == 0 {
 		lines = append(lines, st.Faint.Render("none"))
 		return strings.Join(lines, "\n")
@@ -105,9 +106,7 @@ func (s *progressSite) View() string {
 	room := max(s.h-len(lines), 1)
 	s.top = clamp(s.top, 0, max(len(sp.Problems)-room, 0))
 	for i := s.top; i < len(sp.Problems) && i < s.top+room; i++ {
-		pr := sp.Problems[i]
-		stt := site.Status(pr.Status)
-		line := st.status(stt, 11) + " " + pad(txt(pr.Label), 14) + " " + reasonText(pr.Reason)
+		line := problemLine(st, sp.Problems[i])
 		if i == s.top+room-1 && i < len(sp.Problems)-1 {
 			line = st.Faint.Render(fmt.Sprintf("… %d more (↓/j)", len(sp.Problems)-i))
 		}
@@ -124,8 +123,8 @@ func reasonText(r string) string {
 }
 
 type hubPositionsKeys struct {
-	list          listKeys
-	Refresh, Back key.Binding
+	list                listKeys
+	Open, Refresh, Back key.Binding
 }
 
 // hubPositions lists a site's positions as the hub holds them, read-only,
@@ -140,14 +139,19 @@ type hubPositions struct {
 	loading  bool
 	loaded   bool
 	ps       []wire.Position
-	cur, top int
+	keyOf    []string // search key per position
+	view     []int    // the positions the filter keeps
+	filter   filterBar
+	cur, top int // cur indexes view
 	w, h     int
 }
 
 func newHubPositions(sh *shared, hub *progressHub, code string) *hubPositions {
 	return &hubPositions{sh: sh, hub: hub, code: code, loading: true, spin: spinner.New(spinner.WithSpinner(spinner.Line)),
+		filter: newFilterBar(sh, "label, number, room, role, model, port, MAC, status or reason"),
 		keys: hubPositionsKeys{
 			list:    newListKeys(),
+			Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open position (read-only)")),
 			Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "fetch again")),
 			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the site")),
 		}}
@@ -156,19 +160,44 @@ func newHubPositions(sh *shared, hub *progressHub, code string) *hubPositions {
 func (s *hubPositions) Init() tea.Cmd {
 	return tea.Batch(fetchPositionsCmd(s.sh, s.hub, s.code), s.sh.spin(s.spin))
 }
-func (s *hubPositions) Title() string           { return "positions" }
-func (s *hubPositions) Capturing() bool         { return false }
-func (s *hubPositions) Dirty() bool             { return false }
-func (s *hubPositions) SetSize(w, h int) screen { s.w, s.h = w, h; return s }
+func (s *hubPositions) Title() string   { return "positions" }
+func (s *hubPositions) Capturing() bool { return s.filter.focused() }
+func (s *hubPositions) Dirty() bool     { return false }
+func (s *hubPositions) SetSize(w, h int) screen {
+	s.w, s.h = w, h
+	s.filter.setWidth(w)
+	return s
+}
 
 // ShortHelp implements help.KeyMap.
 func (s *hubPositions) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.list.Up, s.keys.list.Down, s.keys.Refresh, s.keys.Back}
+	if s.filter.focused() {
+		return s.filter.help(s.keys.Back)
+	}
+	return append([]key.Binding{s.keys.list.Up, s.keys.list.Down, withHelp(s.keys.Open, "open position"), s.keys.Refresh}, s.filter.help(s.keys.Back)...)
 }
 
 // FullHelp implements help.KeyMap.
 func (s *hubPositions) FullHelp() [][]key.Binding {
-	return [][]key.Binding{s.keys.list.bindings(), {s.keys.Refresh, s.keys.Back}}
+	return s.filter.fullHelp(s.keys.list, []key.Binding{s.keys.Open, s.keys.Refresh}, s.keys.Back)
+}
+
+// hubPositionKey is what the filter searches in a position from the hub:
+// the columns shown and the planned ones a supervisor looks a phone up by.
+func hubPositionKey(p wire.Position) string {
+	var k find.Key
+	k.Text(p.Label, roleWord(site.Role(p.Role)), p.Role, planWord(site.Plan(p.Plan)), p.Plan, statusWord(site.Status(p.Status)),
+		p.Building, p.Floor, p.Room, p.LegacyVendor, p.LegacyModel, p.TargetModel, p.UpdatedBy, p.StatusReason, p.Notes)
+	k.Phone(p.Extension)
+	k.Phone(p.DDI)
+	k.Port(p.Switch, p.Port)
+	k.MAC(p.MAC)
+	return k.String()
+}
+
+func (s *hubPositions) refilter(narrows bool) {
+	s.view = s.filter.keep(len(s.ps), s.view, narrows, func(i int) string { return s.keyOf[i] })
+	s.cur, s.top = clamp(s.cur, 0, max(len(s.view)-1, 0)), 0
 }
 
 func (s *hubPositions) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -182,7 +211,11 @@ func (s *hubPositions) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, func() tea.Msg { return failed("fetching the positions of "+s.code+" from the hub", msg.err) }
 		}
 		s.ps, s.loaded = msg.ps, true
-		s.cur = clamp(s.cur, 0, max(len(s.ps)-1, 0))
+		s.keyOf = make([]string, len(s.ps))
+		for i, p := range s.ps {
+			s.keyOf[i] = hubPositionKey(p)
+		}
+		s.refilter(false)
 	case spinner.TickMsg:
 		if s.loading && msg.ID == s.spin.ID() {
 			var cmd tea.Cmd
@@ -190,11 +223,27 @@ func (s *hubPositions) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, cmd
 		}
 	case tea.KeyMsg:
-		if cur, ok := s.keys.list.step(msg, s.cur, len(s.ps), s.rows()); ok {
+		if s.filter.focused() {
+			r := s.filter.key(msg)
+			if r.changed {
+				s.refilter(r.narrows)
+			}
+			if !r.pass {
+				return s, r.cmd
+			}
+		}
+		if cur, ok := s.keys.list.step(msg, s.cur, len(s.view), s.rows()); ok {
 			s.cur = cur
 			return s, nil
 		}
 		switch {
+		case key.Matches(msg, s.filter.keys.Open):
+			return s, s.filter.open()
+		case key.Matches(msg, s.filter.keys.Clear) && s.filter.active():
+			s.filter.clear()
+			s.refilter(false)
+		case key.Matches(msg, s.keys.Open) && len(s.view) > 0:
+			return s, s.sh.push(newHubPosition(s.sh, s.hub, s.code, s.ps[s.view[s.cur]].Label))
 		case key.Matches(msg, s.keys.Back):
 			return s, s.sh.pop()
 		case key.Matches(msg, s.keys.Refresh) && !s.loading:
@@ -205,7 +254,7 @@ func (s *hubPositions) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return s, nil
 }
 
-func (s *hubPositions) rows() int { return max(s.h-3, 1) }
+func (s *hubPositions) rows() int { return max(s.h-4, 1) }
 
 func (s *hubPositions) View() string {
 	st := s.sh.st
@@ -216,6 +265,9 @@ func (s *hubPositions) View() string {
 		return st.Err.Render("✗ could not fetch the positions of "+txt(s.code)) + "\n\n" + st.Faint.Render("r tries again, esc goes back.")
 	}
 	head := fmt.Sprintf("%d positions at %s as the hub holds them · read-only", len(s.ps), txt(s.code))
+	if s.filter.active() {
+		head = s.filter.count(len(s.view), len(s.ps), "positions at "+txt(s.code)+" · read-only")
+	}
 	if s.loading {
 		head += "  " + s.spin.View() + " fetching again…"
 	}
@@ -224,10 +276,13 @@ func (s *hubPositions) View() string {
 	if wide {
 		cols += fmt.Sprintf(" %-10s %-16s", "EXTENSION", "BY")
 	}
-	lines := []string{st.Bold.Render(head), "", st.Header.Render(pad(cols+" REASON / NOTES", s.w))}
+	lines := []string{st.Bold.Render(head), s.filter.line(st, s.w), st.Header.Render(pad(cols+" REASON / NOTES", s.w))}
+	if len(s.view) == 0 {
+		lines = append(lines, s.filter.noneLine(st, "position"))
+	}
 	s.top = scrollTo(s.cur, s.top, s.rows())
-	for i := s.top; i < len(s.ps) && i < s.top+s.rows(); i++ {
-		p := s.ps[i]
+	for i := s.top; i < len(s.view) && i < s.top+s.rows(); i++ {
+		p := s.ps[s.view[i]]
 		mark, label := "  ", pad(txt(p.Label), 12)
 		if i == s.cur {
 			mark, label = "▸ ", st.Selected.Render(label)

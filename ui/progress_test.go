@@ -21,8 +21,8 @@ func progressOverview(t *testing.T, m *root) *progressScreen {
 func selectSite(t *testing.T, m *root, code string) {
 	t.Helper()
 	s := progressOverview(t, m)
-	for range s.hub.p.Sites {
-		if s.hub.p.Sites[s.cur].Code == code {
+	for range s.view {
+		if s.selected() == code {
 			return
 		}
 		press(t, m, "down")
@@ -40,7 +40,15 @@ func TestProgressSupervisorSeesEverySiteLateFirst(t *testing.T) {
 		"handsets returned to store 2", "sent to WEEE 1",
 		"done/left by plan: Avaya fixed 4/3", "Avaya PTT 0/0", "Teams DDI 1/3", "removed 1/2",
 		"✗ 1 failed", "■ 1 blocked", "⚠ 1 of 3 sites LATE",
-		"[Sites 3]", "Engineers 3")
+		"[Sites 3]", "Engineers 2")
+	// Problems first: AA (1 failed, 1 blocked) leads; s orders late first.
+	mustContain(t, frame, "ordered by problems first (s)")
+	if s := progressOverview(t, m); s.selected() != "AA" {
+		t.Fatalf("problems first: %s on top", s.selected())
+	}
+	press(t, m, "s")
+	frame = m.View()
+	mustContain(t, frame, "ordered by late first (s)")
 	// BB will miss its cease date: first, with a symbol and a word.
 	lines := strings.Split(frame, "\n")
 	var order []string
@@ -73,7 +81,7 @@ func TestProgressEngineerSeesOnlyOwnSites(t *testing.T) {
 	frame := m.View()
 	mustContain(t, frame, "bob · engineer", "[Sites 1]", "Engineers 1", "BB ", "0 of 2 done")
 	mustNotContain(t, frame, "AA ", "CC ", "Alpha", "Castle")
-	press(t, m, "tab")
+	press(t, m, "tab", "tab")
 	frame = m.View()
 	mustContain(t, frame, "[Engineers 1]", "bob", "engineer")
 	mustNotContain(t, frame, "alice", "sam")
@@ -82,11 +90,17 @@ func TestProgressEngineerSeesOnlyOwnSites(t *testing.T) {
 func TestProgressEngineersPanel(t *testing.T) {
 	f := startProgressHub(t)
 	m := newProgressTestRoot(t, f.client("sam"), 80, 24)
-	press(t, m, "tab")
+	press(t, m, "tab", "tab")
 	frame := m.View()
-	// sam enrolled but never pushed or pulled: said in words, not colour.
-	mustContain(t, frame, "[Engineers 3]", "alice", "engineer", "2026-11-25 09:30", "just now", "sam", "! never synced")
-	press(t, m, "e")
+	// Only the people who push: sam, a supervisor, is not listed.
+	mustContain(t, frame, "[Engineers 2]", "alice", "bob", "engineer", "2026-11-25 09:30", "just now")
+	mustNotContain(t, frame, "never synced", "supervisor  ")
+	for _, e := range progressOverview(t, m).hub.p.Engineers {
+		if e.User == "sam" {
+			t.Fatal("sam, a supervisor who never pushes, is listed")
+		}
+	}
+	press(t, m, "tab")
 	mustContain(t, m.View(), "[Sites 3]")
 }
 
@@ -97,16 +111,19 @@ func TestProgressSiteDetailAndPositions(t *testing.T) {
 	press(t, m, "enter")
 	frame := m.View()
 	mustContain(t, frame, "progress › AA", "AA Alpha Road", "✓ on time: projected finish 2026-12-23, cease date 2027-06-30",
-		"4 of 10 done (40%)", "Positions done per day", "Failed and blocked (2)",
+		"4 of 10 done (40%)", "Positions done per day", "Needs attention (2)",
 		"✗ failed", "P3", "■ blocked", "P4", "no PoE on the port")
 	press(t, m, "p")
 	frame = m.View()
 	mustContain(t, frame, "progress › AA › positions", "10 positions at AA as the hub holds them · read-only",
 		"P1", "● done", "P3", "✗ failed", "no PoE on the port", "P10")
-	// Read-only: no key on the list changes a position.
-	press(t, m, "down", "enter", "w", "s")
+	// Read-only: no key on the list changes a position; enter opens one
+	// with its steps.
+	press(t, m, "down", "w", "s")
 	mustContain(t, m.View(), "10 positions at AA")
-	press(t, m, "esc", "esc")
+	press(t, m, "enter")
+	mustContain(t, m.View(), "positions › P2", "AA P2", "read-only, as the hub holds it", "Steps:")
+	press(t, m, "esc", "esc", "esc")
 	mustContain(t, m.View(), "[Sites 3]")
 }
 
@@ -122,6 +139,11 @@ func TestProgressRefreshAndAutoRefresh(t *testing.T) {
 	_, cmd := m.Update(progressTickMsg{seq: s.hub.seq})
 	drain(t, m, cmd)
 	mustContain(t, m.View(), "1/2", "7 of 14 done")
+	// BB's first position was done today: no rate yet, said in words.
+	selectSite(t, m, "BB")
+	press(t, m, "enter")
+	mustContain(t, m.View(), "◐ started today: no rate to project from yet", "started today", "1 to go", "0.17 a day needed to meet the cease date")
+	press(t, m, "esc")
 	// r refetches too.
 	f.done(bob, "BB", "2026-11-25", "Q2")
 	press(t, m, "r")
@@ -140,8 +162,8 @@ func TestProgressHubDownStaysUsable(t *testing.T) {
 	frame := m.View()
 	// The error names what failed, in the status line; the figures stay.
 	mustContain(t, frame, "✗ fetching progress from the hub: hub "+f.url, "hub unreachable since 09:30:00", "6 of 14 done")
-	press(t, m, "tab")
-	mustContain(t, m.View(), "[Engineers 3]")
+	press(t, m, "tab", "tab")
+	mustContain(t, m.View(), "[Engineers 2]")
 	press(t, m, "tab")
 	selectSite(t, m, "AA")
 	press(t, m, "enter", "p")
@@ -160,7 +182,7 @@ func TestProgressHubDownAtStart(t *testing.T) {
 	m := newProgressTestRoot(t, c, 80, 24)
 	mustContain(t, m.View(), "✗ fetching progress from the hub", "could not fetch the figures from the hub", "r tries again")
 	press(t, m, "?")
-	mustContain(t, m.View(), "Keys on progress", "refresh", "sites ⇄ engineers")
+	mustContain(t, m.View(), "Keys on progress", "refresh", "sites → needs attention → engineers")
 }
 
 func TestProgressTooSmall(t *testing.T) {

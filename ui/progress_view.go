@@ -71,12 +71,13 @@ func flow(parts []string, w int, sep, indent string) []string {
 	return lines
 }
 
-// doneLine is "████░░░░ 4 of 10 done (40%) · 6 to go · 0.2 a day over 14 days".
-func doneLine(st *styles, f wire.Figures, barW int, lead string) []string {
+// doneLine is "████░░░░ 4 of 10 done (40%) · 6 to go · 0.2 a day over 14
+// days" ("started today" until there is a rate).
+func doneLine(st *styles, f wire.Figures, today string, barW int, lead string) []string {
 	return []string{
 		lead + st.bar(f.Done, f.Positions, barW) + " " + st.Bold.Render(fmt.Sprintf("%s of %s done (%d%%)", thousands(f.Done), thousands(f.Positions), percent(f.Done, f.Positions))),
 		thousands(f.Remaining) + " to go",
-		fmt.Sprintf("%.1f a day over 14 days", f.RatePerDay),
+		txt(f.RateWords(today)),
 	}
 }
 
@@ -134,6 +135,8 @@ func verdict(st *styles, s wire.SiteProgress) string {
 		return st.Err.Render("⚠ LATE stalled")
 	case s.WillMiss:
 		return st.Err.Render(fmt.Sprintf("⚠ LATE %d d", s.DaysLate))
+	case s.RateDays == 0 && s.FirstDone != "":
+		return st.Warn.Render("◐ started today")
 	}
 	return st.OK.Render("✓ on time")
 }
@@ -156,6 +159,8 @@ func verdictSentence(st *styles, s wire.SiteProgress) string {
 	case s.WillMiss:
 		return st.Err.Render(fmt.Sprintf("⚠ LATE: will miss its cease date %s by %d days", txt(s.CeaseDate), s.DaysLate)) +
 			" (projected finish " + s.ProjectedFinish + ")"
+	case s.RateDays == 0 && s.FirstDone != "":
+		return st.Warn.Render("◐ started today") + ": no rate to project from yet; cease date " + txt(s.CeaseDate)
 	}
 	return st.OK.Render("✓ on time") + ": projected finish " + txt(s.ProjectedFinish) + ", cease date " + txt(s.CeaseDate)
 }

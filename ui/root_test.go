@@ -53,8 +53,8 @@ func TestQWhileFilteringTypesQ(t *testing.T) {
 		t.Fatal("q quit while the filter had focus")
 	}
 	l := m.top().(*positionList)
-	if l.filter.Value() != "q" {
-		t.Fatalf("filter = %q, want q", l.filter.Value())
+	if l.filter.in.Value() != "q" {
+		t.Fatalf("filter = %q, want q", l.filter.in.Value())
 	}
 	if !press(t, m, "ctrl+c") {
 		t.Fatal("ctrl+c must quit even while typing")
@@ -108,7 +108,7 @@ func TestCharactersArrivingTogetherAreTakenOneByOne(t *testing.T) {
 	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/FC-02")})
 	drain(t, m, cmd)
 	l := m.top().(*positionList)
-	if l.query != "fc-02" || len(l.view) != 1 {
-		t.Fatalf("query %q kept %d rows", l.query, len(l.view))
+	if l.filter.q.String() != "fc-02" || len(l.view) != 1 {
+		t.Fatalf("query %q kept %d rows", l.filter.q.String(), len(l.view))
 	}
 }

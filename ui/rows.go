@@ -2,8 +2,9 @@ package ui
 
 import (
 	"sort"
-	"strings"
 
+	"cutover/assets"
+	"cutover/internal/find"
 	"cutover/site"
 )
 
@@ -12,7 +13,7 @@ import (
 // and the sort and group keys.
 type posRow struct {
 	p   site.Position
-	key string // label, extension, DDI, room, MAC and serials, lower case
+	key string // every column shown, in the forms people type (find.Key)
 	loc string // "Main / G / Front counter"
 }
 
@@ -39,24 +40,34 @@ func (s sortBy) String() string {
 	return "label"
 }
 
-// newRows builds the list's rows; serials maps a position's label to the
-// serials the register holds for it (legacy and new), when known.
-func newRows(ps []site.Position, serials map[string][]string) []posRow {
+// newRows builds the list's rows; held maps a position's label to what the
+// equipment register holds for it (legacy and new), when known.
+func newRows(ps []site.Position, held map[string][]assets.Asset) []posRow {
 	rows := make([]posRow, len(ps))
-	var b strings.Builder
 	for i, p := range ps {
-		b.Reset()
-		for _, f := range []string{p.Label, p.Extension, p.DDI, digits(p.DDI), nationalDDI(p.DDI), p.Room, p.MAC, hexOnly(p.MAC)} {
-			b.WriteString(f)
-			b.WriteByte('\x00') // no match runs across two fields
-		}
-		for _, s := range serials[p.Label] {
-			b.WriteString(s)
-			b.WriteByte('\x00')
-		}
-		rows[i] = posRow{p: p, key: strings.ToLower(b.String()), loc: p.Location()}
+		rows[i] = posRow{p: p, key: positionKey(p, held[p.Label]), loc: p.Location()}
 	}
 	return rows
+}
+
+// positionKey is what the position filter searches: every column the list
+// shows (status, label, extension, DDI, location, legacy handset, role,
+// plan, switch port, MAC), the new handset, and the serials, MACs and
+// asset tags the register holds for the position.
+func positionKey(p site.Position, held []assets.Asset) string {
+	var k find.Key
+	k.Text(p.Label, statusWord(p.Status), p.Building, p.Floor, p.Room, p.Location(),
+		roleWord(p.Role), string(p.Role), planWord(p.Plan), string(p.Plan),
+		string(p.LegacyVendor), p.LegacyModel, p.TargetModel)
+	k.Phone(p.Extension)
+	k.Phone(p.DDI)
+	k.Port(p.Switch, p.Port)
+	k.MAC(p.MAC)
+	for _, a := range held {
+		k.Text(a.Serial, a.AssetTag, a.Model)
+		k.MAC(a.MAC)
+	}
+	return k.String()
 }
 
 // group is the heading a row falls under in the given order ("" for none).
@@ -103,35 +114,6 @@ func sortRows(rows []posRow, s sortBy) []int {
 	return idx
 }
 
-// filterRows keeps the indices in from whose row's key holds q (already
-// lower case and trimmed); an empty q keeps all.
-func filterRows(rows []posRow, from []int, q string) []int {
-	if q == "" {
-		return append([]int(nil), from...)
-	}
-	alt := macQuery(q)
-	out := make([]int, 0, len(from)/4)
-	for _, i := range from {
-		if strings.Contains(rows[i].key, q) || (alt != "" && strings.Contains(rows[i].key, alt)) {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-// macQuery is q as bare hex when q is a MAC typed with separators
-// ("001e.138c", "00-1e-13"), else "".
-func macQuery(q string) string {
-	if !strings.ContainsAny(q, ":.-") {
-		return ""
-	}
-	h := hexOnly(q)
-	if len(h) < 2 || len(h)+strings.Count(q, ":")+strings.Count(q, ".")+strings.Count(q, "-") != len(q) {
-		return ""
-	}
-	return h
-}
-
 func indexOf[T comparable](all []T, v T) int {
 	for i, a := range all {
 		if a == v {
@@ -139,35 +121,4 @@ func indexOf[T comparable](all []T, v T) int {
 		}
 	}
 	return len(all)
-}
-
-// digits keeps only the digits of s, so "020 7230 1003" is found by "02072301003".
-func digits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-}
-
-// nationalDDI is a UK number in E.164 (+442072301003) as dialled at home
-// (02072301003), so either way of typing it finds the position.
-func nationalDDI(ddi string) string {
-	if d := digits(ddi); strings.HasPrefix(ddi, "+44") && len(d) > 2 {
-		return "0" + d[2:]
-	}
-	return ""
-}
-
-// hexOnly keeps only the hex digits of a MAC, so 001e.138c.9007 and
-// 00-1E-13-8C-90-07 both find 00:1e:13:8c:90:07.
-func hexOnly(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '0' && r <= '9', r >= 'a' && r <= 'f', r >= 'A' && r <= 'F':
-			return r
-		}
-		return -1
-	}, s)
 }

@@ -76,14 +76,14 @@ func TestPositionFilterOverEveryField(t *testing.T) {
 		{"fc-0", "FC-01 FC-02"},                // label, any case
 		{"31013", "FC-02"},                     // extension
 		{"02072301003", "FC-01"},               // DDI digits without spaces
-		{"custody suite", "CS-01 CS-02 CS-03"}, // room (prefix of the list)
-		{"00:1e:13:8c:90:0e", "FC-02"},         // MAC as stored
-		{"001E.138C.900E", "FC-02"},            // MAC the Cisco way
+		{"custody suite", "CS-06 CS-01 CS-02"}, // room or role (CS-06 by its role)
+		{"13:8c:90:0e", "FC-02"},               // part of a MAC as stored (a whole one opens it)
+		{"138C.900E", "FC-02"},                 // part of a MAC the Cisco way
 		{"zzzz", ""},
 	}
 	for _, c := range cases {
 		press(t, m, "/")
-		for range l.filter.Value() {
+		for range l.filter.in.Value() {
 			press(t, m, "backspace")
 		}
 		press(t, m, c.query, "enter")
@@ -97,8 +97,8 @@ func TestPositionFilterOverEveryField(t *testing.T) {
 	}
 	mustContain(t, m.View(), "no position matches “zzzz”")
 	press(t, m, "esc")
-	if len(l.view) != 58 || l.query != "" {
-		t.Fatalf("esc left %d rows, query %q", len(l.view), l.query)
+	if len(l.view) != 58 || l.filter.q.String() != "" {
+		t.Fatalf("esc left %d rows, query %q", len(l.view), l.filter.q.String())
 	}
 	if _, ok := m.top().(*positionList); !ok {
 		t.Fatal("esc with a filter set should clear it, not leave the list")

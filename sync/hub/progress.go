@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"cutover/site"
@@ -77,18 +78,37 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		}); err != nil {
 			return err
 		}
-		var label, reason string
+		var label, reason, day0 string
 		if err := each(`SELECT site, label, status, status_reason FROM positions WHERE status IN ('failed', 'blocked')
 			ORDER BY site, label_key`, nil, []any{&label, &status, &reason}, func(sp *wire.SiteProgress) {
-			sp.Problems = append(sp.Problems, wire.Problem{Label: label, Status: status, Reason: reason})
+			sp.Problems = append(sp.Problems, wire.Problem{Label: label, Status: status, Reason: reason, Kind: status})
 		}); err != nil {
 			return err
 		}
-		if err := each(`SELECT site, COUNT(*) FROM conflicts WHERE status = 'open' GROUP BY site`, nil, []any{&n},
-			func(sp *wire.SiteProgress) {
-				sp.OpenConflicts += n
-				out.Force.OpenConflicts += n
+		var kind, entity, entityID, fact string
+		if err := each(`SELECT site, kind, entity, entity_id, fact FROM conflicts WHERE status = 'open' ORDER BY site, opened_at, id`, nil,
+			[]any{&kind, &entity, &entityID, &fact}, func(sp *wire.SiteProgress) {
+				pr := wire.Problem{Kind: wire.ProblemConflict, Conflict: kind, Fact: fact, Reason: conflictWords(kind, entity, entityID, fact)}
+				if entity == "position" {
+					pr.Label = entityID
+				}
+				sp.OpenConflicts++
+				out.Force.OpenConflicts++
+				if kind == "plan_discrepancy" {
+					pr.Kind = wire.ProblemDiscrepancy
+					sp.Discrepancies++
+					out.Force.Discrepancies++
+				}
+				sp.Problems = append(sp.Problems, pr)
 			}); err != nil {
+			return err
+		}
+		if err := each(`SELECT site, MIN(day) FROM done_log GROUP BY site`, nil, []any{&day0}, func(sp *wire.SiteProgress) {
+			sp.FirstDone = day0
+			if out.Force.FirstDone == "" || day0 < out.Force.FirstDone {
+				out.Force.FirstDone = day0
+			}
+		}); err != nil {
 			return err
 		}
 		// A legacy DDI is surrendered by the one rule the laptops use
@@ -139,7 +159,9 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			out.Force.DonePerDay = append(out.Force.DonePerDay, wire.DayCount{Day: d, Done: c})
 		}
 		sort.Slice(out.Force.DonePerDay, func(i, j int) bool { return out.Force.DonePerDay[i].Day < out.Force.DonePerDay[j].Day })
-		rows, err = t.query(`SELECT u.name, u.role, MAX(c.last_seen) FROM users u LEFT JOIN clients c ON c.user_name = u.name
+		// The people who push: engineers (one who never synced is listed,
+		// to be chased), and anyone else whose laptop has pushed.
+		rows, err = t.query(`SELECT u.name, u.role, MAX(c.last_seen), MAX(c.last_seq) FROM users u LEFT JOIN clients c ON c.user_name = u.name
 			WHERE u.revoked_at IS NULL GROUP BY u.name, u.role ORDER BY u.name`)
 		if err != nil {
 			return err
@@ -147,9 +169,12 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		defer rows.Close()
 		for rows.Next() {
 			var e wire.EngineerSync
-			var seen *int64
-			if err := rows.Scan(&e.User, &e.Role, &seen); err != nil {
+			var seen, pushed *int64
+			if err := rows.Scan(&e.User, &e.Role, &seen, &pushed); err != nil {
 				return err
+			}
+			if e.Role != wire.RoleEngineer && (pushed == nil || *pushed == 0) {
+				continue
 			}
 			if seen != nil {
 				e.LastSync = time.Unix(*seen, 0).UTC().Format(time.RFC3339)
@@ -167,7 +192,7 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		project(sp, now)
 		out.Sites = append(out.Sites, *sp)
 	}
-	out.Force.RatePerDay = rate(out.Force.DonePerDay, now)
+	out.Force.RatePerDay, out.Force.RateDays = rate(out.Force.DonePerDay, out.Force.FirstDone, now)
 	sort.SliceStable(out.Sites, func(i, j int) bool {
 		a, b := out.Sites[i], out.Sites[j]
 		if a.WillMiss != b.WillMiss {
@@ -179,6 +204,19 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		out.Engineers = []wire.EngineerSync{}
 	}
 	return out, nil
+}
+
+// conflictWords says what an open conflict is about, for a supervisor.
+func conflictWords(kind, entity, id, fact string) string {
+	what := strings.ReplaceAll(kind, "_", " ")
+	about := fact
+	if entity != "position" {
+		about = strings.TrimSpace(entity + " " + id + " " + fact)
+	}
+	if about == "" {
+		return what
+	}
+	return what + " (" + about + ")"
 }
 
 func newFigures() wire.Figures {
@@ -219,22 +257,38 @@ func addPositions(f *wire.Figures, plan, status string, n, withDDI int) {
 	f.ByPlan[plan] = pc
 }
 
-// rate is positions done per day over the last rateDays days.
-func rate(days []wire.DayCount, now time.Time) float64 {
-	from := now.UTC().AddDate(0, 0, -rateDays+1).Format(time.DateOnly)
+// rate is positions done per day over the last rateDays days, or over the
+// days since work started (first, YYYY-MM-DD) when that is fewer: a site
+// that started three days ago is not judged on fourteen. n is the days the
+// rate is over; 0 (no rate) before anything is done and on the first day.
+func rate(days []wire.DayCount, first string, now time.Time) (perDay float64, n int) {
+	today, _ := time.Parse(time.DateOnly, now.UTC().Format(time.DateOnly))
+	start, err := time.Parse(time.DateOnly, first)
+	if err != nil || !start.Before(today) {
+		return 0, 0
+	}
+	n = min(int(today.Sub(start).Hours()/24)+1, rateDays)
+	from := today.AddDate(0, 0, -n+1).Format(time.DateOnly)
 	done := 0
 	for _, d := range days {
 		if d.Day >= from {
 			done += d.Done
 		}
 	}
-	return float64(done) / rateDays
+	return float64(done) / float64(n), n
 }
 
 func project(sp *wire.SiteProgress, now time.Time) {
-	sp.RatePerDay = rate(sp.DonePerDay, now)
+	sp.RatePerDay, sp.RateDays = rate(sp.DonePerDay, sp.FirstDone, now)
 	cease, err := time.Parse(time.DateOnly, sp.CeaseDate)
 	today, _ := time.Parse(time.DateOnly, now.UTC().Format(time.DateOnly))
+	if err == nil {
+		sp.DaysToCease = int(math.Round(cease.Sub(today).Hours() / 24))
+		if sp.Remaining > 0 {
+			sp.NeededPerDay = float64(sp.Remaining) / float64(max(sp.DaysToCease, 1))
+		}
+	}
+	startedToday := sp.FirstDone == today.Format(time.DateOnly)
 	switch {
 	case sp.Remaining == 0:
 		sp.ProjectedFinish = today.Format(time.DateOnly)
@@ -247,6 +301,8 @@ func project(sp *wire.SiteProgress, now time.Time) {
 	}
 	finish, ferr := time.Parse(time.DateOnly, sp.ProjectedFinish)
 	switch {
+	case ferr != nil && startedToday && !today.After(cease):
+		// Work began today: too soon for a rate, so no verdict yet.
 	case ferr != nil: // no rate: it will not finish at all at this pace
 		sp.WillMiss = true
 		sp.DaysLate = int(math.Max(0, today.Sub(cease).Hours()/24))

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"cutover/site"
+	"cutover/sync/client"
 	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
@@ -113,8 +115,13 @@ func TestProgressFigures(t *testing.T) {
 		if string(days) != `[{"day":"2026-10-01","done":1},{"day":"2026-11-20","done":2},{"day":"2026-11-24","done":1}]` {
 			t.Errorf("force done per day %s", days)
 		}
-		if sp.Force.Positions != 12 || sp.Force.Done != 4 || len(sp.Engineers) != 3 {
+		// Only the people who push are listed: sam, a supervisor, is not.
+		if sp.Force.Positions != 12 || sp.Force.Done != 4 || len(sp.Engineers) != 2 || sp.Engineers[0].User != "alice" || sp.Engineers[1].User != "bob" {
 			t.Errorf("force %+v, engineers %+v", sp.Force, sp.Engineers)
+		}
+		// Needed per day to meet the cease date: 6 left, 217 days to 2027-06-30.
+		if a.DaysToCease != 217 || a.NeededPerDay != 6.0/217 || a.RateDays != 14 || a.FirstDone != "2026-10-01" {
+			t.Errorf("AA cease %d days, needed %.3f a day, rate over %d days from %s", a.DaysToCease, a.NeededPerDay, a.RateDays, a.FirstDone)
 		}
 		// Over HTTP: an engineer's token gets only their own site.
 		var bp wire.Progress
@@ -137,4 +144,75 @@ func principalOf(t *testing.T, h *hubtest.Hub, l *hubtest.Laptop) hub.Principal 
 	p, err := h.Store.Authenticate(ctx, l.Creds.AccessToken)
 	hubtest.Must(t, err)
 	return p
+}
+
+// A site whose work started today has no rate yet (and no LATE verdict);
+// one that started three days ago is judged on three days, not fourteen;
+// open conflicts and discrepancies are problems beside the failed and
+// blocked positions.
+func TestProgressStartedTodayConflictsAndDiscrepancies(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		plan := func(code string, labels ...string) string {
+			doc := `{"site":{"code":"` + code + `","name":"` + code + `","cease_date":"2027-01-31"},"positions":[`
+			for i, l := range labels {
+				if i > 0 {
+					doc += ","
+				}
+				doc += `{"label":"` + l + `","role":"personal","legacy_vendor":"cisco","extension":"` + fmt.Sprint(5000+i) + `"}`
+			}
+			return doc + `]}`
+		}
+		importJSON(t, h, plan("TD", "T1", "T2", "T3", "T4"))
+		importJSON(t, h, plan("TH", "H1", "H2", "H3", "H4"))
+		alice := h.Laptop("alice", wire.RoleEngineer, "TD", "TH")
+		sync(t, alice, "TD", "TH")
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		doneOn := func(code, day string, labels ...string) {
+			alice.Store.Now = func() time.Time { tm, _ := time.Parse(time.DateOnly, day); return tm.Add(10 * time.Hour) }
+			for _, l := range labels {
+				for _, s := range []site.Status{site.StatusDiscovered, site.StatusInProgress, site.StatusDone} {
+					hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", code, l, s, ""))
+				}
+			}
+		}
+		doneOn("TD", "2026-11-25", "T1")
+		doneOn("TH", "2026-11-23", "H1", "H2", "H3")
+		alice.Store.Now = func() time.Time { return now }
+		hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "TH", "H4", site.StatusInProgress, ""))
+		hubtest.Must(t, alice.Store.Write(ctx, "alice", func(tx *site.Tx) error {
+			return client.Observe(ctx, tx, "TD", "T2", "extension", "5999")
+		}))
+		sync(t, alice)
+		// The plan drops H4, which has work on it: a conflict.
+		importJSON(t, h, plan("TH", "H1", "H2", "H3"))
+		sam := h.Laptop("sam", wire.RoleSupervisor)
+		sp, err := h.Store.Progress(ctx, principalOf(t, h, sam), now)
+		hubtest.Must(t, err)
+		by := map[string]wire.SiteProgress{}
+		for _, s := range sp.Sites {
+			by[s.Code] = s
+		}
+		td, th := by["TD"], by["TH"]
+		if td.RateDays != 0 || td.RatePerDay != 0 || td.WillMiss || td.FirstDone != "2026-11-25" || td.ProjectedFinish != "" {
+			t.Errorf("TD started today: rate %.2f over %d days, will miss %v, first %s, finish %q", td.RatePerDay, td.RateDays, td.WillMiss, td.FirstDone, td.ProjectedFinish)
+		}
+		if td.DaysToCease != 67 || td.NeededPerDay != 3.0/67 {
+			t.Errorf("TD needs %.3f a day over %d days", td.NeededPerDay, td.DaysToCease)
+		}
+		if th.RateDays != 3 || th.RatePerDay != 1 {
+			t.Errorf("TH started 3 days ago: %.2f a day over %d days", th.RatePerDay, th.RateDays)
+		}
+		if td.Discrepancies != 1 || td.OpenConflicts != 1 || len(td.Problems) != 1 || td.Problems[0].Kind != wire.ProblemDiscrepancy ||
+			td.Problems[0].Label != "T2" || !strings.Contains(td.Problems[0].Reason, "plan discrepancy") {
+			t.Errorf("TD discrepancy: %+v", td)
+		}
+		if th.OpenConflicts != 1 || th.Discrepancies != 0 || len(th.Problems) != 1 || th.Problems[0].Kind != wire.ProblemConflict ||
+			th.Problems[0].Label != "H4" || th.Problems[0].Conflict != "plan_dropped_with_work" {
+			t.Errorf("TH conflict: %+v", th.Problems)
+		}
+		if sp.Force.Discrepancies != 1 || sp.Force.OpenConflicts != 2 || sp.Force.FirstDone != "2026-11-23" {
+			t.Errorf("force: %+v", sp.Force)
+		}
+	})
 }
