@@ -159,5 +159,7 @@ func hubImport(ctx context.Context, env *Env, store, file, siteCode string) erro
 		return err
 	}
 	printImport(env.Stdout, results, inv.Skipped, " (a conflict is open for each)")
+	ceaseNotice(env, inv, func(string) string { return site.DefaultCeaseDate },
+		"add \"cease_date\" to the site in a JSON inventory and import it again")
 	return nil
 }

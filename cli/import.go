@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"cutover/site"
@@ -115,7 +116,28 @@ func importReader(ctx context.Context, env *Env, file string, r io.Reader, opt s
 		return err
 	}
 	printImport(env.Stdout, results, inv.Skipped, "")
+	if ov.CeaseDate == "" {
+		ceaseNotice(env, inv, func(code string) string {
+			s, err := st.Site(ctx, code)
+			if err != nil {
+				return ""
+			}
+			return s.CeaseDate
+		}, "cutover import FILE --site CODE --cease-date YYYY-MM-DD")
+	}
 	return nil
+}
+
+// ceaseNotice says, for every site the file gave no cease date, which date
+// was used and how to set it: the business case's date has passed, so
+// progress would call such a site late.
+func ceaseNotice(env *Env, inv *site.Inventory, stored func(code string) string, how string) {
+	for _, si := range inv.Sites {
+		if si.CeaseDefault && stored(si.Site.Code) == site.DefaultCeaseDate {
+			fmt.Fprintf(env.Stderr, "%s: the file gives no cease date, so the business case's %s was used (progress will call the site late if that has passed); to set it: %s\n",
+				si.Site.Code, site.DefaultCeaseDate, strings.Replace(how, "CODE", si.Site.Code, 1))
+		}
+	}
 }
 
 // parseInventoryFile reads and checks an inventory file; problems are

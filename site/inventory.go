@@ -86,7 +86,10 @@ type SiteInventory struct {
 	// SiteDetails is true when the file gave the site's name, address or
 	// cease date (JSON); a CSV names only the code.
 	SiteDetails bool
-	Positions   []Position
+	// CeaseDefault is true when the file gave no cease date, so the site
+	// has DefaultCeaseDate: the import says so, and --cease-date sets it.
+	CeaseDefault bool
+	Positions    []Position
 }
 
 // ParseOptions steer ParseInventory.
@@ -243,7 +246,7 @@ func (b *builder) full(line int) bool {
 func (b *builder) site(code string) *siteAcc {
 	acc := b.sites[code]
 	if acc == nil {
-		acc = &siteAcc{inv: SiteInventory{Site: Site{Code: code, Name: code, CeaseDate: DefaultCeaseDate}},
+		acc = &siteAcc{inv: SiteInventory{Site: Site{Code: code, Name: code, CeaseDate: DefaultCeaseDate}, CeaseDefault: true},
 			seen: map[string]map[string]int{"label": {}, "mac": {}, "extension": {}, "ddi": {}}}
 		b.sites[code] = acc
 		b.order = append(b.order, code)

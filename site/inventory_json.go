@@ -164,6 +164,7 @@ func (b *builder) jsonSite(site *Site) bool {
 			b.problem(0, 0, "site.cease_date", "bad date %s: want YYYY-MM-DD", quote(d))
 		}
 		s.CeaseDate = d
+		acc.inv.CeaseDefault = false
 	}
 	if b.opt.Site == "" {
 		b.opt.Site = code
