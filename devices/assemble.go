@@ -85,6 +85,11 @@ func buildPorts(r *raw) map[int]*PortFacts {
 		}
 		ports[ifi] = p
 	}
+	for lp, l := range r.locPorts {
+		if p := ports[localIfIndex(r, lp)]; p != nil && len(l.id) > 0 && l.sub > 0 {
+			p.LLDPPortID, p.LLDPPortIDSubtype = DecodeLLDPID(l.sub, l.id, false).Text, int(l.sub)
+		}
+	}
 	for lp, v := range r.locVoiceVLAN {
 		if p := ports[localIfIndex(r, lp)]; p != nil && p.VoiceVLAN == 0 && v >= 1 && v <= 4094 {
 			p.VoiceVLAN = v

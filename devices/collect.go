@@ -25,12 +25,15 @@ const (
 	oidLLDPRem  = "1.0.8802.1.1.2.1.4.1.1"
 	oidLLDPMan  = "1.0.8802.1.1.2.1.4.2.1"
 	oidLLDPLoc  = "1.0.8802.1.1.2.1.3.7.1"
-	oidMED      = "1.0.8802.1.1.2.1.5.4795.1"
-	oidMEDCaps  = oidMED + ".3.1.1"
-	oidMEDPol   = oidMED + ".3.2.1"
-	oidMEDInv   = oidMED + ".3.3.1"
-	oidMEDPD    = oidMED + ".3.7.1"
-	oidMEDLoc   = oidMED + ".2.1.1"
+	// oidLLDPLocSys is lldpLocalSystemData: .1.0 lldpLocChassisIdSubtype,
+	// .2.0 lldpLocChassisId (LLDP-MIB, IEEE 802.1AB).
+	oidLLDPLocSys = "1.0.8802.1.1.2.1.3"
+	oidMED        = "1.0.8802.1.1.2.1.5.4795.1"
+	oidMEDCaps    = oidMED + ".3.1.1"
+	oidMEDPol     = oidMED + ".3.2.1"
+	oidMEDInv     = oidMED + ".3.3.1"
+	oidMEDPD      = oidMED + ".3.7.1"
+	oidMEDLoc     = oidMED + ".2.1.1"
 
 	oidBasePortIfIndex = "1.3.6.1.2.1.17.1.4.1.2"
 	oidFdbPort         = "1.3.6.1.2.1.17.4.3.1.2"
@@ -110,6 +113,8 @@ type raw struct {
 	cdp                            map[[2]int]*cdpRow
 	lldp                           map[[2]int64]*lldpRow
 	locPorts                       map[int]*locPort
+	locChassisSub                  int64  // lldpLocChassisIdSubtype; 0 when not read
+	locChassis                     []byte // lldpLocChassisId as sent
 	locVoiceVLAN                   map[int]int
 	basePort                       map[int]int
 	fdb                            []fdbEntry

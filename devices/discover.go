@@ -97,6 +97,9 @@ func discoverOne(ctx context.Context, t Target, o Options, report func(done, tot
 		res.Warnings = append(res.Warnings, fmt.Sprintf("switch %s: ", t.Address)+fmt.Sprintf(f, a...))
 	}
 	res.Phones, res.Ports = identify(r, warn)
+	if len(r.locChassis) > 0 && r.locChassisSub > 0 {
+		res.LLDPChassisID, res.LLDPChassisIDSubtype = DecodeLLDPID(r.locChassisSub, r.locChassis, true).Text, int(r.locChassisSub)
+	}
 	return res
 }
 

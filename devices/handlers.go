@@ -238,6 +238,16 @@ var baseHandlers = []handler{
 		}
 		return nil
 	}},
+	// lldpLocChassisIdSubtype and lldpLocChassisId: scalars, walked as
+	// columns so that an agent without them costs a varbind, not an error.
+	{oidLLDPLocSys + ".1", func(r *raw, sub []uint32, v gosnmp.SnmpPDU) error {
+		r.locChassisSub = lldpInt(v)
+		return nil
+	}},
+	{oidLLDPLocSys + ".2", func(r *raw, sub []uint32, v gosnmp.SnmpPDU) error {
+		r.locChassis, _ = pduBytes(v)
+		return nil
+	}},
 	{oidLLDPLoc + ".2", func(r *raw, sub []uint32, v gosnmp.SnmpPDU) error {
 		p, err := ParseSingle(sub)
 		if err == nil {

@@ -66,7 +66,13 @@ type SwitchResult struct {
 	SysObjectID string   `json:"sys_object_id,omitempty"`
 	Warnings    []string `json:"warnings,omitempty"`
 	Requests    int      `json:"snmp_requests"`
-	ElapsedMS   int64    `json:"elapsed_ms"`
+	// LLDPChassisID is the switch's own LLDP chassis ID (lldpLocChassisId)
+	// in display form (a MAC as aa:bb:cc:dd:ee:ff, else the text sent), and
+	// LLDPChassisIDSubtype its lldpLocChassisIdSubtype (4 macAddress, 5
+	// networkAddress, 7 local…); "" and 0 when the switch does not give it.
+	LLDPChassisID        string `json:"lldp_chassis_id,omitempty"`
+	LLDPChassisIDSubtype int    `json:"lldp_chassis_id_subtype,omitempty"`
+	ElapsedMS            int64  `json:"elapsed_ms"`
 	// Ports holds per-port facts (link, VLANs, PoE, learned MACs) for
 	// runbook checks; not part of the JSON document.
 	Ports []PortFacts `json:"-"`
@@ -155,4 +161,10 @@ type PortFacts struct {
 	Uplink       bool
 	UplinkReason string
 	Neighbours   []string // short descriptions of CDP/LLDP neighbours
+	// LLDPPortID is the port's ID as the switch advertises it in LLDP
+	// (lldpLocPortId, display form as for the chassis ID), and
+	// LLDPPortIDSubtype its lldpLocPortIdSubtype (5 interfaceName, 7
+	// local, 3 macAddress…); "" and 0 when not read.
+	LLDPPortID        string
+	LLDPPortIDSubtype int
 }

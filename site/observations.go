@@ -34,6 +34,21 @@ type ObservedPhone struct {
 // answered. It must never hold a secret (devices redacts its errors).
 type ObservedSwitch struct {
 	Switch, SysName, Error string
+	// ChassisID and ChassisIDSubtype are the switch's own LLDP chassis ID
+	// (lldpLocChassisId, display form) and its subtype; "" and 0 when not
+	// read. Ports has the LLDP port ID each port advertises.
+	ChassisID        string
+	ChassisIDSubtype int
+	Ports            []ObservedPort
+}
+
+// ObservedPort is the LLDP port ID (lldpLocPortId, display form) and
+// subtype a switch advertises for one of its ports.
+type ObservedPort struct {
+	Port          string // ifName
+	IfIndex       int
+	PortID        string
+	PortIDSubtype int
 }
 
 // Verdict is a discovery's verdict on one planned position. For moved
@@ -83,9 +98,16 @@ func (s *Store) SaveDiscovery(ctx context.Context, engineer string, d Discovery)
 			return err
 		}
 		for _, sw := range d.Switches {
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO discovery_switches (discovery_id, switch, sys_name, error) VALUES (?,?,?,?)`,
-				id, sw.Switch, sw.SysName, sw.Error); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO discovery_switches (discovery_id, switch, sys_name, error,
+				chassis_id, chassis_id_subtype) VALUES (?,?,?,?,?,?)`,
+				id, sw.Switch, sw.SysName, sw.Error, sw.ChassisID, sw.ChassisIDSubtype); err != nil {
 				return err
+			}
+			for _, p := range sw.Ports {
+				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO discovery_ports (discovery_id, switch, port, if_index,
+					port_id, port_id_subtype) VALUES (?,?,?,?,?,?)`, id, sw.Switch, p.Port, p.IfIndex, p.PortID, p.PortIDSubtype); err != nil {
+					return err
+				}
 			}
 		}
 		posID := func(label string) (int64, error) {

@@ -141,7 +141,14 @@ func observed(s devices.Sighting, label, outcome string) site.ObservedPhone {
 func DiscoveryRecord(code string, results []devices.SwitchResult, r devices.Reconciliation) site.Discovery {
 	d := site.Discovery{Site: code}
 	for _, res := range results {
-		d.Switches = append(d.Switches, site.ObservedSwitch{Switch: res.Switch, SysName: res.SysName, Error: res.Error})
+		sw := site.ObservedSwitch{Switch: res.Switch, SysName: res.SysName, Error: res.Error,
+			ChassisID: res.LLDPChassisID, ChassisIDSubtype: res.LLDPChassisIDSubtype}
+		for _, p := range res.Ports {
+			if p.LLDPPortID != "" {
+				sw.Ports = append(sw.Ports, site.ObservedPort{Port: p.Name, IfIndex: p.IfIndex, PortID: p.LLDPPortID, PortIDSubtype: p.LLDPPortIDSubtype})
+			}
+		}
+		d.Switches = append(d.Switches, sw)
 	}
 	for _, m := range r.Matched {
 		d.Phones = append(d.Phones, observed(m.Seen, m.Expected.Label, site.OutcomeMatched))
