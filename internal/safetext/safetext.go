@@ -189,3 +189,26 @@ func Quote(s string, n int) string {
 	}
 	return strconv.Quote(string([]rune(s)[:n])) + "…"
 }
+
+// PowerShellLiteral writes s as a PowerShell single-quoted string literal,
+// the one form in which PowerShell expands nothing: no $variable, no
+// $(subexpression), no backtick escape. A quote inside is doubled,
+// including the typographic quotes (U+2018, U+2019, U+201A, U+201B) that
+// PowerShell also takes as single quotes, so no text can close the literal
+// early. Control characters (line breaks among them) are shown as visible
+// escapes, as by Terminal, so a literal is always one line of a script.
+func PowerShellLiteral(s string) string {
+	s = Terminal(s, false)
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch r {
+		case '\'', '\u2018', '\u2019', '\u201a', '\u201b':
+			b.WriteRune(r)
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('\'')
+	return b.String()
+}

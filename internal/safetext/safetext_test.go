@@ -134,3 +134,51 @@ func TestWriterEscapesAcrossWrites(t *testing.T) {
 		t.Errorf("flushed %q", b.String())
 	}
 }
+
+func isPSQuote(r rune) bool {
+	return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b'
+}
+
+// psLiteral reads one single-quoted literal at the start of s by
+// PowerShell's rule (a quote ends it unless another quote follows, the
+// pair standing for the second) and returns its value and the rest.
+func psLiteral(t *testing.T, s string) (string, string) {
+	t.Helper()
+	rs := []rune(s)
+	if len(rs) == 0 || !isPSQuote(rs[0]) {
+		t.Fatalf("%q does not start with a quote", s)
+	}
+	var v []rune
+	for i := 1; i < len(rs); i++ {
+		if isPSQuote(rs[i]) {
+			if i+1 < len(rs) && isPSQuote(rs[i+1]) {
+				v = append(v, rs[i+1])
+				i++
+				continue
+			}
+			return string(v), string(rs[i+1:])
+		}
+		v = append(v, rs[i])
+	}
+	t.Fatalf("%q: the literal never ends", s)
+	return "", ""
+}
+
+func TestPowerShellLiteralCannotBeEscaped(t *testing.T) {
+	cases := append([]string{"", "plain", "it's", "'; Remove-Item -Recurse C:\\ ; '", "$(Invoke-Expression 'calc')",
+		"`$env:PATH", "a\u2019; Stop-Computer; \u2018b", "\u201a\u201b''", "line1\nline2\r\n'$(x)'", "@'\nhere\n'@",
+		"=cmd|' /C calc'!A0", "\"double\" $x"}, hostile...)
+	for _, s := range cases {
+		lit := PowerShellLiteral(s)
+		if strings.ContainsAny(lit, "\r\n") {
+			t.Errorf("%q: the literal spans lines: %q", s, lit)
+		}
+		v, rest := psLiteral(t, lit+" -Next")
+		if rest != " -Next" {
+			t.Errorf("%q: the literal %q ends early; left %q", s, lit, rest)
+		}
+		if v != Terminal(s, false) {
+			t.Errorf("%q: reads back as %q", s, v)
+		}
+	}
+}
