@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"cutover/site/export"
+	"cutover/site/runbook"
+
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	var code, format, out string
+	var allPorts bool
+	register(&Command{
+		Name:    "export",
+		Args:    "--site CODE retire|install|numbers|teams-lis [--format F] [--out FILE] [--all-ports]",
+		Summary: "what the platform teams need: retire and install lists, the numbers ledger, Teams emergency locations",
+		Help: `Writes one export of the site from this laptop's database; every one is sorted
+and has fixed columns, so the same work gives the same file.
+
+  retire     every legacy handset taken off the site, for the legacy call
+             managers: vendor, model, device name (Cisco SEP+MAC, Mitel the
+             MAC), MAC, serial, tag, extension, DDI, position, removal time
+             and engineer, disposition (store, WEEE with the waste transfer
+             note, lost). --format cisco-bat writes the Cisco device names in
+             the file Cisco Unified CM's Bulk Administration Tool takes to
+             delete phones by device name (a custom file).
+  install    every new Avaya phone in service: model, serial, MAC (from the
+             verify step's LLDP-MED reading), tag, extension, DDI, position,
+             PoE class, switch and port, voice VLAN, installed time and
+             engineer; push-to-talk phones flagged with their group.
+  numbers    the DDI ledger: every legacy extension and DDI and its fate
+             (kept, replaced, teams, surrendered, withdrawn, pending) with who
+             recorded it when; totals by fate; the DDIs to cease with the
+             carrier; a DDI at two positions (of any site on this laptop) is
+             a duplicate row.
+  teams-lis  Teams emergency locations from the latest discovery: each switch's
+             LLDP chassis ID and the LLDP port ID of each port serving a
+             position moving to Teams (every position with --all-ports),
+             described by the site's address and the building, floor and room.
+             --format ps1 writes a PowerShell script of Set-CsOnlineLisSwitch
+             and Set-CsOnlineLisPort with every value quoted. Ports discovery
+             did not read are listed as gaps.
+
+Formats: csv (default) and json for every export; cisco-bat for retire; ps1
+for teams-lis. The format follows the --out extension (.csv, .json, .ps1,
+.txt for cisco-bat) when --format is not given. --out writes the file whole
+or not at all.`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&code, "site", "", "site `CODE`")
+			fs.StringVar(&format, "format", "", "`FORMAT`: csv, json; cisco-bat (retire); ps1 (teams-lis)")
+			fs.StringVar(&out, "out", "", "write to `FILE` instead of standard output")
+			fs.BoolVar(&allPorts, "all-ports", false, "teams-lis: the port of every active position, not only those moving to Teams")
+		},
+		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
+			if code == "" {
+				return usagef("--site is required")
+			}
+			if fs.NArg() != 1 {
+				return usagef("want one export: retire, install, numbers or teams-lis")
+			}
+			kind, err := export.ParseKind(fs.Arg(0))
+			if err != nil {
+				return usagef("%v", err)
+			}
+			f, err := exportFormat(kind, format, out)
+			if err != nil {
+				return err
+			}
+			st, err := env.OpenStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			code = strings.ToUpper(code)
+			var buf bytes.Buffer
+			var summary string
+			sites := []string{code}
+			switch kind {
+			case export.KindRetire:
+				rows, err := runbook.ExportRetire(ctx, st, code)
+				if err != nil {
+					return err
+				}
+				err = export.WriteRetire(&buf, f, sites, rows)
+				if err != nil {
+					return err
+				}
+				summary = fmt.Sprintf("%d legacy handsets to retire", len(rows))
+			case export.KindInstall:
+				rows, err := runbook.ExportInstall(ctx, st, code)
+				if err != nil {
+					return err
+				}
+				if err := export.WriteInstall(&buf, f, sites, rows); err != nil {
+					return err
+				}
+				summary = fmt.Sprintf("%d Avaya phones in service", len(rows))
+			case export.KindNumbers:
+				n, err := runbook.ExportNumbers(ctx, st, code)
+				if err != nil {
+					return err
+				}
+				if err := export.WriteNumbers(&buf, f, sites, n); err != nil {
+					return err
+				}
+				summary = numbersSummary(n)
+			case export.KindTeamsLIS:
+				l, err := runbook.ExportLIS(ctx, st, code, allPorts)
+				if err != nil {
+					return err
+				}
+				if err := export.WriteLIS(&buf, f, sites, l); err != nil {
+					return err
+				}
+				summary = fmt.Sprintf("%d switches, %d ports, %d gaps", len(l.Switches), len(l.Ports), len(l.Gaps))
+			}
+			return writeExport(env, buf.Bytes(), out, fmt.Sprintf("%s export of %s (%s)", kind, code, summary))
+		},
+	})
+}
+
+// exportFormat picks an export's format: --format, else the --out
+// extension, else csv.
+func exportFormat(kind export.Kind, format, out string) (string, error) {
+	f := strings.ToLower(format)
+	if f == "" {
+		switch strings.ToLower(filepath.Ext(out)) {
+		case ".json":
+			f = "json"
+		case ".ps1":
+			f = "ps1"
+		case ".txt":
+			f = "cisco-bat"
+		default:
+			f = "csv"
+		}
+	}
+	if f == "powershell" {
+		f = "ps1"
+	}
+	if err := kind.CheckFormat(f); err != nil {
+		return "", usagef("%v", err)
+	}
+	return f, nil
+}
+
+func numbersSummary(n export.Numbers) string {
+	var parts []string
+	for _, f := range export.Fates {
+		parts = append(parts, fmt.Sprintf("%s %d", f, n.Totals[f]))
+	}
+	s := strings.Join(parts, ", ") + fmt.Sprintf("; %d to cease with the carrier", len(n.Cease))
+	if len(n.Duplicates) > 0 {
+		s += fmt.Sprintf("; %d DDIs recorded twice", len(n.Duplicates))
+	}
+	return s
+}
+
+// writeExport writes an export to standard output, or whole to out with a
+// line on standard error.
+func writeExport(env *Env, data []byte, out, summary string) error {
+	if out == "" {
+		_, err := env.Stdout.Write(data)
+		return err
+	}
+	if err := writeFileAtomic(out, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "%s written to %s\n", summary, out)
+	return nil
+}

@@ -1,0 +1,237 @@
+package runbook
+
+import (
+	"context"
+	"strings"
+
+	"cutover/assets"
+	"cutover/site"
+	"cutover/site/export"
+)
+
+// exportPosition is what the exports read of one position.
+type exportPosition struct {
+	id   int64
+	p    site.Position
+	pr   Progress
+	nums Numbers
+}
+
+func exportPositions(ctx context.Context, s *site.Store, code string) ([]exportPosition, error) {
+	ps, err := site.PositionRows(ctx, s.DB(), code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]exportPosition, 0, len(ps))
+	for _, ip := range ps {
+		pr, err := progressOf(ctx, s.DB(), ip.ID, ip.Position)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, exportPosition{id: ip.ID, p: ip.Position, pr: pr, nums: pr.Numbers})
+	}
+	return out, nil
+}
+
+// physicalStep is the passed step of the current attempt where the legacy
+// handset was unplugged (swap or remove).
+func (e exportPosition) physicalStep() (StepState, bool) {
+	for _, st := range e.pr.Steps {
+		if st.Physical && st.Passed() {
+			return st, true
+		}
+	}
+	return StepState{}, false
+}
+
+// ExportRetire lists every legacy handset taken off a site: in the
+// register as removed, returned to store, WEEE or lost (a rollback that
+// reconnected it puts it back in service, off the list).
+func ExportRetire(ctx context.Context, s *site.Store, code string) ([]export.Retire, error) {
+	st, err := s.Site(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	all, err := assets.ForSite(ctx, s.DB(), st.Code)
+	if err != nil {
+		return nil, err
+	}
+	legacy := map[string]assets.Asset{}
+	for _, a := range all { // ordered by id within a position: the newest wins
+		if a.Kind == assets.KindLegacy {
+			legacy[a.Position] = a
+		}
+	}
+	ps, err := exportPositions(ctx, s, st.Code)
+	if err != nil {
+		return nil, err
+	}
+	var out []export.Retire
+	for _, e := range ps {
+		a, ok := legacy[e.p.Label]
+		if !ok || (a.State != assets.StateRemoved && !a.State.Disposed()) {
+			continue
+		}
+		mac := a.MAC
+		if mac == "" {
+			mac = e.p.MAC
+		}
+		r := export.Retire{Site: st.Code, Position: e.p.Label, Building: e.p.Building, Floor: e.p.Floor, Room: e.p.Room,
+			Vendor: string(e.p.LegacyVendor), Model: firstOf(a.Model, e.p.LegacyModel), DeviceName: export.DeviceName(string(e.p.LegacyVendor), mac),
+			MAC: mac, Serial: a.Serial, AssetTag: a.AssetTag, Extension: e.p.Extension, DDI: e.p.DDI,
+			Disposition: string(a.State), WTNRef: a.WTNRef}
+		if stp, ok := e.physicalStep(); ok {
+			r.RemovedAt, r.RemovedBy = stp.At, stp.Engineer
+		}
+		out = append(out, r)
+	}
+	export.SortRows(out, func(r export.Retire) (string, string) { return r.Site, r.Position })
+	return out, nil
+}
+
+// ExportInstall lists every new Avaya phone in service at a site (the
+// register's installed phones), with what the verify step read of it.
+func ExportInstall(ctx context.Context, s *site.Store, code string) ([]export.Install, error) {
+	st, err := s.Site(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	all, err := assets.ForSite(ctx, s.DB(), st.Code)
+	if err != nil {
+		return nil, err
+	}
+	newer := map[string]assets.Asset{}
+	for _, a := range all {
+		if a.Kind == assets.KindNew {
+			newer[a.Position] = a
+		}
+	}
+	ps, err := exportPositions(ctx, s, st.Code)
+	if err != nil {
+		return nil, err
+	}
+	var out []export.Install
+	for _, e := range ps {
+		a, ok := newer[e.p.Label]
+		if !ok || a.State != assets.StateInstalled {
+			continue
+		}
+		now := NumberOf(e.p, e.nums)
+		r := export.Install{Site: st.Code, Position: e.p.Label, Building: e.p.Building, Floor: e.p.Floor, Room: e.p.Room,
+			Plan: string(e.p.Plan), Model: a.Model, Serial: a.Serial, MAC: a.MAC, AssetTag: a.AssetTag, Extension: e.p.Extension,
+			DDI: now.DDI, Switch: e.p.Switch, Port: e.p.Port, PTT: e.p.Plan == site.PlanAvayaPTT}
+		for _, stp := range e.pr.Steps {
+			switch {
+			case stp.Check == CheckNewPhone && stp.Evidence != nil:
+				if ph := stp.Evidence.Phone; ph != nil && ph.MAC != "" {
+					r.MAC = ph.MAC
+				}
+				if rd := stp.Evidence.Reading; rd != nil {
+					r.PoEClass, r.VoiceVLAN = rd.PoEClass, rd.VoiceVLAN
+					if rd.Port != "" {
+						r.Port = rd.Port
+					}
+				}
+			case stp.Physical && stp.Passed():
+				r.InstalledAt, r.InstalledBy = stp.At, stp.Engineer
+			case stp.Key == "ptt_group" && stp.Passed():
+				r.PTTGroup = firstOf(stp.Value, stp.Note)
+			}
+		}
+		out = append(out, r)
+	}
+	export.SortRows(out, func(r export.Install) (string, string) { return r.Site, r.Position })
+	return out, nil
+}
+
+// ExportNumbers is a site's DDI ledger. Duplicates are checked across every
+// site on this laptop (the hub checks the force).
+func ExportNumbers(ctx context.Context, s *site.Store, code string) (export.Numbers, error) {
+	st, err := s.Site(ctx, code)
+	if err != nil {
+		return export.Numbers{}, err
+	}
+	sites, err := s.Sites(ctx)
+	if err != nil {
+		return export.Numbers{}, err
+	}
+	var rows []export.Number
+	var uses []export.Use
+	for _, other := range sites {
+		ps, err := exportPositions(ctx, s, other.Code)
+		if err != nil {
+			return export.Numbers{}, err
+		}
+		for _, e := range ps {
+			row := NumberRow(e.p, e.nums)
+			uses = append(uses, NumberUses(row)...)
+			if other.Code == st.Code {
+				rows = append(rows, row)
+			}
+		}
+	}
+	return export.BuildNumbers(rows, func(r export.Number) bool {
+		return r.Fate != export.FateWithdrawn && SurrendersLegacyDDI(r.LegacyDDI, fateState(r.Fate), extStateOf(r.ExtensionFate))
+	}, uses), nil
+}
+
+// NumberRow is a position's ledger row from where its numbers stand.
+func NumberRow(p site.Position, n Numbers) export.Number {
+	fate, extFate := export.NumberFate(p.Status == site.StatusWithdrawn, string(n.State), n.ExtState, n.At != "")
+	r := export.Number{Site: p.Site, Position: p.Label, Extension: p.Extension, ExtensionFate: extFate, LegacyDDI: p.DDI,
+		Fate: fate, TeamsDDI: n.TeamsDDI, At: n.At, By: n.By}
+	if n.State == DDINew {
+		r.NewDDI = n.DDI
+	}
+	return r
+}
+
+// NumberUses are the numbers a ledger row keeps in use: the legacy DDI
+// while it is kept or nothing is recorded, the new DDI, the Teams DDI.
+func NumberUses(r export.Number) []export.Use {
+	var out []export.Use
+	add := func(ddi, what string) {
+		if ddi != "" {
+			out = append(out, export.Use{DDI: ddi, Site: r.Site, Position: r.Position, What: what})
+		}
+	}
+	switch r.Fate {
+	case export.FateWithdrawn:
+		return nil
+	case export.FateKept, export.FatePending:
+		add(r.LegacyDDI, "legacy DDI")
+	}
+	add(r.NewDDI, "new DDI")
+	add(r.TeamsDDI, "Teams DDI")
+	return out
+}
+
+func fateState(f string) DDIState {
+	switch f {
+	case export.FateKept:
+		return DDIKept
+	case export.FateReplaced:
+		return DDINew
+	case export.FateTeams:
+		return DDITeams
+	case export.FateSurrendered:
+		return DDISurrendered
+	}
+	return DDIPending
+}
+
+func extStateOf(f string) string {
+	if f == export.FatePending {
+		return ""
+	}
+	return f
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
