@@ -20,7 +20,9 @@ var hostileText = []string{
 	"`$env:USERNAME", "#comment\r\nStop-Computer",
 }
 
-func isQuote(r rune) bool { return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b' }
+func isQuote(r rune) bool {
+	return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b'
+}
 
 // literals splits a script line into its single-quoted literals by
 // PowerShell's rule, and the code between them.
