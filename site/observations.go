@@ -103,9 +103,18 @@ func (s *Store) SaveDiscovery(ctx context.Context, engineer string, d Discovery)
 				id, sw.Switch, sw.SysName, sw.Error, sw.ChassisID, sw.ChassisIDSubtype); err != nil {
 				return err
 			}
+			ports := []map[string]any{}
 			for _, p := range sw.Ports {
 				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO discovery_ports (discovery_id, switch, port, if_index,
 					port_id, port_id_subtype) VALUES (?,?,?,?,?,?)`, id, sw.Switch, p.Port, p.IfIndex, p.PortID, p.PortIDSubtype); err != nil {
+					return err
+				}
+				ports = append(ports, map[string]any{"port": p.Port, "if_index": p.IfIndex, "port_id": p.PortID, "port_id_subtype": p.PortIDSubtype})
+			}
+			if sw.Error == "" && (sw.ChassisID != "" || len(ports) > 0) {
+				// The hub's teams-lis export reads it from its journal.
+				if err := tx.Op(code, "switch.lldp.v1", "switch", sw.Switch, map[string]any{"discovery": id, "switch": sw.Switch,
+					"sys_name": sw.SysName, "chassis_id": sw.ChassisID, "chassis_id_subtype": sw.ChassisIDSubtype, "ports": ports}); err != nil {
 					return err
 				}
 			}

@@ -136,6 +136,11 @@ var schemas = map[string]schema{
 	"discovery.v1": {maxBytes: MaxBulkPayload, fields: map[string]field{
 		"discovery": count, "switches": count, "failed": count, "phones": count,
 		"counts": {t: tJSON, max: 4096}, "verdicts": {t: tList, max: MaxList}}},
+	// What a switch said of itself in LLDP in a discovery, for the Teams
+	// emergency locations the hub exports.
+	"switch.lldp.v1": {maxBytes: MaxBulkPayload, fields: map[string]field{
+		"discovery": count, "switch": need(line(MaxLabel)), "sys_name": line(MaxLabel), "chassis_id": line(MaxLabel),
+		"chassis_id_subtype": count, "ports": {t: tList, max: MaxList}}},
 	"site.import.v1": {maxBytes: MaxBulkPayload, fields: map[string]field{
 		"file": line(MaxLabel), "sha256": line(64), "added": count, "changed": count, "unchanged": count,
 		"withdrawn": count, "reinstated": count, "kept": {t: tLines, max: MaxList}}},

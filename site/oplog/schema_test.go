@@ -34,6 +34,7 @@ func TestSchemas(t *testing.T) {
 		"switch.addr.v1":           `{"addr":"10.0.0.1:161"}`,
 		"stock.issued.v1":          `{"model":"J179","issued":4,"previous":0}`,
 		"discovery.v1":             `{"discovery":1,"switches":2,"failed":0,"phones":1,"counts":{"matched":1},"verdicts":[{"label":"P1","outcome":"matched"}]}`,
+		"switch.lldp.v1":           `{"discovery":1,"switch":"127.0.0.1:16101","sys_name":"kx-sw1","chassis_id":"00:5d:73:41:01:00","chassis_id_subtype":4,"ports":[{"port":"Gi1/0/1","if_index":10101,"port_id":"Gi1/0/1","port_id_subtype":5}]}`,
 		"site.import.v1":           `{"file":"kx.csv","sha256":"ab","added":1,"changed":0,"unchanged":0,"withdrawn":0,"kept":null}`,
 		"position.plan_dropped.v1": `{"file":"kx.csv","status":"done"}`,
 		"plan.proposal.v1":         `{"proposal":"add","label":"HD-20","switch":"kx-sw3","port":"Gi1/0/20","mac":"00:1e:13:8c:91:01","role":"hot_desk","plan":"avaya_fixed","note":"by the lifts"}`,
