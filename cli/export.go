@@ -9,6 +9,8 @@ import (
 
 	"cutover/site/export"
 	"cutover/site/runbook"
+	"cutover/sync/hub"
+	"cutover/sync/wire"
 
 	"github.com/spf13/pflag"
 )
@@ -123,6 +125,39 @@ or not at all.`,
 			return writeExport(env, buf.Bytes(), out, fmt.Sprintf("%s export of %s (%s)", kind, code, summary))
 		},
 	})
+}
+
+// hubExport is `cutover hub export`: an export from the hub's store.
+func hubExport(ctx context.Context, env *Env, store, kindName, code, format, out string, all, allPorts bool) error {
+	kind, err := export.ParseKind(kindName)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if (code == "") == !all {
+		return usagef("hub export needs --site CODE or --all")
+	}
+	f, err := exportFormat(kind, format, out)
+	if err != nil {
+		return err
+	}
+	st, err := env.openHub(ctx, store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var sites []string
+	if code != "" {
+		sites = []string{strings.ToUpper(code)}
+	}
+	e, err := st.Export(ctx, hub.Principal{User: env.Engineer, Role: wire.RoleAdmin}, kind, sites, allPorts)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := e.Write(&buf, f); err != nil {
+		return err
+	}
+	return writeExport(env, buf.Bytes(), out, fmt.Sprintf("%s export of %s from the hub", kind, strings.Join(e.Sites, ", ")))
 }
 
 // exportFormat picks an export's format: --format, else the --out

@@ -15,10 +15,11 @@ import (
 )
 
 func init() {
-	var store, siteCode, role, sites, format string
+	var store, siteCode, role, sites, format, out string
+	var exportAll, allPorts bool
 	register(&Command{
 		Name:    "hub",
-		Args:    "import FILE [--site CODE] | report --site CODE [--format F] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
+		Args:    "import FILE [--site CODE] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
 		Summary: "manage the hub: load site plans, add and revoke people",
 		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
 
@@ -28,6 +29,10 @@ func init() {
   cutover hub report --site CODE [--format csv|json|markdown]
                                 what the hub knows of a site's cutover, a row
                                 per position (the central team's CSV)
+  cutover hub export retire|install|numbers|teams-lis (--site CODE | --all)
+                                the exports of 'cutover export' from what every
+                                laptop pushed (--all: every site); numbers checks
+                                duplicate DDIs across the force
   cutover hub user add NAME --role ROLE [--sites A,B]
                                 add a person (or change their role and sites) and
                                 print a one-time enrolment code, valid 24 hours
@@ -45,6 +50,9 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 			fs.StringVar(&format, "format", "csv", "report: `FORMAT` csv, json or markdown")
 			fs.StringVar(&role, "role", "", "user add: `ROLE` engineer, supervisor or admin")
 			fs.StringVar(&sites, "sites", "", "user add: the engineer's site `CODES`, comma-separated")
+			fs.BoolVar(&exportAll, "all", false, "export: every site")
+			fs.BoolVar(&allPorts, "all-ports", false, "export teams-lis: the port of every active position")
+			fs.StringVar(&out, "out", "", "export: write to `FILE` instead of standard output")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
 			args := fs.Args()
@@ -72,6 +80,11 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 					return err
 				}
 				return writeHubReport(env.Stdout, rep, f)
+			case args[0] == "export" && len(args) == 2:
+				if fs.Changed("format") {
+					return hubExport(ctx, env, store, args[1], siteCode, format, out, exportAll, allPorts)
+				}
+				return hubExport(ctx, env, store, args[1], siteCode, "", out, exportAll, allPorts)
 			case args[0] == "user" && len(args) == 3 && args[1] == "add":
 				if role == "" {
 					return usagef("user add needs --role engineer|supervisor|admin")

@@ -56,6 +56,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/sync/snapshot/{site}/{epoch}/{ver}", s.auth(s.snapshotFile))
 	mux.HandleFunc("GET /v1/progress", s.auth(s.progress))
 	mux.HandleFunc("GET /v1/sites/{site}/report", s.auth(s.siteReport))
+	mux.HandleFunc("GET /v1/sites/{site}/export/{kind}", s.auth(s.siteExport))
+	mux.HandleFunc("GET /v1/export/{kind}", s.auth(s.siteExport))
 	mux.HandleFunc("/", s.notRouted(mux))
 	return s.edge(s.recoverer(mux))
 }

@@ -1,0 +1,473 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"cutover/site"
+	"cutover/site/export"
+	"cutover/site/runbook"
+)
+
+// Exports from the central inventory: the same rows and rules as a
+// laptop's `cutover export` (package export), from what every laptop
+// pushed: the plan's positions, the facts the ops set (numbers, handsets
+// and where the legacy ones went), the journal (when the handset was
+// swapped and by whom, what the verify step read, the switches' LLDP
+// identity from switch.lldp.v1). Duplicate DDIs are checked across every
+// site on the hub.
+
+// Export is one export of one or more sites.
+type Export struct {
+	Kind    export.Kind
+	Sites   []string
+	Retire  []export.Retire
+	Install []export.Install
+	Numbers export.Numbers
+	LIS     export.LIS
+}
+
+// Write writes the export in format (see export.Kind.Formats).
+func (e Export) Write(w interface{ Write([]byte) (int, error) }, format string) error {
+	switch e.Kind {
+	case export.KindRetire:
+		return export.WriteRetire(w, format, e.Sites, e.Retire)
+	case export.KindInstall:
+		return export.WriteInstall(w, format, e.Sites, e.Install)
+	case export.KindNumbers:
+		return export.WriteNumbers(w, format, e.Sites, e.Numbers)
+	}
+	return export.WriteLIS(w, format, e.Sites, e.LIS)
+}
+
+// hubPosition is a position as the export reads it from the hub.
+type hubPosition struct {
+	site.Position
+	numbers   runbook.Numbers
+	recorded  bool
+	attempt   int
+	steps     map[string]exportTry // the latest result of each step in the latest attempt
+	legacy    *hubHandset
+	installed *hubHandset
+	// observedPort is the port discovery saw the position's phone on when
+	// it was not the planned one (the position.observe.v1 fact).
+	observedPort string
+}
+
+type exportTry struct {
+	outcome, value, note, engineer, at string
+	evidence                           *runbook.Observation
+}
+
+type hubHandset struct {
+	rec                handset
+	model, vendor      string
+	state, disposition string
+	wtn                string
+}
+
+// Export builds an export of the sites named (every site p may read when
+// sites is empty: --all).
+func (s *Store) Export(ctx context.Context, p Principal, kind export.Kind, sites []string, allPorts bool) (Export, error) {
+	e := Export{Kind: kind}
+	err := s.read(ctx, func(t *tx) error {
+		all, err := hubSites(t)
+		if err != nil {
+			return err
+		}
+		if len(sites) == 0 {
+			for _, c := range all {
+				if p.CanRead(c.Code) {
+					e.Sites = append(e.Sites, c.Code)
+				}
+			}
+		} else {
+			known := map[string]bool{}
+			for _, c := range all {
+				known[c.Code] = true
+			}
+			for _, c := range sites {
+				c = strings.ToUpper(c)
+				if !known[c] {
+					return fmt.Errorf("site %s: %w on the hub", c, ErrNotFound)
+				}
+				if !p.CanRead(c) {
+					return fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, c)
+				}
+				e.Sites = append(e.Sites, c)
+			}
+		}
+		sort.Strings(e.Sites)
+		byCode := map[string]site.Site{}
+		for _, c := range all {
+			byCode[c.Code] = c
+		}
+		if kind == export.KindNumbers {
+			return s.exportNumbers(t, p, &e, all)
+		}
+		e.LIS = export.LIS{Switches: []export.LISSwitch{}, Ports: []export.LISPort{}, Gaps: []export.LISGap{}}
+		for _, code := range e.Sites {
+			ps, err := exportHubPositions(t, code)
+			if err != nil {
+				return err
+			}
+			switch kind {
+			case export.KindRetire:
+				e.Retire = append(e.Retire, retireRows(ps)...)
+			case export.KindInstall:
+				e.Install = append(e.Install, installRows(ps)...)
+			case export.KindTeamsLIS:
+				l, err := hubLIS(t, byCode[code], ps, allPorts)
+				if err != nil {
+					return err
+				}
+				e.LIS.Switches = append(e.LIS.Switches, l.Switches...)
+				e.LIS.Ports = append(e.LIS.Ports, l.Ports...)
+				e.LIS.Gaps = append(e.LIS.Gaps, l.Gaps...)
+			}
+		}
+		return nil
+	})
+	return e, err
+}
+
+func hubSites(t *tx) ([]site.Site, error) {
+	rows, err := t.query(`SELECT code, name, address, cease_date FROM sites ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []site.Site
+	for rows.Next() {
+		var st site.Site
+		if err := rows.Scan(&st.Code, &st.Name, &st.Address, &st.CeaseDate); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// exportHubPositions reads a site's positions with their numbers, the
+// results of their latest attempt and their handsets.
+func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
+	rows, err := t.query(`SELECT label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension, ddi,
+		switch, port, target_model, status FROM positions WHERE site = ?`, code)
+	if err != nil {
+		return nil, err
+	}
+	byLabel := map[string]*hubPosition{}
+	var out []*hubPosition
+	for rows.Next() {
+		hp := &hubPosition{steps: map[string]exportTry{}}
+		q := &hp.Position
+		if err := rows.Scan(&q.Label, &q.Building, &q.Floor, &q.Room, &q.Role, &q.Plan, &q.LegacyVendor, &q.LegacyModel, &q.MAC,
+			&q.Extension, &q.DDI, &q.Switch, &q.Port, &q.TargetModel, &q.Status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		q.Site = code
+		hp.numbers = runbook.Numbers{State: runbook.DDIPending, DDI: q.DDI, Extension: q.Extension}
+		if q.DDI == "" {
+			hp.numbers.State = runbook.DDINone
+		}
+		byLabel[strings.ToLower(q.Label)] = hp
+		out = append(out, hp)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Numbers and handsets, from the facts.
+	frows, err := t.query(`SELECT entity, entity_id, attr, value, updated_by, updated_at FROM facts
+		WHERE site = ? AND (entity = 'asset' OR (entity = 'position' AND attr IN ('numbers', 'port')))`, code)
+	if err != nil {
+		return nil, err
+	}
+	handsets := map[string]map[string]string{}
+	for frows.Next() {
+		var entity, id, attr, value, by, at string
+		if err := frows.Scan(&entity, &id, &attr, &value, &by, &at); err != nil {
+			frows.Close()
+			return nil, err
+		}
+		if entity == "asset" {
+			if handsets[id] == nil {
+				handsets[id] = map[string]string{}
+			}
+			handsets[id][attr] = value
+			continue
+		}
+		hp := byLabel[strings.ToLower(id)]
+		if hp == nil {
+			continue
+		}
+		if attr == "port" {
+			hp.observedPort = value
+			continue
+		}
+		var n struct {
+			State    string `json:"ddi_state"`
+			DDI      string `json:"ddi"`
+			TeamsDDI string `json:"teams_ddi"`
+			Ext      string `json:"extension"`
+			ExtState string `json:"extension_state"`
+		}
+		if json.Unmarshal([]byte(value), &n) != nil || n.State == "" {
+			continue
+		}
+		if n.State == string(runbook.DDIPending) { // a rollback put the numbers back
+			continue
+		}
+		hp.numbers = runbook.Numbers{State: runbook.DDIState(n.State), DDI: n.DDI, TeamsDDI: n.TeamsDDI, Extension: n.Ext,
+			ExtState: n.ExtState, At: at, By: by}
+		hp.recorded = true
+	}
+	frows.Close()
+	if err := frows.Err(); err != nil {
+		return nil, err
+	}
+	for _, h := range handsets {
+		var rec handset
+		var more struct{ Model, Vendor string }
+		if json.Unmarshal([]byte(h["record"]), &rec) != nil {
+			continue
+		}
+		json.Unmarshal([]byte(h["record"]), &more)
+		hp := byLabel[strings.ToLower(rec.Position)]
+		if hp == nil {
+			continue
+		}
+		hh := &hubHandset{rec: rec, model: more.Model, vendor: more.Vendor, state: h["state"], disposition: h["disposition"], wtn: h["wtn_ref"]}
+		switch {
+		case rec.Kind == "legacy":
+			hp.legacy = hh
+		case rec.Kind == "new" && hh.state == "installed":
+			hp.installed = hh
+		}
+	}
+	// The latest attempt's results, from the journal in the engineers' order.
+	jrows, err := t.query(`SELECT entity_id, engineer, observed_at, payload FROM op_journal
+		WHERE site = ? AND entity = 'position' AND kind = ? AND outcome <> 'rejected' ORDER BY site_ver, client_id, client_seq`, code, KindStep)
+	if err != nil {
+		return nil, err
+	}
+	defer jrows.Close()
+	for jrows.Next() {
+		var label, engineer, at, payload string
+		if err := jrows.Scan(&label, &engineer, &at, &payload); err != nil {
+			return nil, err
+		}
+		hp := byLabel[strings.ToLower(label)]
+		var r struct {
+			Step     string               `json:"step"`
+			Attempt  int                  `json:"attempt"`
+			Outcome  string               `json:"outcome"`
+			Value    string               `json:"value"`
+			Note     string               `json:"note"`
+			Evidence *runbook.Observation `json:"evidence"`
+		}
+		if hp == nil || json.Unmarshal([]byte(payload), &r) != nil || r.Step == "" {
+			continue
+		}
+		if r.Attempt > hp.attempt {
+			hp.attempt, hp.steps = r.Attempt, map[string]exportTry{}
+		}
+		if r.Attempt == hp.attempt {
+			hp.steps[r.Step] = exportTry{outcome: r.Outcome, value: r.Value, note: r.Note, engineer: engineer, at: at, evidence: r.Evidence}
+		}
+	}
+	return out, jrows.Err()
+}
+
+// physical is the passed step of the latest attempt where the legacy
+// handset was unplugged.
+func (hp *hubPosition) physical() (exportTry, bool) {
+	for _, key := range []string{"swap", "remove"} {
+		if tr, ok := hp.steps[key]; ok && (tr.outcome == "pass" || tr.outcome == "skip") {
+			return tr, true
+		}
+	}
+	return exportTry{}, false
+}
+
+func retireRows(ps []*hubPosition) []export.Retire {
+	var out []export.Retire
+	for _, hp := range ps {
+		h := hp.legacy
+		if h == nil || (h.state != "removed" && h.disposition == "" && h.state != "returned_to_store" && h.state != "weee_disposal" && h.state != "lost") {
+			continue
+		}
+		p := hp.Position
+		mac := h.rec.MAC
+		if mac == "" {
+			mac = p.MAC
+		}
+		disp := h.disposition
+		if disp == "" {
+			disp = h.state
+		}
+		r := export.Retire{Site: p.Site, Position: p.Label, Building: p.Building, Floor: p.Floor, Room: p.Room, Vendor: string(p.LegacyVendor),
+			Model: firstNonBlank(h.model, p.LegacyModel), DeviceName: export.DeviceName(string(p.LegacyVendor), mac), MAC: mac,
+			Serial: h.rec.Serial, AssetTag: h.rec.AssetTag, Extension: p.Extension, DDI: p.DDI, Disposition: disp, WTNRef: h.wtn}
+		if tr, ok := hp.physical(); ok {
+			r.RemovedAt, r.RemovedBy = tr.at, tr.engineer
+		}
+		out = append(out, r)
+	}
+	export.SortRows(out, func(r export.Retire) (string, string) { return r.Site, r.Position })
+	return out
+}
+
+func installRows(ps []*hubPosition) []export.Install {
+	var out []export.Install
+	for _, hp := range ps {
+		h := hp.installed
+		if h == nil {
+			continue
+		}
+		p := hp.Position
+		r := export.Install{Site: p.Site, Position: p.Label, Building: p.Building, Floor: p.Floor, Room: p.Room, Plan: string(p.Plan),
+			Model: h.model, Serial: h.rec.Serial, MAC: h.rec.MAC, AssetTag: h.rec.AssetTag, Extension: p.Extension,
+			DDI: runbook.NumberOf(p, hp.numbers).DDI, Switch: p.Switch, Port: p.Port, PTT: p.Plan == site.PlanAvayaPTT}
+		if v, ok := hp.steps["verify"]; ok && v.evidence != nil {
+			if ph := v.evidence.Phone; ph != nil && ph.MAC != "" {
+				r.MAC = ph.MAC
+			}
+			if rd := v.evidence.Reading; rd != nil {
+				r.PoEClass, r.VoiceVLAN = rd.PoEClass, rd.VoiceVLAN
+				if rd.Port != "" {
+					r.Port = rd.Port
+				}
+			}
+		}
+		if tr, ok := hp.physical(); ok {
+			r.InstalledAt, r.InstalledBy = tr.at, tr.engineer
+		}
+		if g, ok := hp.steps["ptt_group"]; ok && (g.outcome == "pass" || g.outcome == "skip") {
+			r.PTTGroup = firstNonBlank(g.value, g.note)
+		}
+		out = append(out, r)
+	}
+	export.SortRows(out, func(r export.Install) (string, string) { return r.Site, r.Position })
+	return out
+}
+
+// exportNumbers is the ledger of e.Sites, with duplicates checked across
+// every site on the hub (a place at a site p may not read is not named).
+func (s *Store) exportNumbers(t *tx, p Principal, e *Export, all []site.Site) error {
+	want := map[string]bool{}
+	for _, c := range e.Sites {
+		want[c] = true
+	}
+	var rows []export.Number
+	var uses []export.Use
+	for _, st := range all {
+		ps, err := exportHubPositions(t, st.Code)
+		if err != nil {
+			return err
+		}
+		for _, hp := range ps {
+			n := hp.numbers
+			if !hp.recorded {
+				n.At = ""
+			}
+			row := runbook.NumberRow(hp.Position, n)
+			for _, u := range runbook.NumberUses(row) {
+				if !p.CanRead(u.Site) {
+					u.Site, u.Position = "another site", "a position"
+				}
+				uses = append(uses, u)
+			}
+			if want[st.Code] {
+				rows = append(rows, row)
+			}
+		}
+	}
+	e.Numbers = export.BuildNumbers(rows, func(r export.Number) bool {
+		return r.Fate != export.FateWithdrawn && (r.Fate == export.FateReplaced || r.Fate == export.FateSurrendered ||
+			r.Fate == export.FateTeams && r.ExtensionFate == "surrendered")
+	}, uses)
+	return nil
+}
+
+// hubLIS builds a site's Teams emergency locations from the latest
+// switch.lldp.v1 of each switch in the journal.
+func hubLIS(t *tx, st site.Site, ps []*hubPosition, allPorts bool) (export.LIS, error) {
+	rows, err := t.query(`SELECT kind, entity_id, observed_at, payload FROM op_journal WHERE site = ?
+		AND kind IN ('switch.lldp.v1', 'switch.addr.v1') AND outcome <> 'rejected' ORDER BY site_ver, client_id, client_seq`, st.Code)
+	if err != nil {
+		return export.LIS{}, err
+	}
+	defer rows.Close()
+	latest := map[string]site.SwitchLLDP{}
+	aliases := map[string]string{}
+	var order []string
+	for rows.Next() {
+		var kind, id, at, payload string
+		if err := rows.Scan(&kind, &id, &at, &payload); err != nil {
+			return export.LIS{}, err
+		}
+		if kind == "switch.addr.v1" { // where a laptop reads an inventory switch
+			var a struct{ Addr string }
+			if json.Unmarshal([]byte(payload), &a) == nil && a.Addr != "" {
+				aliases[id] = a.Addr
+			}
+			continue
+		}
+		var p struct {
+			Switch    string `json:"switch"`
+			SysName   string `json:"sys_name"`
+			Chassis   string `json:"chassis_id"`
+			ChassisST int    `json:"chassis_id_subtype"`
+			Ports     []struct {
+				Port    string `json:"port"`
+				IfIndex int    `json:"if_index"`
+				PortID  string `json:"port_id"`
+				Subtype int    `json:"port_id_subtype"`
+			} `json:"ports"`
+		}
+		if json.Unmarshal([]byte(payload), &p) != nil {
+			continue
+		}
+		sw := site.SwitchLLDP{Switch: p.Switch, SysName: p.SysName, ChassisID: p.Chassis, ChassisIDSubtype: p.ChassisST, At: at}
+		for _, q := range p.Ports {
+			sw.Ports = append(sw.Ports, site.ObservedPort{Port: q.Port, IfIndex: q.IfIndex, PortID: q.PortID, PortIDSubtype: q.Subtype})
+		}
+		if _, ok := latest[id]; !ok {
+			order = append(order, id)
+		}
+		latest[id] = sw
+	}
+	if err := rows.Err(); err != nil {
+		return export.LIS{}, err
+	}
+	sort.Strings(order)
+	read := make([]site.SwitchLLDP, 0, len(order))
+	for _, id := range order {
+		read = append(read, latest[id])
+	}
+	var positions []site.Position
+	verdicts := map[string]site.Verdict{}
+	for _, hp := range ps {
+		if hp.Status != site.StatusWithdrawn {
+			positions = append(positions, hp.Position)
+		}
+		if hp.observedPort != "" && hp.observedPort != hp.Port {
+			verdicts[hp.Label] = site.Verdict{Label: hp.Label, Outcome: site.OutcomeMoved, Port: hp.observedPort}
+		}
+	}
+	return runbook.BuildLIS(st, positions, read, aliases, verdicts, allPorts), nil
+}
+
+func firstNonBlank(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
