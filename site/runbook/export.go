@@ -17,13 +17,18 @@ type exportPosition struct {
 	nums Numbers
 }
 
-func exportPositions(ctx context.Context, s *site.Store, code string) ([]exportPosition, error) {
+// exportPositions reads the positions of a site that want says the export
+// needs (by label), with their runbook progress.
+func exportPositions(ctx context.Context, s *site.Store, code string, want func(label string) bool) ([]exportPosition, error) {
 	ps, err := site.PositionRows(ctx, s.DB(), code)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]exportPosition, 0, len(ps))
 	for _, ip := range ps {
+		if !want(ip.Position.Label) {
+			continue
+		}
 		pr, err := progressOf(ctx, s.DB(), ip.ID, ip.Position)
 		if err != nil {
 			return nil, err
@@ -62,7 +67,7 @@ func ExportRetire(ctx context.Context, s *site.Store, code string) ([]export.Ret
 			legacy[a.Position] = a
 		}
 	}
-	ps, err := exportPositions(ctx, s, st.Code)
+	ps, err := exportPositions(ctx, s, st.Code, func(l string) bool { _, ok := legacy[l]; return ok })
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +111,7 @@ func ExportInstall(ctx context.Context, s *site.Store, code string) ([]export.In
 			newer[a.Position] = a
 		}
 	}
-	ps, err := exportPositions(ctx, s, st.Code)
+	ps, err := exportPositions(ctx, s, st.Code, func(l string) bool { return newer[l].State == assets.StateInstalled })
 	if err != nil {
 		return nil, err
 	}
@@ -158,12 +163,16 @@ func ExportNumbers(ctx context.Context, s *site.Store, code string) (export.Numb
 	var rows []export.Number
 	var uses []export.Use
 	for _, other := range sites {
-		ps, err := exportPositions(ctx, s, other.Code)
+		ps, err := site.PositionRows(ctx, s.DB(), other.Code)
 		if err != nil {
 			return export.Numbers{}, err
 		}
-		for _, e := range ps {
-			row := NumberRow(e.p, e.nums)
+		for _, ip := range ps {
+			nums, err := numbersOf(ctx, s.DB(), ip.ID, ip.Position)
+			if err != nil {
+				return export.Numbers{}, err
+			}
+			row := NumberRow(ip.Position, nums)
 			uses = append(uses, NumberUses(row)...)
 			if other.Code == st.Code {
 				rows = append(rows, row)
