@@ -131,7 +131,7 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-var planOrder = []string{"avaya_fixed", "avaya_ptt", "teams_ddi", "remove"}
+var planOrder = []string{"avaya_fixed", "avaya_ptt", "avaya_soft", "teams_ddi", "remove"}
 
 func progressCSV(w io.Writer, p wire.Progress) error {
 	cw := csv.NewWriter(w)

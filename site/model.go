@@ -41,12 +41,15 @@ type Plan string
 const (
 	PlanAvayaFixed Plan = "avaya_fixed" // a fixed phone on the Avaya/MCVP platform
 	PlanAvayaPTT   Plan = "avaya_ptt"   // an Avaya push-to-talk phone
-	PlanTeamsDDI   Plan = "teams_ddi"   // the user moves to a Teams direct-dial number
-	PlanRemove     Plan = "remove"      // no replacement
+	// PlanAvayaSoft: the handset goes and the user keeps the extension and
+	// DDI on the Avaya soft-phone client (business case item 15).
+	PlanAvayaSoft Plan = "avaya_soft"
+	PlanTeamsDDI  Plan = "teams_ddi" // the user moves to a Teams direct-dial number
+	PlanRemove    Plan = "remove"    // no replacement
 )
 
 // Plans lists every plan in display order.
-var Plans = []Plan{PlanAvayaFixed, PlanAvayaPTT, PlanTeamsDDI, PlanRemove}
+var Plans = []Plan{PlanAvayaFixed, PlanAvayaPTT, PlanAvayaSoft, PlanTeamsDDI, PlanRemove}
 
 // Vendor is the maker family of a legacy handset.
 type Vendor string

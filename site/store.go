@@ -181,6 +181,17 @@ func (s *Store) migrate(ms []migration) error {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
+		if strings.Contains(m.sql, "writable_schema") {
+			// A definition rewritten in place: every connection must read
+			// the schema again, which a new schema version makes it do.
+			var v int
+			if err := tx.QueryRowContext(ctx, "PRAGMA schema_version").Scan(&v); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA schema_version = %d", v+1)); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}

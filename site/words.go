@@ -17,6 +17,8 @@ func (p Plan) Words() string {
 		return "Avaya fixed"
 	case PlanAvayaPTT:
 		return "Avaya PTT"
+	case PlanAvayaSoft:
+		return "Avaya soft phone"
 	case PlanTeamsDDI:
 		return "Teams DDI"
 	}

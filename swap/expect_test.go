@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"cutover/devices"
@@ -128,5 +129,40 @@ func TestDemoRestartShowsTheSwapsRecorded(t *testing.T) {
 	}
 	if len(rec.Leftover) != 0 {
 		t.Fatalf("leftovers after a restart: %+v", rec.Leftover)
+	}
+}
+
+// The avaya_soft plan (business case item 15): the handset goes, the user
+// keeps the extension and DDI on the soft-phone client, proved by a test
+// call in and out; the report counts it with its plan and the kept number.
+func TestAvayaSoftRunbook(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	if err := r.st.Write(ctx, "setup", func(tx *site.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE positions SET plan = 'avaya_soft' WHERE site = 'KX' AND label = 'PE-03'`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pr := r.walk(t, "PE-03")
+	var keys []string
+	for _, s := range pr.Steps {
+		keys = append(keys, s.Key)
+	}
+	if got := strings.Join(keys, " "); got != "soft_client legacy_serial legacy_tag legacy_condition remove gone ddi call_in call_out disposition" {
+		t.Fatalf("steps: %s", got)
+	}
+	if pr.Position.Status != site.StatusDone || pr.Numbers.State != runbook.DDIKept || pr.Number.LegacySurrendered {
+		t.Fatalf("after the walk: %s %s surrendered %v", pr.Position.Status, pr.Numbers.State, pr.Number.LegacySurrendered)
+	}
+	rep, err := runbook.BuildReport(ctx, r.st, "KX", r.st.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.ByPlan[site.PlanAvayaSoft] != 1 || rep.DDIs[runbook.DDIKept] != 1 {
+		t.Fatalf("report: plans %v DDIs %v", rep.ByPlan, rep.DDIs)
+	}
+	if v := verdict(discover(t, r), "PE-03"); v == "missing" {
+		t.Fatalf("a soft-phone position is missing its handset after the removal")
 	}
 }

@@ -13,7 +13,7 @@ import (
 // done-per-day chart and the verdict on a site's cease date.
 
 // progressPlans are the plans in the order supervisors read them.
-var progressPlans = []string{string(site.PlanAvayaFixed), string(site.PlanAvayaPTT), string(site.PlanTeamsDDI), string(site.PlanRemove)}
+var progressPlans = []string{string(site.PlanAvayaFixed), string(site.PlanAvayaPTT), string(site.PlanAvayaSoft), string(site.PlanTeamsDDI), string(site.PlanRemove)}
 
 // planLabel is a plan as the progress screens name it ("removed" is what
 // happened to a removal position once done).

@@ -110,20 +110,8 @@ func roleWord(r site.Role) string {
 	return txt(strings.ReplaceAll(string(r), "_", " "))
 }
 
-// planWord is a plan in plain words.
-func planWord(p site.Plan) string {
-	switch p {
-	case site.PlanAvayaFixed:
-		return "Avaya fixed"
-	case site.PlanAvayaPTT:
-		return "Avaya PTT"
-	case site.PlanTeamsDDI:
-		return "Teams DDI"
-	case site.PlanRemove:
-		return "remove"
-	}
-	return txt(string(p))
-}
+// planWord is a plan in plain words (site.Plan.Words, the one rule).
+func planWord(p site.Plan) string { return txt(p.Words()) }
 
 // bar is a text progress bar of width cells: █ for done, ░ for the rest,
 // readable with no colour at all.

@@ -166,6 +166,8 @@ func runbookFor(p site.Position, now NumberNow) Runbook {
 	switch p.Plan {
 	case site.PlanAvayaFixed, site.PlanAvayaPTT:
 		rb.Steps = avayaSteps(p)
+	case site.PlanAvayaSoft:
+		rb.Steps = softSteps(p)
 	case site.PlanTeamsDDI:
 		rb.Steps = teamsSteps(p)
 	default:
@@ -299,4 +301,37 @@ func legacyNumbers(p site.Position) string {
 		return "extension " + p.Extension + " is"
 	}
 	return "the handset's numbers are"
+}
+
+// softSteps is the avaya_soft runbook (business case item 15, "apply for
+// an Avaya hard/soft phone"): the handset goes, and the user's Avaya
+// soft-phone client is proved on the same extension and DDI with a test
+// call in and out; the numbers are kept.
+func softSteps(p site.Position) []Step {
+	ddi := "the position's DDI"
+	if p.DDI != "" {
+		ddi = site.FormatDDI(p.DDI)
+	}
+	steps := []Step{{Key: "soft_client", Title: "Sign the user in to the Avaya soft phone", Kind: StepConfirm,
+		Instructions: fmt.Sprintf("Sign the user in to the Avaya soft-phone client on their PC or laptop with extension %s. Confirm when it shows the extension registered.", orDash(p.Extension))}}
+	steps = append(steps, capture(p, false)...)
+	num := numberStep(p, ddi)
+	num.Title = "Number on the soft phone"
+	num.Instructions = fmt.Sprintf("Extension %s moves to the soft phone. Press Enter (or type keep) to keep %s on it.", orDash(p.Extension), ddi)
+	if p.DDI == "" {
+		num.Instructions = fmt.Sprintf("Extension %s moves to the soft phone. The position has no DDI: press Enter for none.", orDash(p.Extension))
+	}
+	steps = append(steps,
+		Step{Key: "remove", Title: "Remove the handset", Kind: StepConfirm, Physical: true,
+			Instructions: "Unplug the handset, bag it and tag the bag with its serial and MAC."},
+		Step{Key: "gone", Title: "Check the port is empty", Kind: StepAuto, Check: CheckLegacyGone, Skippable: true,
+			Instructions: "Read the port: no phone may be left on it. Skip when the switch cannot be read, saying why."},
+		num,
+		Step{Key: "call_in", Title: "Test call: inbound on the soft phone", Kind: StepConfirm,
+			Instructions: "From an outside line, call " + ddi + ": the soft-phone client rings and shows the caller's number."},
+		Step{Key: "call_out", Title: "Test call: outbound on the soft phone", Kind: StepConfirm,
+			Instructions: "Call an outside number from the soft-phone client: it connects and presents the right CLI."},
+		disposition(),
+	)
+	return steps
 }

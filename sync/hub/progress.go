@@ -221,7 +221,7 @@ func conflictWords(kind, entity, id, fact string) string {
 
 func newFigures() wire.Figures {
 	f := wire.Figures{ByPlan: map[string]wire.PlanCount{}, DonePerDay: []wire.DayCount{}}
-	for _, p := range []string{"avaya_fixed", "avaya_ptt", "teams_ddi", "remove"} {
+	for _, p := range []string{"avaya_fixed", "avaya_ptt", "avaya_soft", "teams_ddi", "remove"} {
 		f.ByPlan[p] = wire.PlanCount{}
 	}
 	return f
