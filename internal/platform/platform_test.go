@@ -194,3 +194,22 @@ func TestReplaceFile(t *testing.T) {
 		t.Fatalf("replacing from a missing file: %v", err)
 	}
 }
+
+func TestCanWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cutover.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{dir, path} {
+		if err := CanWrite(p); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+	}
+	if err := CanWrite(filepath.Join(dir, "missing")); err == nil {
+		t.Fatal("a missing file counted as writable")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("probing left %d entries", len(entries))
+	}
+}

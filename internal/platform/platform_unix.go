@@ -59,3 +59,8 @@ func ReplaceFile(from, to string) error {
 	}
 	return nil
 }
+
+// CanWrite says whether this process may write path (a file or a folder),
+// without writing anything: nil, or why not (syscall.EROFS on a read-only
+// disk).
+func CanWrite(path string) error { return syscall.Access(path, 2 /* W_OK */) }

@@ -206,3 +206,30 @@ func heldOpen(err error) bool {
 	return errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_SHARING_VIOLATION) ||
 		errors.Is(err, windows.ERROR_LOCK_VIOLATION)
 }
+
+// CanWrite says whether this process may write path (a file or a folder):
+// nil, or why not (syscall.EROFS on a write-protected disk). A file is
+// opened for writing and closed, which changes nothing; a folder is probed
+// with a file made and removed at once.
+func CanWrite(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		var f *os.File
+		if f, err = os.CreateTemp(path, ".cutover-probe-*"); err == nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	} else {
+		var f *os.File
+		if f, err = os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+			f.Close()
+		}
+	}
+	if errors.Is(err, windows.ERROR_WRITE_PROTECT) {
+		return syscall.EROFS
+	}
+	return err
+}
