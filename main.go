@@ -8,9 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"syscall"
 
 	"cutover/cli"
+	"cutover/internal/platform"
 )
 
 // demoSite is the bundled demo station, so that `go run . demo` works from
@@ -24,7 +24,8 @@ func main() {
 }
 
 func run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl+C, and on Windows closing the console window too, cancel ctx.
+	ctx, stop := signal.NotifyContext(context.Background(), platform.StopSignals...)
 	defer stop()
 	demo, err := fs.Sub(demoSite, "testdata/demo")
 	if err != nil {

@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"cutover/config"
+	"cutover/internal/platform"
 	"cutover/internal/safetext"
 	"cutover/internal/storeerr"
+	"cutover/internal/version"
 	"cutover/site"
 	"cutover/ui"
 
@@ -114,9 +116,9 @@ func NewEnv(demo fs.FS) *Env {
 }
 
 func (env *Env) addGlobalFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&env.DBPath, "db", env.DBPath, "site database `PATH` (default $XDG_DATA_HOME/cutover/cutover.db)")
+	fs.StringVar(&env.DBPath, "db", env.DBPath, "site database `PATH` (default "+filepath.Join(platform.DataDirHelp, "cutover.db")+")")
 	fs.StringVar(&env.Engineer, "engineer", env.Engineer, "your `NAME`, recorded on every change (default: config file, else $USER)")
-	fs.StringVar(&env.ConfigPath, "config", env.ConfigPath, "settings `FILE` (default $XDG_CONFIG_HOME/cutover/config.json)")
+	fs.StringVar(&env.ConfigPath, "config", env.ConfigPath, "settings `FILE` (default "+filepath.Join(platform.ConfigDirHelp, "config.json")+")")
 	fs.BoolVar(&env.NoColor, "no-color", env.NoColor, "no colour in the terminal (also NO_COLOR)")
 	fs.StringVar(&env.Theme, "theme", env.Theme, "the TUI's colours: `auto` (ask the terminal), light or dark (default: config \"theme\", else auto)")
 	fs.BoolVar(&env.Mouse, "mouse", env.Mouse, "let the mouse click and scroll in the TUI")
@@ -130,6 +132,7 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	top.SetInterspersed(false)
 	env.addGlobalFlags(top)
 	help := top.BoolP("help", "h", false, "show this help")
+	showVersion := top.Bool("version", false, "print the version and exit")
 	// `cutover --site KX` opens the TUI on that site, as `cutover tui --site KX`.
 	tuiSite := top.String("site", "", "open the TUI on this site `CODE`")
 	// …and takes the SNMP credential flags of `cutover discover`.
@@ -146,6 +149,11 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	rest := top.Args()
 	if *help || (len(rest) > 0 && rest[0] == "help" && len(rest) == 1) {
 		env.printHelp(env.Stdout)
+		return 0
+	}
+	// The version needs no settings: it answers even with a broken config.
+	if *showVersion || (len(rest) == 1 && rest[0] == "version") {
+		fmt.Fprintln(env.Stdout, version.Get())
 		return 0
 	}
 	name := "tui"
@@ -271,6 +279,9 @@ func (env *Env) loadSettings() error {
 	}
 	if env.Engineer == "" {
 		env.Engineer = env.Getenv("LOGNAME")
+	}
+	if env.Engineer == "" {
+		env.Engineer = env.Getenv("USERNAME") // Windows; user.Current would say DOMAIN\name
 	}
 	if env.Engineer == "" {
 		if u, err := user.Current(); err == nil {

@@ -34,7 +34,7 @@ func (f *snmpCredFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.in.AuthPassFile, "v3-auth-pass-file", "", "`FILE` whose first line is the v3 auth passphrase (else $"+devices.EnvAuthPass+")")
 	fs.StringVar(&f.in.PrivProto, "v3-priv", "", "SNMPv3 privacy `PROTO`: DES, AES, AES192, AES256, AES192C, AES256C (C = Cisco key extension)")
 	fs.StringVar(&f.in.PrivPassFile, "v3-priv-pass-file", "", "`FILE` whose first line is the v3 privacy passphrase (else $"+devices.EnvPrivPass+")")
-	fs.StringVar(&f.profile, "snmp-profile", "", "named SNMP credential `PROFILE` from the config file (which must be mode 0600)")
+	fs.StringVar(&f.profile, "snmp-profile", "", "named SNMP credential `PROFILE` from the config file (which only you may read)")
 }
 
 // resolve turns the flags, the environment and the config profile into

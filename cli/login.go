@@ -19,7 +19,7 @@ func init() {
 		Summary: "enrol this laptop with the hub using a one-time code",
 		Help: `Redeems the enrolment code an admin printed with 'cutover hub user add' and
 stores this laptop's credentials in hub-credentials.json next to the config
-file (mode 0600; never in the site database). With --ca-cert only certificates
+file (readable only by you; never in the site database). With --ca-cert only certificates
 issued by that CA (your private CA) are trusted for the hub; the file's PEM is
 kept with the credentials. There is no option to skip certificate checks.
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"cutover/internal/platform"
 	"cutover/site/runbook"
 
 	"github.com/spf13/pflag"
@@ -138,7 +139,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := platform.ReplaceFile(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 // Package config owns cutover's per-user settings file: the engineer's name,
 // named SNMP credential profiles, the hub address and the TUI's theme. Files holding secrets
-// must be private (mode 0600) or they are refused.
+// must be readable only by their owner (mode 0600 on Unix, an access list
+// granting the current user only on Windows) or they are refused.
 package config
 
 import (
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"cutover/internal/platform"
 	"cutover/internal/safetext"
 )
 
@@ -47,28 +49,19 @@ type Config struct {
 // Path is where the file was read from ("" when there was none).
 func (c *Config) Path() string { return c.path }
 
-// DefaultPath is $XDG_CONFIG_HOME/cutover/config.json, else
-// ~/.config/cutover/config.json.
+// DefaultPath is config.json in the per-user settings folder:
+// $XDG_CONFIG_HOME/cutover, else ~/.config/cutover; on Windows
+// %APPDATA%\cutover.
 func DefaultPath(getenv func(string) string) string {
-	if d := getenv("XDG_CONFIG_HOME"); d != "" {
-		return filepath.Join(d, "cutover", "config.json")
-	}
-	if h := getenv("HOME"); h != "" {
-		return filepath.Join(h, ".config", "cutover", "config.json")
+	if d := platform.ConfigDir(getenv); d != "" {
+		return filepath.Join(d, "config.json")
 	}
 	return ""
 }
 
-// DefaultDataDir is $XDG_DATA_HOME/cutover, else ~/.local/share/cutover.
-func DefaultDataDir(getenv func(string) string) string {
-	if d := getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "cutover")
-	}
-	if h := getenv("HOME"); h != "" {
-		return filepath.Join(h, ".local", "share", "cutover")
-	}
-	return "."
-}
+// DefaultDataDir is the folder of the site database: $XDG_DATA_HOME/cutover,
+// else ~/.local/share/cutover; on Windows %LOCALAPPDATA%\cutover.
+func DefaultDataDir(getenv func(string) string) string { return platform.DataDir(getenv) }
 
 // Load reads the settings file. A missing file is an empty config. A file
 // with SNMP secrets that others can read is refused.
@@ -126,22 +119,16 @@ func (c *Config) check() error {
 	return nil
 }
 
-// CheckPrivate refuses a file that anyone but its owner can read or write.
-func CheckPrivate(path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("mode is %04o; it must be 0600 (run: chmod 600 %s)", st.Mode().Perm(), path)
-	}
-	return nil
-}
+// CheckPrivate refuses a file that anyone but its owner can read or write:
+// on Unix its mode must be 0600, on Windows its access list must grant the
+// current user only.
+func CheckPrivate(path string) error { return platform.CheckPrivate(path) }
 
 // SaveProfile adds or replaces the SNMP profile name in the settings file
 // at path, keeping every other setting in it. The file holds secrets, so it
-// is written mode 0600 (its folder 0700) through a temporary file renamed
-// into place; an existing file others can read is refused, not widened.
+// is written private to the user (mode 0600, its folder 0700; on Windows an
+// access list granting the user only) through a temporary file renamed into
+// place; an existing file others can read is refused, not widened.
 func SaveProfile(path, name string, p SNMPProfile) error {
 	if path == "" {
 		return errors.New("no settings file: give --config FILE or set $HOME")
@@ -184,24 +171,8 @@ func SaveProfile(path, name string, p SNMPProfile) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := platform.MkdirPrivate(filepath.Dir(path)); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".config-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(append(out, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return platform.WritePrivateFile(path, append(out, '\n'))
 }

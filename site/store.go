@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"cutover/internal/platform"
 	"cutover/site/oplog"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver
@@ -116,12 +117,13 @@ func Open(path string) (*Store, error) {
 			return openReadOnly(path, probe, why, ms)
 		}
 	} else if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		if err := platform.MkdirPrivate(filepath.Dir(path)); err != nil {
 			return nil, fmt.Errorf("create folder for database: %w", err)
 		}
 		// A new database is private to its owner: it holds names, numbers
-		// and the layout of police buildings. (SQLite would use 0644.)
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		// and the layout of police buildings. (SQLite would use 0644; on
+		// Windows, whatever the folder gives.)
+		f, err := platform.CreatePrivate(path)
 		if err != nil && !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("create database %s: %w", path, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"cutover/internal/platform"
 	"cutover/internal/storeerr"
 
 	"github.com/mattn/go-sqlite3"
@@ -47,15 +48,14 @@ func readOnlyReason(path string) string {
 	if err != nil {
 		return ""
 	}
-	const w = 2 // W_OK
 	switch {
 	case fi.Mode().Perm()&0o222 == 0:
 		return fmt.Sprintf("is read-only (permissions %04o)", fi.Mode().Perm())
-	case errors.Is(syscall.Access(path, w), syscall.EROFS):
+	case errors.Is(platform.CanWrite(path), syscall.EROFS):
 		return "is on a read-only disk"
-	case syscall.Access(path, w) != nil:
+	case platform.CanWrite(path) != nil:
 		return fmt.Sprintf("cannot be written by this user (permissions %04o)", fi.Mode().Perm())
-	case syscall.Access(filepath.Dir(path), w) != nil:
+	case platform.CanWrite(filepath.Dir(path)) != nil:
 		return "is in a folder this user cannot write (SQLite needs to write its -wal and -shm files beside it)"
 	}
 	return ""

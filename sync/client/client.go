@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,11 +33,13 @@ import (
 	"time"
 
 	"cutover/config"
+	"cutover/internal/platform"
 	"cutover/sync/wire"
 )
 
-// Credentials are what `cutover login` stores, in a 0600 file outside the
-// site database.
+// Credentials are what `cutover login` stores, in a file only its owner may
+// read (mode 0600; on Windows an access list granting the user only),
+// outside the site database.
 type Credentials struct {
 	Hub           string   `json:"hub"`
 	CACert        string   `json:"ca_cert,omitempty"` // PEM of the private CA
@@ -79,20 +82,13 @@ func LoadCredentials(path string) (*Credentials, error) {
 	return &c, nil
 }
 
-// Save writes the credentials with mode 0600, atomically.
+// Save writes the credentials, private to the current user, atomically.
 func (c *Credentials) Save(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := platform.MkdirPrivate(filepath.Dir(path)); err != nil {
 		return err
 	}
 	b, _ := json.MarshalIndent(c, "", "  ")
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return platform.WritePrivateFile(path, b)
 }
 
 // HTTPError is a non-2xx answer from the hub.
@@ -318,7 +314,10 @@ func (c *Client) Download(ctx context.Context, info wire.SnapshotInfo, part stri
 	c.mu.Lock()
 	hub, tok := c.creds.Hub, c.creds.AccessToken
 	c.mu.Unlock()
-	f, err := os.OpenFile(part, os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := platform.CreatePrivate(part)
+	if errors.Is(err, fs.ErrExist) { // resume what an earlier try fetched
+		f, err = os.OpenFile(part, os.O_RDWR, 0)
+	}
 	if err != nil {
 		return nil, err
 	}
