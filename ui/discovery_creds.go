@@ -76,7 +76,7 @@ func newCredsForm(sh *shared) *form {
 	f.text("auth passphrase", "", "at least 8 characters", true).show = auth
 	f.pick("privacy protocol", privProtos, 0).show = priv
 	f.text("privacy passphrase", "", "at least 8 characters", true).show = priv
-	f.text("save as profile", "", "a name to keep them in "+orWord(sh.cfgPath, "the settings file")+" (mode 0600); blank: this session only", false).show = manual
+	f.text("save as profile", "", "a name to keep them in "+orWord(sh.cfgPath, "the settings file")+" (readable only by you); blank: this session only", false).show = manual
 	return f
 }
 
