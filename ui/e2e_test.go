@@ -87,6 +87,11 @@ func TestEndToEndAvayaFixedSwapInTmux(t *testing.T) {
 	p.keys("✓ legacy_serial: pass · FCH1234ABCD", "FCH1234ABCD\r")
 	p.keys("✓ legacy_tag: pass · LEG-0001", "LEG-0001", "Enter")
 	p.keys("✓ legacy_condition: pass · good", "good", "Enter")
+	// A confirm step is taken only once it has been on screen long enough
+	// to be read (an Enter straight after the last result is refused), so
+	// the engineer here reads before each confirmation.
+	read := func() { time.Sleep(900 * time.Millisecond) }
+	read()
 	p.keys("✓ swap: pass", "Enter")
 	// After the swap, the simulated switch shows the Avaya phone.
 	p.keys("✓ pass new_phone", "Enter")
@@ -94,6 +99,7 @@ func TestEndToEndAvayaFixedSwapInTmux(t *testing.T) {
 	p.keys("✓ new_tag: pass · NEW-0001", "NEW-0001", "Enter")
 	p.keys("✓ ddi: pass", "Enter")
 	for _, step := range []string{"call_in", "call_out", "call_internal", "recording", "call_logging", "label"} {
+		read()
 		p.keys("✓ "+step+": pass", "Enter")
 	}
 	p.keys("✓ disposition: pass · returned_to_store", "store", "Enter")

@@ -53,6 +53,7 @@ func newTestRoot(t testing.TB, st *site.Store, siteCode string, w, h int) *root 
 	m := newRoot(context.Background(), Options{Store: st, Engineer: testEngineer, Site: siteCode,
 		NoColor: true, Now: func() time.Time { return fixedNow }}, newRenderer(io.Discard, true))
 	m.sh.animate = false
+	m.sh.readPause = 0 // tests type at machine speed; TestAnEnterBurstConfirmsNothing sets it
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	drain(t, m, m.Init())
 	return m

@@ -63,6 +63,10 @@ type shared struct {
 	// the root applies them before the next message, so keys typed ahead
 	// (a barcode scanner, a fast thumb) land on the screen they were meant for.
 	nav []navOp
+	// readPause is how long a confirm step must have been on screen
+	// before Enter confirms it; wall is the real clock it is measured by.
+	readPause time.Duration
+	wall      func() time.Time
 	// animate is false in tests: no spinner frames and no timers, so a
 	// test can run every Cmd to completion and a golden frame is stable.
 	animate bool

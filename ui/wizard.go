@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"time"
 
 	"cutover/site"
 	"cutover/site/runbook"
@@ -88,6 +89,8 @@ type wizard struct {
 	// is refused, its Enter with it.
 	held    []tea.KeyMsg
 	holdSeq int
+	// shownAt is when the step due came up (the last result recorded).
+	shownAt time.Time
 	pr      runbook.Progress
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
 	// (an index into rows()), or -1 to follow the step due.
@@ -410,6 +413,14 @@ func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 	case runbook.StepInput:
 		return z.openPrompt()
 	}
+	// A confirmation means the engineer did what the step says (a test
+	// call, a label): an Enter that comes straight after the previous
+	// result, before the step could even be read, is not one.
+	if z.sh.readPause > 0 && !z.shownAt.IsZero() && z.sh.wall().Sub(z.shownAt) < z.sh.readPause {
+		z.lastErr = "this step has only just come up: read it and do it, then press enter (an enter straight after the last one is not taken as a confirmation)"
+		z.shownAt = z.sh.wall()
+		return nil
+	}
 	return z.record(s.Key, in, "recording "+s.Title+"…")
 }
 
@@ -446,6 +457,7 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	}
 	rec := msg.rec
 	z.last, z.pr = &rec, rec.Progress
+	z.shownAt = z.sh.wall()
 	z.closePrompt()
 	z.flow, z.cursor, z.retrying = setup{}, -1, false
 	cmds := []tea.Cmd{changed(z.code), z.openPrompt()}

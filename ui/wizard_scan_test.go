@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -111,5 +112,29 @@ func TestLostNeedsANoteAndADispositionIsCorrected(t *testing.T) {
 	st.DB().QueryRow(`SELECT a.state FROM assets a JOIN positions p ON p.id = a.position_id WHERE p.label = 'MR-01' AND a.kind = 'legacy'`).Scan(&state)
 	if state != "returned_to_store" {
 		t.Fatalf("the register says %s", state)
+	}
+}
+
+// Enter pressed again and again records no confirm step that has only just
+// come up: a test call must have had the time to be made.
+func TestAnEnterBurstConfirmsNothing(t *testing.T) {
+	st, runner, _ := demoRig(t)
+	m, z := openWizard(t, st, runner, "FC-01")
+	walkToCalls(t, m, z)
+	clock := time.Now().Add(time.Hour) // call_in has been on screen an hour
+	m.sh.readPause, m.sh.wall = 700*time.Millisecond, func() time.Time { return clock }
+	press(t, m, "enter") // call_in: on screen for a while already
+	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 1 {
+		t.Fatalf("call_in: %q", got)
+	}
+	clock = clock.Add(400 * time.Millisecond)
+	press(t, m, "enter") // call_out, 0.4 s after it came up
+	if got := resultsFor(t, st, "FC-01", "call_out"); len(got) != 0 || !strings.Contains(z.lastErr, "only just come up") {
+		t.Fatalf("an enter 0.4 s after the last recorded call_out: %q %s", got, z.lastErr)
+	}
+	clock = clock.Add(3 * time.Second)
+	press(t, m, "enter")
+	if got := resultsFor(t, st, "FC-01", "call_out"); len(got) != 1 {
+		t.Fatalf("a deliberate enter: %q", got)
 	}
 }
