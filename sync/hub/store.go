@@ -54,6 +54,9 @@ type Store struct {
 	w, r    *sql.DB
 	// Now is the hub's clock; tests may replace it.
 	Now func() time.Time
+	// opByOp applies every push op by op, each op in its own SAVEPOINT
+	// (the path a batched push falls back to); tests compare the two.
+	opByOp bool
 }
 
 // Dialect is "sqlite" or "postgres".
@@ -169,12 +172,14 @@ func (s *Store) forUpdate() string {
 
 // tx is a write transaction with the placeholder rewriting built in.
 type tx struct {
-	s   *Store
-	tx  *sql.Tx
-	ctx context.Context
+	s      *Store
+	tx     *sql.Tx
+	ctx    context.Context
+	writes int // statements run through exec: a push's batch sees whether a direct op wrote
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	t.writes++
 	return t.tx.ExecContext(t.ctx, t.s.rebind(q), args...)
 }
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {

@@ -1,0 +1,5 @@
+package hub
+
+// SetOpByOp makes the store apply every push op by op, each in its own
+// SAVEPOINT, as a batched push does when it falls back.
+func SetOpByOp(s *Store, on bool) { s.opByOp = on }
