@@ -191,11 +191,16 @@ func (b *batchStore) prefetch(ops []wire.Op) error {
 	return b.loadPos(pos)
 }
 
-// keyFilter is "(cols) IN (those rows)": arrays through unnest on
-// PostgreSQL (one statement text whatever the count), a VALUES list on
-// SQLite.
-func (b *batchStore) keyFilter(cols string, rows [][]string) (string, []any) {
+// keys is a WITH clause naming rows of keys as k(k1, k2, …): arrays
+// through unnest on PostgreSQL (one statement text whatever the count), a
+// VALUES list on SQLite. Queries join k to the table, so each key is one
+// index search.
+func (b *batchStore) keys(rows [][]string) (string, []any) {
 	n := len(rows[0])
+	names := "k1"
+	for c := 2; c <= n; c++ {
+		names += ", k" + string(rune('0'+c))
+	}
 	var args []any
 	if b.s.dialect == "postgres" {
 		for c := 0; c < n; c++ {
@@ -205,11 +210,11 @@ func (b *batchStore) keyFilter(cols string, rows [][]string) (string, []any) {
 			}
 			args = append(args, col)
 		}
-		return "(" + cols + ") IN (SELECT * FROM unnest(?" + strings.Repeat("::text[], ?", n-1) + "::text[]))", args
+		return "WITH k(" + names + ") AS (SELECT * FROM unnest(?" + strings.Repeat("::text[], ?", n-1) + "::text[])) ", args
 	}
 	one := "(?" + strings.Repeat(", ?", n-1) + ")"
 	var q strings.Builder
-	q.WriteString("(" + cols + ") IN (VALUES ")
+	q.WriteString("WITH k(" + names + ") AS (VALUES ")
 	for i, r := range rows {
 		if i > 0 {
 			q.WriteString(", ")
@@ -219,7 +224,7 @@ func (b *batchStore) keyFilter(cols string, rows [][]string) (string, []any) {
 			args = append(args, v)
 		}
 	}
-	q.WriteString(")")
+	q.WriteString(") ")
 	return q.String(), args
 }
 
@@ -234,9 +239,17 @@ func (b *batchStore) loadEnts(keys []entKey) error {
 		for i, k := range part {
 			rows[i] = []string{k.site, k.entity, k.id}
 		}
-		where, args := b.keyFilter("site, entity, entity_id", rows)
-		r, err := b.t.query(`SELECT site, entity, entity_id, attr, value, disputed, updated_by, updated_at, ver FROM facts
-			WHERE `+where+` AND attr NOT LIKE 'note:%'`, args...)
+		with, args := b.keys(rows)
+		const sel = `SELECT f.site, f.entity, f.entity_id, f.attr, f.value, f.disputed, f.updated_by, f.updated_at, f.ver
+			FROM k JOIN facts f ON f.site = k.k1 AND f.entity = k.k2 AND f.entity_id = k.k3`
+		q := with + sel + ` WHERE f.attr NOT LIKE 'note:%'`
+		if b.s.dialect == "sqlite" {
+			// Two ranges of the primary key around the notes (an entity may
+			// have thousands); SQLite's LIKE ignores case, so what else
+			// its NOT LIKE leaves out is left out below.
+			q = with + sel + ` AND f.attr < 'note:' UNION ALL ` + sel + ` AND f.attr >= 'note;'`
+		}
+		r, err := b.t.query(q, args...)
 		if err != nil {
 			return err
 		}
@@ -250,6 +263,9 @@ func (b *batchStore) loadEnts(keys []entKey) error {
 				return err
 			}
 			f.Disputed = d != 0
+			if b.isNote(attr) {
+				continue
+			}
 			if st := b.ent(k); !st.loaded && st.facts[attr] == nil {
 				st.facts[attr] = &factVal{factWrite: f}
 			}
@@ -258,8 +274,8 @@ func (b *batchStore) loadEnts(keys []entKey) error {
 		if err := r.Err(); err != nil {
 			return err
 		}
-		r, err = b.t.query(`SELECT id, site, kind, entity, entity_id, fact, detail, opened_at, ver FROM conflicts
-			WHERE status = 'open' AND `+where, args...)
+		r, err = b.t.query(with+`SELECT c.id, c.site, c.kind, c.entity, c.entity_id, c.fact, c.detail, c.opened_at, c.ver
+			FROM k JOIN conflicts c ON c.site = k.k1 AND c.entity = k.k2 AND c.entity_id = k.k3 WHERE c.status = 'open'`, args...)
 		if err != nil {
 			return err
 		}
@@ -298,9 +314,10 @@ func (b *batchStore) loadPos(keys []posKey) error {
 			rows[i] = []string{k.site, k.key}
 			b.pos[k] = nil
 		}
-		where, args := b.keyFilter("site, label_key", rows)
-		r, err := b.t.query(`SELECT site, label_key, status, status_reason, updated_at, updated_by, updated_label, ver,
-			building, floor, room, mac, extension, ddi, switch, port, legacy_model FROM positions WHERE `+where, args...)
+		with, args := b.keys(rows)
+		r, err := b.t.query(with+`SELECT p.site, p.label_key, p.status, p.status_reason, p.updated_at, p.updated_by,
+			p.updated_label, p.ver, p.building, p.floor, p.room, p.mac, p.extension, p.ddi, p.switch, p.port, p.legacy_model
+			FROM k JOIN positions p ON p.site = k.k1 AND p.label_key = k.k2`, args...)
 		if err != nil {
 			return err
 		}
