@@ -38,6 +38,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver ("pgx")
@@ -57,6 +59,11 @@ type Store struct {
 	// opByOp applies every push op by op, each op in its own SAVEPOINT
 	// (the path a batched push falls back to); tests compare the two.
 	opByOp bool
+
+	flightMu sync.Mutex
+	flights  map[string]*snapshotFlight // snapshot builds under way (pull.go)
+	// snapshotBuilds counts the snapshot files this store built.
+	snapshotBuilds atomic.Int64
 }
 
 // Dialect is "sqlite" or "postgres".
