@@ -131,7 +131,7 @@ func crowd(o crowdOpts) error {
 	}
 
 	// The pushes, all laptops at once.
-	cpu0, pg0 := procCPU(hubCmd.Process.Pid), pgCPU(o.store)
+	cpu0, pg0 := procCPU(hubCmd.Process.Pid), pgCPU(spec)
 	var mu sync.Mutex
 	var lat []time.Duration
 	busy, applied, other := 0, 0, 0
@@ -176,7 +176,7 @@ func crowd(o crowdOpts) error {
 	}
 	wg.Wait()
 	el := time.Since(start)
-	cpu1, pg1 := procCPU(hubCmd.Process.Pid), pgCPU(o.store)
+	cpu1, pg1 := procCPU(hubCmd.Process.Pid), pgCPU(spec)
 	total := o.laptops * o.ops
 	fmt.Printf("  pushes: %d laptops × %d ops in pushes of %d (%s), %d pushes: p50 %s, p99 %s, max %s\n",
 		o.laptops, o.ops, o.batch, o.mix, len(lat), pct(lat, 50), pct(lat, 99), pct(lat, 100))
@@ -184,8 +184,8 @@ func crowd(o crowdOpts) error {
 		float64(total)/el.Seconds(), total, el.Round(time.Millisecond), applied, busy, other)
 	if applied > 0 {
 		fmt.Printf("  hub CPU: %.0f µs per applied op (the cutover serve process)", float64(cpu1-cpu0)/float64(applied))
-		if pg0 >= 0 {
-			fmt.Printf("; PostgreSQL server processes: %.0f µs per applied op (any other client of the server counts too)", float64(pg1-pg0)/float64(applied))
+		if pg0 != nil {
+			fmt.Printf("; its PostgreSQL backends: %.0f µs per applied op", float64(pg1.total(pg0))/float64(applied))
 		}
 		fmt.Println()
 	}
@@ -315,6 +315,7 @@ func freshStore(store, work string) (string, func(), error) {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema) // pgCPU finds the hub's backends by it
 	u.RawQuery = q.Encode()
 	return u.String(), func() { db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); db.Close() }, nil
 }
@@ -326,7 +327,8 @@ func startHub(o crowdOpts, spec, work string) (*exec.Cmd, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	cmd.Stderr = io.Discard
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		return nil, "", err
 	}
@@ -340,7 +342,7 @@ func startHub(o crowdOpts, spec, work string) (*exec.Cmd, string, error) {
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	return nil, "", fmt.Errorf("%s serve did not start", o.bin)
+	return nil, "", fmt.Errorf("%s serve did not start: %s", o.bin, stderr.Bytes())
 }
 
 func run(bin string, args ...string) (string, error) {
@@ -361,24 +363,46 @@ func procCPU(pid int) int64 {
 	return (ut + st) * 1e6 / 100 // USER_HZ is 100 on Linux
 }
 
-// pgCPU is the CPU of every postgres process on the machine, in
-// microseconds; -1 for SQLite.
-func pgCPU(store string) int64 {
-	if store == "sqlite" {
-		return -1
-	}
-	ents, _ := os.ReadDir("/proc")
+// backendCPU is the CPU so far of each PostgreSQL backend serving the hub
+// (found by the application_name the store's URL gives them), in
+// microseconds.
+type backendCPU map[int]int64
+
+// total is the CPU the backends spent since before (a backend started
+// since counts whole).
+func (after backendCPU) total(before backendCPU) int64 {
 	var sum int64
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if c, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.HasPrefix(string(c), "postgres") {
-			sum += procCPU(pid)
-		}
+	for pid, c := range after {
+		sum += c - before[pid]
 	}
 	return sum
+}
+
+// pgCPU reads the CPU of the hub's backends; nil for SQLite.
+func pgCPU(spec string) backendCPU {
+	if !strings.HasPrefix(spec, "postgres") {
+		return nil
+	}
+	u, _ := url.Parse(spec)
+	db, err := sql.Open("pgx", spec)
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`,
+		u.Query().Get("application_name"))
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	out := backendCPU{}
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) == nil {
+			out[pid] = procCPU(pid)
+		}
+	}
+	return out
 }
 
 func pct(d []time.Duration, p int) string {

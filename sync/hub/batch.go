@@ -60,6 +60,13 @@ func batchable(op wire.Op) bool {
 	return true
 }
 
+// readsRows says whether a kind's rule reads rows, so that the prefetch
+// fetches them: a note or a reopen only writes, a plan kind or a
+// journal-only kind touches nothing.
+func readsRows(kind string) bool {
+	return batchKinds[kind] && kind != KindNote && kind != KindReopen
+}
+
 type entKey struct{ site, entity, id string }
 type posKey struct{ site, key string }
 type confKey struct{ site, kind, entity, id, fact string }
@@ -172,6 +179,9 @@ func (b *batchStore) prefetch(ops []wire.Op) error {
 		}
 	}
 	for _, op := range ops {
+		if !readsRows(op.Kind) {
+			continue // what it may read after all (a refused note's rows to restamp) is read then
+		}
 		addE(entKey{op.Site, op.Entity, op.EntityID})
 		if op.Kind == KindNumbers {
 			addE(entKey{op.Site, "position", op.EntityID})

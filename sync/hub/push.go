@@ -246,7 +246,7 @@ func (s *Store) bumpSites(t *tx, p Principal, checks map[int64]opCheck, ops []wi
 // in one query.
 func journaledIDs(t *tx, ops []wire.Op) (map[string]bool, error) {
 	known := map[string]bool{}
-	var ids []any
+	var ids []string
 	for _, op := range ops {
 		if _, err := uuid.Parse(op.OpID); err == nil {
 			ids = append(ids, op.OpID)
@@ -255,7 +255,8 @@ func journaledIDs(t *tx, ops []wire.Op) (map[string]bool, error) {
 	if len(ids) == 0 {
 		return known, nil
 	}
-	rows, err := t.query(`SELECT op_id FROM op_journal WHERE op_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	q, args := inList(t.s, "op_id", ids)
+	rows, err := t.query(`SELECT op_id FROM op_journal WHERE `+q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -270,6 +271,24 @@ func journaledIDs(t *tx, ops []wire.Op) (map[string]bool, error) {
 	return known, rows.Err()
 }
 
+// inList is "col IN (values)": one array parameter on PostgreSQL (one
+// statement text, planned as index searches), a list on SQLite.
+func inList[T string | int64](s *Store, col string, vals []T) (string, []any) {
+	if s.dialect == "postgres" {
+		var zero T
+		typ := "text[]"
+		if _, ok := any(zero).(int64); ok {
+			typ = "bigint[]"
+		}
+		return col + " = ANY(?::" + typ + ")", []any{vals}
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return col + " IN (?" + strings.Repeat(", ?", len(vals)-1) + ")", args
+}
+
 // journalResults answers, in one query, the retried ops the journal holds
 // under this client's sequence numbers; journalResult answers the others.
 func journalResults(t *tx, clientID string, ops []wire.Op) (map[int64]wire.OpResult, error) {
@@ -277,12 +296,13 @@ func journalResults(t *tx, clientID string, ops []wire.Op) (map[int64]wire.OpRes
 	if len(ops) == 0 {
 		return out, nil
 	}
-	seqs := make([]any, len(ops))
+	seqs := make([]int64, len(ops))
 	for i, op := range ops {
 		seqs[i] = op.Seq
 	}
+	q, args := inList(t.s, "client_seq", seqs)
 	rows, err := t.query(`SELECT client_seq, outcome, code, message, conflict_id, site_ver FROM op_journal
-		WHERE client_id = ? AND client_seq IN (?`+strings.Repeat(", ?", len(ops)-1)+`)`, append([]any{clientID}, seqs...)...)
+		WHERE client_id = ? AND `+q, append([]any{clientID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
