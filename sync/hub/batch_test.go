@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cutover/site"
 	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
@@ -200,6 +201,33 @@ func TestBatchedPushMatchesOpByOp(t *testing.T) {
 			if n := sides[0].h.Count(`SELECT COUNT(*) FROM op_journal WHERE outcome = ?`, o); n < 20 {
 				t.Errorf("only %d ops %s in the mix", n, o)
 			}
+		}
+	})
+}
+
+// TestReimportKeepsWorkedPosition: a plan import that drops a position an
+// engineer has worked keeps it and opens plan_dropped_with_work (the
+// import's rules reach the store outside a push).
+func TestReimportKeepsWorkedPosition(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		inv := h.Plan("KX", 3)
+		alice := enrolPusher(t, h, "alice", wire.RoleEngineer, "KX")
+		gone := hubtest.Label(inv, 3)
+		_, err := h.Store.Push(ctx, alice.p, wire.PushRequest{ClientID: alice.p.ClientID, Ops: []wire.Op{{Seq: 1, OpID: newID(),
+			Site: "KX", Kind: "position.status.v1", Entity: "position", EntityID: gone, Engineer: "alice",
+			ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"from":"planned","to":"in_progress"}`)}}})
+		hubtest.Must(t, err)
+		smaller := *inv
+		smaller.Sites = []site.SiteInventory{inv.Sites[0]}
+		smaller.Sites[0].Positions = inv.Sites[0].Positions[:2]
+		res, err := h.Store.ImportPlan(ctx, "admin", &smaller, []byte("smaller plan"))
+		hubtest.Must(t, err)
+		if len(res) != 1 || len(res[0].Kept) != 1 || res[0].Kept[0] != gone {
+			t.Fatalf("import kept %+v, want %s", res, gone)
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM conflicts WHERE kind = 'plan_dropped_with_work' AND entity_id = ? AND status = 'open'`, gone); n != 1 {
+			t.Fatalf("%d plan_dropped_with_work conflicts, want 1", n)
 		}
 	})
 }

@@ -102,7 +102,7 @@ func (a *applyCtx) apply() (string, error) {
 // restamp gives the rows of the op's entity (its position, its facts other
 // than notes) this push's version, so the next pull carries them.
 func (a *applyCtx) restamp() error {
-	return a.db.restamp(a.op.Site, a.op.Entity, a.op.EntityID, a.ver)
+	return a.rows().restamp(a.op.Site, a.op.Entity, a.op.EntityID, a.ver)
 }
 
 // planKinds change a site's plan (what positions it has and their planned
@@ -187,7 +187,7 @@ func (a *applyCtx) status() (string, error) {
 	if err != nil {
 		return a.reject("bad_payload", "%v", err)
 	}
-	cur, err := a.db.positionField(a.op.Site, a.op.EntityID, "status")
+	cur, err := a.rows().positionField(a.op.Site, a.op.EntityID, "status")
 	if err == sql.ErrNoRows {
 		return a.reject("unknown_position", "position %s is not in site %s's plan on the hub", a.op.EntityID, a.op.Site)
 	}
@@ -213,10 +213,10 @@ func (a *applyCtx) status() (string, error) {
 		a.code, a.msg = codeOutdated, fmt.Sprintf("position is already %s", cur)
 		return wire.Applied, nil
 	}
-	err = a.db.setStatus(a.op.Site, a.op.EntityID, statusWrite{Status: string(to), Reason: p.Reason, At: a.op.ObservedAt,
+	err = a.rows().setStatus(a.op.Site, a.op.EntityID, statusWrite{Status: string(to), Reason: p.Reason, At: a.op.ObservedAt,
 		By: a.op.Engineer, Label: a.label, Ver: a.ver})
 	if err == nil && to == site.StatusDone {
-		err = a.db.doneLog(a.op.Site, a.op.EntityID, dayOf(a.op.ObservedAt), a.op.Engineer, a.ver)
+		err = a.rows().doneLog(a.op.Site, a.op.EntityID, dayOf(a.op.ObservedAt), a.op.Engineer, a.ver)
 	}
 	if a.conflictID != "" {
 		return wire.Conflict, err
@@ -254,7 +254,7 @@ func (a *applyCtx) observe() (string, error) {
 		return "", err
 	}
 	if col, isPlan := planned[p.Attr]; isPlan && a.op.Entity == "position" {
-		plan, err := a.db.positionField(a.op.Site, a.op.EntityID, col)
+		plan, err := a.rows().positionField(a.op.Site, a.op.EntityID, col)
 		if err != nil && err != sql.ErrNoRows {
 			return "", err
 		}
@@ -385,11 +385,11 @@ func (a *applyCtx) reopen() (string, error) {
 }
 
 func (a *applyCtx) fact(entity, id, attr string) (value string, found, disputed bool, err error) {
-	return a.db.fact(a.op.Site, entity, id, attr)
+	return a.rows().fact(a.op.Site, entity, id, attr)
 }
 
 func (a *applyCtx) setFact(entity, id, attr, value string, disputed bool) error {
-	return a.db.setFact(a.op.Site, entity, id, attr, factWrite{Value: value, Disputed: disputed, By: a.op.Engineer,
+	return a.rows().setFact(a.op.Site, entity, id, attr, factWrite{Value: value, Disputed: disputed, By: a.op.Engineer,
 		At: a.op.ObservedAt, Ver: a.ver})
 }
 

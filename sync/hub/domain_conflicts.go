@@ -34,13 +34,13 @@ func (a *applyCtx) openConflict(kind, entity, id, fact string, detail map[string
 	if a.label != "" {
 		detail["laptop_label"] = a.label // who did it is "engineer", from the token
 	}
-	cid, old, err := a.db.openConflict(a.op.Site, kind, entity, id, fact)
+	cid, old, err := a.rows().openConflict(a.op.Site, kind, entity, id, fact)
 	switch {
 	case err == sql.ErrNoRows:
 		u, _ := uuid.NewV7()
 		cid = u.String()
 		b, _ := json.Marshal(detail)
-		err = a.db.insertConflict(conflictRow{ID: cid, Site: a.op.Site, Kind: kind, Entity: entity, EntityID: id, Fact: fact,
+		err = a.rows().insertConflict(conflictRow{ID: cid, Site: a.op.Site, Kind: kind, Entity: entity, EntityID: id, Fact: fact,
 			Detail: string(b), OpenedAt: a.now, Ver: a.ver})
 	case err == nil:
 		var prev map[string]any
@@ -56,7 +56,7 @@ func (a *applyCtx) openConflict(kind, entity, id, fact string, detail map[string
 			prev["later_not_listed"] = n + 1
 		}
 		b, _ := json.Marshal(prev)
-		err = a.db.updateConflict(cid, string(b), a.ver)
+		err = a.rows().updateConflict(cid, string(b), a.ver)
 	}
 	a.conflictID = cid
 	return err

@@ -31,19 +31,26 @@ func (s *Store) Pull(ctx context.Context, p Principal, code, epoch string, after
 	if !p.CanRead(code) {
 		return resp, fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, code)
 	}
-	if limit <= 0 || limit > wire.MaxPullLimit {
-		limit = 2000
+	resp, _, err := s.pullAt(ctx, code, epoch, after, pullLimit(limit))
+	if err == nil {
+		err = s.seen(ctx, p)
 	}
-	stale := false
+	return resp, err
+}
+
+func pullLimit(limit int) int {
+	if limit <= 0 || limit > wire.MaxPullLimit {
+		return 2000
+	}
+	return limit
+}
+
+// pullAt reads a page of a site's changes in one read transaction, and
+// the site version it saw.
+func (s *Store) pullAt(ctx context.Context, code, epoch string, after int64, limit int) (wire.PullResponse, int64, error) {
+	resp := wire.PullResponse{Site: code, Changes: []wire.Change{}}
+	var cur int64
 	err := s.read(ctx, func(t *tx) error {
-		if p.ClientID != "" {
-			var seen sql.NullInt64
-			if err := t.row(`SELECT last_seen FROM clients WHERE client_id = ?`, p.ClientID).Scan(&seen); err != nil && err != sql.ErrNoRows {
-				return err
-			}
-			stale = !seen.Valid || seen.Int64 < s.Now().Unix()-60
-		}
-		var cur int64
 		err := t.row(`SELECT epoch, ver FROM sites WHERE code = ?`, code).Scan(&resp.Epoch, &cur)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
@@ -62,24 +69,32 @@ func (s *Store) Pull(ctx context.Context, p Principal, code, epoch string, after
 		resp.Changes, err = changes(t, code, after, upto)
 		return err
 	})
-	if err == nil && stale { // a write only when it changes something: pulls do not queue for the writer
-		err = s.seen(ctx, p)
-	}
-	return resp, err
+	return resp, cur, err
 }
 
 // seen records that a laptop reached the hub, at most once a minute, so
 // that "last sync" counts pulls as well as pushes.
+// This process remembers when it last wrote it for each laptop, so most
+// pulls write nothing (on SQLite they would queue for the one writer
+// behind every push); another process, or this one restarted, writes it
+// once more at most: safe to lose.
 func (s *Store) seen(ctx context.Context, p Principal) error {
 	if p.ClientID == "" {
 		return nil
 	}
 	now := s.Now().Unix()
-	return s.write(ctx, func(t *tx) error {
+	if t, ok := s.seenAt.Load(p.ClientID); ok && t.(int64) >= now-60 {
+		return nil
+	}
+	err := s.write(ctx, func(t *tx) error {
 		_, err := t.exec(`UPDATE clients SET last_seen = ? WHERE client_id = ? AND (last_seen IS NULL OR last_seen < ?)`,
 			now, p.ClientID, now-60)
 		return err
 	})
+	if err == nil {
+		s.seenAt.Store(p.ClientID, now)
+	}
+	return err
 }
 
 // pageEnd picks the last version of a page: as many whole versions as fit

@@ -41,6 +41,15 @@ type ruleStore interface {
 	updateConflict(cid, detail string, ver int64) error
 }
 
+// rows is the store the rules read and write through: the push's, or, for
+// an applyCtx made elsewhere (a plan import), the transaction directly.
+func (a *applyCtx) rows() ruleStore {
+	if a.db == nil {
+		return directStore{a.t}
+	}
+	return a.db
+}
+
 // statusWrite is a position's new field status and who set it when.
 type statusWrite struct {
 	Status, Reason, At, By, Label string

@@ -1,6 +1,8 @@
 package hub_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -78,6 +80,50 @@ func TestSnapshotBuiltOncePerVersion(t *testing.T) {
 		}
 		if n := h.Count(`SELECT COUNT(*) FROM snapshots WHERE site = 'BIG'`); n != 2 {
 			t.Fatalf("%d snapshots stored, want the two newest", n)
+		}
+	})
+}
+
+// TestPullPageSharedUntilThePushCommits: laptops pulling the same page of a
+// site at once get the same answer as Pull; once a push commits, the same
+// cursor gets the new rows.
+func TestPullPageSharedUntilThePushCommits(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		h.Plan("KX", 50)
+		alice := enrolPusher(t, h, "alice", wire.RoleEngineer, "KX")
+		info, err := h.Store.Snapshot(ctx, alice.p, "KX")
+		hubtest.Must(t, err)
+		want, err := h.Store.Pull(ctx, alice.p, "KX", info.Epoch, 0, 20)
+		hubtest.Must(t, err)
+		wantJSON, _ := json.Marshal(want)
+		var wg gosync.WaitGroup
+		bodies := make([][]byte, 40)
+		for i := range bodies {
+			wg.Go(func() {
+				b, err := h.Store.PullPage(ctx, alice.p, "KX", info.Epoch, 0, 20)
+				if err != nil {
+					t.Error(err)
+				}
+				bodies[i] = b
+			})
+		}
+		wg.Wait()
+		for _, b := range bodies {
+			if !bytes.Equal(bytes.TrimSpace(b), wantJSON) {
+				t.Fatalf("page %s\nPull %s", b, wantJSON)
+			}
+		}
+		_, err = h.Store.Push(ctx, alice.p, wire.PushRequest{ClientID: alice.p.ClientID, Ops: []wire.Op{{Seq: 1, OpID: newID(),
+			Site: "KX", Kind: "note.add.v1", Entity: "position", EntityID: "x", Engineer: "alice",
+			ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"text":"hello"}`)}}})
+		hubtest.Must(t, err)
+		b, err := h.Store.PullPage(ctx, alice.p, "KX", info.Epoch, info.Ver, 20)
+		hubtest.Must(t, err)
+		var got wire.PullResponse
+		hubtest.Must(t, json.Unmarshal(b, &got))
+		if len(got.Changes) != 1 || got.To != info.Ver+1 {
+			t.Fatalf("after the push: %d changes to %d, want the note at %d", len(got.Changes), got.To, info.Ver+1)
 		}
 	})
 }

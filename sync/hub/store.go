@@ -64,6 +64,8 @@ type Store struct {
 	flights  map[string]*snapshotFlight // snapshot builds under way (pull.go)
 	// snapshotBuilds counts the snapshot files this store built.
 	snapshotBuilds atomic.Int64
+	seenAt         sync.Map // client id → when this process last wrote its last_seen (pull.go)
+	pages          pageCache
 }
 
 // Dialect is "sqlite" or "postgres".
