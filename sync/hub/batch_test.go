@@ -2,10 +2,12 @@ package hub_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -228,6 +230,68 @@ func TestReimportKeepsWorkedPosition(t *testing.T) {
 		}
 		if n := h.Count(`SELECT COUNT(*) FROM conflicts WHERE kind = 'plan_dropped_with_work' AND entity_id = ? AND status = 'open'`, gone); n != 1 {
 			t.Fatalf("%d plan_dropped_with_work conflicts, want 1", n)
+		}
+	})
+}
+
+// TestConcurrentPushesFailAlone: many laptops pushing at once (on SQLite
+// applied in group commits, each push in its own savepoint), some of the
+// pushes with a sequence gap: each of those is refused alone, every other
+// push is applied whole, and a retry of it is answered from the journal.
+func TestConcurrentPushesFailAlone(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		h := hubtest.Start(t, spec)
+		inv := h.Plan("KX", 20)
+		var ps []*pusher
+		for i := 0; i < 24; i++ {
+			ps = append(ps, enrolPusher(t, h, fmt.Sprintf("eng%02d", i), wire.RoleEngineer, "KX"))
+		}
+		push := func(p *pusher, from int64, n int) (wire.PushResponse, error) {
+			req := wire.PushRequest{ClientID: p.p.ClientID}
+			for k := 0; k < n; k++ {
+				req.Ops = append(req.Ops, wire.Op{Seq: from + int64(k), OpID: newID(),
+					Site: "KX", Kind: "note.add.v1", Entity: "position", EntityID: hubtest.Label(inv, 1+k%20), Engineer: p.p.User,
+					ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"text":"n"}`)})
+			}
+			return h.Store.Push(ctx, p.p, req)
+		}
+		for round := 0; round < 3; round++ {
+			var wg gosync.WaitGroup
+			errs := make([]error, len(ps))
+			resps := make([]wire.PushResponse, len(ps))
+			for i, p := range ps {
+				wg.Go(func() {
+					from := int64(round*10 + 1)
+					if i%3 == 0 {
+						from += 5 // a gap: refused whole
+					}
+					resps[i], errs[i] = push(p, from, 10)
+				})
+			}
+			wg.Wait()
+			for i := range ps {
+				var gap *hub.SeqGapError
+				if i%3 == 0 {
+					if !errors.As(errs[i], &gap) || gap.Expected != 1 {
+						t.Fatalf("round %d, laptop %d: %v, want a sequence gap at 1", round, i, errs[i])
+					}
+					continue
+				}
+				if errs[i] != nil || resps[i].AckedThrough != int64(round*10+10) || len(resps[i].Results) != 10 {
+					t.Fatalf("round %d, laptop %d: %v %+v", round, i, errs[i], resps[i])
+				}
+			}
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != 16*30 {
+			t.Fatalf("journal holds %d ops, want %d", n, 16*30)
+		}
+		t.Logf("%d pushes applied in group commits of more than one", hub.Grouped(h.Store))
+		resp, err := push(ps[1], 21, 10)
+		hubtest.Must(t, err)
+		for _, r := range resp.Results {
+			if !r.Duplicate || r.Outcome != wire.Applied {
+				t.Fatalf("retried op: %+v, want answered from the journal", r)
+			}
 		}
 	})
 }

@@ -89,12 +89,17 @@ func (s *Store) Push(ctx context.Context, p Principal, req wire.PushRequest) (wi
 		code, msg := validateOp(op)
 		checks[op.Seq] = opCheck{code, msg}
 	}
-	err := errUnbatched
-	if !s.opByOp {
-		err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, true, &resp) })
-	}
-	if errors.Is(err, errUnbatched) {
-		err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, false, &resp) })
+	var err error
+	if s.wq != nil { // SQLite: group commit (group.go)
+		err = s.queuePush(ctx, &pushJob{p: p, req: req, checks: checks, now: now, resp: &resp})
+	} else {
+		err = errUnbatched
+		if !s.opByOp {
+			err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, true, &resp) })
+		}
+		if errors.Is(err, errUnbatched) {
+			err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, false, &resp) })
+		}
 	}
 	resp.ServerTime = now.UTC().Format(time.RFC3339)
 	return resp, err

@@ -66,6 +66,11 @@ type Store struct {
 	snapshotBuilds atomic.Int64
 	seenAt         sync.Map // client id → when this process last wrote its last_seen (pull.go)
 	pages          pageCache
+
+	// The SQLite writer loop's queue (group.go); nil on PostgreSQL.
+	wq             chan *pushJob
+	quit, loopDone chan struct{}
+	grouped        atomic.Int64 // pushes applied in a group of more than one
 }
 
 // Dialect is "sqlite" or "postgres".
@@ -116,6 +121,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	s.r = r
+	s.startWriter()
 	return s, nil
 }
 
@@ -142,6 +148,7 @@ func openPostgres(ctx context.Context, spec string) (*Store, error) {
 
 // Close closes the store.
 func (s *Store) Close() error {
+	s.stopWriter()
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
