@@ -1,6 +1,7 @@
 package hub_test
 
 import (
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
 // pusher is a laptop seen from the store: a principal and its next seq.
@@ -294,4 +297,43 @@ func TestConcurrentPushesFailAlone(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPushesToOtherSitesDoNotWait (PostgreSQL): while one site's version
+// row is locked (a push to it in progress), a push to another site goes
+// through; the push to the locked site waits for it and then applies.
+func TestPushesToOtherSitesDoNotWait(t *testing.T) {
+	spec := hubtest.PostgresSpec(t)
+	h := hubtest.Start(t, spec)
+	h.Plan("KA", 3)
+	h.Plan("KB", 3)
+	alice := enrolPusher(t, h, "alice", wire.RoleEngineer, "KA")
+	bob := enrolPusher(t, h, "bob", wire.RoleEngineer, "KB")
+	db, err := sql.Open("pgx", spec)
+	hubtest.Must(t, err)
+	defer db.Close()
+	lock, err := db.Begin()
+	hubtest.Must(t, err)
+	defer lock.Rollback()
+	var v int64
+	hubtest.Must(t, lock.QueryRow(`SELECT ver FROM sites WHERE code = 'KA' FOR UPDATE`).Scan(&v))
+	note := func(p *pusher, site string) error {
+		_, err := h.Store.Push(ctx, p.p, wire.PushRequest{ClientID: p.p.ClientID, Ops: []wire.Op{{Seq: 1, OpID: newID(),
+			Site: site, Kind: "note.add.v1", Entity: "position", EntityID: "x", Engineer: p.p.User,
+			ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"text":"n"}`)}}})
+		return err
+	}
+	waiting := make(chan error, 1)
+	go func() { waiting <- note(alice, "KA") }()
+	hubtest.Must(t, note(bob, "KB")) // would hang here if pushes queued behind one another
+	select {
+	case err := <-waiting:
+		t.Fatalf("the push to the locked site finished (%v) while its row was locked", err)
+	default:
+	}
+	hubtest.Must(t, lock.Rollback())
+	hubtest.Must(t, <-waiting)
+	if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != 2 {
+		t.Fatalf("journal holds %d ops, want 2", n)
+	}
 }
