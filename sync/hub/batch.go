@@ -98,6 +98,12 @@ type confVal struct {
 	isNew, dirty bool
 }
 
+// stampRow is an entity whose facts other than notes take version ver.
+type stampRow struct {
+	k   entKey
+	ver int64
+}
+
 type doneRow struct {
 	site, key, day, engineer string
 	ver                      int64
@@ -116,16 +122,17 @@ type journalRow struct {
 
 // batchStore is the push's unit of work (ruleStore).
 type batchStore struct {
-	s     *Store
-	t     *tx
-	ents  map[entKey]*entState
-	pos   map[posKey]*posVal   // nil: the site has no such position
-	confs map[confKey]*confVal // open conflicts of loaded entities
-	byID  map[string]*confVal
-	done  []doneRow
-	jrnl  []journalRow
-	undo  []func()
-	stale bool // a direct op wrote rows since the prefetch
+	s      *Store
+	t      *tx
+	ents   map[entKey]*entState
+	pos    map[posKey]*posVal   // nil: the site has no such position
+	confs  map[confKey]*confVal // open conflicts of loaded entities
+	byID   map[string]*confVal
+	done   []doneRow
+	stamps []stampRow
+	jrnl   []journalRow
+	undo   []func()
+	stale  bool // a direct op wrote rows since the prefetch
 }
 
 func newBatch(s *Store, t *tx) *batchStore {
@@ -201,18 +208,19 @@ func (b *batchStore) prefetch(ops []wire.Op) error {
 	return b.loadPos(pos)
 }
 
-// keys is a WITH clause naming rows of keys as k(k1, k2, …): arrays
-// through unnest on PostgreSQL (one statement text whatever the count), a
-// VALUES list on SQLite. Queries join k to the table, so each key is one
-// index search.
+// keys is a WITH clause naming rows of keys as k(k1, k2, …), passed as
+// arrays through unnest on PostgreSQL and as one JSON array through
+// json_each on SQLite: one statement text whatever the count, so it is
+// prepared once. Queries join k to the table, so each key is one index
+// search.
 func (b *batchStore) keys(rows [][]string) (string, []any) {
 	n := len(rows[0])
 	names := "k1"
 	for c := 2; c <= n; c++ {
 		names += ", k" + string(rune('0'+c))
 	}
-	var args []any
 	if b.s.dialect == "postgres" {
+		var args []any
 		for c := 0; c < n; c++ {
 			col := make([]string, len(rows))
 			for i, r := range rows {
@@ -222,24 +230,16 @@ func (b *batchStore) keys(rows [][]string) (string, []any) {
 		}
 		return "WITH k(" + names + ") AS (SELECT * FROM unnest(?" + strings.Repeat("::text[], ?", n-1) + "::text[])) ", args
 	}
-	one := "(?" + strings.Repeat(", ?", n-1) + ")"
-	var q strings.Builder
-	q.WriteString("WITH k(" + names + ") AS (VALUES ")
-	for i, r := range rows {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(one)
-		for _, v := range r {
-			args = append(args, v)
-		}
+	js, _ := json.Marshal(rows)
+	cols := "value->>0"
+	for c := 1; c < n; c++ {
+		cols += ", value->>" + string(rune('0'+c))
 	}
-	q.WriteString(") ")
-	return q.String(), args
+	return "WITH k(" + names + ") AS (SELECT " + cols + " FROM json_each(?)) ", []any{string(js)}
 }
 
-// chunk is how many keys one query carries (SQLite's variable limit).
-const chunk = 300
+// chunk is how many keys one query carries.
+const chunk = 500
 
 func (b *batchStore) loadEnts(keys []entKey) error {
 	for len(keys) > 0 {
@@ -433,17 +433,13 @@ func (b *batchStore) restamp(site, entity, id string, ver int64) error {
 			b.setPos(k, &posVal{w: w, plan: p.plan, dirty: true})
 		}
 	}
-	st, err := b.loaded(entKey{site, entity, id})
-	if err != nil {
-		return err
-	}
-	for attr, f := range st.facts {
-		if !b.isNote(attr) {
-			nf := *f
-			nf.Ver, nf.dirty = ver, true
-			b.putFact(st, attr, &nf)
-		}
-	}
+	// One UPDATE per entity at the flush, whatever its facts: every row
+	// this push writes carries the same version, so it does not matter
+	// which comes first. (The cached facts keep their old version: no
+	// rule reads it.)
+	n := len(b.stamps)
+	b.undo = append(b.undo, func() { b.stamps = b.stamps[:n] })
+	b.stamps = append(b.stamps, stampRow{entKey{site, entity, id}, ver})
 	return nil
 }
 

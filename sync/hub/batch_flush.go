@@ -124,6 +124,35 @@ func (b *batchStore) flushState() error {
 			return err
 		}
 	}
+	if len(b.stamps) > 0 {
+		seen := map[stampRow]bool{}
+		var rows [][]any
+		for _, st := range b.stamps {
+			if !seen[st] {
+				seen[st] = true
+				rows = append(rows, []any{st.k.site, st.k.entity, st.k.id, st.ver})
+			}
+		}
+		sort.Slice(rows, func(i, j int) bool {
+			for c := 0; c < 3; c++ {
+				if a, b := rows[i][c].(string), rows[j][c].(string); a != b {
+					return a < b
+				}
+			}
+			return false
+		})
+		if b.s.dialect == "postgres" {
+			if _, err := b.t.exec(`UPDATE facts f SET ver = u.ver
+				FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(site, entity, entity_id, ver)
+				WHERE f.site = u.site AND f.entity = u.entity AND f.entity_id = u.entity_id AND f.attr NOT LIKE 'note:%'`,
+				columns(rows, "text text text bigint")...); err != nil {
+				return err
+			}
+		} else if err := b.each(`UPDATE facts SET ver = ?4 WHERE site = ?1 AND entity = ?2 AND entity_id = ?3
+			AND attr NOT LIKE 'note:%'`, rows); err != nil {
+			return err
+		}
+	}
 	if len(b.done) > 0 {
 		rows := make([][]any, len(b.done))
 		for i, d := range b.done {
@@ -144,7 +173,7 @@ func (b *batchStore) flushState() error {
 	for _, v := range b.byID {
 		v.isNew, v.dirty = false, false
 	}
-	b.done = b.done[:0]
+	b.done, b.stamps = b.done[:0], b.stamps[:0]
 	return nil
 }
 
