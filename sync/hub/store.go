@@ -9,9 +9,18 @@
 // lock once per push transaction, and every state row carries the version
 // that wrote it, so a pull cursor (epoch, ver) never skips a late commit;
 // pages end on version boundaries; snapshots are built in one read
-// transaction and served with ETag and Range; a restored hub rotates epochs
-// (`cutover hub restored`) and laptops re-push from the hub's lower
-// acknowledged sequence.
+// transaction, once per site version (one builder per site across
+// processes), stored in the database and served with ETag and Range; a
+// restored hub rotates epochs (`cutover hub restored`) and laptops re-push
+// from the hub's lower acknowledged sequence.
+//
+// A push is one unit of work (batch.go): the rows its rules read are
+// fetched in a few set-based queries, each op's rule runs in memory with an
+// undo log, and its rows are written in a bounded number of statements;
+// rules that read across sites run direct, op by op in savepoints
+// (rulestore.go). On SQLite concurrent pushes share one commit (group.go).
+// Several hub processes may share one PostgreSQL database: nothing that
+// matters is held in a process (README, "Running more than one hub").
 //
 // Deliberate differences from sync.md: payloads are TEXT in both dialects
 // (not jsonb) so one set of queries serves both; tokens are opaque random
