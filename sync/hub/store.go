@@ -113,7 +113,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// _stmt_cache_size: prepared statements kept per connection by their
 	// text (a push runs the same few dozen).
 	common := u.String() + "?_foreign_keys=on&_busy_timeout=15000&_synchronous=FULL&_journal_mode=WAL&_stmt_cache_size=64"
-	w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
+	// The writer keeps up to 64 MiB of pages (SQLite's default is 2 MiB): a
+	// push inserts into the journal's and the facts' indexes all over.
+	w, err := sql.Open("sqlite3", common+"&_txlock=immediate&_cache_size=-65536")
 	if err != nil {
 		return nil, err
 	}
