@@ -1,8 +1,12 @@
-// Command hubload fires concurrent large POST bodies at a hub, as a hostile
-// client would before logging in, and counts the answers. It is the load
-// of scripts/bench-hub-memory.sh (issue 11); it sends to 127.0.0.1 only.
+// Command hubload loads a hub from a process of its own, to 127.0.0.1 only.
+// By default it fires concurrent large POST bodies at a hub, as a hostile
+// client would before logging in, and counts the answers: the load of
+// scripts/bench-hub-memory.sh (issue 11). With -crowd it is the load of
+// scripts/bench-sync.sh (issue 13, crowd.go): many laptops' pre-built
+// pushes at once, then pulls and snapshots of one busy site.
 //
 //	go run ./scripts/hubload -url http://127.0.0.1:PORT -n 200 -size 4194304
+//	go run ./scripts/hubload -crowd -cutover ./cutover -store postgres://…
 package main
 
 import (
@@ -38,7 +42,26 @@ func main() {
 	n := flag.Int("n", 200, "concurrent requests")
 	size := flag.Int64("size", 4<<20, "body `BYTES` each")
 	chunked := flag.Bool("chunked", false, "send without a Content-Length")
+	var co crowdOpts
+	isCrowd := flag.Bool("crowd", false, "the crowd load (crowd.go): start BIN serve on a fresh store and push from many laptops at once")
+	flag.StringVar(&co.bin, "cutover", "./cutover", "crowd: the cutover `BIN` to serve and set up with")
+	flag.StringVar(&co.store, "store", "sqlite", "crowd: sqlite, or a postgres:// `URL` on 127.0.0.1 (a fresh schema is made in it)")
+	flag.IntVar(&co.laptops, "laptops", 100, "crowd: laptops pushing at once")
+	flag.IntVar(&co.ops, "ops", 200, "crowd: ops per laptop")
+	flag.IntVar(&co.batch, "batch", 50, "crowd: ops per push")
+	flag.IntVar(&co.sites, "sites", 10, "crowd: sites (laptops spread over them)")
+	flag.IntVar(&co.perSite, "positions", 100, "crowd: positions per site")
+	flag.IntVar(&co.pulls, "pulls", 100, "crowd: laptops pulling one site at once afterwards (0: none)")
+	flag.StringVar(&co.mix, "mix", "notes", "crowd: notes, or field (statuses, step results, observations, notes)")
+	flag.IntVar(&co.maxInFlight, "max-in-flight", 256, "crowd: the hub's --max-in-flight")
 	flag.Parse()
+	if *isCrowd {
+		if err := crowd(co); err != nil {
+			fmt.Fprintln(os.Stderr, "hubload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	u, err := url.Parse(*hub)
 	if err != nil || u.Hostname() != "127.0.0.1" {
 		fmt.Fprintln(os.Stderr, "hubload: -url must be http://127.0.0.1:PORT")

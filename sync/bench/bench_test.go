@@ -16,6 +16,7 @@ import (
 
 	"cutover/site"
 	"cutover/sync/client"
+	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
 )
@@ -98,7 +99,9 @@ func BenchmarkFleet100(b *testing.B) {
 	stores(b, func(b *testing.B, spec func() string) {
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			h := hubtest.Start(b, spec())
+			// 100 laptops at once: more than the default in-flight bound
+			// (64), which the laptops do not retry past.
+			h := hubtest.StartWith(b, spec(), func(s *hub.Server) { s.Limits.MaxInFlight = 256 })
 			var mu sync.Mutex
 			var lat []time.Duration
 			var ls []*hubtest.Laptop

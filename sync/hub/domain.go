@@ -62,7 +62,8 @@ const (
 
 type applyCtx struct {
 	s   *Store
-	t   *tx
+	t   *tx       // the transaction, for rules that run direct (rulestore.go); nil when batched
+	db  ruleStore // positions, facts, open conflicts (rulestore.go)
 	op  wire.Op
 	p   Principal
 	ver int64
@@ -101,15 +102,7 @@ func (a *applyCtx) apply() (string, error) {
 // restamp gives the rows of the op's entity (its position, its facts other
 // than notes) this push's version, so the next pull carries them.
 func (a *applyCtx) restamp() error {
-	if a.op.Entity == "position" {
-		if _, err := a.t.exec(`UPDATE positions SET ver = ? WHERE site = ? AND label_key = ?`,
-			a.ver, a.op.Site, strings.ToLower(a.op.EntityID)); err != nil {
-			return err
-		}
-	}
-	_, err := a.t.exec(`UPDATE facts SET ver = ? WHERE site = ? AND entity = ? AND entity_id = ? AND attr NOT LIKE 'note:%'`,
-		a.ver, a.op.Site, a.op.Entity, a.op.EntityID)
-	return err
+	return a.rows().restamp(a.op.Site, a.op.Entity, a.op.EntityID, a.ver)
 }
 
 // planKinds change a site's plan (what positions it has and their planned
@@ -194,8 +187,7 @@ func (a *applyCtx) status() (string, error) {
 	if err != nil {
 		return a.reject("bad_payload", "%v", err)
 	}
-	var cur string
-	err = a.t.row(`SELECT status FROM positions WHERE site = ? AND label_key = ?`, a.op.Site, strings.ToLower(a.op.EntityID)).Scan(&cur)
+	cur, err := a.rows().positionField(a.op.Site, a.op.EntityID, "status")
 	if err == sql.ErrNoRows {
 		return a.reject("unknown_position", "position %s is not in site %s's plan on the hub", a.op.EntityID, a.op.Site)
 	}
@@ -221,11 +213,10 @@ func (a *applyCtx) status() (string, error) {
 		a.code, a.msg = codeOutdated, fmt.Sprintf("position is already %s", cur)
 		return wire.Applied, nil
 	}
-	_, err = a.t.exec(`UPDATE positions SET status = ?, status_reason = ?, updated_at = ?, updated_by = ?, updated_label = ?, ver = ?
-		WHERE site = ? AND label_key = ?`, to, p.Reason, a.op.ObservedAt, a.op.Engineer, a.label, a.ver, a.op.Site, strings.ToLower(a.op.EntityID))
+	err = a.rows().setStatus(a.op.Site, a.op.EntityID, statusWrite{Status: string(to), Reason: p.Reason, At: a.op.ObservedAt,
+		By: a.op.Engineer, Label: a.label, Ver: a.ver})
 	if err == nil && to == site.StatusDone {
-		_, err = a.t.exec(`INSERT INTO done_log (site, label_key, day, engineer, ver) VALUES (?, ?, ?, ?, ?)`,
-			a.op.Site, strings.ToLower(a.op.EntityID), dayOf(a.op.ObservedAt), a.op.Engineer, a.ver)
+		err = a.rows().doneLog(a.op.Site, a.op.EntityID, dayOf(a.op.ObservedAt), a.op.Engineer, a.ver)
 	}
 	if a.conflictID != "" {
 		return wire.Conflict, err
@@ -263,8 +254,7 @@ func (a *applyCtx) observe() (string, error) {
 		return "", err
 	}
 	if col, isPlan := planned[p.Attr]; isPlan && a.op.Entity == "position" {
-		var plan string
-		err := a.t.row(`SELECT `+col+` FROM positions WHERE site = ? AND label_key = ?`, a.op.Site, strings.ToLower(a.op.EntityID)).Scan(&plan)
+		plan, err := a.rows().positionField(a.op.Site, a.op.EntityID, col)
 		if err != nil && err != sql.ErrNoRows {
 			return "", err
 		}
@@ -395,26 +385,12 @@ func (a *applyCtx) reopen() (string, error) {
 }
 
 func (a *applyCtx) fact(entity, id, attr string) (value string, found, disputed bool, err error) {
-	var d int
-	err = a.t.row(`SELECT value, disputed FROM facts WHERE site = ? AND entity = ? AND entity_id = ? AND attr = ?`,
-		a.op.Site, entity, id, attr).Scan(&value, &d)
-	if err == sql.ErrNoRows {
-		return "", false, false, nil
-	}
-	return value, err == nil, d != 0, err
+	return a.rows().fact(a.op.Site, entity, id, attr)
 }
 
 func (a *applyCtx) setFact(entity, id, attr, value string, disputed bool) error {
-	d := 0
-	if disputed {
-		d = 1
-	}
-	_, err := a.t.exec(`INSERT INTO facts (site, entity, entity_id, attr, value, disputed, updated_by, updated_at, ver)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (site, entity, entity_id, attr) DO UPDATE SET value = excluded.value, disputed = excluded.disputed,
-			updated_by = excluded.updated_by, updated_at = excluded.updated_at, ver = excluded.ver`,
-		a.op.Site, entity, id, attr, value, d, a.op.Engineer, a.op.ObservedAt, a.ver)
-	return err
+	return a.rows().setFact(a.op.Site, entity, id, attr, factWrite{Value: value, Disputed: disputed, By: a.op.Engineer,
+		At: a.op.ObservedAt, Ver: a.ver})
 }
 
 // dayOf is the UTC date of an RFC 3339 time.

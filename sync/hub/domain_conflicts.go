@@ -34,16 +34,14 @@ func (a *applyCtx) openConflict(kind, entity, id, fact string, detail map[string
 	if a.label != "" {
 		detail["laptop_label"] = a.label // who did it is "engineer", from the token
 	}
-	var cid, old string
-	err := a.t.row(`SELECT id, detail FROM conflicts WHERE site = ? AND kind = ? AND entity = ? AND entity_id = ? AND fact = ?
-		AND status = 'open'`, a.op.Site, kind, entity, id, fact).Scan(&cid, &old)
+	cid, old, err := a.rows().openConflict(a.op.Site, kind, entity, id, fact)
 	switch {
 	case err == sql.ErrNoRows:
 		u, _ := uuid.NewV7()
 		cid = u.String()
 		b, _ := json.Marshal(detail)
-		_, err = a.t.exec(`INSERT INTO conflicts (id, site, kind, entity, entity_id, fact, status, detail, opened_at, ver)
-			VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`, cid, a.op.Site, kind, entity, id, fact, string(b), a.now, a.ver)
+		err = a.rows().insertConflict(conflictRow{ID: cid, Site: a.op.Site, Kind: kind, Entity: entity, EntityID: id, Fact: fact,
+			Detail: string(b), OpenedAt: a.now, Ver: a.ver})
 	case err == nil:
 		var prev map[string]any
 		json.Unmarshal([]byte(old), &prev)
@@ -58,7 +56,7 @@ func (a *applyCtx) openConflict(kind, entity, id, fact string, detail map[string
 			prev["later_not_listed"] = n + 1
 		}
 		b, _ := json.Marshal(prev)
-		_, err = a.t.exec(`UPDATE conflicts SET detail = ?, ver = ? WHERE id = ?`, string(b), a.ver, cid)
+		err = a.rows().updateConflict(cid, string(b), a.ver)
 	}
 	a.conflictID = cid
 	return err

@@ -31,11 +31,26 @@ func (s *Store) Pull(ctx context.Context, p Principal, code, epoch string, after
 	if !p.CanRead(code) {
 		return resp, fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, code)
 	}
-	if limit <= 0 || limit > wire.MaxPullLimit {
-		limit = 2000
+	resp, _, err := s.pullAt(ctx, code, epoch, after, pullLimit(limit))
+	if err == nil {
+		err = s.seen(ctx, p)
 	}
+	return resp, err
+}
+
+func pullLimit(limit int) int {
+	if limit <= 0 || limit > wire.MaxPullLimit {
+		return 2000
+	}
+	return limit
+}
+
+// pullAt reads a page of a site's changes in one read transaction, and
+// the site version it saw.
+func (s *Store) pullAt(ctx context.Context, code, epoch string, after int64, limit int) (wire.PullResponse, int64, error) {
+	resp := wire.PullResponse{Site: code, Changes: []wire.Change{}}
+	var cur int64
 	err := s.read(ctx, func(t *tx) error {
-		var cur int64
 		err := t.row(`SELECT epoch, ver FROM sites WHERE code = ?`, code).Scan(&resp.Epoch, &cur)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
@@ -54,24 +69,32 @@ func (s *Store) Pull(ctx context.Context, p Principal, code, epoch string, after
 		resp.Changes, err = changes(t, code, after, upto)
 		return err
 	})
-	if err == nil {
-		err = s.seen(ctx, p)
-	}
-	return resp, err
+	return resp, cur, err
 }
 
 // seen records that a laptop reached the hub, at most once a minute, so
 // that "last sync" counts pulls as well as pushes.
+// This process remembers when it last wrote it for each laptop, so most
+// pulls write nothing (on SQLite they would queue for the one writer
+// behind every push); another process, or this one restarted, writes it
+// once more at most: safe to lose.
 func (s *Store) seen(ctx context.Context, p Principal) error {
 	if p.ClientID == "" {
 		return nil
 	}
 	now := s.Now().Unix()
-	return s.write(ctx, func(t *tx) error {
+	if t, ok := s.seenAt.Load(p.ClientID); ok && t.(int64) >= now-60 {
+		return nil
+	}
+	err := s.write(ctx, func(t *tx) error {
 		_, err := t.exec(`UPDATE clients SET last_seen = ? WHERE client_id = ? AND (last_seen IS NULL OR last_seen < ?)`,
 			now, p.ClientID, now-60)
 		return err
 	})
+	if err == nil {
+		s.seenAt.Store(p.ClientID, now)
+	}
+	return err
 }
 
 // pageEnd picks the last version of a page: as many whole versions as fit
@@ -223,42 +246,158 @@ type SnapshotHeader struct {
 	Ver   int64  `json:"ver"`
 }
 
-// Snapshot returns where to download the site's current state, building
-// and storing the file (gzipped NDJSON: a header line, then one change per
-// line) from one read transaction when it is not stored yet. The two newest
+// Snapshot returns where to download the site's current state. The file
+// (gzipped NDJSON: a header line, then one change per line) is built from
+// one read transaction once per site version and stored in the database,
+// so any hub process serves it: a hundred laptops asking at once wait for
+// one build (one per process, and on PostgreSQL an advisory lock per site
+// makes it one for every process sharing the database). The two newest
 // snapshots of a site are kept so a download in progress can resume.
 func (s *Store) Snapshot(ctx context.Context, p Principal, code string) (wire.SnapshotInfo, error) {
 	info := wire.SnapshotInfo{Site: code}
 	if !p.CanRead(code) {
 		return info, fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, code)
 	}
+	for try := 0; ; try++ {
+		found, err := s.storedSnapshot(ctx, &info)
+		if err != nil || found {
+			return info, err
+		}
+		if try == 2 { // the site moved on twice meanwhile: build this version here
+			b, err := s.buildSnapshot(ctx, code, nil)
+			if err == nil {
+				b.URL = fmt.Sprintf("/v1/sync/snapshot/%s/%s/%d", code, b.Epoch, b.Ver)
+			}
+			return b, err
+		}
+		if err := s.snapshotOnce(ctx, code); err != nil {
+			return info, err
+		}
+	}
+}
+
+// storedSnapshot fills info with the site's current version and, when a
+// snapshot of it is stored, its size, hash and URL.
+func (s *Store) storedSnapshot(ctx context.Context, info *wire.SnapshotInfo) (bool, error) {
+	code := info.Site
+	err := s.r.QueryRowContext(ctx, s.rebind(`SELECT epoch, ver FROM sites WHERE code = ?`), code).Scan(&info.Epoch, &info.Ver)
+	if err == sql.ErrNoRows {
+		return false, fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
+	}
+	if err != nil {
+		return false, err
+	}
+	err = s.r.QueryRowContext(ctx, s.rebind(`SELECT sha256, LENGTH(body) FROM snapshots WHERE site = ? AND epoch = ? AND ver = ?`),
+		code, info.Epoch, info.Ver).Scan(&info.SHA256, &info.Size)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	info.URL = fmt.Sprintf("/v1/sync/snapshot/%s/%s/%d", code, info.Epoch, info.Ver)
+	return err == nil, err
+}
+
+// snapshotFlight is one build of a site's snapshot in this process.
+type snapshotFlight struct {
+	done chan struct{}
+	err  error
+}
+
+// snapshotOnce builds the site's snapshot unless a build of it is under
+// way, in which case it waits for that one.
+func (s *Store) snapshotOnce(ctx context.Context, code string) error {
+	s.flightMu.Lock()
+	if s.flights == nil {
+		s.flights = map[string]*snapshotFlight{}
+	}
+	f := s.flights[code]
+	if f == nil {
+		f = &snapshotFlight{done: make(chan struct{})}
+		s.flights[code] = f
+		s.flightMu.Unlock()
+		f.err = s.lockedSnapshot(context.WithoutCancel(ctx), code)
+		s.flightMu.Lock()
+		delete(s.flights, code)
+		s.flightMu.Unlock()
+		close(f.done)
+		return f.err
+	}
+	s.flightMu.Unlock()
+	select {
+	case <-f.done:
+		return f.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// lockedSnapshot builds the site's snapshot holding, on PostgreSQL, the
+// site's advisory lock (released by PostgreSQL if this process dies), so
+// another hub process building it meanwhile is waited for, not repeated.
+func (s *Store) lockedSnapshot(ctx context.Context, code string) error {
+	if s.dialect != "postgres" {
+		_, err := s.buildSnapshot(ctx, code, nil)
+		return err
+	}
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7140612, hashtext($1))`, code); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7140612, hashtext($1))`, code)
+	_, err = s.buildSnapshot(ctx, code, conn)
+	return err
+}
+
+// buildSnapshot builds and stores the snapshot of the site's current
+// version, if it is not stored yet, and says which it is (no URL). conn,
+// when not nil, is the connection to run on (the one holding the site's
+// advisory lock).
+func (s *Store) buildSnapshot(ctx context.Context, code string, conn *sql.Conn) (wire.SnapshotInfo, error) {
+	out := wire.SnapshotInfo{Site: code}
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == "postgres" {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	var t *sql.Tx
+	var err error
+	if conn != nil {
+		t, err = conn.BeginTx(ctx, opts)
+	} else {
+		t, err = s.r.BeginTx(ctx, opts)
+	}
+	if err != nil {
+		return out, fmt.Errorf("hub store: begin: %w", err)
+	}
+	info := SnapshotHeader{Site: code}
 	var body []byte
-	err := s.read(ctx, func(t *tx) error {
-		err := t.row(`SELECT epoch, ver FROM sites WHERE code = ?`, code).Scan(&info.Epoch, &info.Ver)
+	err = func() error {
+		defer t.Rollback()
+		rt := &tx{s: s, tx: t, ctx: ctx}
+		err := rt.row(`SELECT epoch, ver FROM sites WHERE code = ?`, code).Scan(&info.Epoch, &info.Ver)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		var n int64
-		err = t.row(`SELECT sha256, LENGTH(body) FROM snapshots WHERE site = ? AND epoch = ? AND ver = ?`,
-			code, info.Epoch, info.Ver).Scan(&info.SHA256, &n)
-		if err == nil {
-			info.Size = n
-			return nil
-		}
+		out.Epoch, out.Ver = info.Epoch, info.Ver
+		err = rt.row(`SELECT sha256, LENGTH(body) FROM snapshots WHERE site = ? AND epoch = ? AND ver = ?`, code, info.Epoch, info.Ver).
+			Scan(&out.SHA256, &out.Size)
 		if err != sql.ErrNoRows {
-			return err
+			return err // built meanwhile (by another process)
 		}
-		ch, err := changes(t, code, -1, info.Ver)
+		s.snapshotBuilds.Add(1)
+		ch, err := changes(rt, code, -1, info.Ver)
 		if err != nil {
 			return err
 		}
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
 		enc := json.NewEncoder(zw)
-		if err := enc.Encode(SnapshotHeader{Site: code, Epoch: info.Epoch, Ver: info.Ver}); err != nil {
+		if err := enc.Encode(info); err != nil {
 			return err
 		}
 		for _, c := range ch {
@@ -271,25 +410,21 @@ func (s *Store) Snapshot(ctx context.Context, p Principal, code string) (wire.Sn
 		}
 		body = buf.Bytes()
 		return nil
-	})
-	if err != nil {
-		return info, err
+	}()
+	if err != nil || body == nil {
+		return out, err
 	}
-	if body != nil {
-		sum := sha256.Sum256(body)
-		info.SHA256, info.Size = hex.EncodeToString(sum[:]), int64(len(body))
-		err = s.write(ctx, func(t *tx) error {
-			if _, err := t.exec(`INSERT INTO snapshots (site, epoch, ver, sha256, created_at, body) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (site, epoch, ver) DO NOTHING`, code, info.Epoch, info.Ver, info.SHA256, s.Now().Unix(), body); err != nil {
-				return err
-			}
-			_, err := t.exec(`DELETE FROM snapshots WHERE site = ? AND ver < (SELECT MIN(ver) FROM
-				(SELECT ver FROM snapshots WHERE site = ? ORDER BY ver DESC LIMIT 2) k)`, code, code)
+	sum := sha256.Sum256(body)
+	out.SHA256, out.Size = hex.EncodeToString(sum[:]), int64(len(body))
+	return out, s.write(ctx, func(t *tx) error {
+		if _, err := t.exec(`INSERT INTO snapshots (site, epoch, ver, sha256, created_at, body) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (site, epoch, ver) DO NOTHING`, code, info.Epoch, info.Ver, out.SHA256, s.Now().Unix(), body); err != nil {
 			return err
-		})
-	}
-	info.URL = fmt.Sprintf("/v1/sync/snapshot/%s/%s/%d", code, info.Epoch, info.Ver)
-	return info, err
+		}
+		_, err := t.exec(`DELETE FROM snapshots WHERE site = ? AND ver < (SELECT MIN(ver) FROM
+			(SELECT ver FROM snapshots WHERE site = ? ORDER BY ver DESC LIMIT 2) k)`, code, code)
+		return err
+	})
 }
 
 // SnapshotFile returns a stored snapshot's bytes.

@@ -63,8 +63,10 @@ func validateOp(op wire.Op) (code, msg string) {
 // Push applies a batch of ops from one laptop in one transaction. Ops at or
 // below the client's last acknowledged sequence are answered from the
 // journal (a retry never applies twice); the rest must follow on without a
-// gap. Every op gets its own outcome; a rejected op is rolled back to its
-// savepoint and nothing else.
+// gap. Every op gets its own outcome; a rejected op's writes are undone and
+// nothing else. The ops run against the push's unit of work (batch.go);
+// if that fails the push is rolled back and applied again op by op, each
+// op in its own SAVEPOINT.
 func (s *Store) Push(ctx context.Context, p Principal, req wire.PushRequest) (wire.PushResponse, error) {
 	resp := wire.PushResponse{SiteVers: map[string]int64{}}
 	if p.Role == wire.RoleSupervisor {
@@ -82,91 +84,146 @@ func (s *Store) Push(ctx context.Context, p Principal, req wire.PushRequest) (wi
 		}
 	}
 	now := s.Now()
-	err := s.write(ctx, func(t *tx) error {
-		resp.Results = resp.Results[:0]
-		clear(resp.SiteVers)
-		var last int64
-		if err := t.row(`SELECT last_seq FROM clients WHERE client_id = ?`+s.forUpdate(), p.ClientID).Scan(&last); err != nil {
-			return fmt.Errorf("client %s: %w", p.ClientID, err)
+	checks := make(map[int64]opCheck, len(req.Ops))
+	for _, op := range req.Ops {
+		code, msg := validateOp(op)
+		checks[op.Seq] = opCheck{code, msg}
+	}
+	var err error
+	if s.wq != nil { // SQLite: group commit (group.go)
+		err = s.queuePush(ctx, &pushJob{p: p, req: req, checks: checks, now: now, resp: &resp})
+	} else {
+		err = errUnbatched
+		if !s.opByOp {
+			err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, true, &resp) })
 		}
-		var fresh, dups []wire.Op
-		for _, op := range req.Ops {
-			if op.Seq > last {
-				fresh = append(fresh, op)
-			} else {
-				dups = append(dups, op)
-			}
+		if errors.Is(err, errUnbatched) {
+			err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, false, &resp) })
 		}
-		if len(fresh) > 0 && fresh[0].Seq != last+1 {
-			return &SeqGapError{Expected: last + 1}
+	}
+	resp.ServerTime = now.UTC().Format(time.RFC3339)
+	return resp, err
+}
+
+// opCheck is validateOp's answer for one op, worked out once per push.
+type opCheck struct{ code, msg string }
+
+func (s *Store) push(t *tx, p Principal, req wire.PushRequest, checks map[int64]opCheck, now time.Time, batched bool,
+	resp *wire.PushResponse) error {
+	resp.Results = resp.Results[:0]
+	clear(resp.SiteVers)
+	var last int64
+	if err := t.row(`SELECT last_seq FROM clients WHERE client_id = ?`+s.forUpdate(), p.ClientID).Scan(&last); err != nil {
+		return fmt.Errorf("client %s: %w", p.ClientID, err)
+	}
+	var fresh, dups []wire.Op
+	for _, op := range req.Ops {
+		if op.Seq > last {
+			fresh = append(fresh, op)
+		} else {
+			dups = append(dups, op)
 		}
-		for i := 1; i < len(fresh); i++ {
-			if fresh[i].Seq != fresh[i-1].Seq+1 {
-				fresh = fresh[:i] // the rest comes in the next push
-				break
-			}
+	}
+	if len(fresh) > 0 && fresh[0].Seq != last+1 {
+		return &SeqGapError{Expected: last + 1}
+	}
+	for i := 1; i < len(fresh); i++ {
+		if fresh[i].Seq != fresh[i-1].Seq+1 {
+			fresh = fresh[:i] // the rest comes in the next push
+			break
 		}
-		vers, err := s.bumpSites(t, p, append(dups, fresh...))
-		if err != nil {
+	}
+	vers, err := s.bumpSites(t, p, checks, append(dups, fresh...))
+	if err != nil {
+		return err
+	}
+	b := newBatch(s, t)
+	// unbatch turns a failure of the batch into a rerun op by op; a full
+	// disk or a timeout fails the push as it is.
+	unbatch := func(err error) error {
+		if err == nil || !batched || abortsPush(err) {
 			return err
 		}
-		for _, op := range dups {
-			r, err := journalResult(t, p.ClientID, op)
-			if err != nil {
+		return fmt.Errorf("%w: %v", errUnbatched, err)
+	}
+	var db ruleStore = directStore{t}
+	if batched {
+		db = b
+		var pre []wire.Op
+		for _, op := range append(dups, fresh...) {
+			if _, ok := vers[op.Site]; ok && checks[op.Seq].code == "" && batchable(op) {
+				pre = append(pre, op)
+			}
+		}
+		if err := b.prefetch(pre); err != nil {
+			return unbatch(err)
+		}
+	}
+	answered, err := journalResults(t, p.ClientID, dups)
+	if err != nil {
+		return err
+	}
+	for _, op := range dups {
+		r, ok := answered[op.Seq]
+		if !ok {
+			if r, err = journalResult(t, p.ClientID, op); err != nil {
 				return err
 			}
-			// The laptop never heard this answer, and may have skipped the
-			// hub's rows of this entity meanwhile: send them again.
-			if ver, ok := vers[op.Site]; ok && r.Outcome != wire.Rejected {
-				a := &applyCtx{s: s, t: t, op: op, ver: ver}
-				if err := a.restamp(); err != nil {
-					return err
-				}
-			}
-			resp.Results = append(resp.Results, r)
 		}
-		known, err := journaledIDs(t, fresh)
-		if err != nil {
-			return err
-		}
-		for _, op := range fresh {
-			if known[op.OpID] { // the same op pushed again by a restored laptop
-				r, err := journalResult(t, "", op)
-				if err != nil {
-					return err
-				}
-				resp.Results = append(resp.Results, r)
-				last = op.Seq
-				continue
+		// The laptop never heard this answer, and may have skipped the
+		// hub's rows of this entity meanwhile: send them again.
+		if ver, ok := vers[op.Site]; ok && r.Outcome != wire.Rejected {
+			a := &applyCtx{s: s, t: t, db: db, op: op, ver: ver}
+			if err := a.restamp(); err != nil {
+				return unbatch(err)
 			}
-			r, err := s.applyOne(t, p, op, vers, now)
+		}
+		resp.Results = append(resp.Results, r)
+	}
+	known, err := journaledIDs(t, fresh)
+	if err != nil {
+		return err
+	}
+	for i, op := range fresh {
+		if known[op.OpID] { // the same op pushed again by a restored laptop
+			r, err := journalResult(t, "", op)
 			if err != nil {
 				return err
 			}
 			resp.Results = append(resp.Results, r)
 			last = op.Seq
+			continue
 		}
-		if _, err := t.exec(`UPDATE clients SET last_seq = ?, last_seen = ? WHERE client_id = ?`, last, now.Unix(), p.ClientID); err != nil {
-			return err
+		r, err := s.applyOne(t, b, p, op, checks[op.Seq], vers, now, batched, fresh[i+1:])
+		if err != nil {
+			return unbatch(err)
 		}
-		resp.AckedThrough = last
-		for code, v := range vers {
-			resp.SiteVers[code] = v
-		}
-		return nil
-	})
-	resp.ServerTime = now.UTC().Format(time.RFC3339)
-	return resp, err
+		resp.Results = append(resp.Results, r)
+		last = op.Seq
+	}
+	if err := b.flush(); err != nil {
+		return unbatch(err)
+	}
+	if _, err := t.exec(`UPDATE clients SET last_seq = ?, last_seen = ? WHERE client_id = ?`, last, now.Unix(), p.ClientID); err != nil {
+		return err
+	}
+	resp.AckedThrough = last
+	for code, v := range vers {
+		resp.SiteVers[code] = v
+	}
+	return nil
 }
 
 // bumpSites locks the version row of every site the batch may write, in
-// ascending order so two pushes never deadlock, and moves each on by one.
-// Every row the batch writes carries that version; since the row stays
-// locked until commit, commit order is version order.
-func (s *Store) bumpSites(t *tx, p Principal, ops []wire.Op) (map[string]int64, error) {
+// ascending order so two pushes never deadlock, and moves each on by one
+// (one statement per site). Every row the batch writes carries that
+// version; since the row stays locked until commit, commit order is
+// version order. Pushes to different sites lock different rows and never
+// wait for each other.
+func (s *Store) bumpSites(t *tx, p Principal, checks map[int64]opCheck, ops []wire.Op) (map[string]int64, error) {
 	set := map[string]bool{}
 	for _, op := range ops {
-		if code, _ := validateOp(op); code == "" && p.CanWrite(op.Site) {
+		if checks[op.Seq].code == "" && p.CanWrite(op.Site) {
 			set[op.Site] = true
 		}
 	}
@@ -178,17 +235,14 @@ func (s *Store) bumpSites(t *tx, p Principal, ops []wire.Op) (map[string]int64, 
 	vers := map[string]int64{}
 	for _, c := range codes {
 		var v int64
-		err := t.row(`SELECT ver FROM sites WHERE code = ?`+s.forUpdate(), c).Scan(&v)
+		err := t.row(`UPDATE sites SET ver = ver + 1 WHERE code = ? RETURNING ver`, c).Scan(&v)
 		if err == sql.ErrNoRows {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.exec(`UPDATE sites SET ver = ? WHERE code = ?`, v+1, c); err != nil {
-			return nil, err
-		}
-		vers[c] = v + 1
+		vers[c] = v
 	}
 	return vers, nil
 }
@@ -197,7 +251,7 @@ func (s *Store) bumpSites(t *tx, p Principal, ops []wire.Op) (map[string]int64, 
 // in one query.
 func journaledIDs(t *tx, ops []wire.Op) (map[string]bool, error) {
 	known := map[string]bool{}
-	var ids []any
+	var ids []string
 	for _, op := range ops {
 		if _, err := uuid.Parse(op.OpID); err == nil {
 			ids = append(ids, op.OpID)
@@ -206,7 +260,8 @@ func journaledIDs(t *tx, ops []wire.Op) (map[string]bool, error) {
 	if len(ids) == 0 {
 		return known, nil
 	}
-	rows, err := t.query(`SELECT op_id FROM op_journal WHERE op_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	q, args := inList(t.s, "op_id", ids)
+	rows, err := t.query(`SELECT op_id FROM op_journal WHERE `+q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +274,52 @@ func journaledIDs(t *tx, ops []wire.Op) (map[string]bool, error) {
 		known[id] = true
 	}
 	return known, rows.Err()
+}
+
+// inList is "col IN (values)": one array parameter on PostgreSQL (one
+// statement text, planned as index searches), a list on SQLite.
+func inList[T string | int64](s *Store, col string, vals []T) (string, []any) {
+	if s.dialect == "postgres" {
+		var zero T
+		typ := "text[]"
+		if _, ok := any(zero).(int64); ok {
+			typ = "bigint[]"
+		}
+		return col + " = ANY(?::" + typ + ")", []any{vals}
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return col + " IN (?" + strings.Repeat(", ?", len(vals)-1) + ")", args
+}
+
+// journalResults answers, in one query, the retried ops the journal holds
+// under this client's sequence numbers; journalResult answers the others.
+func journalResults(t *tx, clientID string, ops []wire.Op) (map[int64]wire.OpResult, error) {
+	out := map[int64]wire.OpResult{}
+	if len(ops) == 0 {
+		return out, nil
+	}
+	seqs := make([]int64, len(ops))
+	for i, op := range ops {
+		seqs[i] = op.Seq
+	}
+	q, args := inList(t.s, "client_seq", seqs)
+	rows, err := t.query(`SELECT client_seq, outcome, code, message, conflict_id, site_ver FROM op_journal
+		WHERE client_id = ? AND `+q, append([]any{clientID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r := wire.OpResult{Duplicate: true}
+		if err := rows.Scan(&r.Seq, &r.Outcome, &r.Code, &r.Message, &r.ConflictID, &r.SiteVer); err != nil {
+			return nil, err
+		}
+		out[r.Seq] = r
+	}
+	return out, rows.Err()
 }
 
 func journalResult(t *tx, clientID string, op wire.Op) (wire.OpResult, error) {
@@ -234,25 +335,61 @@ func journalResult(t *tx, clientID string, op wire.Op) (wire.OpResult, error) {
 	return r, err
 }
 
-func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, now time.Time) (wire.OpResult, error) {
+// applyOne applies one fresh op: batched against the unit of work b when
+// its kind allows (batch.go), otherwise direct in its own SAVEPOINT after
+// b's writes so far are flushed. Its journal row joins b's.
+func (s *Store) applyOne(t *tx, b *batchStore, p Principal, op wire.Op, chk opCheck, vers map[string]int64, now time.Time,
+	batched bool, rest []wire.Op) (wire.OpResult, error) {
 	r := wire.OpResult{Seq: op.Seq}
 	journalID := op.OpID
 	if len(op.OpID) != 36 || uuid.Validate(op.OpID) != nil {
 		journalID = fmt.Sprintf("bad:%s:%d", p.ClientID, op.Seq) // keep the journal's key unique
 	}
-	a := &applyCtx{s: s, t: t, op: asUser(op, p), label: laptopLabel(op, p), p: p, now: now.UTC().Format(time.RFC3339Nano)}
+	a := &applyCtx{s: s, t: t, db: directStore{t}, op: asUser(op, p), label: laptopLabel(op, p), p: p, now: now.UTC().Format(time.RFC3339Nano)}
 	ver, known := vers[op.Site]
 	a.ver = ver
 	outcome, storeErr := wire.Rejected, ""
-	code, msg := validateOp(op)
+	code, msg := chk.code, chk.msg
 	valid := code == ""
-	if !valid {
+	switch {
+	case !valid:
 		a.code, a.msg = code, msg
-	} else if !p.CanWrite(op.Site) {
+	case !p.CanWrite(op.Site):
 		a.code, a.msg = "forbidden_site", fmt.Sprintf("user %s is not assigned to site %s", p.User, op.Site)
-	} else if !known {
+	case !known:
 		a.code, a.msg = "unknown_site", fmt.Sprintf("site %s is not on the hub; an admin must load it with 'cutover hub import'", op.Site)
-	} else {
+	case batched && batchable(op):
+		if b.stale { // a direct op wrote since the prefetch
+			b.reset()
+			var pre []wire.Op
+			for _, o := range append([]wire.Op{op}, rest...) {
+				if _, ok := vers[o.Site]; ok && batchable(o) {
+					pre = append(pre, o)
+				}
+			}
+			if err := b.prefetch(pre); err != nil {
+				return r, err
+			}
+		}
+		a.t, a.db = nil, b
+		b.begin()
+		var err error
+		if outcome, err = a.apply(); err != nil {
+			return r, err // the push is applied again op by op (push.go)
+		}
+		if outcome == wire.Rejected {
+			b.rollback()
+			a.conflictID = ""
+			if err := a.restamp(); err != nil {
+				return r, err
+			}
+		}
+		b.commit()
+	default:
+		if err := b.flushState(); err != nil {
+			return r, err
+		}
+		before := t.writes
 		if _, err := t.exec(`SAVEPOINT op`); err != nil {
 			return r, err
 		}
@@ -281,6 +418,9 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 		if _, err := t.exec(`RELEASE SAVEPOINT op`); err != nil {
 			return r, err
 		}
+		if t.writes > before+2 { // more than SAVEPOINT and RELEASE: rows changed under the batch
+			b.stale = true
+		}
 	}
 	if outcome == wire.Rejected {
 		a.ver = 0
@@ -289,13 +429,10 @@ func (s *Store) applyOne(t *tx, p Principal, op wire.Op, vers map[string]int64, 
 	if storeErr != "" {
 		a.msg = storeErr
 	}
-	_, err := t.exec(`INSERT INTO op_journal (op_id, client_id, client_seq, site, kind, entity, entity_id, engineer, user_name,
-		observed_at, received_at, payload, outcome, code, message, conflict_id, site_ver)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		journalID, p.ClientID, op.Seq, clip(op.Site, 64), clip(op.Kind, 64), clip(op.Entity, 64), clip(op.EntityID, oplog.MaxEntityID),
-		clip(op.Engineer, 128), p.User, clip(op.ObservedAt, 64), now.Unix(), payloadText(op.Payload, valid),
-		outcome, a.code, clip(a.msg, 500), a.conflictID, a.ver)
-	return r, err
+	b.jrnl = append(b.jrnl, journalRow{journalID, p.ClientID, op.Seq, clip(op.Site, 64), clip(op.Kind, 64), clip(op.Entity, 64),
+		clip(op.EntityID, oplog.MaxEntityID), clip(op.Engineer, 128), p.User, clip(op.ObservedAt, 64), now.Unix(),
+		payloadText(op.Payload, valid), outcome, a.code, clip(a.msg, 500), a.conflictID, a.ver})
+	return r, nil
 }
 
 // clip bounds a client-supplied string for the journal and drops NUL,

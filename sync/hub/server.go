@@ -287,12 +287,14 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	resp, err := s.Store.Pull(r.Context(), principal(r), code, q.Get("epoch"), after, limit)
+	body, err := s.Store.PullPage(r.Context(), principal(r), code, q.Get("epoch"), after, limit)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, resp)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(body)
 }
 
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {

@@ -9,9 +9,18 @@
 // lock once per push transaction, and every state row carries the version
 // that wrote it, so a pull cursor (epoch, ver) never skips a late commit;
 // pages end on version boundaries; snapshots are built in one read
-// transaction and served with ETag and Range; a restored hub rotates epochs
-// (`cutover hub restored`) and laptops re-push from the hub's lower
-// acknowledged sequence.
+// transaction, once per site version (one builder per site across
+// processes), stored in the database and served with ETag and Range; a
+// restored hub rotates epochs (`cutover hub restored`) and laptops re-push
+// from the hub's lower acknowledged sequence.
+//
+// A push is one unit of work (batch.go): the rows its rules read are
+// fetched in a few set-based queries, each op's rule runs in memory with an
+// undo log, and its rows are written in a bounded number of statements;
+// rules that read across sites run direct, op by op in savepoints
+// (rulestore.go). On SQLite concurrent pushes share one commit (group.go).
+// Several hub processes may share one PostgreSQL database: nothing that
+// matters is held in a process (README, "Running more than one hub").
 //
 // Deliberate differences from sync.md: payloads are TEXT in both dialects
 // (not jsonb) so one set of queries serves both; tokens are opaque random
@@ -38,6 +47,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver ("pgx")
@@ -54,6 +65,21 @@ type Store struct {
 	w, r    *sql.DB
 	// Now is the hub's clock; tests may replace it.
 	Now func() time.Time
+	// opByOp applies every push op by op, each op in its own SAVEPOINT
+	// (the path a batched push falls back to); tests compare the two.
+	opByOp bool
+
+	flightMu sync.Mutex
+	flights  map[string]*snapshotFlight // snapshot builds under way (pull.go)
+	// snapshotBuilds counts the snapshot files this store built.
+	snapshotBuilds atomic.Int64
+	seenAt         sync.Map // client id → when this process last wrote its last_seen (pull.go)
+	pages          pageCache
+
+	// The SQLite writer loop's queue (group.go); nil on PostgreSQL.
+	wq             chan *pushJob
+	quit, loopDone chan struct{}
+	grouped        atomic.Int64 // pushes applied in a group of more than one
 }
 
 // Dialect is "sqlite" or "postgres".
@@ -84,8 +110,12 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	u := url.URL{Scheme: "file", Opaque: url.PathEscape(path)}
-	common := u.String() + "?_foreign_keys=on&_busy_timeout=15000&_synchronous=FULL&_journal_mode=WAL"
-	w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
+	// _stmt_cache_size: prepared statements kept per connection by their
+	// text (a push runs the same few dozen).
+	common := u.String() + "?_foreign_keys=on&_busy_timeout=15000&_synchronous=FULL&_journal_mode=WAL&_stmt_cache_size=64"
+	// The writer keeps up to 64 MiB of pages (SQLite's default is 2 MiB): a
+	// push inserts into the journal's and the facts' indexes all over.
+	w, err := sql.Open("sqlite3", common+"&_txlock=immediate&_cache_size=-65536")
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +134,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	s.r = r
+	s.startWriter()
 	return s, nil
 }
 
@@ -130,6 +161,7 @@ func openPostgres(ctx context.Context, spec string) (*Store, error) {
 
 // Close closes the store.
 func (s *Store) Close() error {
+	s.stopWriter()
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
@@ -169,12 +201,14 @@ func (s *Store) forUpdate() string {
 
 // tx is a write transaction with the placeholder rewriting built in.
 type tx struct {
-	s   *Store
-	tx  *sql.Tx
-	ctx context.Context
+	s      *Store
+	tx     *sql.Tx
+	ctx    context.Context
+	writes int // statements run through exec: a push's batch sees whether a direct op wrote
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	t.writes++
 	return t.tx.ExecContext(t.ctx, t.s.rebind(q), args...)
 }
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
