@@ -159,6 +159,10 @@ func TestDiscoveryProposals(t *testing.T) {
 		ops[0]["port"] != "Gi1/0/30" {
 		t.Fatalf("proposal ops: %v", ops)
 	}
+	press(t, m, "m") // again, by mistake: refused, nothing queued
+	if n := len(opsOf(t, st, site.ProposalKind)); n != 1 {
+		t.Fatalf("the same proposal twice queued %d ops", n)
+	}
 	if p, _ := st.Position(context.Background(), "KX", "PE-05"); p.Port != "Gi1/0/19" {
 		t.Fatalf("the laptop re-planned PE-05 on its own: %s", p.Port)
 	}

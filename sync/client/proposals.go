@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,10 @@ import (
 
 	"cutover/site"
 )
+
+// ErrProposalWaiting is returned for a proposal made while one for the
+// same position or phone is still waiting for an admin.
+var ErrProposalWaiting = errors.New("a proposal is already waiting")
 
 // Propose records a plan change an engineer proposes after a discovery (a
 // moved handset's port, an unexpected phone as a new position, or as not
@@ -30,6 +35,21 @@ func Propose(ctx context.Context, st *site.Store, engineer, code string, p site.
 			return fmt.Errorf("site %s already has a position %s: choose another label", code, p.Label)
 		case p.Label != "" && err != nil && !errors.Is(err, site.ErrNotFound):
 			return err
+		}
+		// One proposal waits per position or phone: a different one
+		// replaces it (the engineer changed their mind; the hub keeps the
+		// latest), the same one again is refused.
+		var prev string
+		err = tx.QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'proposal' AND entity_id = ? AND attr = 'proposal'`,
+			code, p.Key()).Scan(&prev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var old site.Proposal
+		if prev != "" && json.Unmarshal([]byte(prev), &old) == nil && old.State == site.ProposalProposed {
+			if old.Kind == p.Kind && old.Label == p.Label && old.Port == p.Port && old.Switch == p.Switch {
+				return fmt.Errorf("%w: %s is already proposed (by %s) and waits for an admin", ErrProposalWaiting, old.Words(), old.By)
+			}
 		}
 		op := p
 		op.State, op.By = "", ""
