@@ -125,13 +125,17 @@ func (b *batchStore) flushState() error {
 		}
 	}
 	if len(b.stamps) > 0 {
-		seen := map[stampRow]bool{}
-		var rows [][]any
+		// One row per entity, with its latest version (an upsert may not
+		// touch a row twice).
+		latest := map[entKey]int64{}
 		for _, st := range b.stamps {
-			if !seen[st] {
-				seen[st] = true
-				rows = append(rows, []any{st.k.site, st.k.entity, st.k.id, st.ver})
+			if v, ok := latest[st.k]; !ok || st.ver > v {
+				latest[st.k] = st.ver
 			}
+		}
+		rows := make([][]any, 0, len(latest))
+		for k, v := range latest {
+			rows = append(rows, []any{k.site, k.entity, k.id, v})
 		}
 		sort.Slice(rows, func(i, j int) bool {
 			for c := 0; c < 3; c++ {
@@ -141,15 +145,11 @@ func (b *batchStore) flushState() error {
 			}
 			return false
 		})
-		if b.s.dialect == "postgres" {
-			if _, err := b.t.exec(`UPDATE facts f SET ver = u.ver
-				FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(site, entity, entity_id, ver)
-				WHERE f.site = u.site AND f.entity = u.entity AND f.entity_id = u.entity_id AND f.attr NOT LIKE 'note:%'`,
-				columns(rows, "text text text bigint")...); err != nil {
-				return err
-			}
-		} else if err := b.each(`UPDATE facts SET ver = ?4 WHERE site = ?1 AND entity = ?2 AND entity_id = ?3
-			AND attr NOT LIKE 'note:%'`, rows); err != nil {
+		// One stamp row per entity (migration 0005), not a rewrite of
+		// every fact row of it.
+		if err := b.insert(`INSERT INTO entity_stamps (site, entity, entity_id, ver)`, "text text text bigint",
+			` ON CONFLICT (site, entity, entity_id) DO UPDATE SET ver = excluded.ver WHERE entity_stamps.ver < excluded.ver`,
+			rows); err != nil {
 			return err
 		}
 	}

@@ -184,6 +184,7 @@ func TestBatchedPushMatchesOpByOp(t *testing.T) {
 			`SELECT op_id, client_id, client_seq, site, kind, entity_id, user_name, outcome, code, message, site_ver,
 				CASE WHEN conflict_id = '' THEN '' ELSE 'set' END FROM op_journal WHERE client_id <> 'hub' ORDER BY op_id`,
 			`SELECT code, ver FROM sites ORDER BY code`,
+			`SELECT site, entity, entity_id, ver FROM entity_stamps ORDER BY site, entity, entity_id`,
 		} {
 			a, err := sides[0].h.Store.QueryForTest(q)
 			hubtest.Must(t, err)
@@ -335,5 +336,66 @@ func TestPushesToOtherSitesDoNotWait(t *testing.T) {
 	hubtest.Must(t, <-waiting)
 	if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != 2 {
 		t.Fatalf("journal holds %d ops, want 2", n)
+	}
+}
+
+// TestPushesToOneSiteShareACommit (PostgreSQL): while a site's row is
+// locked, the pushes of twelve laptops to it wait in the hub's queue for
+// that site, not each in a connection of its own; once the lock goes, the
+// first push applies and the other eleven follow in one transaction, each
+// answered as if alone, and a push to another site never waits for them.
+func TestPushesToOneSiteShareACommit(t *testing.T) {
+	spec := hubtest.PostgresSpec(t)
+	h := hubtest.Start(t, spec)
+	h.Plan("KA", 3)
+	h.Plan("KB", 3)
+	var ps []*pusher
+	for i := 0; i < 12; i++ {
+		ps = append(ps, enrolPusher(t, h, fmt.Sprintf("eng%02d", i), wire.RoleEngineer, "KA"))
+	}
+	bob := enrolPusher(t, h, "bob", wire.RoleEngineer, "KB")
+	db, err := sql.Open("pgx", spec)
+	hubtest.Must(t, err)
+	defer db.Close()
+	lock, err := db.Begin()
+	hubtest.Must(t, err)
+	defer lock.Rollback()
+	var v int64
+	hubtest.Must(t, lock.QueryRow(`SELECT ver FROM sites WHERE code = 'KA' FOR UPDATE`).Scan(&v))
+	note := func(p *pusher, site string, seq int64) (wire.PushResponse, error) {
+		return h.Store.Push(ctx, p.p, wire.PushRequest{ClientID: p.p.ClientID, Ops: []wire.Op{{Seq: seq, OpID: newID(),
+			Site: site, Kind: "note.add.v1", Entity: "position", EntityID: "x", Engineer: p.p.User,
+			ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"text":"n"}`)}}})
+	}
+	before := hub.Grouped(h.Store)
+	resps := make([]wire.PushResponse, len(ps))
+	errs := make([]error, len(ps))
+	var wg gosync.WaitGroup
+	for i, p := range ps {
+		wg.Go(func() { resps[i], errs[i] = note(p, "KA", 1) })
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for hub.Queued(h.Store, "KA") < len(ps)-1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pushes queued for KA, want %d behind the one waiting for the lock", hub.Queued(h.Store, "KA"), len(ps)-1)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Another site meanwhile: through at once.
+	if _, err := note(bob, "KB", 1); err != nil {
+		t.Fatalf("push to KB while KA's queue waits: %v", err)
+	}
+	hubtest.Must(t, lock.Rollback())
+	wg.Wait()
+	for i := range ps {
+		if errs[i] != nil || resps[i].AckedThrough != 1 || len(resps[i].Results) != 1 || resps[i].Results[0].Outcome != wire.Applied {
+			t.Fatalf("laptop %d: %v %+v", i, errs[i], resps[i])
+		}
+	}
+	if n := hub.Grouped(h.Store) - before; n < int64(len(ps)-1) {
+		t.Fatalf("%d pushes applied in a shared commit, want the %d that waited", n, len(ps)-1)
+	}
+	if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub' AND site = 'KA'`); n != len(ps) {
+		t.Fatalf("journal holds %d ops of KA, want %d", n, len(ps))
 	}
 }

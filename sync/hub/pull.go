@@ -103,9 +103,9 @@ func pageEnd(t *tx, code string, after, cur int64, limit int) (int64, bool, erro
 	rows, err := t.query(`SELECT ver, COUNT(*) FROM (
 		SELECT row_ver AS ver FROM sites WHERE code = ? AND row_ver > ?
 		UNION ALL SELECT ver FROM positions WHERE site = ? AND ver > ?
-		UNION ALL SELECT ver FROM facts WHERE site = ? AND ver > ?
+		UNION ALL SELECT ev FROM (`+factsAfter+`) f
 		UNION ALL SELECT ver FROM conflicts WHERE site = ? AND ver > ?) v GROUP BY ver ORDER BY ver`,
-		code, after, code, after, code, after, code, after)
+		code, after, code, after, code, after, code, after, after, code, after)
 	if err != nil {
 		return 0, false, err
 	}
@@ -125,6 +125,21 @@ func pageEnd(t *tx, code string, after, cur int64, limit int) (int64, bool, erro
 	}
 	return cur, false, rows.Err()
 }
+
+// factsAfter is a site's facts whose version for pulls (ev) is after a
+// version: the later of the fact's own and its entity's stamp (migration
+// 0005; notes keep their own). Arguments: site, after, site, after, after.
+// Two disjoint parts, each found through an index: facts written after
+// (with their entity's stamp, if later), and the other facts of entities
+// stamped after.
+const factsAfter = `SELECT f.site, f.entity, f.entity_id, f.attr, f.value, f.disputed, f.updated_by, f.updated_at,
+		CASE WHEN s.ver > f.ver AND f.attr NOT LIKE 'note:%' THEN s.ver ELSE f.ver END AS ev
+	FROM facts f LEFT JOIN entity_stamps s ON s.site = f.site AND s.entity = f.entity AND s.entity_id = f.entity_id
+	WHERE f.site = ? AND f.ver > ?
+	UNION ALL
+	SELECT f.site, f.entity, f.entity_id, f.attr, f.value, f.disputed, f.updated_by, f.updated_at, s.ver AS ev
+	FROM entity_stamps s JOIN facts f ON f.site = s.site AND f.entity = s.entity AND f.entity_id = s.entity_id
+	WHERE s.site = ? AND s.ver > ? AND f.ver <= ? AND f.attr NOT LIKE 'note:%'`
 
 // maxServedDepth is the deepest nesting a row may have to be sent: well
 // inside any JSON decoder's limit once wrapped in a page. Rows written since
@@ -193,8 +208,8 @@ func changes(t *tx, code string, after, upto int64) ([]wire.Change, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = t.query(`SELECT site, entity, entity_id, attr, value, disputed, updated_by, updated_at, ver
-		FROM facts WHERE site = ? AND ver > ? AND ver <= ? ORDER BY ver, entity, entity_id, attr`, code, after, upto)
+	rows, err = t.query(`SELECT site, entity, entity_id, attr, value, disputed, updated_by, updated_at, ev
+		FROM (`+factsAfter+`) f WHERE ev <= ? ORDER BY ev, entity, entity_id, attr`, code, after, code, after, after, upto)
 	if err != nil {
 		return nil, err
 	}

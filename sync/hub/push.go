@@ -89,20 +89,30 @@ func (s *Store) Push(ctx context.Context, p Principal, req wire.PushRequest) (wi
 		code, msg := validateOp(op)
 		checks[op.Seq] = opCheck{code, msg}
 	}
+	j := &pushJob{p: p, req: req, checks: checks, now: now, resp: &resp}
 	var err error
 	if s.wq != nil { // SQLite: group commit (group.go)
-		err = s.queuePush(ctx, &pushJob{p: p, req: req, checks: checks, now: now, resp: &resp})
+		err = s.queuePush(ctx, j)
+	} else if site := oneSite(j); site != "" { // PostgreSQL: group commit per site (sitegroup.go)
+		err = s.pushSite(ctx, site, j)
 	} else {
-		err = errUnbatched
-		if !s.opByOp {
-			err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, true, &resp) })
-		}
-		if errors.Is(err, errUnbatched) {
-			err = s.write(ctx, func(t *tx) error { return s.push(t, p, req, checks, now, false, &resp) })
-		}
+		err = s.pushAlone(ctx, j)
 	}
 	resp.ServerTime = now.UTC().Format(time.RFC3339)
 	return resp, err
+}
+
+// pushAlone applies one push in a transaction of its own, batched, and
+// op by op in a second transaction when the batch fails.
+func (s *Store) pushAlone(ctx context.Context, j *pushJob) error {
+	err := errUnbatched
+	if !s.opByOp {
+		err = s.write(ctx, func(t *tx) error { return s.push(t, j.p, j.req, j.checks, j.now, true, j.resp) })
+	}
+	if errors.Is(err, errUnbatched) {
+		err = s.write(ctx, func(t *tx) error { return s.push(t, j.p, j.req, j.checks, j.now, false, j.resp) })
+	}
+	return err
 }
 
 // opCheck is validateOp's answer for one op, worked out once per push.

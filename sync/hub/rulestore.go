@@ -100,13 +100,14 @@ func (d directStore) doneLog(site, label, day, engineer string, ver int64) error
 
 func (d directStore) restamp(site, entity, id string, ver int64) error {
 	if entity == "position" {
-		if _, err := d.t.exec(`UPDATE positions SET ver = ? WHERE site = ? AND label_key = ?`,
-			ver, site, strings.ToLower(id)); err != nil {
+		if _, err := d.t.exec(`UPDATE positions SET ver = ? WHERE site = ? AND label_key = ? AND ver < ?`,
+			ver, site, strings.ToLower(id), ver); err != nil {
 			return err
 		}
 	}
-	_, err := d.t.exec(`UPDATE facts SET ver = ? WHERE site = ? AND entity = ? AND entity_id = ? AND attr NOT LIKE 'note:%'`,
-		ver, site, entity, id)
+	_, err := d.t.exec(`INSERT INTO entity_stamps (site, entity, entity_id, ver) VALUES (?, ?, ?, ?)
+		ON CONFLICT (site, entity, entity_id) DO UPDATE SET ver = excluded.ver WHERE entity_stamps.ver < excluded.ver`,
+		site, entity, id, ver)
 	return err
 }
 

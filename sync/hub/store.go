@@ -80,6 +80,8 @@ type Store struct {
 	wq             chan *pushJob
 	quit, loopDone chan struct{}
 	grouped        atomic.Int64 // pushes applied in a group of more than one
+	// The per-site queues of PostgreSQL's group commit (sitegroup.go).
+	sites siteGroups
 }
 
 // Dialect is "sqlite" or "postgres".
@@ -162,6 +164,7 @@ func openPostgres(ctx context.Context, spec string) (*Store, error) {
 // Close closes the store.
 func (s *Store) Close() error {
 	s.stopWriter()
+	s.stopSites()
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {

@@ -7,6 +7,17 @@ func SetOpByOp(s *Store, on bool) { s.opByOp = on }
 // SnapshotBuilds is how many snapshot files the store built.
 func SnapshotBuilds(s *Store) int64 { return s.snapshotBuilds.Load() }
 
-// Grouped is how many pushes the SQLite writer applied in a group commit
-// of more than one push.
+// Grouped is how many pushes were applied in a group commit of more than
+// one push (SQLite's writer, PostgreSQL's per-site queues).
 func Grouped(s *Store) int64 { return s.grouped.Load() }
+
+// Queued is how many pushes wait in this process for a site's next group
+// commit (PostgreSQL).
+func Queued(s *Store, site string) int {
+	s.sites.mu.Lock()
+	defer s.sites.mu.Unlock()
+	if q := s.sites.queues[site]; q != nil {
+		return len(q.jobs)
+	}
+	return 0
+}
