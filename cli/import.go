@@ -128,15 +128,29 @@ func importReader(ctx context.Context, env *Env, file string, r io.Reader, opt s
 	return nil
 }
 
-// ceaseNotice says, for every site the file gave no cease date, which date
+// ceaseNotice says, for the sites the file gave no cease date, which date
 // was used and how to set it: the business case's date has passed, so
-// progress would call such a site late.
+// progress would call such a site late. A file of many sites gets one line
+// naming the first few, not a line per site.
 func ceaseNotice(env *Env, inv *site.Inventory, stored func(code string) string, how string) {
+	var codes []string
 	for _, si := range inv.Sites {
 		if si.CeaseDefault && stored(si.Site.Code) == site.DefaultCeaseDate {
-			fmt.Fprintf(env.Stderr, "%s: the file gives no cease date, so the business case's %s was used (progress will call the site late if that has passed); to set it: %s\n",
-				si.Site.Code, site.DefaultCeaseDate, strings.Replace(how, "CODE", si.Site.Code, 1))
+			codes = append(codes, si.Site.Code)
 		}
+	}
+	const named = 5
+	switch {
+	case len(codes) == 0:
+		return
+	case len(codes) <= named:
+		for _, code := range codes {
+			fmt.Fprintf(env.Stderr, "%s: the file gives no cease date, so the business case's %s was used (progress will call the site late if that has passed); to set it: %s\n",
+				code, site.DefaultCeaseDate, strings.Replace(how, "CODE", code, 1))
+		}
+	default:
+		fmt.Fprintf(env.Stderr, "%d sites (%s and %d more): the file gives no cease date, so the business case's %s was used (progress will call them late if that has passed); to set it, for each site: %s, or give cease_date in the JSON form\n",
+			len(codes), strings.Join(codes[:named], ", "), len(codes)-named, site.DefaultCeaseDate, how)
 	}
 }
 
