@@ -264,3 +264,39 @@ func TestEveryListFilters(t *testing.T) {
 		}
 	})
 }
+
+// The list is drawn before its search index is built; a filter or a scan
+// that comes first builds it there and then, and an index of rows since
+// reloaded is dropped.
+func TestTheListSearchesBeforeItsIndexArrives(t *testing.T) {
+	st := demoStore(t)
+	installCS01(t, st)
+	m := newTestRoot(t, st, "KX", 160, 50)
+	press(t, m, "p")
+	l := m.top().(*positionList)
+	// Load again by hand, holding back the index Cmd the load returns.
+	loaded := loadPositionsCmd(m.sh, "KX", false)().(positionsLoadedMsg)
+	if loaded.index != nil {
+		t.Fatal("the first load built the index before the first frame")
+	}
+	_, pending := m.Update(loaded)
+	if l.index != nil || pending == nil {
+		t.Fatalf("index %v before its Cmd ran (Cmd %v)", l.index != nil, pending != nil)
+	}
+	if got := filterTo(t, m, l, "7941"); len(got) == 0 || !slices.Contains(got, "FC-01") {
+		t.Fatalf("filter before the index: %v", got)
+	}
+	// The held-back index, now of an older generation than none at all,
+	// must not replace what the filter built.
+	built := l.index
+	stale := pending().(positionsIndexedMsg)
+	stale.gen--
+	m.Update(stale)
+	if l.index != built {
+		t.Fatal("a stale index replaced the current one")
+	}
+	// A scan of the register's serial finds CS-01 through the index too.
+	if label, ok := l.identity("GJS4471KR"); !ok || label != "CS-01" {
+		t.Fatalf("scan identity: %q %v", label, ok)
+	}
+}

@@ -11,21 +11,53 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// positionsLoadedMsg carries a site's positions, and the identities a scan
-// may name: every serial, MAC and asset tag of the register and the
-// inventory (find.ID form) with the label of the position it is at ("" when
-// two positions share it).
+// positionsLoadedMsg carries a site's positions, and, when the load was
+// asked to index them, their search keys and the identities a scan may
+// name (see positionIndex).
 type positionsLoadedMsg struct {
-	code string
-	rows []posRow
-	ids  map[string]string
-	err  error
+	code  string
+	rows  []posRow
+	index *positionIndex
+	err   error
+}
+
+// positionIndex is what the filter and a scan search, built off the event
+// loop: a search key per row (find.Key: every column shown, in the forms
+// people type) and every serial, MAC and asset tag of the register and the
+// inventory (find.ID form) with the label of the position it is at (""
+// when two positions share it). The first frame of a large site does not
+// wait for it: the list is drawn first and indexed by a second Cmd.
+type positionIndex struct {
+	search []string
+	ids    map[string]string
+}
+
+// positionsIndexedMsg carries the index of the rows loaded as generation gen.
+type positionsIndexedMsg struct {
+	code  string
+	gen   int
+	index *positionIndex
+}
+
+func indexRows(rows []posRow) *positionIndex {
+	search := make([]string, len(rows))
+	for i := range rows {
+		search[i] = positionKey(rows[i].p, rows[i].held)
+	}
+	return &positionIndex{search: search, ids: identities(rows)}
+}
+
+// indexPositionsCmd indexes rows already on screen; rows is not written
+// by anyone once loaded.
+func indexPositionsCmd(code string, gen int, rows []posRow) tea.Cmd {
+	return func() tea.Msg { return positionsIndexedMsg{code: code, gen: gen, index: indexRows(rows)} }
 }
 
 // loadPositionsCmd reads a site's positions, and what the equipment
-// register holds for them, and builds the rows (search keys included) off
-// the event loop.
-func loadPositionsCmd(sh *shared, code string) tea.Cmd {
+// register holds for them, and builds the rows off the event loop; with
+// index, their search keys and identities too (a reload under a filter),
+// else they follow in a second Cmd after the first frame.
+func loadPositionsCmd(sh *shared, code string, index bool) tea.Cmd {
 	ctx, cache, store := sh.ctx, sh.cache, sh.store
 	return func() tea.Msg {
 		ps, err := cache.positions(ctx, code)
@@ -45,7 +77,11 @@ func loadPositionsCmd(sh *shared, code string) tea.Cmd {
 				}
 			}
 		}
-		return positionsLoadedMsg{code: code, rows: newRows(ps, held), ids: identities(ps, held)}
+		msg := positionsLoadedMsg{code: code, rows: newRows(ps, held)}
+		if index {
+			msg.index = indexRows(msg.rows)
+		}
+		return msg
 	}
 }
 
@@ -64,11 +100,12 @@ type positionList struct {
 	spin    spinner.Model
 	loading bool
 	rows    []posRow
-	ids     map[string]string // identity (find.ID) → label, for scans
-	order   []int             // every row, in sort order
-	view    []int             // the rows the filter keeps, in sort order
-	lines   []int             // what is drawn: a row index, or -1-i for the heading above view[i]
-	lineOf  []int             // view index → its line
+	index   *positionIndex // nil until built (indexed)
+	gen     int            // counts loads, so a late index of old rows is dropped
+	order   []int          // every row, in sort order
+	view    []int          // the rows the filter keeps, in sort order
+	lines   []int          // what is drawn: a row index, or -1-i for the heading above view[i]
+	lineOf  []int          // view index → its line
 	sort    sortBy
 	filter  filterBar
 	scan    scanBurst
@@ -90,7 +127,7 @@ func newPositionList(sh *shared, code string) *positionList {
 }
 
 func (l *positionList) Init() tea.Cmd {
-	return tea.Batch(loadPositionsCmd(l.sh, l.code), l.sh.spin(l.spin))
+	return tea.Batch(loadPositionsCmd(l.sh, l.code, false), l.sh.spin(l.spin))
 }
 func (l *positionList) Title() string   { return "positions" }
 func (l *positionList) Capturing() bool { return l.filter.focused() }
@@ -136,12 +173,20 @@ func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return l, func() tea.Msg { return failed("loading the positions of "+l.code, msg.err) }
 		}
-		l.ids = msg.ids
+		l.gen++
+		l.index = msg.index
 		l.setRows(msg.rows)
 		l.scroll()
+		if l.index == nil {
+			return l, indexPositionsCmd(l.code, l.gen, l.rows)
+		}
+	case positionsIndexedMsg:
+		if msg.code == l.code && msg.gen == l.gen && l.index == nil {
+			l.index = msg.index
+		}
 	case changedMsg:
 		if msg.site == l.code {
-			return l, loadPositionsCmd(l.sh, l.code)
+			return l, loadPositionsCmd(l.sh, l.code, l.filter.active())
 		}
 	case spinner.TickMsg:
 		if l.loading && msg.ID == l.spin.ID() {
@@ -239,7 +284,7 @@ func (l *positionList) listKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, l.keys.Refresh):
 		l.sh.cache.drop(l.code)
 		l.loading = true
-		return tea.Batch(loadPositionsCmd(l.sh, l.code), l.sh.spin(l.spin))
+		return tea.Batch(loadPositionsCmd(l.sh, l.code, l.filter.active()), l.sh.spin(l.spin))
 	}
 	return nil
 }
@@ -260,6 +305,15 @@ func (l *positionList) setRows(rows []posRow) {
 	}
 }
 
+// indexed returns the index, building it here if the background one has
+// not arrived yet (a filter typed in the first instant).
+func (l *positionList) indexed() *positionIndex {
+	if l.index == nil {
+		l.index = indexRows(l.rows)
+	}
+	return l.index
+}
+
 func (l *positionList) selected() string {
 	if l.cur < len(l.view) {
 		return l.rows[l.view[l.cur]].p.Label
@@ -271,7 +325,10 @@ func (l *positionList) selected() string {
 // position selected when the filter still keeps it.
 func (l *positionList) refilter(from []int) {
 	sel := l.selected()
-	l.view = l.filter.q.Keep(from, func(i int) string { return l.rows[i].key })
+	if l.filter.q.String() != "" {
+		l.indexed()
+	}
+	l.view = l.filter.q.Keep(from, func(i int) string { return l.index.search[i] })
 	l.cur = 0
 	for i, r := range l.view {
 		if l.rows[r].p.Label == sel {

@@ -3,7 +3,6 @@ package ui
 import (
 	"time"
 
-	"cutover/assets"
 	"cutover/internal/find"
 	"cutover/internal/safetext"
 	"cutover/site"
@@ -86,7 +85,7 @@ func (l *positionList) scanned() tea.Cmd {
 	}
 	l.restore(snap)
 	if !ok {
-		if _, shared := l.ids[find.ID(text)]; shared {
+		if _, shared := l.indexed().ids[find.ID(text)]; shared {
 			return badNote("%s is recorded at more than one position of %s: filter by it (/) to see them", safetext.Quote(text, 40), l.code)
 		}
 		return badNote("%s was scanned, but no position of %s has that serial, MAC or asset tag (register and inventory checked); nothing else was done",
@@ -115,7 +114,7 @@ func (l *positionList) restore(s listSnap) {
 // identity is the label of the one position v (a serial, MAC or asset
 // tag, in any notation) belongs to.
 func (l *positionList) identity(v string) (string, bool) {
-	label, ok := l.ids[find.ID(v)]
+	label, ok := l.indexed().ids[find.ID(v)]
 	return label, ok && label != ""
 }
 
@@ -140,8 +139,8 @@ func (l *positionList) selectLabel(label string) {
 // identities maps every serial, MAC and asset tag of a site (the
 // register's, and the inventory's MACs) to its position's label; one that
 // two positions share maps to "".
-func identities(ps []site.Position, held map[string][]assets.Asset) map[string]string {
-	ids := make(map[string]string, len(ps)*2)
+func identities(rows []posRow) map[string]string {
+	ids := make(map[string]string, len(rows)*2)
 	put := func(v, label string) {
 		if len(v) < minScan {
 			return
@@ -153,12 +152,13 @@ func identities(ps []site.Position, held map[string][]assets.Asset) map[string]s
 		}
 		ids[id] = label
 	}
-	for _, p := range ps {
+	for i := range rows {
+		p := &rows[i].p
 		if p.Status == site.StatusWithdrawn {
 			continue
 		}
 		put(p.MAC, p.Label)
-		for _, a := range held[p.Label] {
+		for _, a := range rows[i].held {
 			put(a.Serial, p.Label)
 			put(a.MAC, p.Label)
 			put(a.AssetTag, p.Label)

@@ -8,13 +8,12 @@ import (
 	"cutover/site"
 )
 
-// posRow is a position with what the list needs precomputed: the
-// lower-cased search key (so a keystroke is one strings.Contains per row)
-// and the sort and group keys.
+// posRow is a position with what the list needs precomputed for drawing
+// and sorting; its search key is in the list's positionIndex.
 type posRow struct {
-	p   site.Position
-	key string // every column shown, in the forms people type (find.Key)
-	loc string // "Main / G / Front counter"
+	p    site.Position
+	held []assets.Asset // what the equipment register holds for it
+	loc  string         // "Main / G / Front counter"
 }
 
 // sortBy is the order of the position list; it also names the groups.
@@ -45,7 +44,7 @@ func (s sortBy) String() string {
 func newRows(ps []site.Position, held map[string][]assets.Asset) []posRow {
 	rows := make([]posRow, len(ps))
 	for i, p := range ps {
-		rows[i] = posRow{p: p, key: positionKey(p, held[p.Label]), loc: p.Location()}
+		rows[i] = posRow{p: p, held: held[p.Label], loc: p.Location()}
 	}
 	return rows
 }
