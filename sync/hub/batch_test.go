@@ -310,18 +310,9 @@ func TestPushesToOtherSitesDoNotWait(t *testing.T) {
 	h.Plan("KB", 3)
 	alice := enrolPusher(t, h, "alice", wire.RoleEngineer, "KA")
 	bob := enrolPusher(t, h, "bob", wire.RoleEngineer, "KB")
-	db, err := sql.Open("pgx", spec)
-	hubtest.Must(t, err)
-	defer db.Close()
-	lock, err := db.Begin()
-	hubtest.Must(t, err)
-	defer lock.Rollback()
-	var v int64
-	hubtest.Must(t, lock.QueryRow(`SELECT ver FROM sites WHERE code = 'KA' FOR UPDATE`).Scan(&v))
+	lock := lockSiteRow(t, spec, "KA")
 	note := func(p *pusher, site string) error {
-		_, err := h.Store.Push(ctx, p.p, wire.PushRequest{ClientID: p.p.ClientID, Ops: []wire.Op{{Seq: 1, OpID: newID(),
-			Site: site, Kind: "note.add.v1", Entity: "position", EntityID: "x", Engineer: p.p.User,
-			ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"text":"n"}`)}}})
+		_, err := pushNote(h, p, site, 1)
 		return err
 	}
 	waiting := make(chan error, 1)
@@ -354,19 +345,8 @@ func TestPushesToOneSiteShareACommit(t *testing.T) {
 		ps = append(ps, enrolPusher(t, h, fmt.Sprintf("eng%02d", i), wire.RoleEngineer, "KA"))
 	}
 	bob := enrolPusher(t, h, "bob", wire.RoleEngineer, "KB")
-	db, err := sql.Open("pgx", spec)
-	hubtest.Must(t, err)
-	defer db.Close()
-	lock, err := db.Begin()
-	hubtest.Must(t, err)
-	defer lock.Rollback()
-	var v int64
-	hubtest.Must(t, lock.QueryRow(`SELECT ver FROM sites WHERE code = 'KA' FOR UPDATE`).Scan(&v))
-	note := func(p *pusher, site string, seq int64) (wire.PushResponse, error) {
-		return h.Store.Push(ctx, p.p, wire.PushRequest{ClientID: p.p.ClientID, Ops: []wire.Op{{Seq: seq, OpID: newID(),
-			Site: site, Kind: "note.add.v1", Entity: "position", EntityID: "x", Engineer: p.p.User,
-			ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"text":"n"}`)}}})
-	}
+	lock := lockSiteRow(t, spec, "KA")
+	note := func(p *pusher, site string, seq int64) (wire.PushResponse, error) { return pushNote(h, p, site, seq) }
 	before := hub.Grouped(h.Store)
 	resps := make([]wire.PushResponse, len(ps))
 	errs := make([]error, len(ps))
@@ -398,4 +378,27 @@ func TestPushesToOneSiteShareACommit(t *testing.T) {
 	if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub' AND site = 'KA'`); n != len(ps) {
 		t.Fatalf("journal holds %d ops of KA, want %d", n, len(ps))
 	}
+}
+
+// lockSiteRow holds a site's version row FOR UPDATE in a transaction of its
+// own (rolled back by the caller, or at the end of the test), as a push
+// that is taking long would.
+func lockSiteRow(t *testing.T, spec, code string) *sql.Tx {
+	t.Helper()
+	db, err := sql.Open("pgx", spec)
+	hubtest.Must(t, err)
+	t.Cleanup(func() { db.Close() })
+	lock, err := db.Begin()
+	hubtest.Must(t, err)
+	t.Cleanup(func() { lock.Rollback() })
+	var v int64
+	hubtest.Must(t, lock.QueryRow(`SELECT ver FROM sites WHERE code = $1 FOR UPDATE`, code).Scan(&v))
+	return lock
+}
+
+// pushNote pushes one note op for the position "x" of site as p's laptop.
+func pushNote(h *hubtest.Hub, p *pusher, site string, seq int64) (wire.PushResponse, error) {
+	return h.Store.Push(ctx, p.p, wire.PushRequest{ClientID: p.p.ClientID, Ops: []wire.Op{{Seq: seq, OpID: newID(),
+		Site: site, Kind: "note.add.v1", Entity: "position", EntityID: "x", Engineer: p.p.User,
+		ObservedAt: "2025-03-01T10:00:00Z", Payload: []byte(`{"text":"n"}`)}}})
 }
