@@ -24,7 +24,8 @@ import (
 
 // siteQueue is one site's pushes waiting in this process.
 type siteQueue struct {
-	jobs []*pushJob
+	jobs     []*pushJob
+	applying int // pushes taken into the group being applied now
 }
 
 // siteGroups is the per-site queues of a PostgreSQL store.
@@ -70,6 +71,7 @@ func (s *Store) drainSite(site string, q *siteQueue) {
 	defer g.wg.Done()
 	for {
 		g.mu.Lock()
+		q.applying = 0
 		n, ops := 0, 0
 		for n < len(q.jobs) && (n == 0 || ops+len(q.jobs[n].req.Ops) <= maxGroupOps) {
 			ops += len(q.jobs[n].req.Ops)
@@ -82,6 +84,7 @@ func (s *Store) drainSite(site string, q *siteQueue) {
 		}
 		group := append([]*pushJob(nil), q.jobs[:n]...)
 		q.jobs = q.jobs[n:]
+		q.applying = n
 		g.mu.Unlock()
 
 		if len(group) > 1 {

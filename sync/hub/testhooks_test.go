@@ -11,13 +11,13 @@ func SnapshotBuilds(s *Store) int64 { return s.snapshotBuilds.Load() }
 // one push (SQLite's writer, PostgreSQL's per-site queues).
 func Grouped(s *Store) int64 { return s.grouped.Load() }
 
-// Queued is how many pushes wait in this process for a site's next group
-// commit (PostgreSQL).
-func Queued(s *Store, site string) int {
+// Held is how many pushes for a site this process holds (PostgreSQL): in
+// the group being applied, and queued for the next.
+func Held(s *Store, site string) int {
 	s.sites.mu.Lock()
 	defer s.sites.mu.Unlock()
 	if q := s.sites.queues[site]; q != nil {
-		return len(q.jobs)
+		return q.applying + len(q.jobs)
 	}
 	return 0
 }
