@@ -92,6 +92,9 @@ func TestTwoHubProcesses(t *testing.T) {
 		t.Skipf("needs PostgreSQL: set %s", hubtest.PGEnv)
 	}
 	const sites, perSite, rounds, notesPerRound = 5, 10, 8, 6
+	// Each laptop's own position moves on, one status a round, in the
+	// first rounds.
+	statuses := []site.Status{site.StatusDiscovered, site.StatusInProgress, site.StatusDone}
 	spec := hubtest.PostgresSpec(t)
 	// Plans, people and laptops through an in-process hub on the same
 	// database, stopped before the two processes start.
@@ -173,10 +176,8 @@ func TestTwoHubProcesses(t *testing.T) {
 					}
 					return nil
 				})
-				if err == nil && round < 3 {
-					// Its own position moves on, one status a round.
-					err = l.Store.SetStatus(ctx, l.Name, code, labels[i%perSite].Label,
-						[]site.Status{site.StatusDiscovered, site.StatusInProgress, site.StatusDone}[round], "")
+				if err == nil && round < len(statuses) {
+					err = l.Store.SetStatus(ctx, l.Name, code, labels[i%perSite].Label, statuses[round], "")
 				}
 				if err != nil {
 					errs <- err
@@ -230,7 +231,7 @@ func TestTwoHubProcesses(t *testing.T) {
 		hubtest.Must(t, err)
 		return n
 	}
-	perLaptop := rounds*notesPerRound + 3 // and three statuses
+	perLaptop := rounds*notesPerRound + len(statuses)
 	if n, d := count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`),
 		count(`SELECT COUNT(DISTINCT op_id) FROM op_journal WHERE client_id <> 'hub'`); n != len(ls)*perLaptop || d != n {
 		t.Fatalf("journal holds %d ops (%d distinct), want %d once each", n, d, len(ls)*perLaptop)
