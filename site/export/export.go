@@ -123,10 +123,11 @@ const (
 	FateSurrendered = "surrendered" // nothing replaces it
 	FateWithdrawn   = "withdrawn"   // the position left the plan
 	FatePending     = "pending"     // nothing recorded yet
+	FateDisputed    = "disputed"    // two laptops recorded it differently; nothing is given up until an admin settles it
 )
 
 // Fates lists the fates in ledger order.
-var Fates = []string{FateKept, FateReplaced, FateTeams, FateSurrendered, FateWithdrawn, FatePending}
+var Fates = []string{FateKept, FateReplaced, FateTeams, FateSurrendered, FateWithdrawn, FatePending, FateDisputed}
 
 // Number is one position's legacy extension and DDI and what became of
 // them.

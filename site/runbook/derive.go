@@ -114,6 +114,7 @@ type Resolution struct {
 	Value   string `json:"value"`
 	By      string `json:"by"`
 	At      string `json:"at"`
+	Note    string `json:"note,omitempty"` // the admin's words
 }
 
 // Branch is one laptop's side of a dispute.
@@ -134,6 +135,7 @@ type Dispute struct {
 	Resolved   bool     `json:"resolved,omitempty"`
 	Value      string   `json:"value,omitempty"` // what stands once resolved
 	ResolvedBy string   `json:"resolved_by,omitempty"`
+	Resolution string   `json:"resolution,omitempty"` // the admin's words
 }
 
 // Open says whether the dispute still waits for a resolution.
@@ -326,7 +328,7 @@ func (d *Derived) settleOutcome(cur []*branch, resolved map[string]Resolution) [
 	sortBranches(x.Branches)
 	keep := func(b *branch) bool { return rolledBack(b.end) || b.end == "open" } // the conservative side
 	if r, ok := resolved[disputeKey(FactOutcome, d.Attempt)]; ok {
-		x.Resolved, x.Value, x.ResolvedBy = true, r.Value, r.By
+		x.Resolved, x.Value, x.ResolvedBy, x.Resolution = true, r.Value, r.By, r.Note
 		keep = func(b *branch) bool { return b.end == "open" || branchChosen(b, r.Value) }
 	}
 	d.Disputes = append(d.Disputes, x)
@@ -425,7 +427,7 @@ func (d *Derived) mergeSteps(rb Runbook, cur []*branch, resolved map[string]Reso
 			}
 			sortBranches(x.Branches)
 			if r, ok := resolved[disputeKey(x.Fact, d.Attempt)]; ok {
-				x.Resolved, x.Value, x.ResolvedBy = true, r.Value, r.By
+				x.Resolved, x.Value, x.ResolvedBy, x.Resolution = true, r.Value, r.By, r.Note
 				st.Value = r.Value
 				for _, s := range passes {
 					if strings.EqualFold(s.Value, r.Value) {

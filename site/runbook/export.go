@@ -207,7 +207,7 @@ func NumberUses(r export.Number) []export.Use {
 	switch r.Fate {
 	case export.FateWithdrawn:
 		return nil
-	case export.FateKept, export.FatePending:
+	case export.FateKept, export.FatePending, export.FateDisputed:
 		add(r.LegacyDDI, "legacy DDI")
 	}
 	add(r.NewDDI, "new DDI")

@@ -133,10 +133,13 @@ type batchStore struct {
 	jrnl   []journalRow
 	undo   []func()
 	stale  bool // a direct op wrote rows since the prefetch
+	// touched are the positions this push's evidence touched: derived
+	// again once its ops are journaled (derive.go).
+	touched map[posRef]bool
 }
 
 func newBatch(s *Store, t *tx) *batchStore {
-	b := &batchStore{s: s, t: t}
+	b := &batchStore{s: s, t: t, touched: map[posRef]bool{}}
 	b.reset()
 	return b
 }

@@ -72,6 +72,8 @@ type applyCtx struct {
 	code, msg, conflictID string
 
 	label string // the laptop's engineer name, when not the person's (push_edge.go)
+
+	touch []posRef // positions to derive again beyond the op's own (a resolution's)
 }
 
 func (a *applyCtx) reject(code, format string, args ...any) (string, error) {
@@ -93,7 +95,7 @@ func (a *applyCtx) apply() (string, error) {
 	if err == nil && outcome != wire.Rejected {
 		err = a.raiseOverride()
 	}
-	if err != nil || outcome == wire.Rejected || (outcome == wire.Applied && a.code != codeMerged && a.code != codeOutdated) {
+	if err != nil || outcome == wire.Rejected || (outcome == wire.Applied && a.code != codeMerged && a.code != codeOutdated && a.code != codeDerived) {
 		return outcome, err
 	}
 	return outcome, a.restamp()
@@ -150,15 +152,15 @@ func (a *applyCtx) rule() (string, error) {
 	case KindCorrect:
 		return a.correct()
 	case KindInstall:
-		return a.install()
+		return a.derived()
 	case KindRelabel:
-		return a.relabel()
+		return a.derived()
 	case KindDispose:
-		return a.dispose()
+		return a.derived()
 	case KindAsset:
-		return a.assetState()
+		return a.derived()
 	case KindNumbers:
-		return a.numbers()
+		return a.derived()
 	case KindNote:
 		var p struct{ Text string }
 		if !a.decode(&p) || strings.TrimSpace(p.Text) == "" {
@@ -199,16 +201,22 @@ func (a *applyCtx) status() (string, error) {
 		// plan change, not field work.
 		return a.refusePlan(fmt.Sprintf("moving position %s to %s", a.op.EntityID, to))
 	}
+	if to.HasFieldWork() && cur != string(site.StatusWithdrawn) {
+		return a.derived()
+	}
 	switch {
 	case cur == string(to):
 		a.code = codeMerged
 		return wire.Applied, nil
 	case cur == string(site.StatusWithdrawn) && to.HasFieldWork():
-		// Work beats a withdrawal: keep the physical fact, tell the supervisor.
+		// Work on a withdrawn position is kept (its steps are evidence and
+		// its derived state shows them); the plan stays the admin's, and
+		// the supervisor is told.
 		if err := a.openConflict("withdrawn_after_work", "position", a.op.EntityID, "status", map[string]any{
 			"status": to, "engineer": a.op.Engineer, "op_id": a.op.OpID}); err != nil {
 			return "", err
 		}
+		return wire.Conflict, nil
 	case p.From != cur && statusRank[string(to)] < statusRank[cur]:
 		a.code, a.msg = codeOutdated, fmt.Sprintf("position is already %s", cur)
 		return wire.Applied, nil
@@ -270,7 +278,7 @@ func (a *applyCtx) observe() (string, error) {
 	return wire.Applied, nil
 }
 
-// outcomeRank orders a step's results within one attempt.
+// outcomeRank says which outcomes a step result may have.
 var outcomeRank = map[string]int{"fail": 1, "pass": 2, "skip": 2}
 
 // stepResult is the part of a step.result.v1 payload the rule reads.
@@ -281,59 +289,45 @@ type stepResult struct {
 	Value   string `json:"value"`
 }
 
-// step applies a runbook step result, kept as the fact "step:KEY" of the
-// position. A later attempt (the position was rolled back and started
-// again) supersedes; within an attempt a result only moves forward; two
-// completions that differ (two serials scanned for one step) are a conflict
-// and the first stands.
+// codeEvidence marks a step result or correction: kept in the journal as
+// evidence, from which the hub derives the position (derive.go).
+const codeEvidence = ""
+
+// step checks a runbook step result. It sets nothing: the journal keeps it
+// as evidence and the position is derived again from all of it once the
+// push's ops are journaled (derive.go), so the order in which laptops sync
+// changes nothing.
 func (a *applyCtx) step() (string, error) {
 	var p stepResult
 	if !a.decode(&p) || strings.TrimSpace(p.Step) == "" || len(p.Step) > 64 {
 		return a.reject("bad_payload", "step.result.v1 payload: want step, attempt, outcome")
 	}
-	rank, ok := outcomeRank[p.Outcome]
-	if !ok {
+	if _, ok := outcomeRank[p.Outcome]; !ok {
 		return a.reject("bad_payload", "step %s outcome %q: want pass, fail or skip", p.Step, p.Outcome)
 	}
-	attr := "step:" + p.Step
-	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, attr)
-	if err != nil {
-		return "", err
+	if p.Attempt < 1 || p.Attempt > 10000 {
+		return a.reject("bad_payload", "step %s attempt %d: want 1 to 10000", p.Step, p.Attempt)
 	}
-	if found {
-		var c stepResult
-		json.Unmarshal([]byte(cur), &c)
-		curRank := outcomeRank[c.Outcome]
-		switch {
-		case p.Attempt < c.Attempt:
-			a.code, a.msg = codeOutdated, fmt.Sprintf("step %s is already on attempt %d", p.Step, c.Attempt)
-			return wire.Applied, nil
-		case p.Attempt > c.Attempt:
-			// A new attempt after a rollback: it replaces the old result.
-		case curRank == 2 && rank == 2:
-			if c.Outcome == p.Outcome && c.Value == p.Value {
-				a.code = codeMerged // a confirmation of the first completion
-				return wire.Applied, nil
-			}
-			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, attr, map[string]any{
-				"step": p.Step, "first": stepSummary(cur), "second": stepSummary(string(a.op.Payload)),
-				"engineer": a.op.Engineer}); err != nil {
-				return "", err
-			}
-			return wire.Conflict, nil
-		case rank < curRank:
-			a.code, a.msg = codeOutdated, fmt.Sprintf("step %s is already %s", p.Step, c.Outcome)
-			return wire.Applied, nil
-		}
-	}
-	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, attr, compact(a.op.Payload), false)
+	return a.evidence()
 }
 
-// correct applies a correction of a step's value (a mistyped scan put
-// right by the engineer who recorded it): the step's result takes the new
-// value, so the numbers and handset that follow agree with it. A
-// correction of a value that is not the one standing on the hub (another
-// laptop's completion stood) disputes that fact: the same conflict.
+// evidence accepts a step result or correction for a position on the plan.
+func (a *applyCtx) evidence() (string, error) {
+	if a.op.Entity != "position" {
+		return a.reject("bad_payload", "%s is about a position, not a %s", a.op.Kind, clip(a.op.Entity, 40))
+	}
+	if _, err := a.rows().positionField(a.op.Site, a.op.EntityID, "status"); err == sql.ErrNoRows {
+		return a.reject("unknown_position", "position %s is not in site %s's plan on the hub", a.op.EntityID, a.op.Site)
+	} else if err != nil {
+		return "", err
+	}
+	a.code = codeEvidence
+	return wire.Applied, nil
+}
+
+// correct checks a correction of a step's value (a mistyped scan put right
+// by the engineer who recorded it). Like a step result it is evidence: the
+// derivation gives the step the corrected value in that laptop's branch.
 func (a *applyCtx) correct() (string, error) {
 	var p struct {
 		Step    string `json:"step"`
@@ -344,36 +338,19 @@ func (a *applyCtx) correct() (string, error) {
 	if !a.decode(&p) || strings.TrimSpace(p.Step) == "" || p.Value == "" {
 		return a.reject("bad_payload", "step.correction.v1 payload: want step, attempt and value")
 	}
-	attr := "step:" + p.Step
-	cur, found, _, err := a.fact(a.op.Entity, a.op.EntityID, attr)
-	if err != nil {
-		return "", err
-	}
-	m := map[string]any{"step": p.Step, "attempt": p.Attempt}
-	if found {
-		var c stepResult
-		json.Unmarshal([]byte(cur), &c)
-		switch {
-		case p.Attempt < c.Attempt:
-			a.code, a.msg = codeOutdated, fmt.Sprintf("step %s is already on attempt %d", p.Step, c.Attempt)
-			return wire.Applied, nil
-		case p.Attempt == c.Attempt && c.Value == p.Value:
-			a.code = codeMerged
-			return wire.Applied, nil
-		case p.Attempt == c.Attempt && c.Value != p.Was:
-			if err := a.openConflict("step_result_differs", a.op.Entity, a.op.EntityID, attr, map[string]any{
-				"step": p.Step, "first": stepSummary(cur), "correction": map[string]any{"value": p.Value, "was": p.Was},
-				"engineer": a.op.Engineer}); err != nil {
-				return "", err
-			}
-			return wire.Conflict, nil
-		}
-		json.Unmarshal([]byte(cur), &m)
-	}
-	m["value"], m["outcome"], m["corrected_from"] = p.Value, "pass", p.Was
-	b, _ := json.Marshal(m)
-	return wire.Applied, a.setFact(a.op.Entity, a.op.EntityID, attr, string(b), false)
+	return a.evidence()
 }
+
+// derived keeps a laptop's derived op (its status, numbers or handset
+// move) in the journal without letting it set anything: the hub derives
+// those facts from the steps.
+func (a *applyCtx) derived() (string, error) {
+	a.code, a.msg = codeDerived, "kept in the journal: the hub derives this from the position's steps"
+	return wire.Applied, nil
+}
+
+// codeDerived answers a derived op.
+const codeDerived = "derived"
 
 func (a *applyCtx) reopen() (string, error) {
 	var p struct{ Step, Reason string }

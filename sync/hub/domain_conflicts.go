@@ -106,6 +106,9 @@ func (a *applyCtx) resolve() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if derivedKinds[kind] && a.op.EntityID == derivedIDOf(kind, a.op.Site, entityID, fact, detail) {
+		return a.resolveDerived(kind, entity, entityID, status, detail, p.Resolution, strings.TrimSpace(p.Value))
+	}
 	if a.p.Role != wire.RoleAdmin && kind != "disputed_observation" {
 		return a.reject("forbidden", "only an admin may resolve a %s conflict", kind)
 	}

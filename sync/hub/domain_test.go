@@ -3,11 +3,11 @@ package hub_test
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 	"testing"
 
 	"cutover/site"
 	"cutover/site/oplog"
+	"cutover/site/runbook"
 	"cutover/sync/client"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
@@ -49,15 +49,12 @@ func TestConflictRules(t *testing.T) {
 		p1, p2, p3 := hubtest.Label(inv, 1), hubtest.Label(inv, 2), hubtest.Label(inv, 3)
 
 		t.Run("one serial in two places is a conflict, never an overwrite", func(t *testing.T) {
-			op(t, alice, "asset.install.v1", "asset", "1", map[string]string{"kind": "new", "serial": "fch2233dxbz", "position": p1})
-			op(t, bob, "asset.install.v1", "asset", "7", map[string]string{"kind": "new", "serial": "FCH2233DXBZ", "position": p2})
+			hubtest.Work(t, alice.Store, "alice", "KX", p1, "legacy_serial", map[string]string{"legacy_serial": "fch2233dxbz"})
+			hubtest.Work(t, bob.Store, "bob", "KX", p2, "legacy_serial", map[string]string{"legacy_serial": "FCH2233DXBZ"})
 			sync(t, alice)
 			sync(t, bob)
-			if st, r := lastResult(t, bob); st != "conflict" || r.ConflictID == "" || r.Code != "serial_already_bound" {
-				t.Fatalf("bob's install: %s %+v, want a conflict", st, r)
-			}
-			if n := h.Count(`SELECT COUNT(*) FROM bindings WHERE serial = 'FCH2233DXBZ' AND entity_id = ?`, p1); n != 1 {
-				t.Fatal("the first binding did not stand")
+			if n := h.Count(`SELECT COUNT(*) FROM claims WHERE key = 'FCH2233DXBZ'`); n != 2 {
+				t.Fatalf("%d claims on the serial, want both places", n)
 			}
 			sync(t, alice)
 			cs, err := client.Conflicts(ctx, alice.Store, "KX", false)
@@ -72,7 +69,7 @@ func TestConflictRules(t *testing.T) {
 				t.Fatalf("engineer resolving: %s %+v, want rejected", st, r)
 			}
 			sync(t, admin)
-			hubtest.Must(t, client.Resolve(ctx, admin.Store, "ada", cs[0].ID, "serial belongs at "+p1, ""))
+			hubtest.Must(t, client.Resolve(ctx, admin.Store, "ada", cs[0].ID, "serial belongs at "+p1, "KX/"+p1))
 			sync(t, admin)
 			sync(t, alice)
 			cs, _ = client.Conflicts(ctx, alice.Store, "KX", false)
@@ -122,87 +119,64 @@ func TestConflictRules(t *testing.T) {
 			}
 		})
 
-		t.Run("step completion only moves forward", func(t *testing.T) {
+		t.Run("step results merge; two different values are a dispute, whatever the order", func(t *testing.T) {
 			res := func(attempt int, outcome, value string) map[string]any {
-				return map[string]any{"step": "new_serial", "attempt": attempt, "outcome": outcome, "value": value}
+				return map[string]any{"step": "legacy_serial", "attempt": attempt, "outcome": outcome, "value": value}
 			}
-			op(t, alice, "step.result.v1", "position", p1, res(1, "pass", "A1"))
-			op(t, bob, "step.result.v1", "position", p1, res(1, "fail", ""))
-			op(t, bob, "step.result.v1", "position", p1, res(1, "pass", "A1"))
-			op(t, bob, "step.result.v1", "position", p1, res(1, "pass", "B2"))
-			sync(t, alice)
-			rep := sync(t, bob)
-			if rep.Applied != 2 || rep.Conflicts != 1 {
-				t.Fatalf("bob's step ops: %+v, want the fail superseded, the same pass merged, a different pass a conflict", rep)
-			}
-			if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = ? AND attr = 'step:new_serial' AND value LIKE '%A1%'`, p1); n != 1 {
-				t.Fatal("the first completion is not canonical")
-			}
-			// A new attempt (after a rollback) replaces the old result.
-			op(t, alice, "step.result.v1", "position", p1, res(2, "pass", "C3"))
-			sync(t, alice)
-			if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = ? AND attr = 'step:new_serial' AND value LIKE '%C3%'`, p1); n != 1 {
-				t.Fatal("attempt 2 did not replace attempt 1")
-			}
-			op(t, bob, "step.result.v1", "position", p1, res(1, "pass", "A1"))
+			op(t, alice, "step.result.v1", "position", p3, res(1, "pass", "A1"))
+			op(t, bob, "step.result.v1", "position", p3, res(1, "fail", ""))
+			op(t, bob, "step.result.v1", "position", p3, res(1, "pass", "B2"))
 			sync(t, bob)
-			if st, r := lastResult(t, bob); st != "acked" || r.Code != "superseded" {
-				t.Fatalf("a late result of attempt 1: %s %+v, want superseded", st, r)
+			sync(t, alice)
+			var state string
+			hubtest.Must(t, h.Store.QueryRowForTest(`SELECT value FROM facts WHERE entity_id = ? AND attr = 'state'`, []any{p3}, &state))
+			var d runbook.Derived
+			hubtest.Must(t, json.Unmarshal([]byte(state), &d))
+			if s := d.Step("legacy_serial"); !s.Disputed || s.Value != "" || s.Outcome != runbook.OutcomePass {
+				t.Fatalf("legacy_serial stands as %+v, want passed, disputed, no value", s)
+			}
+			if n := h.Count(`SELECT COUNT(*) FROM conflicts WHERE kind = 'step_result_differs' AND entity_id = ? AND status = 'open'`, p3); n != 1 {
+				t.Fatalf("%d open step_result_differs conflicts, want one naming both", n)
+			}
+			// A new attempt (a laptop that knew attempt 1 started again) stands alone.
+			op(t, alice, "step.result.v1", "position", p3, res(2, "pass", "C3"))
+			sync(t, alice)
+			hubtest.Must(t, h.Store.QueryRowForTest(`SELECT value FROM facts WHERE entity_id = ? AND attr = 'state'`, []any{p3}, &state))
+			hubtest.Must(t, json.Unmarshal([]byte(state), &d))
+			if s := d.Step("legacy_serial"); s.Value != "C3" || d.Attempt != 2 {
+				t.Fatalf("attempt 2 did not stand: %+v", d)
+			}
+			if n := h.Count(`SELECT COUNT(*) FROM conflicts WHERE kind = 'step_result_differs' AND entity_id = ? AND status = 'resolved'
+				AND resolution LIKE 'settled by later work%'`, p3); n != 1 {
+				t.Fatal("attempt 1's dispute is not settled by the attempt that superseded it")
 			}
 			// The laptop refuses to log a step result without step and
 			// outcome (the hub's refusal is in hostile_ops_test.go).
 			err := bob.Store.Write(ctx, "bob", func(tx *site.Tx) error {
-				return tx.Op("KX", "step.result.v1", "position", p1, map[string]any{"state": "done"})
+				return tx.Op("KX", "step.result.v1", "position", p3, map[string]any{"state": "done"})
 			})
 			if !errors.Is(err, oplog.ErrInvalid) {
 				t.Fatalf("a step result without step and outcome was logged: %v", err)
 			}
 		})
 
-		t.Run("a removed handset frees its place; dispositions are terminal", func(t *testing.T) {
-			p5, p6 := hubtest.Label(inv, 5), hubtest.Label(inv, 6)
-			phone := map[string]string{"kind": "new", "serial": "23WZ0001", "position": p5}
-			op(t, alice, "asset.install.v1", "asset", "3", phone)
-			op(t, alice, "asset.state.v1", "asset", "3", map[string]string{"to": "removed", "serial": "23WZ0001", "position": p5})
-			op(t, alice, "asset.install.v1", "asset", "3", map[string]string{"kind": "new", "serial": "23WZ0001", "position": p6})
-			rep := sync(t, alice)
-			if rep.Conflicts != 0 || h.Count(`SELECT COUNT(*) FROM bindings WHERE serial = '23WZ0001' AND entity_id = ?`, p6) != 1 {
-				t.Fatalf("reinstall after removal: %+v", rep)
-			}
-			legacy := func(to, wtn string) map[string]string {
-				return map[string]string{"kind": "legacy", "serial": "FCH9", "position": p5, "to": to, "wtn_ref": wtn}
-			}
-			op(t, alice, "asset.dispose.v1", "asset", "4", legacy("weee_disposal", ""))
-			sync(t, alice)
-			if st, r := lastResult(t, alice); st != "rejected" || !strings.Contains(r.Message, "waste transfer note") {
-				t.Fatalf("WEEE without a note: %s %+v", st, r)
-			}
-			op(t, alice, "asset.dispose.v1", "asset", "4", legacy("weee_disposal", "WTN-77"))
-			op(t, bob, "asset.dispose.v1", "asset", "9", legacy("returned_to_store", ""))
-			sync(t, alice)
-			sync(t, bob)
-			if st, r := lastResult(t, bob); st != "conflict" || r.ConflictID == "" {
-				t.Fatalf("a second, different disposition: %s %+v, want a conflict", st, r)
-			}
-			if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'FCH9' AND attr = 'disposition' AND value = 'weee_disposal'`); n != 1 {
-				t.Fatal("the first disposition did not stand")
-			}
-		})
-
-		t.Run("a stale status never moves a position back", func(t *testing.T) {
+		t.Run("a laptop's status, numbers and handset moves are not believed: the steps are", func(t *testing.T) {
 			p := hubtest.Label(inv, 4)
-			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "KX", p, site.StatusDiscovered, ""))
 			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "KX", p, site.StatusInProgress, ""))
 			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "KX", p, site.StatusDone, ""))
-			hubtest.Must(t, bob.Store.SetStatus(ctx, "bob", "KX", p, site.StatusDiscovered, ""))
+			op(t, alice, "number.ddi.v1", "position", p, map[string]string{"ddi_state": "surrendered", "extension_state": "surrendered"})
+			op(t, alice, "asset.dispose.v1", "asset", "4", map[string]string{"kind": "legacy", "serial": "FCH9", "position": p, "to": "lost"})
 			sync(t, alice)
-			sync(t, bob)
-			got, _ := bob.Store.Position(ctx, "KX", p)
-			if got.Status != site.StatusDone {
-				t.Fatalf("bob sees %s, want done", got.Status)
+			if st, r := lastResult(t, alice); st != "acked" || r.Code != "derived" {
+				t.Fatalf("a derived op: %s %+v, want kept in the journal as derived", st, r)
 			}
-			if !strings.Contains(got.UpdatedBy, "alice") {
-				t.Fatalf("updated by %q", got.UpdatedBy)
+			if n := h.Count(`SELECT COUNT(*) FROM positions WHERE label = ? AND status = 'planned' AND ddi_surrendered = 0 AND legacy_fate = ''`, p); n != 1 {
+				t.Fatal("a status, numbers or disposition op with no step behind it set a fact")
+			}
+			sync(t, alice)
+			got, _ := alice.Store.Position(ctx, "KX", p)
+			if got.Status != site.StatusPlanned {
+				t.Fatalf("alice's laptop still says %s after the hub answered; want the hub's planned", got.Status)
 			}
 		})
 	})

@@ -46,12 +46,15 @@ func (e Export) Write(w interface{ Write([]byte) (int, error) }, format string) 
 // hubPosition is a position as the export reads it from the hub.
 type hubPosition struct {
 	site.Position
-	numbers   runbook.Numbers
-	recorded  bool
-	attempt   int
-	steps     map[string]exportTry // the latest result of each step in the latest attempt
-	legacy    *hubHandset
-	installed *hubHandset
+	numbers  runbook.Numbers
+	recorded bool
+	// numbersDisputed: the numbers' standing is disputed; nothing is
+	// ceased with the carrier meanwhile.
+	numbersDisputed bool
+	attempt         int
+	steps           map[string]exportTry // the latest result of each step in the latest attempt
+	legacy          *hubHandset
+	installed       *hubHandset
 	// observedPort is the port discovery saw the position's phone on when
 	// it was not the planned one (the position.observe.v1 fact).
 	observedPort string
@@ -67,6 +70,9 @@ type hubHandset struct {
 	model, vendor      string
 	state, disposition string
 	wtn                string
+	// standing is "" when the handset's place and fate stand, else
+	// "disputed" or "overruled": no destructive export names it.
+	standing string
 }
 
 // Export builds an export of the sites named (every site p may read when
@@ -151,8 +157,9 @@ func hubSites(t *tx) ([]site.Site, error) {
 	return out, rows.Err()
 }
 
-// exportHubPositions reads a site's positions with their numbers, the
-// results of their latest attempt and their handsets.
+// exportHubPositions reads a site's positions with their derived state
+// (derive.go): the numbers, the standing steps of the latest attempt and
+// the handsets, each marked disputed where its standing is.
 func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 	rows, err := t.query(`SELECT label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension, ddi,
 		switch, port, target_model, status FROM positions WHERE site = ?`, code)
@@ -170,10 +177,6 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 			return nil, err
 		}
 		q.Site = code
-		hp.numbers = runbook.Numbers{State: runbook.DDIPending, DDI: q.DDI, Extension: q.Extension}
-		if q.DDI == "" {
-			hp.numbers.State = runbook.DDINone
-		}
 		byLabel[strings.ToLower(q.Label)] = hp
 		out = append(out, hp)
 	}
@@ -181,106 +184,75 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Numbers and handsets, from the facts.
-	frows, err := t.query(`SELECT entity, entity_id, attr, value, updated_by, updated_at FROM facts
-		WHERE site = ? AND (entity = 'asset' OR (entity = 'position' AND attr IN ('numbers', 'port')))`, code)
+	states, err := derivedSite(t, code)
 	if err != nil {
 		return nil, err
 	}
-	handsets := map[string]map[string]string{}
-	for frows.Next() {
-		var entity, id, attr, value, by, at string
-		if err := frows.Scan(&entity, &id, &attr, &value, &by, &at); err != nil {
-			frows.Close()
-			return nil, err
-		}
-		if entity == "asset" {
-			if handsets[id] == nil {
-				handsets[id] = map[string]string{}
-			}
-			handsets[id][attr] = value
-			continue
-		}
-		hp := byLabel[strings.ToLower(id)]
-		if hp == nil {
-			continue
-		}
-		if attr == "port" {
-			hp.observedPort = value
-			continue
-		}
-		var n struct {
-			State    string `json:"ddi_state"`
-			DDI      string `json:"ddi"`
-			TeamsDDI string `json:"teams_ddi"`
-			Ext      string `json:"extension"`
-			ExtState string `json:"extension_state"`
-		}
-		if json.Unmarshal([]byte(value), &n) != nil || n.State == "" {
-			continue
-		}
-		if n.State == string(runbook.DDIPending) { // a rollback put the numbers back
-			continue
-		}
-		hp.numbers = runbook.Numbers{State: runbook.DDIState(n.State), DDI: n.DDI, TeamsDDI: n.TeamsDDI, Extension: n.Ext,
-			ExtState: n.ExtState, At: at, By: by}
-		hp.recorded = true
-	}
-	frows.Close()
-	if err := frows.Err(); err != nil {
+	verdict, err := claimVerdicts(t, code)
+	if err != nil {
 		return nil, err
 	}
-	for _, h := range handsets {
-		var rec handset
-		var more struct{ Model, Vendor string }
-		if json.Unmarshal([]byte(h["record"]), &rec) != nil {
-			continue
+	for key, hp := range byLabel {
+		d, ok := states[key]
+		if !ok {
+			d = runbook.Derive(hp.Position, nil, nil)
 		}
-		json.Unmarshal([]byte(h["record"]), &more)
-		hp := byLabel[strings.ToLower(rec.Position)]
-		if hp == nil {
-			continue
+		hp.numbers, hp.recorded, hp.attempt = d.Numbers.Numbers, d.Numbers.At != "", d.Attempt
+		hp.numbersDisputed = d.Numbers.Disputed || verdict.of("number", d.Numbers.TeamsDDI, key) != "" ||
+			(d.Numbers.State == runbook.DDINew && verdict.of("number", d.Numbers.DDI, key) != "")
+		for _, st := range d.Steps {
+			hp.steps[st.Key] = exportTry{outcome: string(st.Outcome), value: st.Value, note: st.Note,
+				engineer: hubDisplayName(st.By, st.Label), at: st.At, evidence: st.Evidence}
 		}
-		hh := &hubHandset{rec: rec, model: more.Model, vendor: more.Vendor, state: h["state"], disposition: h["disposition"], wtn: h["wtn_ref"]}
-		switch {
-		case rec.Kind == "legacy":
+		if h := d.Legacy; h != nil {
+			hh := &hubHandset{rec: handset{Kind: "legacy", Serial: h.Serial, MAC: h.MAC, AssetTag: h.Tag, Position: hp.Label},
+				model: h.Model, vendor: string(hp.LegacyVendor), state: h.State, wtn: h.WTNRef}
+			switch h.State {
+			case "returned_to_store", "weee_disposal", "lost":
+				hh.disposition = h.State
+			}
+			if h.Disputed {
+				hh.standing = disputedWord
+			} else {
+				hh.standing = verdict.of("handset", h.Key, key)
+			}
 			hp.legacy = hh
-		case rec.Kind == "new" && hh.state == "installed":
+		}
+		if h := d.New; h != nil && h.State == "installed" {
+			hh := &hubHandset{rec: handset{Kind: "new", Serial: h.Serial, MAC: h.MAC, AssetTag: h.Tag, Position: hp.Label},
+				model: h.Model, vendor: "avaya", state: h.State}
+			if h.Disputed {
+				hh.standing = disputedWord
+			} else {
+				hh.standing = verdict.of("handset", h.Key, key)
+			}
 			hp.installed = hh
 		}
 	}
-	// The latest attempt's results, from the journal in the engineers' order.
-	jrows, err := t.query(`SELECT entity_id, engineer, observed_at, payload FROM op_journal
-		WHERE site = ? AND entity = 'position' AND kind = ? AND outcome <> 'rejected' ORDER BY site_ver, client_id, client_seq`, code, KindStep)
+	// Where discovery saw a position's phone, when not the planned port.
+	frows, err := t.query(`SELECT entity_id, value FROM facts WHERE site = ? AND entity = 'position' AND attr = 'port'`, code)
 	if err != nil {
 		return nil, err
 	}
-	defer jrows.Close()
-	for jrows.Next() {
-		var label, engineer, at, payload string
-		if err := jrows.Scan(&label, &engineer, &at, &payload); err != nil {
+	defer frows.Close()
+	for frows.Next() {
+		var id, value string
+		if err := frows.Scan(&id, &value); err != nil {
 			return nil, err
 		}
-		hp := byLabel[strings.ToLower(label)]
-		var r struct {
-			Step     string               `json:"step"`
-			Attempt  int                  `json:"attempt"`
-			Outcome  string               `json:"outcome"`
-			Value    string               `json:"value"`
-			Note     string               `json:"note"`
-			Evidence *runbook.Observation `json:"evidence"`
-		}
-		if hp == nil || json.Unmarshal([]byte(payload), &r) != nil || r.Step == "" {
-			continue
-		}
-		if r.Attempt > hp.attempt {
-			hp.attempt, hp.steps = r.Attempt, map[string]exportTry{}
-		}
-		if r.Attempt == hp.attempt {
-			hp.steps[r.Step] = exportTry{outcome: r.Outcome, value: r.Value, note: r.Note, engineer: engineer, at: at, evidence: r.Evidence}
+		if hp := byLabel[strings.ToLower(id)]; hp != nil {
+			hp.observedPort = value
 		}
 	}
-	return out, jrows.Err()
+	return out, frows.Err()
+}
+
+// hubDisplayName is who did a step, the laptop's label beside the person.
+func hubDisplayName(by, label string) string {
+	if label == "" {
+		return by
+	}
+	return DisplayName(by, label)
 }
 
 // physical is the passed step of the latest attempt where the legacy
@@ -298,7 +270,7 @@ func retireRows(ps []*hubPosition) []export.Retire {
 	var out []export.Retire
 	for _, hp := range ps {
 		h := hp.legacy
-		if h == nil || (h.state != "removed" && h.disposition == "" && h.state != "returned_to_store" && h.state != "weee_disposal" && h.state != "lost") {
+		if h == nil || h.standing != "" || (h.state != "removed" && h.disposition == "" && h.state != "returned_to_store" && h.state != "weee_disposal" && h.state != "lost") {
 			continue
 		}
 		p := hp.Position
@@ -326,8 +298,8 @@ func installRows(ps []*hubPosition) []export.Install {
 	var out []export.Install
 	for _, hp := range ps {
 		h := hp.installed
-		if h == nil {
-			continue
+		if h == nil || h.standing != "" {
+			continue // a disputed phone is in no platform's file: the reports show it
 		}
 		p := hp.Position
 		r := export.Install{Site: p.Site, Position: p.Label, Building: p.Building, Floor: p.Floor, Room: p.Room, Plan: string(p.Plan),
@@ -376,6 +348,9 @@ func (s *Store) exportNumbers(t *tx, p Principal, e *Export, all []site.Site) er
 				n.At = ""
 			}
 			row := runbook.NumberRow(hp.Position, n)
+			if hp.numbersDisputed {
+				row.Fate, row.NewDDI, row.TeamsDDI = export.FateDisputed, "", ""
+			}
 			for _, u := range runbook.NumberUses(row) {
 				if !p.CanRead(u.Site) {
 					u.Site, u.Position = "another site", "a position"

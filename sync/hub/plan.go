@@ -58,8 +58,8 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 	ver++
 	if !found {
 		epoch, _ := uuid.NewV7()
-		if _, err := t.exec(`INSERT INTO sites (code, name, address, cease_date, epoch, ver, row_ver) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			code, si.Site.Name, si.Site.Address, si.Site.CeaseDate, epoch.String(), ver, ver); err != nil {
+		if _, err := t.exec(`INSERT INTO sites (code, name, address, cease_date, epoch, ver, row_ver, first_import) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			code, si.Site.Name, si.Site.Address, si.Site.CeaseDate, epoch.String(), ver, ver, stamp); err != nil {
 			return res, err
 		}
 	} else {

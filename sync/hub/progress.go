@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"sort"
 	"strings"
@@ -85,10 +84,10 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		}); err != nil {
 			return err
 		}
-		var kind, entity, entityID, fact string
-		if err := each(`SELECT site, kind, entity, entity_id, fact FROM conflicts WHERE status = 'open' ORDER BY site, opened_at, id`, nil,
-			[]any{&kind, &entity, &entityID, &fact}, func(sp *wire.SiteProgress) {
-				pr := wire.Problem{Kind: wire.ProblemConflict, Conflict: kind, Fact: fact, Reason: conflictWords(kind, entity, entityID, fact)}
+		var kind, entity, entityID, fact, detail string
+		if err := each(`SELECT site, kind, entity, entity_id, fact, detail FROM conflicts WHERE status = 'open' ORDER BY site, opened_at, id`, nil,
+			[]any{&kind, &entity, &entityID, &fact, &detail}, func(sp *wire.SiteProgress) {
+				pr := wire.Problem{Kind: wire.ProblemConflict, Conflict: kind, Fact: fact, Reason: conflictWords(kind, entity, entityID, fact, detail)}
 				if entity == "position" {
 					pr.Label = entityID
 				}
@@ -112,37 +111,24 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			return err
 		}
 		// A legacy DDI is surrendered by the one rule the laptops use
-		// (runbook.SurrendersLegacyDDI), applied to where each position's
-		// numbers stand as the engineers recorded them (number.ddi.v1).
-		var legacyDDI, numbers string
-		if err := each(`SELECT f.site, p.ddi, f.value FROM facts f JOIN positions p ON p.site = f.site AND p.label_key = lower(f.entity_id)
-			WHERE f.entity = 'position' AND f.attr = 'numbers' AND p.status <> 'withdrawn'`, nil, []any{&legacyDDI, &numbers},
-			func(sp *wire.SiteProgress) {
-				var nf struct {
-					State    string `json:"ddi_state"`
-					ExtState string `json:"extension_state"`
-				}
-				if json.Unmarshal([]byte(numbers), &nf) == nil && runbook.SurrendersLegacyDDI(legacyDDI, runbook.DDIState(nf.State), nf.ExtState) {
-					sp.DDIsSurrendered++
-					out.Force.DDIsSurrendered++
-				}
-			}); err != nil {
-			return err
-		}
+		// (runbook.SurrendersLegacyDDI), and a legacy handset went where
+		// its disposition says, both from each position's derived state
+		// (derive.go keeps them beside the position).
 		var value string
-		if err := each(`SELECT site, value, COUNT(*) FROM facts WHERE attr = 'disposition' GROUP BY site, value`, nil,
-			[]any{&value, &n}, func(sp *wire.SiteProgress) {
-				for _, f := range []*wire.Figures{&sp.Figures, &out.Force} {
-					switch value {
-					case "returned_to_store":
-						f.HandsetsReturned += n
-					case "weee_disposal":
-						f.HandsetsWEEE += n
-					case "lost":
-						f.HandsetsLost += n
-					}
+		if err := each(`SELECT site, SUM(ddi_surrendered), legacy_fate, COUNT(*) FROM positions WHERE status <> 'withdrawn'
+			GROUP BY site, legacy_fate`, nil, []any{&withDDI, &value, &n}, func(sp *wire.SiteProgress) {
+			for _, f := range []*wire.Figures{&sp.Figures, &out.Force} {
+				f.DDIsSurrendered += withDDI
+				switch value {
+				case "returned_to_store":
+					f.HandsetsReturned += n
+				case "weee_disposal":
+					f.HandsetsWEEE += n
+				case "lost":
+					f.HandsetsLost += n
 				}
-			}); err != nil {
+			}
+		}); err != nil {
 			return err
 		}
 		from := now.UTC().AddDate(0, 0, -ChartDays+1).Format(time.DateOnly)
@@ -207,8 +193,11 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 }
 
 // conflictWords says what an open conflict is about, for a supervisor.
-func conflictWords(kind, entity, id, fact string) string {
+func conflictWords(kind, entity, id, fact, detail string) string {
 	what := strings.ReplaceAll(kind, "_", " ")
+	if w := derivedWords(kind, detail); w != "" {
+		return what + ": " + w
+	}
 	about := fact
 	if entity != "position" {
 		about = strings.TrimSpace(entity + " " + id + " " + fact)

@@ -214,6 +214,9 @@ func (s *Store) push(t *tx, p Principal, req wire.PushRequest, checks map[int64]
 	if err := b.flush(); err != nil {
 		return unbatch(err)
 	}
+	if err := s.rederive(t, b.touched, vers); err != nil {
+		return err
+	}
 	if _, err := t.exec(`UPDATE clients SET last_seq = ?, last_seen = ? WHERE client_id = ?`, last, now.Unix(), p.ClientID); err != nil {
 		return err
 	}
@@ -434,6 +437,13 @@ func (s *Store) applyOne(t *tx, b *batchStore, p Principal, op wire.Op, chk opCh
 	}
 	if outcome == wire.Rejected {
 		a.ver = 0
+	} else {
+		if ref, ok := touches(op); ok {
+			b.touched[ref] = true
+		}
+		for _, ref := range a.touch {
+			b.touched[ref] = true
+		}
 	}
 	r.Outcome, r.Code, r.Message, r.ConflictID, r.SiteVer = outcome, a.code, a.msg, a.conflictID, a.ver
 	if storeErr != "" {

@@ -2,11 +2,11 @@ package hub
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 
+	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/sync/wire"
 )
@@ -59,93 +59,50 @@ func (s *Store) SiteReport(ctx context.Context, p Principal, code string) (wire.
 	return rep, err
 }
 
-// reportFacts fills the rows from the site's facts and open conflicts.
+// reportFacts fills the rows from each position's derived state
+// (derive.go) and the site's open conflicts.
 func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
-	rows, err := t.query(`SELECT entity, entity_id, attr, value FROM facts WHERE site = ? AND attr NOT LIKE 'note:%'`, code)
+	states, err := derivedSite(t, code)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	type step struct {
-		attempt  int
-		outcomes map[string]runbook.Outcome // of the latest attempt, by step key
-	}
-	steps := map[string]*step{}
-	handsets := map[string]map[string]string{} // key → attr → value
-	for rows.Next() {
-		var entity, id, attr, value string
-		if err := rows.Scan(&entity, &id, &attr, &value); err != nil {
-			return err
-		}
-		switch {
-		case entity == "asset":
-			if handsets[id] == nil {
-				handsets[id] = map[string]string{}
-			}
-			handsets[id][attr] = value
-		case entity != "position" || byLabel[strings.ToLower(id)] == nil:
-		case strings.HasPrefix(attr, "step:"):
-			var r stepResult
-			json.Unmarshal([]byte(value), &r)
-			st := steps[strings.ToLower(id)]
-			if st == nil {
-				st = &step{}
-				steps[strings.ToLower(id)] = st
-			}
-			if r.Attempt > st.attempt || st.outcomes == nil { // only the latest attempt counts
-				st.attempt, st.outcomes = r.Attempt, map[string]runbook.Outcome{}
-			}
-			if r.Attempt == st.attempt {
-				st.outcomes[strings.TrimPrefix(attr, "step:")] = runbook.Outcome(r.Outcome)
-			}
-		case attr == "ddi_state":
-			byLabel[strings.ToLower(id)].DDIState = value
-		case attr == "numbers":
-			var n struct {
-				State    string `json:"ddi_state"`
-				TeamsDDI string `json:"teams_ddi"`
-				DDI      string `json:"ddi"`
-				ExtState string `json:"extension_state"`
-			}
-			json.Unmarshal([]byte(value), &n)
-			r := byLabel[strings.ToLower(id)]
-			r.TeamsDDI, r.NewDDI = n.TeamsDDI, n.DDI
-			// The one rule the laptops and progress use.
-			r.LegacyDDISurrendered = runbook.SurrendersLegacyDDI(r.DDI, runbook.DDIState(n.State), n.ExtState)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	verdicts, err := claimVerdicts(t, code)
+	if err != nil {
 		return err
 	}
-	// The laptops' rule (runbook.CountSteps) over the runbook the position's
-	// plan gives it: rollback steps and keys it does not name never count.
-	for _, r := range byLabel {
-		st := steps[strings.ToLower(r.Label)]
-		if st == nil {
-			st = &step{}
+	for key, r := range byLabel {
+		d, ok := states[key]
+		if !ok {
+			d = runbook.Derive(positionOfRow(*r), nil, nil)
 		}
-		r.StepsDone, r.StepsTotal = runbookOf(*r).CountSteps(func(key string) runbook.Outcome { return st.outcomes[key] })
-		r.Attempt = st.attempt
-	}
-	for key, h := range handsets {
-		var rec handset
-		var model struct{ Model string }
-		if json.Unmarshal([]byte(h["record"]), &rec) != nil {
-			continue
+		r.StepsDone, r.StepsTotal, r.Attempt = d.Done, d.Total, d.Attempt
+		n := d.Numbers
+		r.DDIState, r.TeamsDDI = string(n.State), n.TeamsDDI
+		if n.State == runbook.DDINew {
+			r.NewDDI = n.DDI
 		}
-		json.Unmarshal([]byte(h["record"]), &model)
-		r := byLabel[strings.ToLower(rec.Position)]
-		if r == nil {
-			continue
+		if n.Disputed || verdicts.of("number", n.TeamsDDI, key) != "" || (n.State == runbook.DDINew && verdicts.of("number", n.DDI, key) != "") {
+			r.DDIState = disputedWord
 		}
-		switch rec.Kind {
-		case "legacy":
-			r.LegacySerial, r.LegacyState, r.Disposition, r.WTNRef = key, h["state"], h["disposition"], h["wtn_ref"]
-		case "new":
-			if h["state"] == "installed" || r.NewSerial == "" {
-				r.NewSerial, r.NewModel, r.NewMAC, r.NewAssetTag, r.NewState = key, model.Model, rec.MAC, rec.AssetTag, h["state"]
+		// The one rule the laptops and progress use.
+		r.LegacyDDISurrendered = runbook.SurrendersLegacyDDI(r.DDI, n.State, n.ExtState) && r.DDIState != disputedWord
+		if h := d.Legacy; h != nil {
+			r.LegacySerial, r.LegacyState = h.Serial, h.State
+			switch h.State {
+			case "returned_to_store", "weee_disposal", "lost":
+				r.Disposition, r.WTNRef = h.State, h.WTNRef
+			}
+			if v := verdicts.of("handset", h.Key, key); h.Disputed || v != "" {
+				r.LegacyState, r.Disposition = disputedWord, ""
 			}
 		}
+		if h := d.New; h != nil {
+			r.NewSerial, r.NewModel, r.NewMAC, r.NewAssetTag, r.NewState = h.Serial, h.Model, h.MAC, h.Tag, h.State
+			if v := verdicts.of("handset", h.Key, key); h.Disputed || v != "" {
+				r.NewState = disputedWord
+			}
+		}
+		r.Disputed = disputeWords(d)
 	}
 	crows, err := t.query(`SELECT entity_id, COUNT(*) FROM conflicts WHERE site = ? AND status = 'open' AND entity = 'position' GROUP BY entity_id`, code)
 	if err != nil {
@@ -159,10 +116,50 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 			return err
 		}
 		if r := byLabel[strings.ToLower(id)]; r != nil {
-			r.OpenConflicts = n
+			r.OpenConflicts += n
 		}
 	}
 	return crows.Err()
+}
+
+// disputedWord is how a report or an informational export shows a value
+// whose standing is disputed.
+const disputedWord = "disputed"
+
+// disputeWords says each open dispute of a position in words, with the
+// values, who and when.
+func disputeWords(d runbook.Derived) []string {
+	var out []string
+	for _, x := range d.Disputes {
+		if x.Open() {
+			out = append(out, DisputeLine(x))
+		}
+	}
+	return out
+}
+
+// DisputeLine says a dispute in the words every view uses:
+// "step legacy_serial (attempt 1): alice FCH1234A001 at 10:02, bob (laptop: Bob) FCH1234B001 at 10:05".
+func DisputeLine(x runbook.Dispute) string {
+	what := "outcome"
+	if k, ok := strings.CutPrefix(x.Fact, "step:"); ok {
+		what = "step " + k
+	}
+	var parts []string
+	for _, b := range x.Branches {
+		v := b.Value
+		if x.Fact == runbook.FactOutcome {
+			v = strings.ReplaceAll(b.Outcome, "_", " ")
+		}
+		parts = append(parts, fmt.Sprintf("%s %s at %s", DisplayName(b.By, b.Label), v, b.At))
+	}
+	return fmt.Sprintf("%s (attempt %d): %s", what, x.Attempt, strings.Join(parts, "; "))
+}
+
+// positionOfRow is the plan of a report's position.
+func positionOfRow(r wire.ReportRow) site.Position {
+	return site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role), DDI: r.DDI, Extension: r.Extension,
+		TargetModel: r.TargetModel, MAC: r.LegacyMAC}
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

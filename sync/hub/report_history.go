@@ -23,24 +23,29 @@ import (
 type journaledTry struct {
 	label, step string
 	at          time.Time
+	client      string
+	seq         int64
 	try         runbook.Try
 }
 
 // reportHistory fills the rows' StepHistory and History from the journal.
 func reportHistory(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
-	rows, err := t.query(`SELECT entity_id, kind, engineer, observed_at, payload FROM op_journal
-		WHERE site = ? AND entity = 'position' AND kind IN (?, ?) AND outcome <> ?
-		ORDER BY site_ver, client_id, client_seq`, code, KindStep, KindCorrect, wire.Rejected)
+	var start string
+	t.row(`SELECT first_import FROM sites WHERE code = ?`, code).Scan(&start)
+	rows, err := t.query(`SELECT entity_id, kind, user_name, engineer, observed_at, received_at, client_id, client_seq, payload FROM op_journal
+		WHERE site = ? AND entity = 'position' AND kind IN (?, ?) AND outcome <> ?`, code, KindStep, KindCorrect, wire.Rejected)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var all []journaledTry
 	for rows.Next() {
-		var label, kind, engineer, at, payload string
-		if err := rows.Scan(&label, &kind, &engineer, &at, &payload); err != nil {
+		var label, kind, user, engineer, observed, client, payload string
+		var received, seq int64
+		if err := rows.Scan(&label, &kind, &user, &engineer, &observed, &received, &client, &seq, &payload); err != nil {
 			return err
 		}
+		at, _ := believedAt(observed, received, start)
 		if byLabel[strings.ToLower(label)] == nil {
 			continue
 		}
@@ -48,11 +53,11 @@ func reportHistory(t *tx, code string, byLabel map[string]*wire.ReportRow) error
 		if !ok {
 			continue
 		}
-		j.label, j.try.Engineer, j.try.At = strings.ToLower(label), engineer, at
+		// Who did it is the person the token was issued to, the laptop's
+		// label beside it.
+		j.label, j.try.Engineer, j.try.At = strings.ToLower(label), DisplayName(user, engineer), at
 		j.at, _ = time.Parse(time.RFC3339Nano, at)
-		if j.at.IsZero() && len(all) > 0 {
-			j.at = all[len(all)-1].at // keep its place in hub order
-		}
+		j.client, j.seq = client, seq
 		all = append(all, j)
 	}
 	if err := rows.Err(); err != nil {
@@ -60,7 +65,17 @@ func reportHistory(t *tx, code string, byLabel map[string]*wire.ReportRow) error
 	}
 	// In the engineers' order: one laptop's ops are in its own order, and
 	// ops recorded offline on two laptops interleave by when they were done.
-	sort.SliceStable(all, func(i, k int) bool { return all[i].at.Before(all[k].at) })
+	// The same journal gives the same history, whatever order it arrived in.
+	sort.Slice(all, func(i, k int) bool {
+		a, b := all[i], all[k]
+		if !a.at.Equal(b.at) {
+			return a.at.Before(b.at)
+		}
+		if a.client != b.client {
+			return a.client < b.client
+		}
+		return a.seq < b.seq
+	})
 	byPos := map[string]map[string][]runbook.Try{}
 	for _, j := range all {
 		if byPos[j.label] == nil {

@@ -317,7 +317,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return s.derivePending(t)
 	})
 }
 
@@ -362,4 +362,10 @@ func (s *Store) QueryForTest(query string, args ...any) ([][]string, error) {
 func (s *Store) ExecForTest(query string, args ...any) error {
 	_, err := s.w.ExecContext(context.Background(), s.rebind(query), args...)
 	return err
+}
+
+// QueryRowForTest runs a single-row query (written with ? placeholders) on
+// the store and scans it into dest; tests use it to read what the hub holds.
+func (s *Store) QueryRowForTest(query string, args []any, dest ...any) error {
+	return s.w.QueryRowContext(context.Background(), s.rebind(query), args...).Scan(dest...)
 }

@@ -40,6 +40,9 @@ type ReportRow struct {
 	// corrected or overridden, each result in order, in the words of the
 	// laptop's report (runbook.HistoryLine); History has those results.
 	StepHistory []string  `json:"step_history,omitempty"`
+	// Disputed says each open dispute of the position in words (what, who,
+	// when, which values); a disputed value shows as "disputed".
+	Disputed    []string  `json:"disputed,omitempty"`
 	History     []StepTry `json:"history,omitempty"`
 }
 

@@ -1,0 +1,255 @@
+package hub
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"cutover/site/runbook"
+)
+
+// Claims: every derived position claims the handsets it holds (its legacy
+// handset, wherever it went, and the new phone it has installed) and the
+// numbers it was given (a new DDI, a Teams DDI). A handset or number claimed
+// by two positions anywhere in the force is one conflict
+// (serial_in_two_places, ddi_in_two_places) whose id follows from the key,
+// and neither claim stands until an admin names the place that keeps it:
+// exports and reports show both as disputed and no destructive export
+// names the handset or number.
+
+// claimKey is one handset or number.
+type claimKey struct{ what, key string }
+
+// claim is one position's claim on a key.
+type claim struct {
+	Site  string `json:"site"`
+	Label string `json:"position"`
+	Kind  string `json:"kind"` // legacy, new, ddi, teams
+	By    string `json:"by,omitempty"`
+}
+
+// claimsOf lists what a derived position claims.
+func claimsOf(d runbook.Derived) map[claimKey]claim {
+	out := map[claimKey]claim{}
+	if h := d.Legacy; h != nil && h.Key != "" {
+		out[claimKey{"handset", h.Key}] = claim{Kind: "legacy", By: h.MovedBy}
+	}
+	if h := d.New; h != nil && h.Key != "" && h.State == "installed" {
+		out[claimKey{"handset", h.Key}] = claim{Kind: "new", By: h.MovedBy}
+	}
+	n := d.Numbers
+	switch {
+	case n.State == runbook.DDITeams && n.TeamsDDI != "":
+		out[claimKey{"number", n.TeamsDDI}] = claim{Kind: "teams", By: n.By}
+	case n.State == runbook.DDINew && n.DDI != "":
+		out[claimKey{"number", n.DDI}] = claim{Kind: "ddi", By: n.By}
+	}
+	return out
+}
+
+// writeClaims replaces a position's claims with what it claims now, and
+// adds every key it claimed before or now to keys.
+func writeClaims(t *tx, r posRef, d runbook.Derived, keys map[claimKey]bool) error {
+	rows, err := t.query(`SELECT what, key FROM claims WHERE site = ? AND label_key = ?`, r.site, r.label)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k claimKey
+		if err := rows.Scan(&k.what, &k.key); err != nil {
+			rows.Close()
+			return err
+		}
+		keys[k] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM claims WHERE site = ? AND label_key = ?`, r.site, r.label); err != nil {
+		return err
+	}
+	for k, c := range claimsOf(d) {
+		keys[k] = true
+		if _, err := t.exec(`INSERT INTO claims (what, key, site, label_key, kind, by_user) VALUES (?, ?, ?, ?, ?, ?)`,
+			k.what, k.key, r.site, r.label, c.Kind, c.By); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// placesDetail is a two-places conflict's detail.
+type placesDetail struct {
+	Handset string  `json:"serial,omitempty"`
+	Number  string  `json:"ddi,omitempty"`
+	Places  []claim `json:"places"`
+	Choices []string
+}
+
+// settleClaims opens, updates or settles the two-places conflict of every
+// key in keys from the claims that stand on it now.
+func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int64) error {
+	list := make([]claimKey, 0, len(keys))
+	for k := range keys {
+		list = append(list, k)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].what+list[i].key < list[j].what+list[j].key })
+	for _, k := range list {
+		places, err := claimsOn(t, k)
+		if err != nil {
+			return err
+		}
+		kind := kindSerialPlaces
+		if k.what == "number" {
+			kind = kindDDIPlaces
+		}
+		id := derivedConflictID(k.what, k.key)
+		var status, detail, home string
+		found := t.row(`SELECT status, detail, site FROM conflicts WHERE id = ?`, id).Scan(&status, &detail, &home) == nil
+		if len(places) < 2 {
+			if found && status == "open" {
+				if _, err := t.exec(`UPDATE conflicts SET status = 'resolved', resolution = ?, ver = ? WHERE id = ?`,
+					"settled by later work: claimed in one place now", siteVer(t, home, vers), id); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		det := placesDetail{Places: places}
+		if k.what == "number" {
+			det.Number = k.key
+		} else {
+			det.Handset = k.key
+		}
+		for _, p := range places {
+			det.Choices = append(det.Choices, p.Site+"/"+p.Label)
+		}
+		b, _ := json.Marshal(det)
+		home = places[0].Site
+		ver := siteVer(t, home, vers)
+		switch {
+		case !found:
+			entity := "handset"
+			if k.what == "number" {
+				entity = "number"
+			}
+			if _, err := t.exec(`INSERT INTO conflicts (id, site, kind, entity, entity_id, fact, status, detail, opened_at, ver)
+				VALUES (?, ?, ?, ?, ?, 'places', 'open', ?, '', ?)`, id, home, kind, entity, k.key, string(b), ver); err != nil {
+				return err
+			}
+		case detail != string(b):
+			if _, err := t.exec(`UPDATE conflicts SET detail = ?, ver = ? WHERE id = ?`, string(b), ver, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// claimsOn lists the positions that claim a key, in site and label order.
+func claimsOn(t *tx, k claimKey) ([]claim, error) {
+	rows, err := t.query(`SELECT c.site, p.label, c.kind, c.by_user FROM claims c JOIN positions p ON p.site = c.site AND p.label_key = c.label_key
+		WHERE c.what = ? AND c.key = ? ORDER BY c.site, c.label_key, c.kind`, k.what, k.key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []claim
+	for rows.Next() {
+		var c claim
+		if err := rows.Scan(&c.Site, &c.Label, &c.Kind, &c.By); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func siteVer(t *tx, code string, vers map[string]int64) int64 {
+	if v, ok := vers[code]; ok {
+		return v
+	}
+	var v int64
+	t.row(`SELECT ver FROM sites WHERE code = ?`, code).Scan(&v)
+	return v
+}
+
+// verdicts says, for a site, which claims do not stand: by key, then by
+// position (lower-case label), "disputed" (claimed elsewhere too, not
+// settled) or "overruled" (an admin put it elsewhere).
+type verdicts map[claimKey]map[string]string
+
+func (v verdicts) of(what, key, label string) string {
+	if key == "" {
+		return ""
+	}
+	return v[claimKey{what, key}][label]
+}
+
+// claimVerdicts reads the verdicts of every key claimed at a site in two
+// places or more.
+func claimVerdicts(t *tx, code string) (verdicts, error) {
+	rows, err := t.query(`SELECT c.what, c.key, c.label_key FROM claims c WHERE c.site = ?
+		AND (SELECT COUNT(*) FROM claims o WHERE o.what = c.what AND o.key = c.key) > 1`, code)
+	if err != nil {
+		return nil, err
+	}
+	out := verdicts{}
+	for rows.Next() {
+		var k claimKey
+		var label string
+		if err := rows.Scan(&k.what, &k.key, &label); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if out[k] == nil {
+			out[k] = map[string]string{}
+		}
+		out[k][label] = disputedWord
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for k, labels := range out {
+		var status, value string
+		if t.row(`SELECT status, resolution FROM conflicts WHERE id = ?`, derivedConflictID(k.what, k.key)).Scan(&status, &value) != nil ||
+			status != "resolved" {
+			continue
+		}
+		for label := range labels {
+			if strings.Contains(strings.ToLower(value), "(value: "+strings.ToLower(code)+"/"+label+")") {
+				labels[label] = ""
+			} else if strings.Contains(value, "(value: ") {
+				labels[label] = "overruled"
+			}
+		}
+	}
+	return out, nil
+}
+
+// derivedWords says a derived conflict's detail in words: the values, who
+// and when ("" for another kind).
+func derivedWords(kind, detail string) string {
+	switch kind {
+	case kindStepDiffers, kindOutcomeDiffers:
+		var d disputeDetail
+		if json.Unmarshal([]byte(detail), &d) != nil {
+			return ""
+		}
+		return DisputeLine(runbook.Dispute{Fact: d.Fact, Attempt: d.Attempt, Branches: d.Branches})
+	case kindSerialPlaces, kindDDIPlaces:
+		var d placesDetail
+		if json.Unmarshal([]byte(detail), &d) != nil {
+			return ""
+		}
+		var at []string
+		for _, p := range d.Places {
+			at = append(at, fmt.Sprintf("%s/%s (%s, %s)", p.Site, p.Label, p.Kind, p.By))
+		}
+		return d.Handset + d.Number + " claimed at " + strings.Join(at, " and ")
+	}
+	return ""
+}
