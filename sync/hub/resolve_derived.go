@@ -107,7 +107,6 @@ func (a *applyCtx) resolveDerived(kind, entity, entityID, status, detail, text, 
 	return wire.Applied, nil
 }
 
-
 // derivedIDOf is the id the derivation gives a conflict of this kind: an
 // older conflict of the same kind (opened by the rules before the hub
 // derived positions) has another and is settled the old way.

@@ -39,11 +39,11 @@ type ReportRow struct {
 	// StepHistory has a line for every step that was failed, tried again,
 	// corrected or overridden, each result in order, in the words of the
 	// laptop's report (runbook.HistoryLine); History has those results.
-	StepHistory []string  `json:"step_history,omitempty"`
+	StepHistory []string `json:"step_history,omitempty"`
 	// Disputed says each open dispute of the position in words (what, who,
 	// when, which values); a disputed value shows as "disputed".
-	Disputed    []string  `json:"disputed,omitempty"`
-	History     []StepTry `json:"history,omitempty"`
+	Disputed []string  `json:"disputed,omitempty"`
+	History  []StepTry `json:"history,omitempty"`
 }
 
 // StepTry is one result recorded for a step, as the hub journaled it: a
