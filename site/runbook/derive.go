@@ -387,7 +387,9 @@ func (d *Derived) mergeSteps(rb Runbook, cur []*branch, resolved map[string]Reso
 	keys := map[string]bool{}
 	for _, b := range cur {
 		for k := range b.steps {
-			keys[k] = true
+			if _, ok := rb.Step(k); ok { // a key the plan's runbook does not name stands for nothing
+				keys[k] = true
+			}
 		}
 	}
 	sorted := make([]string, 0, len(keys))
@@ -428,14 +430,13 @@ func (d *Derived) mergeSteps(rb Runbook, cur []*branch, resolved map[string]Reso
 			sortBranches(x.Branches)
 			if r, ok := resolved[disputeKey(x.Fact, d.Attempt)]; ok {
 				x.Resolved, x.Value, x.ResolvedBy, x.Resolution = true, r.Value, r.By, r.Note
-				st.Value = r.Value
+				st.Value, st.By, st.Label, st.At = r.Value, r.By, "", r.At
 				for _, s := range passes {
 					if strings.EqualFold(s.Value, r.Value) {
-						st = s
+						st = s // the branch chosen: its value as recorded
 						break
 					}
 				}
-				st.Value = r.Value
 			} else {
 				st.Value, st.Disputed = "", true
 			}

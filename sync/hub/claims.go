@@ -51,7 +51,7 @@ func claimsOf(d runbook.Derived) map[claimKey]claim {
 // writeClaims replaces a position's claims with what it claims now, and
 // adds every key it claimed before or now to keys.
 func writeClaims(t *tx, r posRef, d runbook.Derived, keys map[claimKey]bool) error {
-	rows, err := t.query(`SELECT what, key FROM claims WHERE site = ? AND label_key = ?`, r.site, r.label)
+	rows, err := t.query(`SELECT what, key FROM claims WHERE site = ? AND label_key = ? AND what <> 'ident'`, r.site, r.label)
 	if err != nil {
 		return err
 	}
@@ -77,15 +77,62 @@ func writeClaims(t *tx, r posRef, d runbook.Derived, keys map[claimKey]bool) err
 			return err
 		}
 	}
+	// Each identifier of its handsets, so that an override can say where
+	// else a serial, MAC or tag is known.
+	for _, h := range []struct {
+		kind string
+		h    *runbook.Handset
+	}{{"legacy", d.Legacy}, {"new", d.New}} {
+		if h.h == nil || h.h.Key == "" {
+			continue
+		}
+		ids := map[string]string{"serial": h.h.Serial, "mac": h.h.MAC, "asset_tag": h.h.Tag}
+		for _, f := range []string{"serial", "mac", "asset_tag"} {
+			v := strings.ToUpper(strings.TrimSpace(ids[f]))
+			if v == "" {
+				continue
+			}
+			if _, err := t.exec(`INSERT INTO claims (what, key, site, label_key, kind, handset, state) VALUES ('ident', ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (what, key, site, label_key, kind) DO NOTHING`, f+":"+v, r.site, r.label, h.kind, h.h.Key, h.h.State); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// identifiedElsewhere lists where else the hub knows an identifier of a
+// handset (field serial, mac or asset_tag), other than as kind at place.
+func identifiedElsewhere(t *tx, site, place, kind, field, value string) ([]string, error) {
+	rows, err := t.query(`SELECT c.site, p.label, c.kind, c.handset, c.state FROM claims c
+		JOIN positions p ON p.site = c.site AND p.label_key = c.label_key
+		WHERE c.what = 'ident' AND c.key = ? ORDER BY c.site, c.label_key, c.kind LIMIT 20`,
+		field+":"+strings.ToUpper(strings.TrimSpace(value)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s, label, k, handset, state string
+		if err := rows.Scan(&s, &label, &k, &handset, &state); err != nil {
+			return nil, err
+		}
+		if s == site && strings.EqualFold(label, place) && k == kind {
+			continue // this very handset
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s handset %s at %s/%s, %s", strings.ReplaceAll(field, "_", " "), value, k, handset, s, label, state))
+	}
+	return out, rows.Err()
 }
 
 // placesDetail is a two-places conflict's detail.
 type placesDetail struct {
-	Handset string  `json:"serial,omitempty"`
-	Number  string  `json:"ddi,omitempty"`
-	Places  []claim `json:"places"`
-	Choices []string
+	Fact    string   `json:"fact"` // "places"
+	Handset string   `json:"serial,omitempty"`
+	Number  string   `json:"ddi,omitempty"`
+	Places  []claim  `json:"places"`
+	Choices []string `json:"choices"` // what a resolution may name: SITE/POSITION
 }
 
 // settleClaims opens, updates or settles the two-places conflict of every
@@ -117,7 +164,7 @@ func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int6
 			}
 			continue
 		}
-		det := placesDetail{Places: places}
+		det := placesDetail{Fact: "places", Places: places}
 		if k.what == "number" {
 			det.Number = k.key
 		} else {
@@ -191,7 +238,7 @@ func (v verdicts) of(what, key, label string) string {
 // claimVerdicts reads the verdicts of every key claimed at a site in two
 // places or more.
 func claimVerdicts(t *tx, code string) (verdicts, error) {
-	rows, err := t.query(`SELECT c.what, c.key, c.label_key FROM claims c WHERE c.site = ?
+	rows, err := t.query(`SELECT c.what, c.key, c.label_key FROM claims c WHERE c.site = ? AND c.what <> 'ident'
 		AND (SELECT COUNT(*) FROM claims o WHERE o.what = c.what AND o.key = c.key) > 1`, code)
 	if err != nil {
 		return nil, err

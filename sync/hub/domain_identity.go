@@ -253,64 +253,23 @@ func (a *applyCtx) raiseOverride() error {
 }
 
 // knownElsewhere lists where the hub knows a handset's serial, MAC or tag
-// other than as this handset (kind at place): the place its key is bound,
-// and every handset record naming one of its identifiers, at most 20.
+// other than as this handset (kind at place), from what every derived
+// position claims (claims.go), at most 20.
 func (a *applyCtx) knownElsewhere(kind, place, key string, ids map[string]string) ([]string, error) {
 	out := []string{}
-	seen := map[string]bool{}
-	add := func(s string) {
-		if !seen[s] && len(out) < 20 {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	if site, where, ok, err := a.binding(key); err != nil {
-		return nil, err
-	} else if ok && !(site == a.op.Site && strings.EqualFold(where, place)) {
-		add(fmt.Sprintf("%s installed at %s/%s", key, site, where))
-	}
 	for _, field := range []string{"serial", "mac", "asset_tag"} {
 		v := strings.TrimSpace(ids[field])
 		if v == "" {
 			continue
 		}
-		rows, err := a.t.query(`SELECT site, entity_id, value FROM facts WHERE entity = 'asset' AND attr = 'record'
-			AND lower(value) LIKE ? LIMIT 50`, "%\""+field+"\":\""+strings.ToLower(v)+"\"%")
+		more, err := identifiedElsewhere(a.t, a.op.Site, place, kind, field, v)
 		if err != nil {
 			return nil, err
 		}
-		type hit struct{ site, key, kind, pos string }
-		var hits []hit
-		for rows.Next() {
-			var site, k, value string
-			if err := rows.Scan(&site, &k, &value); err != nil {
-				rows.Close()
-				return nil, err
+		for _, m := range more {
+			if len(out) < 20 {
+				out = append(out, m)
 			}
-			var rec map[string]any
-			json.Unmarshal([]byte(value), &rec)
-			s := func(f string) string { x, _ := rec[f].(string); return x }
-			if !strings.EqualFold(strings.TrimSpace(s(field)), v) ||
-				site == a.op.Site && strings.EqualFold(s("position"), place) && s("kind") == kind {
-				continue // not this identifier, or this very handset
-			}
-			hits = append(hits, hit{site, k, s("kind"), s("position")})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		for _, h := range hits {
-			var state string
-			if err := a.t.row(`SELECT value FROM facts WHERE site = ? AND entity = 'asset' AND entity_id = ? AND attr = 'state'`,
-				h.site, h.key).Scan(&state); err != nil && err != sql.ErrNoRows {
-				return nil, err
-			}
-			where := h.site
-			if h.pos != "" {
-				where += "/" + h.pos
-			}
-			add(strings.TrimSpace(fmt.Sprintf("%s %s: %s handset %s at %s, %s", strings.ReplaceAll(field, "_", " "), v, h.kind, h.key, where, state)))
 		}
 	}
 	return out, nil

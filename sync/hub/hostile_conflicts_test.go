@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -74,26 +75,37 @@ func laptopFacts(t *testing.T, l *hubtest.Laptop) []string {
 	return out
 }
 
+// conflictPlan gives each position the plan its disputes need.
+const conflictPlan = `{"site":{"code":"KX","name":"Kings Cross","cease_date":"2027-06-30"},"positions":[
+	{"label":"P1","role":"personal","legacy_vendor":"cisco","extension":"1001","ddi":"020 3000 0001"},
+	{"label":"P2","role":"front_counter","legacy_vendor":"cisco","extension":"1002","ddi":"020 3000 0002"},
+	{"label":"P3","role":"front_counter","legacy_vendor":"cisco","extension":"1003","port":"Gi1/0/3","switch":"sw1"},
+	{"label":"P4","role":"hot_desk","legacy_vendor":"cisco","extension":"1004"},
+	{"label":"P5","role":"front_counter","legacy_vendor":"cisco","extension":"1005"},
+	{"label":"P6","role":"front_counter","legacy_vendor":"cisco","extension":"1006"},
+	{"label":"P7","role":"front_counter","legacy_vendor":"cisco","extension":"1007"},
+	{"label":"P8","role":"hot_desk","legacy_vendor":"cisco","extension":"1008"}]}`
+
 // Points 6 and 7: two offline laptops dispute every kind of fact. Each
-// disputed fact is one conflict; while it is open the hub's facts agree
-// with one rule (the first completion of a step stands, for the step and
-// for the numbers and handset that follow from it); a resolution's value
-// is applied to every fact the dispute touched, on the hub report and on
-// both laptops.
+// disputed fact is one conflict naming both sides; while it is open the
+// fact has no standing value (the report says disputed) and nothing is
+// taken from a laptop's derived ops; an admin's resolution is checked and
+// the position derived again, on the hub report and on both laptops.
 func TestHostileResolveEachConflictKind(t *testing.T) {
 	hubtest.EachStore(t, func(t *testing.T, spec string) {
 		h := hubtest.Start(t, spec)
-		inv := h.Plan("KX", 8)
+		importJSON(t, h, conflictPlan)
 		alice := h.Laptop("alice", wire.RoleEngineer, "KX")
 		bob := h.Laptop("bob", wire.RoleEngineer, "KX")
 		ada := h.Laptop("ada", wire.RoleAdmin)
 		for _, l := range []*hubtest.Laptop{alice, bob, ada} {
 			sync(t, l, "KX")
 		}
-		p := func(i int) string { return hubtest.Label(inv, i) }
+		p := func(i int) string { return fmt.Sprint("P", i) }
 		const teams1, teams2, ddi1, ddi2 = "+442032000001", "+442032000002", "+442032000011", "+442032000012"
 
-		// p1: the Teams DDI and the legacy serial, both disputed.
+		// p1: the Teams DDI and the legacy serial, both disputed (with the
+		// derived ops each laptop sends beside them, which count for nothing).
 		for _, c := range []struct {
 			l             *hubtest.Laptop
 			serial, teams string
@@ -105,21 +117,22 @@ func TestHostileResolveEachConflictKind(t *testing.T) {
 		}
 		// p2: a new DDI.
 		stepOp(t, alice, p(2), "ddi", ddi1)
-		op(t, alice, "number.ddi.v1", "position", p(2), map[string]string{"ddi_state": "new", "ddi": ddi1})
 		stepOp(t, bob, p(2), "ddi", ddi2)
-		op(t, bob, "number.ddi.v1", "position", p(2), map[string]string{"ddi_state": "new", "ddi": ddi2})
 		// p3: an observation (which also contradicts the plan).
 		op(t, alice, "position.observe.v1", "position", p(3), map[string]string{"attr": "port", "value": "9/0/5"})
 		op(t, bob, "position.observe.v1", "position", p(3), map[string]string{"attr": "port", "value": "9/0/6"})
 		// p4: a legacy handset's disposition.
-		installOp(t, alice, p(4), "legacy", "FCH9")
-		op(t, alice, "asset.dispose.v1", "asset", "FCH9", map[string]string{"to": "weee_disposal", "wtn_ref": "WTN-1", "serial": "FCH9"})
-		op(t, bob, "asset.dispose.v1", "asset", "FCH9", map[string]string{"to": "returned_to_store", "serial": "FCH9"})
+		stepOp(t, alice, p(4), "legacy_serial", "FCH9")
+		stepOp(t, alice, p(4), "disposition", "weee_disposal WTN-1")
+		stepOp(t, bob, p(4), "disposition", "returned_to_store")
 		// p5/p6: one new phone claimed in two places; p7: two phones in one.
-		installOp(t, alice, p(5), "new", "23WZ1")
-		installOp(t, bob, p(6), "new", "23WZ1")
-		installOp(t, alice, p(7), "new", "23WZ7")
-		installOp(t, bob, p(7), "new", "23WZ8")
+		for _, c := range []struct {
+			l            *hubtest.Laptop
+			label, phone string
+		}{{alice, p(5), "23WZ1"}, {bob, p(6), "23WZ1"}, {alice, p(7), "23WZ7"}, {bob, p(7), "23WZ8"}} {
+			stepOp(t, c.l, c.label, "new_serial", c.phone)
+			stepOp(t, c.l, c.label, "new_tag", "AVT-"+c.phone)
+		}
 		// p8: work on a position the admin withdrew.
 		hubtest.Must(t, ada.Store.SetStatus(ctx, "ada", "KX", p(8), site.StatusWithdrawn, "room closed"))
 		sync(t, ada)
@@ -137,17 +150,21 @@ func TestHostileResolveEachConflictKind(t *testing.T) {
 			return out
 		}
 		r := report()
-		if r[p(1)].TeamsDDI != teams1 || r[p(1)].LegacySerial != "FCH1" || r[p(2)].NewDDI != ddi1 {
-			t.Fatalf("while disputed the first results must stand for every fact: %+v %+v", r[p(1)], r[p(2)])
+		if r[p(1)].TeamsDDI != "" || r[p(1)].DDIState != "disputed" || r[p(1)].LegacySerial != "" || r[p(2)].NewDDI != "" ||
+			r[p(2)].DDIState != "disputed" || r[p(4)].Disposition != "" || len(r[p(1)].Disputed) != 2 {
+			t.Fatalf("while disputed no value may stand: %+v %+v %+v", r[p(1)], r[p(2)], r[p(4)])
+		}
+		if !strings.Contains(r[p(1)].Disputed[0], "alice FCH1 at ") || !strings.Contains(r[p(1)].Disputed[0], "bob FCH2 at ") {
+			t.Errorf("the dispute in words: %q", r[p(1)].Disputed)
 		}
 		sync(t, ada)
 		open := openConflicts(t, ada)
 		want := []string{
 			"step_result_differs " + p(1) + " step:legacy_serial", "step_result_differs " + p(1) + " step:teams_ddi",
 			"step_result_differs " + p(2) + " step:ddi", "disputed_observation " + p(3) + " port",
-			"plan_discrepancy " + p(3) + " plan:port", "disposition_differs FCH9 disposition",
-			"serial_in_two_places " + p(6) + " serial:23WZ1", "position_has_other_handset " + p(7) + " installed:new",
-			"withdrawn_after_work " + p(8) + " status",
+			"plan_discrepancy " + p(3) + " plan:port", "step_result_differs " + p(4) + " step:disposition",
+			"serial_in_two_places 23WZ1 places", "step_result_differs " + p(7) + " step:new_serial",
+			"step_result_differs " + p(7) + " step:new_tag", "withdrawn_after_work " + p(8) + " status",
 		}
 		for _, k := range want {
 			if open[k] == "" {
@@ -173,22 +190,26 @@ func TestHostileResolveEachConflictKind(t *testing.T) {
 		if n := h.Count(`SELECT COUNT(*) FROM conflicts WHERE id = ? AND status = 'open'`, open["step_result_differs "+p(1)+" step:legacy_serial"]); n != 1 {
 			t.Fatal("resolving the Teams DDI resolved the legacy serial too")
 		}
+		resolve("step_result_differs "+p(1)+" step:legacy_serial", "", wire.Rejected) // a dispute needs the value that stands
 		resolve("step_result_differs "+p(1)+" step:legacy_serial", "fch2", wire.Applied)
 		resolve("step_result_differs "+p(2)+" step:ddi", ddi2, wire.Applied)
 		resolve("disputed_observation "+p(3)+" port", "9/0/6", wire.Applied)
 		resolve("plan_discrepancy "+p(3)+" plan:port", "9/0/6", wire.Rejected)
 		resolve("plan_discrepancy "+p(3)+" plan:port", "", wire.Applied)
-		resolve("disposition_differs FCH9 disposition", "scrap", wire.Rejected)
-		resolve("disposition_differs FCH9 disposition", "returned_to_store", wire.Applied)
-		resolve("serial_in_two_places "+p(6)+" serial:23WZ1", p(6), wire.Applied)
-		resolve("position_has_other_handset "+p(7)+" installed:new", "23WZ8", wire.Applied)
+		resolve("step_result_differs "+p(4)+" step:disposition", "scrap", wire.Rejected)
+		resolve("step_result_differs "+p(4)+" step:disposition", "returned_to_store", wire.Applied)
+		resolve("serial_in_two_places 23WZ1 places", p(6), wire.Rejected) // the place is SITE/POSITION
+		resolve("serial_in_two_places 23WZ1 places", "KX/"+p(6), wire.Applied)
+		resolve("step_result_differs "+p(7)+" step:new_serial", "23WZ1", wire.Rejected) // held at P6
+		resolve("step_result_differs "+p(7)+" step:new_serial", "23WZ8", wire.Applied)
+		resolve("step_result_differs "+p(7)+" step:new_tag", "AVT-23WZ8", wire.Applied)
 		resolve("withdrawn_after_work "+p(8)+" status", "", wire.Applied)
 
 		r = report()
 		for label, got := range map[string][2]string{
 			p(1): {r[p(1)].LegacySerial, "FCH2"}, p(2): {r[p(2)].NewDDI + " " + r[p(2)].DDIState, ddi2 + " new"},
-			p(4): {r[p(4)].Disposition, "returned_to_store"}, p(5): {r[p(5)].NewSerial, ""}, p(6): {r[p(6)].NewSerial, "23WZ1"},
-			p(7): {r[p(7)].NewSerial, "23WZ8"},
+			p(4): {r[p(4)].Disposition, "returned_to_store"}, p(5): {r[p(5)].NewState, "overruled"},
+			p(6): {r[p(6)].NewSerial + " " + r[p(6)].NewState, "23WZ1 installed"}, p(7): {r[p(7)].NewSerial, "23WZ8"},
 		} {
 			if got[0] != got[1] {
 				t.Errorf("hub report %s: %q, want %q", label, got[0], got[1])
@@ -218,16 +239,14 @@ func TestHostileResolveEachConflictKind(t *testing.T) {
 func TestHostileCorrectionMovesTheNumbers(t *testing.T) {
 	hubtest.EachStore(t, func(t *testing.T, spec string) {
 		h := hubtest.Start(t, spec)
-		inv := h.Plan("KX", 2)
+		importJSON(t, h, conflictPlan)
 		alice := h.Laptop("alice", wire.RoleEngineer, "KX")
 		sync(t, alice, "KX")
-		p1 := hubtest.Label(inv, 1)
+		p1 := "P2" // a fixed phone: its number step is ddi
 		stepOp(t, alice, p1, "ddi", "+442032000011")
-		op(t, alice, "number.ddi.v1", "position", p1, map[string]string{"ddi_state": "new", "ddi": "+442032000011"})
 		op(t, alice, "step.correction.v1", "position", p1, map[string]any{"step": "ddi", "attempt": 1, "value": "+442032000012",
 			"was": "+442032000011", "reason": "mistyped"})
-		op(t, alice, "number.ddi.v1", "position", p1, map[string]string{"ddi_state": "new", "ddi": "+442032000012"})
-		if rep := sync(t, alice); rep.Applied != 4 || rep.Conflicts != 0 {
+		if rep := sync(t, alice); rep.Applied != 2 || rep.Conflicts != 0 {
 			t.Fatalf("a step, its numbers and their correction: %+v", rep)
 		}
 		rep, err := h.Store.SiteReport(ctx, hub.Principal{User: "ada", Role: wire.RoleAdmin}, "KX")

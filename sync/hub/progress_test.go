@@ -19,6 +19,11 @@ func importJSON(t *testing.T, h *hubtest.Hub, doc string) {
 	t.Helper()
 	inv, err := site.ParseInventory("plan.json", []byte(doc), site.ParseOptions{})
 	hubtest.Must(t, err)
+	// The plans of these tests were loaded before the work they record
+	// (the hub does not believe a laptop's clock before a site's import).
+	now := h.Store.Now
+	h.Store.Now = func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) }
+	defer func() { h.Store.Now = now }()
 	_, err = h.Store.ImportPlan(ctx, "admin", inv, []byte(doc))
 	hubtest.Must(t, err)
 }
@@ -48,40 +53,21 @@ func TestProgressFigures(t *testing.T) {
 		day := func(d string) func() time.Time {
 			return func() time.Time { tm, _ := time.Parse(time.DateOnly, d); return tm.Add(10 * time.Hour) }
 		}
+		// The work, step by step as engineers record it: four swaps done on
+		// three days, one failed and one blocked (rolled back).
 		done := func(d string, labels ...string) {
 			alice.Store.Now = day(d)
 			for _, l := range labels {
-				for _, s := range []site.Status{site.StatusDiscovered, site.StatusInProgress, site.StatusDone} {
-					hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, s, ""))
-				}
+				hubtest.Work(t, alice.Store, "alice", "AA", l, "", map[string]string{"disposition": map[string]string{"P8": "weee WTN-1"}[l]})
 			}
 		}
 		done("2026-10-01", "P2")
 		done("2026-11-20", "P1", "P5")
 		done("2026-11-24", "P8")
-		for l, s := range map[string]site.Status{"P3": site.StatusFailed, "P4": site.StatusBlocked} {
-			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, site.StatusInProgress, ""))
-			hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "AA", l, s, "no PoE on the port"))
+		for l, why := range map[string]string{"P3": "failed: no PoE on the port", "P4": "blocked: no PoE budget"} {
+			hubtest.Work(t, alice.Store, "alice", "AA", l, "precheck", nil)
+			hubtest.RollBack(t, alice.Store, "alice", "AA", l, why)
 		}
-		hubtest.Must(t, alice.Store.Write(ctx, "alice", func(tx *site.Tx) error {
-			// The numbers as the engineers recorded them: P5's user moved to
-			// Teams and the surrender was confirmed, P8's hot desk gave its
-			// DDI up, P1 kept its number; P3's user has a Teams DDI but the
-			// surrender is not confirmed yet (runbook.SurrendersLegacyDDI).
-			for l, st := range map[string][2]string{"P5": {"teams", "surrendered"}, "P8": {"surrendered", "surrendered"},
-				"P1": {"kept", "kept"}, "P3": {"teams", ""}} {
-				if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st[0], "extension_state": st[1]}); err != nil {
-					return err
-				}
-			}
-			for i, d := range []string{"returned_to_store", "returned_to_store", "weee_disposal"} {
-				if err := tx.Op("AA", "asset.dispose.v1", "asset", fmt.Sprint(i), map[string]string{"to": d,
-					"serial": fmt.Sprint("SN", i), "wtn_ref": "WTN-1"}); err != nil {
-					return err
-				}
-			}
-			return nil
-		}))
 		sync(t, alice)
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
@@ -93,8 +79,8 @@ func TestProgressFigures(t *testing.T) {
 		}
 		a := sp.Sites[1]
 		want := map[string]int{"positions": 10, "done": 4, "remaining": 6, "failed": 1, "blocked": 1,
-			"physical": 8, "teams": 1, "ddis": 2, // P5 to Teams and P8 surrendered; P1 kept its number
-			"returned": 2, "weee": 1,
+			"physical": 8, "teams": 1, "ddis": 2, // P5 to Teams and P8 surrendered; P1 had none
+			"returned": 3, "weee": 1,
 			"fixed done": 2, "fixed rem": 2, "teams rem": 2, "remove done": 1, "remove rem": 2}
 		got := map[string]int{"positions": a.Positions, "done": a.Done, "remaining": a.Remaining, "failed": a.Failed,
 			"blocked": a.Blocked, "physical": a.PhysicalExtensionsRemaining, "teams": a.MovedToTeams,
@@ -171,15 +157,13 @@ func TestProgressStartedTodayConflictsAndDiscrepancies(t *testing.T) {
 		doneOn := func(code, day string, labels ...string) {
 			alice.Store.Now = func() time.Time { tm, _ := time.Parse(time.DateOnly, day); return tm.Add(10 * time.Hour) }
 			for _, l := range labels {
-				for _, s := range []site.Status{site.StatusDiscovered, site.StatusInProgress, site.StatusDone} {
-					hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", code, l, s, ""))
-				}
+				hubtest.Work(t, alice.Store, "alice", code, l, "", nil)
 			}
 		}
 		doneOn("TD", "2026-11-25", "T1")
 		doneOn("TH", "2026-11-23", "H1", "H2", "H3")
 		alice.Store.Now = func() time.Time { return now }
-		hubtest.Must(t, alice.Store.SetStatus(ctx, "alice", "TH", "H4", site.StatusInProgress, ""))
+		hubtest.Work(t, alice.Store, "alice", "TH", "H4", "teams_ddi", nil)
 		hubtest.Must(t, alice.Store.Write(ctx, "alice", func(tx *site.Tx) error {
 			return client.Observe(ctx, tx, "TD", "T2", "extension", "5999")
 		}))

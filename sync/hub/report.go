@@ -94,15 +94,26 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 			}
 			if v := verdicts.of("handset", h.Key, key); h.Disputed || v != "" {
 				r.LegacyState, r.Disposition = disputedWord, ""
+				if v == "overruled" {
+					r.LegacyState = v
+				}
 			}
 		}
 		if h := d.New; h != nil {
 			r.NewSerial, r.NewModel, r.NewMAC, r.NewAssetTag, r.NewState = h.Serial, h.Model, h.MAC, h.Tag, h.State
 			if v := verdicts.of("handset", h.Key, key); h.Disputed || v != "" {
 				r.NewState = disputedWord
+				if v == "overruled" {
+					r.NewState = v
+				}
 			}
 		}
 		r.Disputed = disputeWords(d)
+		for _, labels := range verdicts {
+			if labels[key] == disputedWord {
+				r.OpenConflicts++ // a handset or number it claims is claimed elsewhere too
+			}
+		}
 	}
 	crows, err := t.query(`SELECT entity_id, COUNT(*) FROM conflicts WHERE site = ? AND status = 'open' AND entity = 'position' GROUP BY entity_id`, code)
 	if err != nil {

@@ -100,7 +100,7 @@ func (a *applyCtx) resolveDerived(kind, entity, entityID, status, detail, text, 
 			}
 		}
 	}
-	if got != value {
+	if !strings.EqualFold(got, value) {
 		return a.reject("bad_value", "write the value as the laptop records it: %s", got)
 	}
 	a.touch = append(a.touch, ref)

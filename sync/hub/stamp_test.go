@@ -54,8 +54,8 @@ func TestRestampedEntityIsPulledAgain(t *testing.T) {
 		cursor := info.Ver
 
 		resp := push(bob, wire.Op{Kind: "position.status.v1", Payload: []byte(`{"from":"planned","to":"in_progress"}`)})
-		if resp.Results[0].Code != "merged" {
-			t.Fatalf("bob's move: %+v, want merged (the position is left as it was)", resp.Results[0])
+		if resp.Results[0].Code != "derived" {
+			t.Fatalf("bob's move: %+v, want derived (the position is left as it was)", resp.Results[0])
 		}
 		stampVer := resp.SiteVers["KX"]
 
@@ -81,13 +81,13 @@ func TestRestampedEntityIsPulledAgain(t *testing.T) {
 		}
 		for _, limit := range []int{1, 2, 2000} {
 			got := pullAll(cursor, limit)
-			for _, id := range []string{"position/" + p1 + "/room", "position/" + p1 + "/step:legacy_serial"} {
+			for _, id := range []string{"position/" + p1 + "/room", "position/" + p1 + "/state"} {
 				if v := got[id]; len(v) != 1 || v[0] != stampVer {
 					t.Errorf("limit %d: fact %s pulled at versions %v, want once at %d", limit, id, v, stampVer)
 				}
 			}
 			for id := range got {
-				if id != "position/"+p1+"/room" && id != "position/"+p1+"/step:legacy_serial" {
+				if id != "position/"+p1+"/room" && id != "position/"+p1+"/state" {
 					t.Errorf("limit %d: fact %s pulled again, though its entity was not stamped or it is a note", limit, id)
 				}
 			}
@@ -101,7 +101,7 @@ func TestRestampedEntityIsPulledAgain(t *testing.T) {
 				t.Errorf("limit %d: from the start, room at %v, want at the stamp %d", limit, v, stampVer)
 			}
 			if len(all) < 4 {
-				t.Errorf("limit %d: from the start %d facts, want room, step, note and P2's room", limit, len(all))
+				t.Errorf("limit %d: from the start %d facts, want room, state, note and P2's room", limit, len(all))
 			}
 		}
 	})

@@ -69,7 +69,7 @@ func StepResult(code, label string, s runbook.Step, values map[string]string) ru
 		runbook.FieldNewSerial: "AVX" + id, runbook.FieldNewTag: "AVT-" + id, runbook.FieldDDI: "keep",
 		runbook.FieldTeamsDDI: TeamsDDI(code, label), runbook.FieldDisposition: "store", runbook.FieldContact: "Sgt Jones",
 	}
-	if !given {
+	if !given || v == "" {
 		v = def[s.Field]
 	}
 	res := runbook.Result{Outcome: runbook.OutcomePass, Value: v}

@@ -13,6 +13,8 @@ CREATE TABLE claims (
     label_key TEXT NOT NULL,
     kind      TEXT NOT NULL,
     by_user   TEXT NOT NULL DEFAULT '',
+    handset   TEXT NOT NULL DEFAULT '', -- for an identifier (what = 'ident'): the handset it names
+    state     TEXT NOT NULL DEFAULT '', -- and that handset's state
     PRIMARY KEY (what, key, site, label_key, kind)
 );
 CREATE INDEX claims_place ON claims (site, label_key);
