@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -31,13 +32,20 @@ func StepsElsewhere(ctx context.Context, s *site.Store, code, label string) ([]S
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB().QueryContext(ctx, `SELECT value, updated_by, updated_at FROM sync_facts
-		WHERE site = ? AND entity = 'position' AND entity_id = ? COLLATE NOCASE AND attr LIKE 'step:%'`,
-		strings.ToUpper(code), pr.Position.Label)
+	// The hub's derived state of the position: the results that stand.
+	var state string
+	err = s.DB().QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'position'
+		AND entity_id = ? COLLATE NOCASE AND attr = 'state'`, strings.ToUpper(code), pr.Position.Label).Scan(&state)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	var d Derived
+	if json.Unmarshal([]byte(state), &d) != nil {
+		return nil, nil
+	}
 	// This laptop's own results come back from the hub too: leave out
 	// every step and attempt it recorded itself.
 	mine := map[string]bool{}
@@ -56,25 +64,27 @@ func StepsElsewhere(ctx context.Context, s *site.Store, code, label string) ([]S
 		mine[fmt.Sprint(key, "/", attempt)] = true
 	}
 	local.Close()
+	if err := local.Err(); err != nil {
+		return nil, err
+	}
 	var out []StepElsewhere
-	for rows.Next() {
-		var value, by, at string
-		if err := rows.Scan(&value, &by, &at); err != nil {
-			return nil, err
-		}
-		var e StepElsewhere
-		if json.Unmarshal([]byte(value), &e) != nil || e.Step == "" || e.Outcome == "" || mine[fmt.Sprint(e.Step, "/", e.Attempt)] {
+	for _, st := range d.Steps {
+		if st.Outcome == "" || mine[fmt.Sprint(st.Key, "/", d.Attempt)] {
 			continue
 		}
-		e.Engineer, e.At = by, at
-		out = append(out, e)
+		who := st.By
+		if st.Label != "" {
+			who += " (laptop: " + st.Label + ")"
+		}
+		out = append(out, StepElsewhere{Step: st.Key, Attempt: d.Attempt, Outcome: st.Outcome, Value: st.Value, Note: st.Note,
+			Engineer: who, At: st.At})
 	}
 	order := map[string]int{}
 	for i, k := range append(pr.Runbook.Keys(), rollbackKeys(pr)...) {
 		order[k] = i + 1
 	}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Step] < order[out[j].Step] })
-	return out, rows.Err()
+	return out, nil
 }
 
 func rollbackKeys(pr Progress) []string {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/sync/client"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
@@ -16,15 +17,30 @@ import (
 
 var ctx = context.Background()
 
+// move brings a position to each status in turn the way the field does:
+// discovered by a status of its own; in progress by recording the
+// runbook's first step; done by recording every step; failed or blocked by
+// starting and rolling back. The hub derives the status from those steps.
 func move(t *testing.T, l *hubtest.Laptop, code, label string, to ...site.Status) {
 	t.Helper()
 	for _, s := range to {
-		reason := ""
-		if s == site.StatusFailed || s == site.StatusBlocked {
-			reason = "test"
-		}
-		if err := l.Store.SetStatus(ctx, l.Name, code, label, s, reason); err != nil {
-			t.Fatal(err)
+		pr, err := runbook.Steps(ctx, l.Store, code, label)
+		hubtest.Must(t, err)
+		switch s {
+		case site.StatusInProgress:
+			if pr.Mode == runbook.ModeNotStarted || pr.Mode == runbook.ModeFinished {
+				first := pr.Runbook.Steps[0]
+				hubtest.Work(t, l.Store, l.Name, code, label, first.Key, nil)
+			}
+		case site.StatusDone:
+			hubtest.Work(t, l.Store, l.Name, code, label, "", nil)
+		case site.StatusFailed, site.StatusBlocked:
+			if pr.Mode == runbook.ModeNotStarted || pr.Mode == runbook.ModeFinished {
+				hubtest.Work(t, l.Store, l.Name, code, label, pr.Runbook.Steps[0].Key, nil)
+			}
+			hubtest.RollBack(t, l.Store, l.Name, code, label, string(s)+": test")
+		default:
+			hubtest.Must(t, l.Store.SetStatus(ctx, l.Name, code, label, s, ""))
 		}
 	}
 }
@@ -63,12 +79,13 @@ func TestPushPullRoundTrip(t *testing.T) {
 		l1, l2 := hubtest.Label(inv, 1), hubtest.Label(inv, 2)
 		move(t, a, "KX", l1, site.StatusDiscovered, site.StatusInProgress, site.StatusDone)
 		move(t, a, "KX", l2, site.StatusDiscovered)
-		if n := pending(t, a); n != 4 {
-			t.Fatalf("pending = %d, want 4", n)
+		work := pending(t, a)
+		if work < 4 {
+			t.Fatalf("pending = %d, want every step, status and register change", work)
 		}
 		rep = syncOK(t, a)
-		if rep.Pushed != 4 || rep.Applied != 4 {
-			t.Fatalf("push report %+v, want 4 pushed and applied", rep)
+		if rep.Pushed != work || rep.Applied != work {
+			t.Fatalf("push report %+v, want %d pushed and applied", rep, work)
 		}
 		if n := pending(t, a); n != 0 {
 			t.Fatalf("pending after sync = %d", n)
@@ -86,8 +103,8 @@ func TestPushPullRoundTrip(t *testing.T) {
 		move(t, b, "KX", l2, site.StatusInProgress)
 		syncOK(t, b)
 		rep = syncOK(t, a)
-		if rep.Snapshots != 0 || rep.Pulled != 1 {
-			t.Fatalf("incremental pull %+v, want 1 row and no snapshot", rep)
+		if rep.Snapshots != 0 || rep.Pulled != 2 {
+			t.Fatalf("incremental pull %+v, want 2 rows (the position and its derived state) and no snapshot", rep)
 		}
 		p, _ = a.Store.Position(ctx, "KX", l2)
 		if p.Status != site.StatusInProgress {
@@ -130,28 +147,29 @@ func TestLostResponseNoDuplicate(t *testing.T) {
 		for i := 1; i <= 5; i++ {
 			move(t, a, "KX", hubtest.Label(inv, i), site.StatusDiscovered, site.StatusInProgress)
 		}
+		work := pending(t, a)
 		fault := &dropResponse{next: a.Transport}
 		fault.armed.Store(true)
 		a.Transport = fault
 		if _, err := a.Syncer.Sync(ctx); err == nil {
 			t.Fatal("sync with a lost response reported success")
 		}
-		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != 10 {
-			t.Fatalf("hub journal has %d ops after the lost response, want 10 (committed)", n)
+		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != work {
+			t.Fatalf("hub journal has %d ops after the lost response, want %d (committed)", n, work)
 		}
-		if n := pending(t, a); n != 10 {
-			t.Fatalf("laptop pending = %d, want 10 (it never heard back)", n)
+		if n := pending(t, a); n != work {
+			t.Fatalf("laptop pending = %d, want %d (it never heard back)", n, work)
 		}
 		st, _ := client.ReadStatus(ctx, a.Store)
 		if st.LastError == "" {
 			t.Fatal("status shows no last error after a failed sync")
 		}
 		rep := syncOK(t, a)
-		if rep.Duplicates != 10 || rep.Applied != 10 {
-			t.Fatalf("retry report %+v, want 10 duplicates answered from the journal", rep)
+		if rep.Duplicates != work || rep.Applied != work {
+			t.Fatalf("retry report %+v, want %d duplicates answered from the journal", rep, work)
 		}
-		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != 10 {
-			t.Fatalf("hub journal has %d ops after the retry, want 10", n)
+		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != work {
+			t.Fatalf("hub journal has %d ops after the retry, want %d", n, work)
 		}
 		if n := h.Count(`SELECT COUNT(*) FROM positions WHERE status = 'in_progress'`); n != 5 {
 			t.Fatalf("hub has %d in_progress, want 5", n)
@@ -226,7 +244,8 @@ func TestHubRestartMidSync(t *testing.T) {
 		for i := 1; i <= 60; i++ {
 			move(t, a, "KX", hubtest.Label(inv, i), site.StatusDiscovered, site.StatusInProgress)
 		}
-		a.Syncer.Batch = 20
+		work := pending(t, a)
+		a.Syncer.Batch = 20 * work / 120
 		var pushes atomic.Int32
 		next := a.Transport
 		a.Transport = hubtest.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -253,8 +272,8 @@ func TestHubRestartMidSync(t *testing.T) {
 		a.Transport = next
 		a.Repoint(h.URL)
 		syncOK(t, a)
-		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != 120 {
-			t.Fatalf("hub journal has %d ops, want exactly 120", n)
+		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`); n != work {
+			t.Fatalf("hub journal has %d ops, want exactly %d", n, work)
 		}
 		if n := h.Count(`SELECT COUNT(*) FROM positions WHERE status = 'in_progress'`); n != 60 {
 			t.Fatalf("hub has %d in_progress, want 60", n)

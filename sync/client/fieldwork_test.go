@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -136,23 +137,27 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 				t.Errorf("hub: %s is not done", l)
 			}
 		}
-		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE site = 'KX' AND entity = 'position' AND entity_id = 'FC-01' AND attr LIKE 'step:%'`); n < 15 {
-			t.Errorf("hub knows %d of FC-01's step results; want all of them", n)
+		{
+			// What the hub derived from alice's steps.
+			var state string
+			hubtest.Must(t, h.Store.QueryRowForTest(`SELECT value FROM facts WHERE site = 'KX' AND entity = 'position' AND entity_id = 'FC-01'
+			AND attr = 'state'`, nil, &state))
+			var fc runbook.Derived
+			hubtest.Must(t, json.Unmarshal([]byte(state), &fc))
+			if fc.Done != fc.Total || len(fc.Steps) < 15 {
+				t.Errorf("hub knows %d of FC-01's steps (%d/%d done); want all of them", len(fc.Steps), fc.Done, fc.Total)
+			}
+			if !strings.Contains(fc.SignedOffBy, "Okafor") {
+				t.Error("hub does not know who signed FC-01 off")
+			}
+			if fc.New == nil || fc.New.Model != "J179" || fc.New.State != "installed" ||
+				h.Count(`SELECT COUNT(*) FROM claims WHERE what = 'handset' AND key = ? AND label_key = 'fc-01' AND kind = 'new'`, fc.New.Key) != 1 {
+				t.Errorf("hub does not hold the new J179 at FC-01: %+v", fc.New)
+			}
+			if fc.Legacy == nil || fc.Legacy.Key != "FCHFC01Q7" || fc.Legacy.State != "weee_disposal" {
+				t.Errorf("hub does not know FC-01's legacy handset went to WEEE disposal: %+v", fc.Legacy)
+			}
 		}
-		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'FC-01' AND attr = 'step:signoff' AND value LIKE '%Okafor%'`); n != 1 {
-			t.Error("hub does not know who signed FC-01 off")
-		}
-		if n := h.Count(`SELECT COUNT(*) FROM bindings b JOIN facts f ON f.entity = 'asset' AND f.entity_id = b.serial
-			WHERE b.site = 'KX' AND b.entity_id = 'FC-01' AND f.attr = 'record' AND f.value LIKE '%J179%'`); n != 1 {
-			t.Error("hub does not bind the new J179's serial to FC-01")
-		}
-		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'FCHFC01Q7' AND attr = 'disposition' AND value = 'weee_disposal'`); n != 1 {
-			t.Error("hub does not know FC-01's legacy handset went to WEEE disposal")
-		}
-		if n := h.Count(`SELECT COUNT(*) FROM bindings WHERE serial = 'FCHFC01Q7'`); n != 0 {
-			t.Error("the disposed legacy handset still holds its place")
-		}
-
 		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE entity_id = 'PE-05' AND attr = 'port' AND value = 'Gi1/0/30'`); n != 1 {
 			t.Error("hub did not record PE-05's observed port")
 		}

@@ -59,7 +59,7 @@ func TestSIGKILLMidSync(t *testing.T) {
 			move(t, b, "KX", hubtest.Label(inv, i), site.StatusDiscovered)
 		}
 		syncOK(t, b)
-		// Alice's offline work: 1,200 ops.
+		// Alice's offline work: 1,000 notes and 40 swaps, step by step.
 		hubtest.Must(t, a.Store.Write(ctx, "alice", func(tx *site.Tx) error {
 			for i := 0; i < 1000; i++ {
 				if err := client.AddNote(ctx, tx, "KX", "position", hubtest.Label(inv, 1+i%200), fmt.Sprint("note ", i)); err != nil {
@@ -68,9 +68,12 @@ func TestSIGKILLMidSync(t *testing.T) {
 			}
 			return nil
 		}))
-		for i := 1; i <= 100; i++ {
+		const swaps = 40
+		for i := 1; i <= swaps; i++ {
 			move(t, a, "KX", hubtest.Label(inv, i), site.StatusInProgress, site.StatusDone)
 		}
+		var total int
+		hubtest.Must(t, a.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM oplog`).Scan(&total))
 		credsPath := filepath.Join(t.TempDir(), "creds.json")
 		hubtest.Must(t, a.Creds.Save(credsPath))
 		kills, midway := 0, 0
@@ -103,7 +106,7 @@ func TestSIGKILLMidSync(t *testing.T) {
 				kills++
 			}
 			<-exited
-			if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id = ?`, a.Creds.ClientID); n > 0 && n < 1200 {
+			if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id = ?`, a.Creds.ClientID); n > 0 && n < total {
 				midway++
 			}
 		}
@@ -116,20 +119,20 @@ func TestSIGKILLMidSync(t *testing.T) {
 		hubtest.Must(t, a.Store.IntegrityCheck(ctx))
 		var local int
 		a.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM oplog`).Scan(&local)
-		if local != 1200 {
-			t.Fatalf("laptop has %d ops, want 1200", local)
+		if local != total {
+			t.Fatalf("laptop has %d ops, want %d", local, total)
 		}
 		if n := pending(t, a); n != 0 {
 			t.Fatalf("%d ops still pending", n)
 		}
-		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id = ?`, a.Creds.ClientID); n != 1200 {
-			t.Fatalf("hub journaled %d of alice's ops, want exactly 1200", n)
+		if n := h.Count(`SELECT COUNT(*) FROM op_journal WHERE client_id = ?`, a.Creds.ClientID); n != total {
+			t.Fatalf("hub journaled %d of alice's ops, want exactly %d", n, total)
 		}
 		if n := h.Count(`SELECT COUNT(*) FROM facts WHERE attr LIKE 'note:%'`); n != 1000 {
 			t.Fatalf("hub holds %d notes, want 1000", n)
 		}
-		if n := h.Count(`SELECT COUNT(*) FROM positions WHERE status = 'done'`); n != 100 {
-			t.Fatalf("hub has %d done, want 100", n)
+		if n := h.Count(`SELECT COUNT(*) FROM positions WHERE status = 'done'`); n != swaps {
+			t.Fatalf("hub has %d done, want %d", n, swaps)
 		}
 		ps, _ := a.Store.Positions(ctx, "KX")
 		done, disc := 0, 0
@@ -141,8 +144,8 @@ func TestSIGKILLMidSync(t *testing.T) {
 				disc++
 			}
 		}
-		if done != 100 || disc != 100 {
-			t.Fatalf("alice's laptop: %d done and %d discovered, want 100 and 100", done, disc)
+		if done != swaps || disc != 200-swaps {
+			t.Fatalf("alice's laptop: %d done and %d discovered, want %d and %d", done, disc, swaps, 200-swaps)
 		}
 	})
 }
