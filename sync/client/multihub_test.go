@@ -19,6 +19,7 @@ import (
 
 	"cutover/cli"
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/sync/client"
 	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
@@ -177,7 +178,19 @@ func TestTwoHubProcesses(t *testing.T) {
 					return nil
 				})
 				if err == nil && round < len(statuses) {
-					err = l.Store.SetStatus(ctx, l.Name, code, labels[i%perSite].Label, statuses[round], "")
+					// The position's work: discovered, its first step, the rest.
+					label := labels[i%perSite].Label
+					switch statuses[round] {
+					case site.StatusDiscovered:
+						err = l.Store.SetStatus(ctx, l.Name, code, label, site.StatusDiscovered, "")
+					case site.StatusInProgress:
+						pr, perr := runbook.Steps(ctx, l.Store, code, label)
+						if err = perr; err == nil {
+							_, err = hubtest.Do(l.Store, l.Name, code, label, pr.Runbook.Steps[0].Key, nil)
+						}
+					default:
+						_, err = hubtest.Do(l.Store, l.Name, code, label, "", nil)
+					}
 				}
 				if err != nil {
 					errs <- err
@@ -231,10 +244,15 @@ func TestTwoHubProcesses(t *testing.T) {
 		hubtest.Must(t, err)
 		return n
 	}
-	perLaptop := rounds*notesPerRound + len(statuses)
+	recorded := 0 // every op the laptops logged
+	for _, l := range ls {
+		var n int
+		hubtest.Must(t, l.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM oplog`).Scan(&n))
+		recorded += n
+	}
 	if n, d := count(`SELECT COUNT(*) FROM op_journal WHERE client_id <> 'hub'`),
-		count(`SELECT COUNT(DISTINCT op_id) FROM op_journal WHERE client_id <> 'hub'`); n != len(ls)*perLaptop || d != n {
-		t.Fatalf("journal holds %d ops (%d distinct), want %d once each", n, d, len(ls)*perLaptop)
+		count(`SELECT COUNT(DISTINCT op_id) FROM op_journal WHERE client_id <> 'hub'`); n != recorded || d != n {
+		t.Fatalf("journal holds %d ops (%d distinct), want %d once each", n, d, recorded)
 	}
 	if n := count(`SELECT COUNT(*) FROM facts WHERE attr LIKE 'note:%'`); n != len(ls)*rounds*notesPerRound {
 		t.Fatalf("hub holds %d notes, want %d", n, len(ls)*rounds*notesPerRound)
@@ -255,8 +273,8 @@ func TestTwoHubProcesses(t *testing.T) {
 			ids = append(ids, id)
 		}
 		rows.Close()
-		if len(ids) != perLaptop {
-			t.Fatalf("%s has %d ops, want %d", l.Name, len(ids), perLaptop)
+		if len(ids) < rounds*notesPerRound+len(statuses) {
+			t.Fatalf("%s has %d ops, want its notes, its discovery and its steps", l.Name, len(ids))
 		}
 		for _, id := range ids {
 			if n := count(`SELECT COUNT(*) FROM op_journal WHERE op_id = ? AND client_id = ?`, id, l.Creds.ClientID); n != 1 {

@@ -20,27 +20,38 @@ import (
 // step seeing an Avaya phone whose serial is the new serial's value.
 func Work(t testing.TB, st *site.Store, engineer, code, label, through string, values map[string]string) runbook.Progress {
 	t.Helper()
+	pr, err := Do(st, engineer, code, label, through, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pr
+}
+
+// Do is Work that returns its error, for goroutines.
+func Do(st *site.Store, engineer, code, label, through string, values map[string]string) (runbook.Progress, error) {
 	ctx := context.Background()
 	for {
 		pr, err := runbook.Steps(ctx, st, code, label)
-		Must(t, err)
+		if err != nil {
+			return pr, err
+		}
 		if pr.Mode == runbook.ModeFinished && pr.Position.Status == site.StatusDone {
-			return pr
+			return pr, nil
 		}
 		cur := pr.Current
 		if pr.Mode == runbook.ModeFinished || pr.Mode == runbook.ModeNotStarted {
 			cur = &runbook.StepState{Step: pr.Runbook.Steps[0]}
 		}
 		if cur == nil {
-			return pr
+			return pr, nil
 		}
 		res := StepResult(code, label, cur.Step, values)
 		pr, err = runbook.Record(ctx, st, engineer, code, label, cur.Key, res)
 		if err != nil {
-			t.Fatalf("%s %s/%s step %s: %v", engineer, code, label, cur.Key, err)
+			return pr, fmt.Errorf("%s %s/%s step %s: %w", engineer, code, label, cur.Key, err)
 		}
 		if cur.Key == through || pr.Current == nil {
-			return pr
+			return pr, nil
 		}
 	}
 }
