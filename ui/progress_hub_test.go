@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"cutover/internal/fieldtest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -73,12 +73,16 @@ func startProgressHub(t testing.TB) *progressHubFixture {
 	srv := httptest.NewServer((&hub.Server{Store: st}).Handler())
 	f := &progressHubFixture{t: t, store: st, srv: srv, url: srv.URL, users: map[string]*hubLaptop{}}
 	t.Cleanup(f.stop)
+	// The plans were loaded before the work (a laptop's clock is believed
+	// from a day before a site's first import).
+	st.Now = func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) }
 	for _, doc := range []string{planAA, planBB, planCC} {
 		inv, err := site.ParseInventory("plan.json", []byte(doc), site.ParseOptions{})
 		must(t, err)
 		_, err = st.ImportPlan(ctx, "admin", inv, []byte(doc))
 		must(t, err)
 	}
+	st.Now = func() time.Time { return fixedNow }
 	alice := f.laptop("alice", wire.RoleEngineer, "AA", "CC")
 	bob := f.laptop("bob", wire.RoleEngineer, "BB")
 	f.laptop("sam", wire.RoleSupervisor)
@@ -88,26 +92,13 @@ func startProgressHub(t testing.TB) *progressHubFixture {
 	f.done(alice, "AA", "2026-11-20", "P1", "P5")
 	f.done(alice, "AA", "2026-11-24", "P8")
 	f.done(alice, "CC", "2026-11-23", "R1", "R2")
-	for l, s := range map[string]site.Status{"P3": site.StatusFailed, "P4": site.StatusBlocked} {
-		must(t, alice.store.SetStatus(ctx, "alice", "AA", l, site.StatusInProgress, ""))
-		must(t, alice.store.SetStatus(ctx, "alice", "AA", l, s, "no PoE on the port"))
+	// P3 failed and P4 blocked: started, then rolled back.
+	for l, why := range map[string]string{"P3": "failed: no PoE on the port", "P4": "blocked: no PoE on the port"} {
+		_, err := fieldtest.Do(alice.store, "alice", "AA", l, "precheck", nil)
+		must(t, err)
+		_, err = fieldtest.RollBack(alice.store, "alice", "AA", l, why)
+		must(t, err)
 	}
-	must(t, alice.store.Write(ctx, "alice", func(tx *site.Tx) error {
-		// The numbers as recorded: P5 to Teams, P8's DDI surrendered.
-		// P5's user moved to Teams and the surrender was confirmed.
-		for l, st := range map[string]string{"P5": "teams", "P8": "surrendered"} {
-			if err := tx.Op("AA", "number.ddi.v1", "position", l, map[string]string{"ddi_state": st, "extension_state": "surrendered"}); err != nil {
-				return err
-			}
-		}
-		for i, d := range []string{"returned_to_store", "returned_to_store", "weee_disposal"} {
-			if err := tx.Op("AA", "asset.dispose.v1", "asset", fmt.Sprint(i), map[string]string{"to": d,
-				"serial": fmt.Sprint("SN", i), "wtn_ref": "WTN-1"}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
 	f.sync(alice)
 	return f
 }
@@ -152,9 +143,9 @@ func (f *progressHubFixture) done(l *hubLaptop, code, day string, labels ...stri
 	l.store.Now = func() time.Time { return d.Add(10 * time.Hour) }
 	defer func() { l.store.Now = time.Now }()
 	for _, lb := range labels {
-		for _, s := range []site.Status{site.StatusDiscovered, site.StatusInProgress, site.StatusDone} {
-			must(f.t, l.store.SetStatus(context.Background(), l.name, code, lb, s, ""))
-		}
+		disposition := map[string]string{"P8": "weee WTN-1"}[lb] // the rest go back to stores
+		_, err := fieldtest.Do(l.store, l.name, code, lb, "", map[string]string{"disposition": disposition})
+		must(f.t, err)
 	}
 	f.sync(l)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"cutover/internal/fieldtest"
 	"database/sql"
 	"encoding/hex"
 	"net/http/httptest"
@@ -87,9 +88,12 @@ func startTriageHub(t *testing.T, spec string) *progressHubFixture {
 	alice := f.laptop("alice", wire.RoleEngineer, "KX")
 	f.laptop("sam", wire.RoleSupervisor)
 	f.sync(alice, "KX")
-	must(t, alice.store.SetStatus(ctx, "alice", "KX", "K1", site.StatusInProgress, ""))
-	must(t, alice.store.SetStatus(ctx, "alice", "KX", "K1", site.StatusBlocked, "custody suite locked down"))
-	must(t, alice.store.SetStatus(ctx, "alice", "KX", "K2", site.StatusInProgress, ""))
+	_, err = fieldtest.Do(alice.store, "alice", "KX", "K1", "precheck", nil)
+	must(t, err)
+	_, err = fieldtest.RollBack(alice.store, "alice", "KX", "K1", "blocked: custody suite locked down")
+	must(t, err)
+	_, err = fieldtest.Do(alice.store, "alice", "KX", "K2", "precheck", nil)
+	must(t, err)
 	f.sync(alice)
 	dropped := strings.Replace(planKX, `{"label":"K2","role":"front_counter","legacy_vendor":"cisco","extension":"4002"},`, "", 1)
 	inv, err := site.ParseInventory("plan.json", []byte(dropped), site.ParseOptions{})
@@ -156,7 +160,7 @@ func TestProgressTriage201Sites(t *testing.T) {
 			press(t, m, "enter")
 			frame = m.View()
 			mustContain(t, frame, "progress › K1", "KX K1", "■ blocked", "read-only, as the hub holds it",
-				"custody suite locked down", "Steps: 0 of", "custody suite")
+				"custody suite locked down", "Steps: 1 of", "custody suite")
 			press(t, m, "esc", "down", "enter")
 			mustContain(t, m.View(), "progress › K2", "KX K2", "Open conflicts")
 			press(t, m, "esc", "tab")
