@@ -37,7 +37,7 @@ func TestProgressSupervisorSeesEverySiteLateFirst(t *testing.T) {
 	mustContain(t, frame, "cutover › progress", "sam · supervisor",
 		"Force", "6 of 14 done (42%)", "8 to go", "0.4 a day over 14 days",
 		"physical extensions left 12 (from c20,000 towards c5,000)", "moved to Teams 1", "DDIs surrendered 2",
-		"handsets returned to store 3", "sent to WEEE 1",
+		"handsets returned to store 5", "sent to WEEE 1", // P1, P2, P5, R1, R2; P8 to WEEE
 		"done/left by plan: Avaya fixed 4/3", "Avaya PTT 0/0", "Teams DDI 1/3", "removed 1/2",
 		"✗ 1 failed", "■ 1 blocked", "⚠ 1 of 3 sites LATE",
 		"[Sites 3]", "Engineers 2")
