@@ -300,8 +300,15 @@ func branchEnd(rb Runbook, b *branch) string {
 	if last := rb.Steps[len(rb.Steps)-1]; passed(b.steps[last.Key]) {
 		return string(site.StatusDone)
 	}
+	if physical {
+		return endHandsetOut
+	}
 	return "open"
 }
+
+// endHandsetOut is a branch still open with the legacy handset taken out:
+// it contradicts a rollback of the same attempt (which says it is back).
+const endHandsetOut = "handset_out"
 
 func rolledBack(end string) bool { return end == "rolling_back" || end == "failed" || end == "blocked" }
 
@@ -314,7 +321,8 @@ func (d *Derived) settleOutcome(cur []*branch, resolved map[string]Resolution) [
 			ends[b.end] = true
 		}
 	}
-	if !(ends["done"] && (ends["rolling_back"] || ends["failed"] || ends["blocked"])) && !(ends["failed"] && ends["blocked"]) {
+	rolled := ends["rolling_back"] || ends["failed"] || ends["blocked"]
+	if !((ends["done"] || ends[endHandsetOut]) && rolled) && !(ends["failed"] && ends["blocked"]) {
 		return cur
 	}
 	x := Dispute{Fact: FactOutcome, Attempt: d.Attempt}
@@ -346,8 +354,8 @@ func (d *Derived) settleOutcome(cur []*branch, resolved map[string]Resolution) [
 func branchChosen(b *branch, v string) bool {
 	v = strings.ToLower(strings.TrimSpace(v))
 	switch v {
-	case "done", "failed", "blocked", "rolling_back":
-		return b.end == v
+	case "done", "failed", "blocked", "rolling_back", endHandsetOut:
+		return b.end == v || v == "done" && b.end == endHandsetOut
 	case "rolled_back", "rollback":
 		return rolledBack(b.end)
 	}

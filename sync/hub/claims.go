@@ -153,12 +153,12 @@ func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int6
 			kind = kindDDIPlaces
 		}
 		id := derivedConflictID(k.what, k.key)
-		var status, detail, home string
-		found := t.row(`SELECT status, detail, site FROM conflicts WHERE id = ?`, id).Scan(&status, &detail, &home) == nil
+		var status, detail, home, resolution string
+		found := t.row(`SELECT status, detail, site, resolution FROM conflicts WHERE id = ?`, id).Scan(&status, &detail, &home, &resolution) == nil
 		if len(places) < 2 {
 			if found && status == "open" {
 				if _, err := t.exec(`UPDATE conflicts SET status = 'resolved', resolution = ?, ver = ? WHERE id = ?`,
-					"settled by later work: claimed in one place now", siteVer(t, home, vers), id); err != nil {
+					settledByWork, siteVer(t, home, vers), id); err != nil {
 					return err
 				}
 			}
@@ -186,14 +186,25 @@ func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int6
 				VALUES (?, ?, ?, ?, ?, 'places', 'open', ?, '', ?)`, id, home, kind, entity, k.key, string(b), ver); err != nil {
 				return err
 			}
+		case status == "resolved" && resolution == settledByWork:
+			// Claimed in two places again: the dispute is open again.
+			if _, err := t.exec(`UPDATE conflicts SET status = 'open', resolution = '', detail = ?, site = ?, ver = ? WHERE id = ?`,
+				string(b), home, ver, id); err != nil {
+				return err
+			}
 		case detail != string(b):
-			if _, err := t.exec(`UPDATE conflicts SET detail = ?, ver = ? WHERE id = ?`, string(b), ver, id); err != nil {
+			// The conflict lives at the first site that claims the key now.
+			if _, err := t.exec(`UPDATE conflicts SET detail = ?, site = ?, ver = ? WHERE id = ?`, string(b), home, ver, id); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+// settledByWork is the resolution of a two-places conflict that later work
+// settled (a correction, a rollback): it opens again if the claims return.
+const settledByWork = "settled by later work: claimed in one place now"
 
 // claimsOn lists the positions that claim a key, in site and label order.
 func claimsOn(t *tx, k claimKey) ([]claim, error) {
