@@ -540,4 +540,3 @@ func firstDiff(a, b string) string {
 	}
 	return "the second is longer"
 }
-
