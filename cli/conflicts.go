@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -56,7 +57,14 @@ engineers may settle disputed observations at their own sites.`,
 				if err != nil {
 					return &ExitError{Code: 2, Err: err}
 				}
-				if err := client.Resolve(ctx, st, env.Engineer, id, resolution, value); err != nil {
+				role := "" // the hub login's role, when this laptop has one
+				if creds, err := client.LoadCredentials(client.CredentialsPath(env.ConfigPath, env.Getenv)); err == nil {
+					role = creds.Role
+				}
+				if err := client.ResolveAs(ctx, st, env.Engineer, role, id, resolution, value); err != nil {
+					if errors.Is(err, client.ErrNotYours) {
+						return &ExitError{Code: 2, Err: err}
+					}
 					return err
 				}
 				fmt.Fprintf(env.Stdout, "resolution of %s recorded; it reaches the hub on the next 'cutover sync'\n", id)

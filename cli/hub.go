@@ -17,9 +17,10 @@ import (
 func init() {
 	var store, siteCode, role, sites, format, out string
 	var exportAll, allPorts bool
+	var conflictFlags hubConflictFlags
 	register(&Command{
 		Name:    "hub",
-		Args:    "import FILE [--site CODE] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
+		Args:    "conflicts [resolve ID --resolution TEXT [--value V]] [--site CODE] [--json] | import FILE [--site CODE] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
 		Summary: "manage the hub: load site plans, add and revoke people",
 		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
 
@@ -33,6 +34,12 @@ func init() {
                                 the exports of 'cutover export' from what every
                                 laptop pushed (--all: every site); numbers checks
                                 duplicate DDIs across the force
+  cutover hub conflicts [--site CODE] [--all] [--json]
+                                every open conflict on the hub, in words (who,
+                                when, which values), with no laptop and no pull
+  cutover hub conflicts resolve ID --resolution TEXT [--value V] [--site CODE]
+                                settle one as admin (ID: the id, 8 or more of its
+                                first characters, or POSITION:STEP with --site)
   cutover hub user add NAME --role ROLE [--sites A,B]
                                 add a person (or change their role and sites) and
                                 print a one-time enrolment code, valid 24 hours
@@ -53,6 +60,9 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 			fs.BoolVar(&exportAll, "all", false, "export: every site")
 			fs.BoolVar(&allPorts, "all-ports", false, "export teams-lis: the port of every active position")
 			fs.StringVar(&out, "out", "", "export: write to `FILE` instead of standard output")
+			fs.BoolVar(&conflictFlags.json, "json", false, "conflicts: print JSON")
+			fs.StringVar(&conflictFlags.resolution, "resolution", "", "conflicts resolve: what was decided, in words")
+			fs.StringVar(&conflictFlags.value, "value", "", "conflicts resolve: the value, branch or place that stands")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
 			args := fs.Args()
@@ -60,6 +70,8 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 				return usagef("want import FILE, or user add|revoke|list")
 			}
 			switch {
+			case args[0] == "conflicts":
+				return hubConflicts(ctx, env, store, args[1:], siteCode, exportAll, conflictFlags)
 			case args[0] == "import" && len(args) == 2:
 				return hubImport(ctx, env, store, args[1], siteCode)
 			case args[0] == "report" && len(args) == 1:

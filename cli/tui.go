@@ -62,7 +62,7 @@ func init() {
 			if syncer, err := env.Syncer(st); err == nil && st.ReadOnly() == "" { // a read-only database cannot take what a sync brings
 				loop := client.NewLoop(syncer)
 				opt.Swap.AfterRecord = loop.Kick
-				opt.Hub = syncer.Client.Credentials().Hub
+				opt.Hub, opt.HubRole = syncer.Client.Credentials().Hub, syncer.Client.Credentials().Role
 				ctx, stop := context.WithCancel(ctx)
 				done := make(chan struct{})
 				go func() { defer close(done); loop.Run(ctx) }()

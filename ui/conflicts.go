@@ -193,9 +193,9 @@ func newResolveForm(sh *shared, code string, k client.Conflict, d client.Describ
 		if value == keep {
 			value = ""
 		}
-		ctx, store, engineer := sh.ctx, sh.store, sh.engineer
+		ctx, store, engineer, role := sh.ctx, sh.store, sh.engineer, sh.hubRole
 		return func() tea.Msg {
-			if err := client.Resolve(ctx, store, engineer, k.ID, res, value); err != nil {
+			if err := client.ResolveAs(ctx, store, engineer, role, k.ID, res, value); err != nil {
 				return failed("resolving", err)
 			}
 			return tea.BatchMsg{changed(code), note("resolution recorded; it reaches the hub on the next sync")}

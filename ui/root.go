@@ -57,7 +57,7 @@ func newRoot(ctx context.Context, opt Options, r *lipgloss.Renderer) *root {
 		lister = opt.Store
 	}
 	sh := &shared{ctx: ctx, store: opt.Store, cache: newPositionCache(lister), engineer: opt.Engineer, now: opt.Now, st: newStyles(r), animate: true, readPause: 700 * time.Millisecond, wall: time.Now,
-		runner: opt.Swap, discover: opt.Discover, hub: opt.Hub, creds: opt.Creds, credsFrom: opt.CredsFrom, cfg: opt.Config,
+		runner: opt.Swap, discover: opt.Discover, hub: opt.Hub, hubRole: opt.HubRole, creds: opt.Creds, credsFrom: opt.CredsFrom, cfg: opt.Config,
 		cfgPath: opt.ConfigPath}
 	if sh.cfg == nil {
 		sh.cfg = &config.Config{}

@@ -52,6 +52,7 @@ type shared struct {
 	runner   *swap.Runner // records steps; nil when the TUI cannot (tests of other screens)
 	discover Discoverer   // nil when the TUI cannot run discovery
 	hub      string       // the hub synced with in the background; "" when not enrolled
+	hubRole  string       // the role of the hub login ("" when not enrolled)
 	readOnly string       // why the database cannot be written ("" when it can): see readonly.go
 	// creds are the SNMP credentials of this session (from the command
 	// line, a profile, or typed on the discovery screen); credsFrom says which.

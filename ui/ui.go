@@ -54,6 +54,10 @@ type Options struct {
 	// Hub is the hub this laptop syncs with in the background ("" when it
 	// is not enrolled), for the dashboard's sync line.
 	Hub string
+	// HubRole is the role of this laptop's hub login (engineer, supervisor,
+	// admin; "" when not enrolled): a resolution it may not make is refused
+	// before it is recorded.
+	HubRole string
 	// Lister, when set, replaces the Store as the source of a site's
 	// positions (the benchmark uses it); nil means the Store.
 	Lister PositionLister

@@ -50,7 +50,32 @@ func Describe(c Conflict) Described {
 		}
 		out.Values = []string{"returned_to_store", "weee_disposal", "lost"}
 		out.Hint = "an admin names where the handset went"
-	case "step_result_differs":
+	case "step_result_differs", "outcome_differs":
+		if bs, ok := d["branches"].([]any); ok { // derived by the hub from every laptop's work
+			what := "how attempt " + str("attempt") + " ended"
+			if c.Kind == "step_result_differs" {
+				what = "step " + words(str("step"))
+			}
+			out.Title = fmt.Sprintf("%s: %s recorded differently", on, what)
+			for _, b := range bs {
+				m, _ := b.(map[string]any)
+				who := anyText(m["by"])
+				if l := anyText(m["label"]); l != "" {
+					who += " (laptop: " + l + ")"
+				}
+				v := anyText(m["value"])
+				if c.Kind == "outcome_differs" {
+					v = words(anyText(m["outcome"]))
+				}
+				out.Lines = append(out.Lines, fmt.Sprintf("%s: %s at %s", who, v, anyText(m["at"])))
+			}
+			out.Values = strings2(d["choices"])
+			out.Hint = "nothing stands until an admin names the value (or, for an attempt, done, rolled_back or the person) that does"
+			if c.Kind == "outcome_differs" {
+				out.Hint = "the rollback stands meanwhile (nothing is taken off a platform); an admin names what happened: done, rolled_back, or the person whose work stands"
+			}
+			break
+		}
 		step := str("step")
 		out.Title = fmt.Sprintf("%s: step %s recorded two ways", on, words(step))
 		if f, ok := d["first"].(map[string]any); ok {
@@ -82,7 +107,22 @@ func Describe(c Conflict) Described {
 		out.Lines = append(out.Lines, "standing: "+str("installed"), orSomeone(by)+" installed: "+str("claimed"))
 		out.Values = []string{str("installed"), str("claimed")}
 		out.Hint = "an admin names the handset that is there"
-	case "serial_in_two_places":
+	case "serial_in_two_places", "ddi_in_two_places":
+		if ps, ok := d["places"].([]any); ok { // derived by the hub from every position's claims
+			what := "handset " + str("serial")
+			if c.Kind == "ddi_in_two_places" {
+				what = "number " + site.FormatDDI(str("ddi"))
+			}
+			out.Title = fmt.Sprintf("%s recorded in %d places", what, len(ps))
+			for _, p := range ps {
+				m, _ := p.(map[string]any)
+				out.Lines = append(out.Lines, fmt.Sprintf("%s/%s (%s, %s)", anyText(m["site"]), anyText(m["position"]), words(anyText(m["kind"])),
+					orSomeone(anyText(m["by"]))))
+			}
+			out.Values = strings2(d["choices"])
+			out.Hint = "it stands at neither place until an admin names the one that keeps it (SITE/POSITION)"
+			break
+		}
 		out.Title = fmt.Sprintf("handset %s recorded in two places", str("serial"))
 		out.Lines = append(out.Lines, "bound to: "+str("bound_to"), orSomeone(by)+" installed it at: "+str("claimed_by"))
 		out.Values = []string{str("bound_to"), str("claimed_by")}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
 	"cutover/site"
 	"cutover/site/oplog"
+	"cutover/sync/wire"
 )
 
 // Status is what the TUI shows about sync.
@@ -105,11 +107,24 @@ var ErrUnknownConflict = errors.New("no such conflict here (sync first)")
 // and marks the conflict "resolving" locally in the same transaction; the
 // hub applies it (admins any conflict; engineers disputed observations).
 func Resolve(ctx context.Context, st *site.Store, engineer, id, resolution, value string) error {
+	return ResolveAs(ctx, st, engineer, "", id, resolution, value)
+}
+
+// ResolveAs is Resolve for a laptop whose user has role (from its hub
+// login): a resolution the role may not make (wire.MayResolve) is refused
+// before anything is recorded, saying who can. An empty role is not checked
+// here; the hub checks every resolution.
+func ResolveAs(ctx context.Context, st *site.Store, engineer, role, id, resolution, value string) error {
 	return st.Write(ctx, engineer, func(tx *site.Tx) error {
-		var code string
-		err := tx.QueryRowContext(ctx, `SELECT site FROM sync_conflicts WHERE id = ?`, id).Scan(&code)
+		var code, kind string
+		err := tx.QueryRowContext(ctx, `SELECT site, kind FROM sync_conflicts WHERE id = ?`, id).Scan(&code, &kind)
 		if err != nil {
 			return ErrUnknownConflict
+		}
+		if role != "" {
+			if err := wire.MayResolve(role, kind); err != nil {
+				return fmt.Errorf("%w: %v", ErrNotYours, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_conflicts SET local_status = 'resolving' WHERE id = ?`, id); err != nil {
 			return err
@@ -117,6 +132,9 @@ func Resolve(ctx context.Context, st *site.Store, engineer, id, resolution, valu
 		return tx.Op(code, "conflict.resolve.v1", "conflict", id, map[string]string{"resolution": resolution, "value": value})
 	})
 }
+
+// ErrNotYours is returned for a resolution the user's role may not make.
+var ErrNotYours = errors.New("not recorded")
 
 // Observe records an observation on site (position.observe.v1) with its
 // local effect, a fact row, in one transaction.

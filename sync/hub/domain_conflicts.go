@@ -109,8 +109,8 @@ func (a *applyCtx) resolve() (string, error) {
 	if derivedKinds[kind] && a.op.EntityID == derivedIDOf(kind, a.op.Site, entityID, fact, detail) {
 		return a.resolveDerived(kind, entity, entityID, status, detail, p.Resolution, strings.TrimSpace(p.Value))
 	}
-	if a.p.Role != wire.RoleAdmin && kind != "disputed_observation" {
-		return a.reject("forbidden", "only an admin may resolve a %s conflict", kind)
+	if err := wire.MayResolve(a.p.Role, kind); err != nil {
+		return a.reject("forbidden", "%v", err)
 	}
 	if status == "resolved" {
 		a.code = codeMerged

@@ -19,8 +19,8 @@ import (
 // keeps it. A value that cannot stand is refused with the reason, before
 // anything changes.
 func (a *applyCtx) resolveDerived(kind, entity, entityID, status, detail, text, value string) (string, error) {
-	if a.p.Role != wire.RoleAdmin {
-		return a.reject("forbidden", "only an admin may resolve a %s conflict ('cutover hub conflicts resolve' on the hub, or an admin's laptop)", kind)
+	if err := wire.MayResolve(a.p.Role, kind); err != nil {
+		return a.reject("forbidden", "%v", err)
 	}
 	switch kind {
 	case kindSerialPlaces, kindDDIPlaces:
