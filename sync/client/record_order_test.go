@@ -277,4 +277,3 @@ func TestResolutionsRefusedOnTheLaptop(t *testing.T) {
 		}
 	})
 }
-
