@@ -127,6 +127,10 @@ func printReport(w io.Writer, rep client.Report, st client.Status) {
 		}
 		fmt.Fprintln(w)
 	}
+	if rep.ClockNotBelieved > 0 {
+		fmt.Fprintf(w, "! the hub did not believe this laptop's clock for %d change(s) and used the time it received them: set the laptop's date and time\n",
+			rep.ClockNotBelieved)
+	}
 	if len(rep.Skipped) > 0 {
 		fmt.Fprintf(w, "not on the hub for you, kept local only: %s\n", strings.Join(rep.Skipped, ", "))
 	}

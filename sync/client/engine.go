@@ -49,6 +49,9 @@ type Report struct {
 	Snapshots  int      `json:"snapshots"`
 	Sites      []string `json:"sites"`
 	Skipped    []string `json:"skipped,omitempty"` // sites the hub does not have or lets us read
+	// ClockNotBelieved counts ops whose time the hub did not believe (this
+	// laptop's clock is wrong): the hub used its own receive time.
+	ClockNotBelieved int `json:"clock_not_believed,omitempty"`
 }
 
 // Sync pushes every op the hub has not acknowledged, then pulls every site
@@ -187,6 +190,9 @@ func (s *Syncer) PushAll(ctx context.Context, rep *Report) error {
 			rep.Pushed++
 			if r.Duplicate {
 				rep.Duplicates++
+			}
+			if r.Code == wire.CodeClockNotBelieved {
+				rep.ClockNotBelieved++
 			}
 			switch r.Outcome {
 			case wire.Applied:

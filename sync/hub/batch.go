@@ -136,10 +136,23 @@ type batchStore struct {
 	// touched are the positions this push's evidence touched: derived
 	// again once its ops are journaled (derive.go).
 	touched map[posRef]bool
+	starts  map[string]string // each site's first import, read once a push
+}
+
+// siteStart is a site's first import (before it, a laptop's clock is not
+// believed), read once per push.
+func (b *batchStore) siteStart(code string) string {
+	if v, ok := b.starts[code]; ok {
+		return v
+	}
+	var v string
+	b.t.row(`SELECT first_import FROM sites WHERE code = ?`, code).Scan(&v)
+	b.starts[code] = v
+	return v
 }
 
 func newBatch(s *Store, t *tx) *batchStore {
-	b := &batchStore{s: s, t: t, touched: map[posRef]bool{}}
+	b := &batchStore{s: s, t: t, touched: map[posRef]bool{}, starts: map[string]string{}}
 	b.reset()
 	return b
 }

@@ -438,6 +438,16 @@ func (s *Store) applyOne(t *tx, b *batchStore, p Principal, op wire.Op, chk opCh
 	if outcome == wire.Rejected {
 		a.ver = 0
 	} else {
+		if _, ok := believedAt(op.ObservedAt, now.Unix(), b.siteStart(op.Site)); !ok {
+			// Applied all the same; every figure uses the hub's receive time.
+			note := fmt.Sprintf("the laptop's clock said %q; the hub used the time it received this (%s): set the laptop's clock",
+				clip(op.ObservedAt, 40), now.UTC().Format(time.RFC3339))
+			if a.code == "" {
+				a.code, a.msg = wire.CodeClockNotBelieved, note
+			} else {
+				a.msg = strings.TrimSpace(a.msg + "; " + note)
+			}
+		}
 		if ref, ok := touches(op); ok {
 			b.touched[ref] = true
 		}

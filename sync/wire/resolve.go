@@ -18,3 +18,9 @@ func MayResolve(role, kind string) error {
 	}
 	return fmt.Errorf("only an admin may resolve a %s conflict: ask an admin ('cutover hub conflicts resolve' on the hub)", kind)
 }
+
+// CodeClockNotBelieved marks an op applied with the hub's receive time in
+// place of the laptop's, whose clock was out of the sane window (before
+// the site's first import less a day, or more than a day ahead of the
+// hub). The laptop's time stays in the journal beside it.
+const CodeClockNotBelieved = "clock_not_believed"
