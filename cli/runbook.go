@@ -45,16 +45,22 @@ resumes there, whoever recorded the last one.`,
 			if err != nil {
 				return err
 			}
+			hubView, err := runbook.HubStanding(ctx, st, code, label)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(struct {
 					runbook.Progress
 					Elsewhere []runbook.StepElsewhere `json:"recorded_elsewhere"`
-				}{pr, elsewhere})
+					Hub       runbook.HubView         `json:"hub"`
+				}{pr, elsewhere, hubView})
 			}
 			writeRunbook(env.Stdout, pr)
 			writeElsewhere(env.Stdout, elsewhere)
+			writeHubView(env.Stdout, hubView)
 			return nil
 		},
 	})
@@ -182,5 +188,24 @@ func writeElsewhere(w io.Writer, es []runbook.StepElsewhere) {
 			line += "  " + e.Value
 		}
 		fmt.Fprintln(w, line)
+	}
+}
+
+// writeHubView says where the hub's record stands when it differs from this
+// laptop's: open disputes, and this laptop's values it does not hold.
+func writeHubView(w io.Writer, v runbook.HubView) {
+	if !v.Known || len(v.Disputes) == 0 && len(v.Overruled) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nOn the hub (as of the last sync): %s", strings.ReplaceAll(string(v.Status), "_", " "))
+	if v.Reason != "" {
+		fmt.Fprintf(w, " (%s)", v.Reason)
+	}
+	fmt.Fprintln(w)
+	for _, x := range v.Disputes {
+		fmt.Fprintf(w, "  ⇄ disputed %s\n", x.Words())
+	}
+	for _, o := range v.Overruled {
+		fmt.Fprintf(w, "  ✗ %s: this laptop recorded %s; %s\n", o.Step, o.Mine, o.Why)
 	}
 }

@@ -18,6 +18,7 @@ type detailLoadedMsg struct {
 	p           site.Position
 	history     []site.StatusChange
 	elsewhere   []runbook.StepElsewhere
+	hub         runbook.HubView
 	pr          runbook.Progress
 	err         error
 }
@@ -37,8 +38,12 @@ func loadDetailCmd(sh *shared, code, label string) tea.Cmd {
 		if err != nil {
 			return detailLoadedMsg{code: code, label: label, err: err}
 		}
+		hv, err := runbook.HubStanding(ctx, store, code, label)
+		if err != nil {
+			return detailLoadedMsg{code: code, label: label, err: err}
+		}
 		pr, err := runbook.Steps(ctx, store, code, label)
-		return detailLoadedMsg{code: code, label: label, p: p, history: h, elsewhere: e, pr: pr, err: err}
+		return detailLoadedMsg{code: code, label: label, p: p, history: h, elsewhere: e, hub: hv, pr: pr, err: err}
 	}
 }
 
@@ -56,6 +61,7 @@ type detail struct {
 	p           site.Position
 	history     []site.StatusChange
 	elsewhere   []runbook.StepElsewhere // step results other laptops recorded (from the hub)
+	hub         runbook.HubView         // the hub's record where it differs from this laptop's
 	pr          runbook.Progress        // the runbook, with every step's results
 	w, h        int
 }
@@ -88,7 +94,7 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return d, func() tea.Msg { return failed("loading position "+d.label, msg.err) }
 		}
-		d.loaded, d.p, d.history, d.elsewhere, d.pr = true, msg.p, msg.history, msg.elsewhere, msg.pr
+		d.loaded, d.p, d.history, d.elsewhere, d.hub, d.pr = true, msg.p, msg.history, msg.elsewhere, msg.hub, msg.pr
 	case changedMsg:
 		if msg.site == d.code {
 			return d, loadDetailCmd(d.sh, d.code, d.label)
@@ -139,6 +145,15 @@ func (d *detail) View() string {
 		last := d.elsewhere[n-1]
 		field("Other laptops", fmt.Sprintf("%d step result(s) from the hub, last %s %s by %s %s", n, last.Step,
 			last.Outcome, last.Engineer, shortTime(last.At)))
+	}
+	if v := d.hub; v.Known && (len(v.Disputes) > 0 || len(v.Overruled) > 0) {
+		b.WriteString("\n" + st.Header.Render("On the hub: "+statusWord(v.Status)) + "\n")
+		for _, x := range v.Disputes {
+			b.WriteString(cut("  ⇄ disputed "+txt(x.Words()), d.w) + "\n")
+		}
+		for _, o := range v.Overruled {
+			b.WriteString(cut("  ✗ "+txt(o.Step)+": this laptop recorded "+txt(o.Mine)+"; "+txt(o.Why), d.w) + "\n")
+		}
 	}
 	if lines := d.stepHistory(); len(lines) > 0 {
 		b.WriteString("\n" + st.Header.Render("Steps with more than one result") + "\n")

@@ -138,6 +138,33 @@ type Dispute struct {
 	Resolution string   `json:"resolution,omitempty"` // the admin's words
 }
 
+// Words says a dispute in the words every view uses, laptop and hub:
+// "step legacy_serial (attempt 1): alice FCH1234A001 at …; bob (laptop: Bob) FCH1234B001 at …".
+func (x Dispute) Words() string {
+	what := "outcome"
+	if k, ok := strings.CutPrefix(x.Fact, "step:"); ok {
+		what = "step " + k
+	}
+	var parts []string
+	for _, b := range x.Branches {
+		v := b.Value
+		if x.Fact == FactOutcome {
+			v = strings.ReplaceAll(b.Outcome, "_", " ")
+		}
+		parts = append(parts, fmt.Sprintf("%s %s at %s", Who(b.By, b.Label), v, b.At))
+	}
+	return fmt.Sprintf("%s (attempt %d): %s", what, x.Attempt, strings.Join(parts, "; "))
+}
+
+// Who names the person who did something, with the laptop's engineer
+// label beside it when that differs: "alice (laptop: Bob)".
+func Who(by, label string) string {
+	if label == "" || strings.EqualFold(label, by) {
+		return by
+	}
+	return by + " (laptop: " + label + ")"
+}
+
 // Open says whether the dispute still waits for a resolution.
 func (d Dispute) Open() bool { return !d.Resolved }
 

@@ -94,3 +94,82 @@ func rollbackKeys(pr Progress) []string {
 	}
 	return keys
 }
+
+// HubView is where the hub's record of a position stands, beside this
+// laptop's own: what a laptop shows after a pull so that it never keeps a
+// value the hub overruled without saying so.
+type HubView struct {
+	Known     bool        `json:"known"` // the hub has derived the position (after a pull)
+	Status    site.Status `json:"status,omitempty"`
+	Reason    string      `json:"reason,omitempty"`
+	Attempt   int         `json:"attempt,omitempty"`
+	Disputes  []Dispute   `json:"disputes,omitempty"`
+	Overruled []Overruled `json:"overruled,omitempty"`
+}
+
+// Overruled is one of this laptop's values that the hub's record does not
+// hold: another laptop's value stands (an admin chose it), or the value is
+// disputed and nothing stands yet.
+type Overruled struct {
+	Step string `json:"step"`
+	Mine string `json:"mine"`
+	Hub  string `json:"hub"` // the standing value; "" while disputed
+	Why  string `json:"why"`
+}
+
+// HubStanding compares this laptop's results for a position with the
+// hub's derived state (as last pulled).
+func HubStanding(ctx context.Context, s *site.Store, code, label string) (HubView, error) {
+	var v HubView
+	pr, err := Steps(ctx, s, code, label)
+	if err != nil {
+		return v, err
+	}
+	var state string
+	err = s.DB().QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'position'
+		AND entity_id = ? COLLATE NOCASE AND attr = 'state'`, strings.ToUpper(code), pr.Position.Label).Scan(&state)
+	if err == sql.ErrNoRows {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	var d Derived
+	if json.Unmarshal([]byte(state), &d) != nil {
+		return v, nil
+	}
+	v.Known, v.Status, v.Reason, v.Attempt = true, d.Status, d.Reason, d.Attempt
+	for _, x := range d.Disputes {
+		if x.Open() {
+			v.Disputes = append(v.Disputes, x)
+		}
+	}
+	if pr.Attempt != d.Attempt {
+		return v, nil // this laptop worked another attempt: nothing to set against
+	}
+	for _, st := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
+		if !st.Passed() || st.Value == "" {
+			continue
+		}
+		hub := d.Step(st.Key)
+		switch {
+		case hub.Disputed:
+			v.Overruled = append(v.Overruled, Overruled{Step: st.Key, Mine: st.Value, Why: "disputed: another laptop recorded another value; nothing stands until an admin decides"})
+		case hub.Outcome != "" && !strings.EqualFold(hub.Value, st.Value):
+			v.Overruled = append(v.Overruled, Overruled{Step: st.Key, Mine: st.Value, Hub: hub.Value,
+				Why: "overruled: the hub's record holds " + hub.Value + " (" + hub.By + ")"})
+		}
+	}
+	local := pr.Position.Status
+	if n := len(pr.Attempts); n > 0 && pr.Attempts[n-1].Outcome != "" {
+		local = site.Status(pr.Attempts[n-1].Outcome)
+	}
+	if d.Status != "" && local.HasFieldWork() && local != d.Status && pr.Mode == ModeFinished {
+		why := "overruled: the hub holds this position as " + string(d.Status)
+		if d.OutcomeDisputed() {
+			why = "disputed: another laptop ended this attempt differently; the hub holds it as " + string(d.Status) + " until an admin decides"
+		}
+		v.Overruled = append(v.Overruled, Overruled{Step: "outcome", Mine: string(local), Hub: string(d.Status), Why: why})
+	}
+	return v, nil
+}

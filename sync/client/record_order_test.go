@@ -8,6 +8,7 @@ import (
 
 	"cutover/site"
 	"cutover/site/export"
+	"cutover/site/runbook"
 	"cutover/sync/client"
 	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
@@ -132,6 +133,13 @@ func TestARollbackDoesNotLoseToACompletion(t *testing.T) {
 					t.Errorf("order %v: %s's laptop says PE-02 is %s; the hub says blocked", order, l.Name, got.Status)
 				}
 			}
+			// alice's laptop says, in words, that its completion is disputed.
+			hv, err := runbook.HubStanding(ctx, f.alice.Store, "KX", "PE-02")
+			hubtest.Must(t, err)
+			if len(hv.Disputes) != 1 || len(hv.Overruled) == 0 || hv.Overruled[len(hv.Overruled)-1].Step != "outcome" ||
+				!strings.Contains(hv.Overruled[len(hv.Overruled)-1].Why, "disputed") {
+				t.Errorf("order %v: alice's view of the hub: %+v", order, hv)
+			}
 			records = append(records, rec)
 			// An admin says alice's completion stands: the rollback is overruled.
 			syncOK(t, f.ada)
@@ -148,6 +156,14 @@ func TestARollbackDoesNotLoseToACompletion(t *testing.T) {
 			}
 			if !strings.Contains(ciscoBAT(t, f), "SEP001E138C9012") {
 				t.Errorf("order %v: the settled removal is not in the Cisco delete list", order)
+			}
+			// bob's laptop marks its rollback as overruled, in words.
+			syncOK(t, f.bob)
+			hv, err = runbook.HubStanding(ctx, f.bob.Store, "KX", "PE-02")
+			hubtest.Must(t, err)
+			if n := len(hv.Overruled); n == 0 || hv.Overruled[n-1].Mine != "blocked" || hv.Overruled[n-1].Hub != "done" ||
+				!strings.HasPrefix(hv.Overruled[n-1].Why, "overruled") {
+				t.Errorf("order %v: bob's view of the hub after the resolution: %+v", order, hv)
 			}
 		}
 		if records[0] != records[1] {

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"cutover/site/runbook"
 	"errors"
 	"strings"
 
@@ -37,12 +38,7 @@ func laptopLabel(op wire.Op, p Principal) string {
 
 // DisplayName is the person, with the laptop's label beside it if
 // different: "alice (laptop: Bob)".
-func DisplayName(user, label string) string {
-	if label == "" || strings.EqualFold(label, user) {
-		return user
-	}
-	return user + " (laptop: " + label + ")"
-}
+func DisplayName(user, label string) string { return runbook.Who(user, label) }
 
 // journalMessage is the journal's message on a laptop's op: for an
 // apply_failed op, the store's own words, which the hub logs.

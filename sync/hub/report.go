@@ -149,23 +149,8 @@ func disputeWords(d runbook.Derived) []string {
 	return out
 }
 
-// DisputeLine says a dispute in the words every view uses:
-// "step legacy_serial (attempt 1): alice FCH1234A001 at 10:02, bob (laptop: Bob) FCH1234B001 at 10:05".
-func DisputeLine(x runbook.Dispute) string {
-	what := "outcome"
-	if k, ok := strings.CutPrefix(x.Fact, "step:"); ok {
-		what = "step " + k
-	}
-	var parts []string
-	for _, b := range x.Branches {
-		v := b.Value
-		if x.Fact == runbook.FactOutcome {
-			v = strings.ReplaceAll(b.Outcome, "_", " ")
-		}
-		parts = append(parts, fmt.Sprintf("%s %s at %s", DisplayName(b.By, b.Label), v, b.At))
-	}
-	return fmt.Sprintf("%s (attempt %d): %s", what, x.Attempt, strings.Join(parts, "; "))
-}
+// DisputeLine says a dispute in the words every view uses (runbook.Dispute.Words).
+func DisputeLine(x runbook.Dispute) string { return x.Words() }
 
 // positionOfRow is the plan of a report's position.
 func positionOfRow(r wire.ReportRow) site.Position {
