@@ -10,6 +10,7 @@ import (
 
 	"cutover/site"
 	"cutover/sync/client"
+	"cutover/sync/wire"
 
 	"github.com/spf13/pflag"
 )
@@ -30,7 +31,7 @@ with the hub's reason, so the work can be entered again.
   cutover conflicts resolve ID --resolution "re-checked: label says XYZ" --value XYZ
 
 records the resolution as a change that is pushed on the next sync (an ID
-prefix of 8 or more characters is enough). Admins may resolve any conflict;
+8 or more of its first or last characters are enough). Admins may resolve any conflict;
 engineers may settle disputed observations at their own sites.`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&siteCode, "site", "", "only this site `CODE`")
@@ -125,8 +126,8 @@ engineers may settle disputed observations at their own sites.`,
 	})
 }
 
-// findConflict accepts a whole conflict id or a unique prefix of 8 or more
-// characters.
+// findConflict accepts a whole conflict id, or 8 or more of its first or
+// last characters when only one conflict has them.
 func findConflict(ctx context.Context, st *site.Store, prefix string) (string, error) {
 	cs, err := client.Conflicts(ctx, st, "", true)
 	if err != nil {
@@ -137,7 +138,7 @@ func findConflict(ctx context.Context, st *site.Store, prefix string) (string, e
 		if c.ID == prefix {
 			return c.ID, nil
 		}
-		if len(prefix) >= 8 && strings.HasPrefix(c.ID, prefix) {
+		if wire.MatchesID(c.ID, prefix) {
 			hits = append(hits, c.ID)
 		}
 	}
@@ -145,7 +146,7 @@ func findConflict(ctx context.Context, st *site.Store, prefix string) (string, e
 	case 1:
 		return hits[0], nil
 	case 0:
-		return "", fmt.Errorf("no conflict %q on this laptop (run 'cutover sync' first; a prefix needs 8 or more characters)", prefix)
+		return "", fmt.Errorf("no conflict %q on this laptop (run 'cutover sync' first; give 8 or more of its first or last characters)", prefix)
 	}
 	return "", fmt.Errorf("conflict id %q is ambiguous: %s", prefix, strings.Join(hits, ", "))
 }

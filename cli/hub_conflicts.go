@@ -86,7 +86,7 @@ func hubConflicts(ctx context.Context, env *Env, store string, args []string, co
 		if len(d.Values) > 0 {
 			what += " (values: " + strings.Join(d.Values, ", ") + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID[:8], c.Site, c.Kind, c.Status, safetext.Line(what))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", wire.ShortID(c.ID), c.Site, c.Kind, c.Status, safetext.Line(what))
 	}
 	return tw.Flush()
 }

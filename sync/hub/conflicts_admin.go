@@ -67,7 +67,7 @@ func (s *Store) FindConflict(ctx context.Context, p Principal, code, ref string)
 		switch {
 		case c.ID == ref:
 			return c.ID, nil
-		case len(ref) >= 8 && strings.HasPrefix(c.ID, ref):
+		case wire.MatchesID(c.ID, ref):
 			hits = append(hits, c.ID)
 		case byPlace && c.Status == "open" && strings.EqualFold(c.EntityID, label):
 			var d struct{ Fact string }
@@ -81,7 +81,7 @@ func (s *Store) FindConflict(ctx context.Context, p Principal, code, ref string)
 	case 1:
 		return hits[0], nil
 	case 0:
-		return "", fmt.Errorf("%w: no conflict %q (give its id, 8 or more of its first characters, or POSITION:STEP with --site)", ErrNotFound, ref)
+		return "", fmt.Errorf("%w: no conflict %q (give its id, 8 or more of its first or last characters, or POSITION:STEP with --site)", ErrNotFound, ref)
 	}
 	return "", fmt.Errorf("conflict %q is ambiguous: %s", ref, strings.Join(hits, ", "))
 }

@@ -24,3 +24,22 @@ func MayResolve(role, kind string) error {
 // the site's first import less a day, or more than a day ahead of the
 // hub). The laptop's time stays in the journal beside it.
 const CodeClockNotBelieved = "clock_not_believed"
+
+// ShortID is how a conflict's id is shown where space is short: its last 8
+// characters, random in every id the hub makes (a UUIDv7's first characters
+// are its time, the same for conflicts opened in the same minute).
+func ShortID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[len(id)-8:]
+}
+
+// MatchesID says whether what a person typed names a conflict id: the whole
+// id, or 8 or more of its first or last characters.
+func MatchesID(id, typed string) bool {
+	if id == typed {
+		return true
+	}
+	return len(typed) >= 8 && (len(typed) <= len(id)) && (id[:len(typed)] == typed || id[len(id)-len(typed):] == typed)
+}
