@@ -64,10 +64,18 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 			return pr, fmt.Errorf("%s: %w", where, err)
 		}
 	}
-	// A new attempt starts with the first step.
+	// A new attempt starts with the first step, numbered after every
+	// attempt this laptop knew of: its own, and the hub's as last pulled (a
+	// finished one is followed; one still open on another laptop is joined,
+	// so that the hub sees concurrent work as one attempt).
 	attempt := pr.Attempt
 	if pr.Mode == ModeNotStarted || pr.Mode == ModeFinished {
 		attempt++
+		if n, finished := hubAttempt(ctx, tx, p); finished && n+1 > attempt {
+			attempt = n + 1
+		} else if !finished && n > attempt {
+			attempt = n
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO swap_attempts (position_id, attempt, started_at, started_by) VALUES (?,?,?,?)`,
 			id, attempt, tx.Now, tx.Engineer); err != nil {
 			return pr, err
@@ -443,4 +451,23 @@ func reconnect(ctx context.Context, tx *site.Tx, id int64, p site.Position) erro
 		_, err = assets.Move(ctx, tx, a.ID, assets.StateInstalled, "reconnected at "+p.Label+" (rollback)", "")
 	}
 	return err
+}
+
+// hubAttempt is the attempt the hub's record of a position stands on, as
+// last pulled, and whether it is finished (done, failed or blocked); 0 when
+// the hub has none.
+func hubAttempt(ctx context.Context, tx *site.Tx, p site.Position) (int, bool) {
+	var state string
+	if tx.QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'position' AND entity_id = ? COLLATE NOCASE
+		AND attr = 'state'`, p.Site, p.Label).Scan(&state) != nil {
+		return 0, false
+	}
+	var d struct {
+		Attempt int         `json:"attempt"`
+		Status  site.Status `json:"status"`
+	}
+	if json.Unmarshal([]byte(state), &d) != nil {
+		return 0, false
+	}
+	return d.Attempt, d.Status == site.StatusDone || d.Status == site.StatusFailed || d.Status == site.StatusBlocked
 }

@@ -293,3 +293,33 @@ func TestResolutionsRefusedOnTheLaptop(t *testing.T) {
 		}
 	})
 }
+
+// Work after a pull follows what the laptop knew: alice rolls FC-01 back on
+// Monday; bob, having synced, swaps it on Tuesday. His is a new attempt
+// (numbered after the hub's), so it stands, with no dispute; while alice's
+// attempt was still open, bob's work would have joined it instead.
+func TestWorkAfterAPullIsANewAttempt(t *testing.T) {
+	hubtest.EachStore(t, func(t *testing.T, spec string) {
+		f := startOrder(t, spec)
+		hubtest.Work(t, f.alice.Store, "alice", "KX", "FC-01", "swap", nil)
+		hubtest.RollBack(t, f.alice.Store, "alice", "KX", "FC-01", "blocked: no PoE budget on the switch")
+		syncOK(t, f.alice)
+		syncOK(t, f.bob)
+		pr := hubtest.Work(t, f.bob.Store, "bob", "KX", "FC-01", "", nil)
+		if pr.Attempt != 2 {
+			t.Errorf("bob's swap is attempt %d; want 2, after the hub's blocked attempt 1", pr.Attempt)
+		}
+		syncOK(t, f.bob)
+		rows, _ := f.record(t)
+		if fc := rows["FC-01"]; fc.Status != "done" || fc.OpenConflicts != 0 || fc.Attempt != 2 {
+			t.Errorf("FC-01 on the hub: %s, attempt %d, %d conflicts; want done on attempt 2 with none", fc.Status, fc.Attempt, fc.OpenConflicts)
+		}
+		// Concurrent work on an open attempt joins it.
+		hubtest.Work(t, f.alice.Store, "alice", "KX", "PE-01", "legacy_serial", map[string]string{"legacy_serial": "FCHJOIN1"})
+		syncOK(t, f.alice)
+		syncOK(t, f.bob)
+		if pr := hubtest.Work(t, f.bob.Store, "bob", "KX", "PE-01", "teams_ddi", nil); pr.Attempt != 1 {
+			t.Errorf("bob's work on PE-01, open on the hub in attempt 1, is attempt %d", pr.Attempt)
+		}
+	})
+}

@@ -480,7 +480,7 @@ func checkRow(t *testing.T, seed uint64, code string, r wire.ReportRow) {
 func TestConvergence(t *testing.T) {
 	ps := convergePositions(t)
 	hubtest.EachStore(t, func(t *testing.T, spec string) {
-		histories, orders := 60, 4
+		histories, orders := 40, 4
 		if strings.HasPrefix(spec, "postgres") {
 			histories, orders = 6, 3 // a schema of its own per replay: about 0.8 s each
 		}
