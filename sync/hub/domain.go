@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -12,36 +11,36 @@ import (
 	"cutover/sync/wire"
 )
 
-// Op kinds the hub applies with domain rules (sync.md §6), with the
-// payloads the laptop's field engine (site, assets) writes. Any other
-// well-formed kind is kept in the journal only ("journal_only"), so a newer
-// laptop never has its work refused by an older hub.
+// Op kinds the hub knows (sync.md §6), with the payloads the laptop's field
+// engine (site, assets) writes. Any other well-formed kind is kept in the
+// journal only ("journal_only"), so a newer laptop never has its work
+// refused by an older hub.
 //
-//	position.status.v1   {"from","to","reason"}       field status; moves forward
-//	position.observe.v1  {"attr","value"}             an observation on site
+// Evidence, from which each position is derived (derive.go, runbook.Derive):
+//
 //	step.result.v1       {"step","attempt","outcome","value","note","evidence"}
-//	                     on the position: a later attempt supersedes; within one,
-//	                     fail < pass|skip; two different passes conflict
-//	step.reopen.v1       {"step","reason"}            the only way back from done
-//	asset.install.v1     {"kind","serial","mac","asset_tag","position",…}
-//	                     one handset, one place
-//	asset.relabel.v1     {"kind","serial","mac","asset_tag","position","state","was"}
-//	                     the handset known as was takes its new key: binding,
-//	                     record and disposition move; one handset, one place
-//	asset.state.v1       {"to","serial","mac","position",…}   removed frees the place
-//	asset.dispose.v1     {"to","wtn_ref","serial",…}  terminal: returned_to_store,
-//	                     weee_disposal or lost
-//	number.ddi.v1        {"ddi_state","ddi","teams_ddi","extension",…}
-//	                     where the position's numbers stand; the latest wins
-//	note.add.v1          {"text"}                     append-only
+//	step.correction.v1   {"step","attempt","value","was","reason"}
 //	conflict.resolve.v1  {"resolution","value"}       entity id = conflict id
+//
+// Derived on the laptop, kept in the journal and set nothing ("derived"):
+//
+//	position.status.v1   {"from","to","reason"}       in_progress, done, failed, blocked
+//	number.ddi.v1        {"ddi_state","ddi","teams_ddi","extension",…}
+//	asset.install.v1, asset.relabel.v1, asset.state.v1, asset.dispose.v1
+//
+// Facts of their own:
+//
+//	position.status.v1   discovered; withdrawn or back to planned (an admin's)
+//	position.observe.v1  {"attr","value"}             an observation on site
+//	step.reopen.v1       {"step","reason"}
+//	note.add.v1          {"text"}                     append-only
 //	plan.proposal.v1     {"proposal","label","switch","port","mac","role","plan",…}
 //	                     kept for the supervisor as a plan_discrepancy conflict;
 //	                     an admin's "accept" applies it (domain_proposals.go)
 //
 // A step.result.v1, step.correction.v1, asset.install.v1 or asset.relabel.v1
-// with "override": true is applied by its rule and also raises an
-// identity_override conflict for the supervisor (domain_identity.go).
+// with "override": true also raises an identity_override conflict for the
+// supervisor (domain_identity.go).
 const (
 	KindStatus   = "position.status.v1"
 	KindObserve  = "position.observe.v1"
@@ -377,22 +376,4 @@ func dayOf(ts string) string {
 		return ts[:min(len(ts), 10)]
 	}
 	return t.UTC().Format(time.DateOnly)
-}
-
-func compact(p json.RawMessage) string {
-	var b bytes.Buffer
-	if json.Compact(&b, p) != nil {
-		return string(p)
-	}
-	return b.String()
-}
-
-func jsonEqual(a, b string) bool {
-	var x, y any
-	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
-		return a == b
-	}
-	xb, _ := json.Marshal(x)
-	yb, _ := json.Marshal(y)
-	return bytes.Equal(xb, yb)
 }

@@ -34,3 +34,10 @@ INSERT INTO derive_pending (site, label_key)
 -- still in place or disputed).
 ALTER TABLE positions ADD COLUMN ddi_surrendered INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE positions ADD COLUMN legacy_fate TEXT NOT NULL DEFAULT '';
+-- Conflicts the old per-op rules opened about derived facts are closed: the
+-- derivation opens again, under ids of its own, every dispute that stands.
+UPDATE conflicts SET status = 'resolved',
+    resolution = 'superseded: the hub derives positions from their evidence (migration 0006); a dispute that still stands is open under a new id',
+    ver = (SELECT s.ver + 1 FROM sites s WHERE s.code = conflicts.site)
+    WHERE status = 'open' AND kind IN ('step_result_differs', 'serial_in_two_places', 'position_has_other_handset', 'disposition_differs');
+UPDATE sites SET ver = ver + 1 WHERE code IN (SELECT site FROM conflicts WHERE resolution LIKE 'superseded: the hub derives%');
