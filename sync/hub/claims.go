@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cutover/sync/hub/rules"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -18,35 +19,11 @@ import (
 // exports and reports show both as disputed and no destructive export
 // names the handset or number.
 
-// claimKey is one handset or number.
-type claimKey struct{ what, key string }
-
-// claim is one position's claim on a key.
-type claim struct {
-	Site  string `json:"site"`
-	Label string `json:"position"`
-	Kind  string `json:"kind"` // legacy, new, ddi, teams
-	By    string `json:"by,omitempty"`
-}
-
-// claimsOf lists what a derived position claims.
-func claimsOf(d runbook.Derived) map[claimKey]claim {
-	out := map[claimKey]claim{}
-	if h := d.Legacy; h != nil && h.Key != "" {
-		out[claimKey{"handset", h.Key}] = claim{Kind: "legacy", By: h.MovedBy}
-	}
-	if h := d.New; h != nil && h.Key != "" && h.State == "installed" {
-		out[claimKey{"handset", h.Key}] = claim{Kind: "new", By: h.MovedBy}
-	}
-	n := d.Numbers
-	switch {
-	case n.State == runbook.DDITeams && n.TeamsDDI != "":
-		out[claimKey{"number", n.TeamsDDI}] = claim{Kind: "teams", By: n.By}
-	case n.State == runbook.DDINew && n.DDI != "":
-		out[claimKey{"number", n.DDI}] = claim{Kind: "ddi", By: n.By}
-	}
-	return out
-}
+// claimKey is one handset or number; claim one position's claim on it.
+type (
+	claimKey = rules.Key
+	claim    = rules.Claim
+)
 
 // writeClaims replaces a position's claims with what it claims now, and
 // adds every key it claimed before or now to keys.
@@ -57,7 +34,7 @@ func writeClaims(t *tx, r posRef, d runbook.Derived, keys map[claimKey]bool) err
 	}
 	for rows.Next() {
 		var k claimKey
-		if err := rows.Scan(&k.what, &k.key); err != nil {
+		if err := rows.Scan(&k.What, &k.Key); err != nil {
 			rows.Close()
 			return err
 		}
@@ -70,10 +47,10 @@ func writeClaims(t *tx, r posRef, d runbook.Derived, keys map[claimKey]bool) err
 	if _, err := t.exec(`DELETE FROM claims WHERE site = ? AND label_key = ?`, r.site, r.label); err != nil {
 		return err
 	}
-	for k, c := range claimsOf(d) {
+	for k, c := range rules.Claims(d) {
 		keys[k] = true
 		if _, err := t.exec(`INSERT INTO claims (what, key, site, label_key, kind, by_user) VALUES (?, ?, ?, ?, ?, ?)`,
-			k.what, k.key, r.site, r.label, c.Kind, c.By); err != nil {
+			k.What, k.Key, r.site, r.label, c.Kind, c.By); err != nil {
 			return err
 		}
 	}
@@ -142,17 +119,17 @@ func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int6
 	for k := range keys {
 		list = append(list, k)
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].what+list[i].key < list[j].what+list[j].key })
+	sort.Slice(list, func(i, j int) bool { return list[i].What+list[i].Key < list[j].What+list[j].Key })
 	for _, k := range list {
 		places, err := claimsOn(t, k)
 		if err != nil {
 			return err
 		}
 		kind := kindSerialPlaces
-		if k.what == "number" {
+		if k.What == "number" {
 			kind = kindDDIPlaces
 		}
-		id := derivedConflictID(k.what, k.key)
+		id := derivedConflictID(k.What, k.Key)
 		var status, detail, home, resolution string
 		found := t.row(`SELECT status, detail, site, resolution FROM conflicts WHERE id = ?`, id).Scan(&status, &detail, &home, &resolution) == nil
 		if len(places) < 2 {
@@ -165,10 +142,10 @@ func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int6
 			continue
 		}
 		det := placesDetail{Fact: "places", Places: places}
-		if k.what == "number" {
-			det.Number = k.key
+		if k.What == "number" {
+			det.Number = k.Key
 		} else {
-			det.Handset = k.key
+			det.Handset = k.Key
 		}
 		for _, p := range places {
 			det.Choices = append(det.Choices, p.Site+"/"+p.Label)
@@ -179,11 +156,11 @@ func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int6
 		switch {
 		case !found:
 			entity := "handset"
-			if k.what == "number" {
+			if k.What == "number" {
 				entity = "number"
 			}
 			if _, err := t.exec(`INSERT INTO conflicts (id, site, kind, entity, entity_id, fact, status, detail, opened_at, ver)
-				VALUES (?, ?, ?, ?, ?, 'places', 'open', ?, '', ?)`, id, home, kind, entity, k.key, string(b), ver); err != nil {
+				VALUES (?, ?, ?, ?, ?, 'places', 'open', ?, '', ?)`, id, home, kind, entity, k.Key, string(b), ver); err != nil {
 				return err
 			}
 		case status == "resolved" && resolution == settledByWork:
@@ -209,7 +186,7 @@ const settledByWork = "settled by later work: claimed in one place now"
 // claimsOn lists the positions that claim a key, in site and label order.
 func claimsOn(t *tx, k claimKey) ([]claim, error) {
 	rows, err := t.query(`SELECT c.site, p.label, c.kind, c.by_user FROM claims c JOIN positions p ON p.site = c.site AND p.label_key = c.label_key
-		WHERE c.what = ? AND c.key = ? ORDER BY c.site, c.label_key, c.kind`, k.what, k.key)
+		WHERE c.what = ? AND c.key = ? ORDER BY c.site, c.label_key, c.kind`, k.What, k.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +220,7 @@ func (v verdicts) of(what, key, label string) string {
 	if key == "" {
 		return ""
 	}
-	return v[claimKey{what, key}][label]
+	return v[claimKey{What: what, Key: key}][label]
 }
 
 // claimVerdicts reads the verdicts of every key claimed at a site in two
@@ -258,7 +235,7 @@ func claimVerdicts(t *tx, code string) (verdicts, error) {
 	for rows.Next() {
 		var k claimKey
 		var label string
-		if err := rows.Scan(&k.what, &k.key, &label); err != nil {
+		if err := rows.Scan(&k.What, &k.Key, &label); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -273,7 +250,7 @@ func claimVerdicts(t *tx, code string) (verdicts, error) {
 	}
 	for k, labels := range out {
 		var status, value string
-		if t.row(`SELECT status, resolution FROM conflicts WHERE id = ?`, derivedConflictID(k.what, k.key)).Scan(&status, &value) != nil ||
+		if t.row(`SELECT status, resolution FROM conflicts WHERE id = ?`, derivedConflictID(k.What, k.Key)).Scan(&status, &value) != nil ||
 			status != "resolved" {
 			continue
 		}

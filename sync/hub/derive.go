@@ -9,9 +9,8 @@ import (
 
 	"cutover/site"
 	"cutover/site/runbook"
+	"cutover/sync/hub/rules"
 	"cutover/sync/wire"
-
-	"github.com/google/uuid"
 )
 
 // The hub derives each position's state from its evidence (runbook.Derive,
@@ -39,13 +38,7 @@ const (
 // derivedKinds are the conflict kinds written by the derivation.
 var derivedKinds = map[string]bool{kindStepDiffers: true, kindOutcomeDiffers: true, kindSerialPlaces: true, kindDDIPlaces: true}
 
-// conflictSpace makes derived conflict ids: the same dispute always has the
-// same id, on every hub and in every order.
-var conflictSpace = uuid.MustParse("6f1c1e1a-5d3b-4c7e-9a55-0c07e2b0a001")
-
-func derivedConflictID(parts ...string) string {
-	return uuid.NewSHA1(conflictSpace, []byte(strings.Join(parts, "\x00"))).String()
-}
+func derivedConflictID(parts ...string) string { return rules.ConflictID(parts...) }
 
 // touches says which position an op of this kind makes the hub derive again.
 func touches(op wire.Op) (posRef, bool) {
@@ -58,23 +51,9 @@ func touches(op wire.Op) (posRef, bool) {
 	return posRef{}, false
 }
 
-// clockWindow is how far a laptop's clock is believed: from a day before the
-// site's first import to a day after the hub's own clock.
-const clockWindow = 24 * time.Hour
-
-// believedAt is the time a figure uses for an op: the laptop's, when it is
-// within the window, else the hub's receive time.
-func believedAt(observed string, received int64, siteStart string) (at string, believed bool) {
-	rec := time.Unix(received, 0).UTC()
-	t, err := time.Parse(time.RFC3339Nano, observed)
-	lo := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	if s, err := time.Parse(time.RFC3339Nano, siteStart); err == nil {
-		lo = s.Add(-clockWindow)
-	}
-	if err != nil || t.Before(lo) || t.After(rec.Add(clockWindow)) {
-		return rec.Format(time.RFC3339), false
-	}
-	return t.UTC().Format(time.RFC3339Nano), true
+// believedAt is the time a figure uses for an op (rules.Believed).
+func believedAt(observed string, received int64, siteStart string) (string, bool) {
+	return rules.Believed(observed, received, siteStart)
 }
 
 // rederive derives every position in refs again and writes what follows.

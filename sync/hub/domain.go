@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cutover/sync/hub/rules"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -106,24 +107,10 @@ func (a *applyCtx) restamp() error {
 	return a.rows().restamp(a.op.Site, a.op.Entity, a.op.EntityID, a.ver)
 }
 
-// planKinds change a site's plan (what positions it has and their planned
-// attributes): the hub's, changed by an admin with 'cutover hub import'.
-// An engineer's laptop may record them for its own sites, never for the hub.
-var planKinds = map[string]bool{"site.import.v1": true, "position.plan_dropped.v1": true}
-
-// isPlanKind says whether an op kind changes the plan: the known ones, and
-// any kind a newer laptop may send that adds, withdraws or re-plans.
-func isPlanKind(kind string) bool {
-	if planKinds[kind] {
-		return true
-	}
-	for _, p := range []string{"site.plan.", "position.plan.", "position.add.", "position.withdraw.", "position.planned."} {
-		if strings.HasPrefix(kind, p) {
-			return true
-		}
-	}
-	return false
-}
+// isPlanKind says whether an op kind changes the plan (rules.KindClass):
+// the hub's, changed by an admin with 'cutover hub import'. An engineer's
+// laptop may record them for its own sites, never for the hub.
+func isPlanKind(kind string) bool { return rules.KindClass(kind) == rules.Plan }
 
 // refusePlan rejects a plan change from anyone but an admin.
 func (a *applyCtx) refusePlan(what string) (string, error) {
@@ -139,6 +126,9 @@ func (a *applyCtx) rule() (string, error) {
 		a.code = codeJournal
 		return wire.Applied, nil
 	}
+	if rules.KindClass(a.op.Kind) == rules.Derived {
+		return a.derived()
+	}
 	switch a.op.Kind {
 	case KindStatus:
 		return a.status()
@@ -150,16 +140,6 @@ func (a *applyCtx) rule() (string, error) {
 		return a.reopen()
 	case KindCorrect:
 		return a.correct()
-	case KindInstall:
-		return a.derived()
-	case KindRelabel:
-		return a.derived()
-	case KindDispose:
-		return a.derived()
-	case KindAsset:
-		return a.derived()
-	case KindNumbers:
-		return a.derived()
 	case KindNote:
 		var p struct{ Text string }
 		if !a.decode(&p) || strings.TrimSpace(p.Text) == "" {
@@ -200,7 +180,7 @@ func (a *applyCtx) status() (string, error) {
 		// plan change, not field work.
 		return a.refusePlan(fmt.Sprintf("moving position %s to %s", a.op.EntityID, to))
 	}
-	if to.HasFieldWork() && cur != string(site.StatusWithdrawn) {
+	if rules.StatusClass(string(to)) == rules.Derived && cur != string(site.StatusWithdrawn) {
 		return a.derived()
 	}
 	switch {

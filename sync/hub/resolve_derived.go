@@ -90,7 +90,7 @@ func (a *applyCtx) resolveDerived(kind, entity, entityID, status, detail, text, 
 		what, key = "number", got
 	}
 	if key != "" {
-		places, err := claimsOn(a.t, claimKey{what, key})
+		places, err := claimsOn(a.t, claimKey{What: what, Key: key})
 		if err != nil {
 			return "", err
 		}
