@@ -172,3 +172,19 @@ func checkDerived(t *testing.T, i int, p site.Position, d Derived) {
 		}
 	}
 }
+
+// BenchmarkDerive is one position's derivation from what four laptops
+// recorded there (the hub runs it for every position a push touches).
+func BenchmarkDerive(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var ev []Evidence
+	var res []Resolution
+	for len(ev) < 60 {
+		ev, res = genEvidence(r, fixedPos)
+	}
+	b.ReportMetric(float64(len(ev)), "evidence")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Derive(fixedPos, ev, res)
+	}
+}
