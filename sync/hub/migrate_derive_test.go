@@ -9,7 +9,7 @@ import (
 )
 
 // A hub upgraded from before it derived positions derives, at its next
-// start, every position with work in its journal (migration 0006 lists
+// start, every position with work in its journal (migration 0007 lists
 // them in derive_pending): nothing already pushed is lost.
 func TestUpgradedHubDerivesWhatItHolds(t *testing.T) {
 	hubtest.EachStore(t, func(t *testing.T, spec string) {

@@ -1,10 +1,10 @@
--- 0006: the hub derives each position from its evidence (issue 23). The
+-- 0007: the hub derives each position from its evidence (issue 23). The
 -- journal is read by position, the resolutions by conflict id; every
 -- position claims the handsets and numbers it holds; a site remembers when
 -- it was first imported (a laptop's clock before that is not believed);
 -- and every position with work already journaled is derived once at the
 -- next start (derive_pending).
-CREATE INDEX op_journal_entity ON op_journal (site, entity, (lower(entity_id)));
+CREATE INDEX op_journal_entity ON op_journal (site, entity, lower(entity_id));
 CREATE INDEX op_journal_kind_entity ON op_journal (kind, entity_id);
 CREATE TABLE claims (
     what      TEXT NOT NULL,
@@ -37,7 +37,7 @@ ALTER TABLE positions ADD COLUMN legacy_fate TEXT NOT NULL DEFAULT '';
 -- Conflicts the old per-op rules opened about derived facts are closed: the
 -- derivation opens again, under ids of its own, every dispute that stands.
 UPDATE conflicts SET status = 'resolved',
-    resolution = 'superseded: the hub derives positions from their evidence (migration 0006); a dispute that still stands is open under a new id',
+    resolution = 'superseded: the hub derives positions from their evidence (migration 0007); a dispute that still stands is open under a new id',
     ver = (SELECT s.ver + 1 FROM sites s WHERE s.code = conflicts.site)
     WHERE status = 'open' AND kind IN ('step_result_differs', 'serial_in_two_places', 'position_has_other_handset', 'disposition_differs');
 UPDATE sites SET ver = ver + 1 WHERE code IN (SELECT site FROM conflicts WHERE resolution LIKE 'superseded: the hub derives%');
