@@ -34,9 +34,9 @@ type Server struct {
 	slots    chan struct{} // one per authenticated request in flight
 	preSlots chan struct{} // one per request without a checked token in flight
 	perAddr  addrCount
-	held  atomic.Int64  // body bytes held by requests in flight
-	busy  atomic.Int64  // requests refused for a full hub
-	fails *failLimiter
+	held     atomic.Int64 // body bytes held by requests in flight
+	busy     atomic.Int64 // requests refused for a full hub
+	fails    *failLimiter
 }
 
 // Handler returns the API's routes, behind the edge (edge.go). Call it once
