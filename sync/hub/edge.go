@@ -134,7 +134,9 @@ func (s *Server) readPreAuth(w http.ResponseWriter, r *http.Request) bool {
 	}
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(s.lim.PreAuthBodyTime))
+	s.reading.Add(1)
 	b, err := io.ReadAll(io.LimitReader(r.Body, MaxUnauthBody+1))
+	s.reading.Add(-1)
 	rc.SetReadDeadline(time.Time{})
 	if err != nil {
 		w.Header().Set("Connection", "close")
@@ -189,6 +191,10 @@ func (s *Server) tooBusy(w http.ResponseWriter, r *http.Request, why string) {
 
 // InFlight is how many authenticated requests the hub is serving now.
 func (s *Server) InFlight() int { return len(s.slots) }
+
+// PreAuthReading is how many bodies sent without a token are arriving now
+// (they hold no slot).
+func (s *Server) PreAuthReading() int64 { return s.reading.Load() }
 
 // PreAuthInFlight is how many requests without a checked token the hub is
 // serving now (their bodies in).

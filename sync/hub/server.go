@@ -36,6 +36,7 @@ type Server struct {
 	perAddr  addrCount
 	held     atomic.Int64 // body bytes held by requests in flight
 	busy     atomic.Int64 // requests refused for a full hub
+	reading  atomic.Int64 // bodies sent without a token still arriving
 	fails    *failLimiter
 }
 
