@@ -200,7 +200,8 @@ func (s *Server) PreAuthReading() int64 { return s.reading.Load() }
 // serving now (their bodies in).
 func (s *Server) PreAuthInFlight() int { return len(s.preSlots) }
 
-// BodyBytesHeld is how many body bytes the requests in flight hold.
+// BodyBytesHeld is how many bytes the requests in flight hold against
+// BodyMemory: bytes read, decodeCost times.
 func (s *Server) BodyBytesHeld() int64 { return s.held.Load() }
 
 // notRouted answers a path no route has (404) or a method the path does
@@ -254,7 +255,15 @@ func (c *capReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// heldReader counts the bytes read against the hub's BodyMemory.
+// decodeCost is what one byte read costs in memory until the request
+// ends: the JSON decoder holds the whole value in a buffer that may be up
+// to twice its size while it grows, and the decoded request holds another
+// copy (strings and raw payloads). BodyMemory bounds bytes read times
+// decodeCost, so it bounds what is decoded, not only what is read.
+const decodeCost = 3
+
+// heldReader charges the bytes read, decodeCost times, against the hub's
+// BodyMemory; the charge is given back when the request ends (edge).
 type heldReader struct {
 	s  *Server
 	ri *reqInfo
@@ -264,8 +273,9 @@ type heldReader struct {
 func (h *heldReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
 	if n > 0 {
-		h.ri.held.Add(int64(n))
-		if h.s.held.Add(int64(n)) > h.s.lim.BodyMemory {
+		c := int64(n) * decodeCost
+		h.ri.held.Add(c)
+		if h.s.held.Add(c) > h.s.lim.BodyMemory {
 			return n, errBusy
 		}
 	}

@@ -35,10 +35,12 @@ const (
 	// arrive whole (at most MaxUnauthBody bytes); a slower one is answered
 	// 408 and its connection closed. No shared slot is held meanwhile.
 	DefaultPreAuthBodyTime = 3 * time.Second
-	// DefaultBodyMemory is how many body bytes all requests in flight may
-	// hold together, counted as they are read and as they are decoded
-	// (flag --body-memory); a request that would go past it is answered
-	// 503 with Retry-After.
+	// DefaultBodyMemory is how much memory the bodies of all requests in
+	// flight may take together (flag --body-memory), counted as they are
+	// read and decoded: each byte read counts three times (edge.go,
+	// decodeCost), for the decoder's buffer and the decoded copy, until
+	// its request ends. A request that would go past it is answered 503
+	// with Retry-After.
 	DefaultBodyMemory = 64 << 20
 	// DefaultAuthFailBurst is how many failed enrolments or token checks
 	// one source address may make before its failures are answered 429
