@@ -54,7 +54,8 @@ func info(r *http.Request) *reqInfo {
 // of the MaxPreAuth slots; a slow sender holds no shared slot and is cut
 // off with 408. A request with a bearer token takes no slot here: auth
 // checks the token first and only a good one takes one of the MaxInFlight
-// authenticated slots. Anything else (no token) takes a pre-auth slot.
+// authenticated slots; a refresh, its body in, is checked the same way.
+// Anything else (enrolment, no token) takes a pre-auth slot.
 func (s *Server) edge(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := make([]byte, 8)
@@ -73,8 +74,13 @@ func (s *Server) edge(next http.Handler) http.Handler {
 		if preAuth && !s.readPreAuth(w, r) {
 			return
 		}
-		if !preAuth && bearer(r) != "" {
-			next.ServeHTTP(w, r) // auth takes an authenticated slot once the token is good
+		if !preAuth && bearer(r) != "" || r.URL.Path == "/v1/auth/refresh" {
+			// A token (access, or refresh with its body in) is checked
+			// without a slot, by a read; auth takes an authenticated slot
+			// once an access token is good, and a refresh writes only for a
+			// token the hub issued. So neither junk tokens nor junk
+			// enrolments can crowd out a laptop's refresh.
+			next.ServeHTTP(w, r)
 			return
 		}
 		select {

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -43,6 +44,12 @@ func holdEnrol(src, hostport string) (int, error) {
 	}
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, nil
+}
+
+// pct is the q-th quantile of sorted: the smallest value at least q of
+// the samples do not exceed (of 100 pushes, p99 is the 99th).
+func pct(sorted []time.Duration, q float64) time.Duration {
+	return sorted[max(0, int(math.Ceil(q*float64(len(sorted))))-1)]
 }
 
 func TestHostilePreAuthStarvation(t *testing.T) {
@@ -84,10 +91,15 @@ func TestHostilePreAuthStarvation(t *testing.T) {
 
 		// 16 addresses × 36 connections (past the 32 per address), each
 		// reopened within half a second of its answer (a refused one 200 ms
-		// later),
-		// plus junk enrolments from 2 more: bounded in count, and in time
-		// by stop.
-		const addrs, perAddr = 16, 36
+		// later), plus junk enrolments and refreshes from 2 more: bounded in
+		// count, and in time by stop.
+		// Under the race detector, 4 addresses: still 144 connections, more
+		// than all 80 slots of the hub together, and all 64 the hub had
+		// before issue 26.
+		addrs, perAddr := 16, 36
+		if raceEnabled {
+			addrs = 4
+		}
 		stop := make(chan struct{})
 		var wg stdsync.WaitGroup
 		var timedOut, perAddrBusy, junk, other atomic.Int64
@@ -139,32 +151,53 @@ func TestHostilePreAuthStarvation(t *testing.T) {
 					if _, err := client.Enrol(ctx, hc, h.URL, "QQQQ-WRNG-CODE-0000", "junk", "junk"); err != nil {
 						junk.Add(1)
 					}
+					b := strings.NewReader(`{"refresh_token":"ctr_junk"}`)
+					if resp, err := hc.Post(h.URL+"/v1/auth/refresh", "application/json", b); err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						junk.Add(1)
+					}
 					time.Sleep(5 * time.Millisecond)
 				}
 			}()
 		}
 		defer func() { close(stop); wg.Wait() }()
-		held := int64(0)
+		held, want := int64(0), int64(addrs*32*3/4)
 		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) && held < addrs*32*3/4 {
+		for time.Now().Before(deadline) && held < want {
 			time.Sleep(10 * time.Millisecond)
 			held = max(held, h.Server.PreAuthReading())
 		}
-		if held < addrs*32*3/4 {
-			t.Fatalf("the attack holds only %d bodies open; the test needs at least %d", held, addrs*32*3/4)
+		if held < want {
+			t.Fatalf("the attack holds only %d bodies open; the test needs at least %d", held, want)
 		}
 
 		// The laptop pushes under the attack for longer than the body
 		// deadline, so the hub cuts the held connections and they come back.
 		lat := pushes(100, 5*time.Second)
 		held = max(held, h.Server.PreAuthReading())
-		p99 := lat[min(len(lat)-1, int(0.99*float64(len(lat))))]
+		p99 := pct(lat, 0.99)
 		report := fmt.Sprintf("%s: quiet %s; under attack (up to %d bodies held, %d cut off with 408, %d refused per address, %d junk logins refused) %s",
 			h.Store.Dialect(), figures(quiet), held, timedOut.Load(), perAddrBusy.Load(), junk.Load(), figures(lat))
 		t.Log(report)
 		fmt.Println("TestHostilePreAuthStarvation " + report)
-		if p99 >= time.Second {
-			t.Errorf("push p99 under attack %v, want under 1 s", p99)
+		// Under 1 s. Under the race detector (./test.sh runs every package
+		// at once with it) the machine's own p99 without the attack is
+		// allowed on top: it is the detector's, not the attack's.
+		bound := time.Second
+		if raceEnabled {
+			bound += pct(quiet, 0.99)
+		}
+		if p99 >= bound {
+			t.Errorf("push p99 under attack %v, want under %v", p99, bound)
+		}
+		// Two hours on, the laptop's access token has run out: it refreshes
+		// under the attack, and goes on.
+		h.Skew.Store(int64(2 * time.Hour))
+		if after := pushes(5, 0); after[len(after)-1] >= time.Second {
+			t.Errorf("pushes that refresh the token under attack: slowest %v, want under 1 s", after[len(after)-1])
+		} else {
+			lat = append(lat, after...)
 		}
 		if timedOut.Load() == 0 || perAddrBusy.Load() == 0 {
 			t.Errorf("the hub cut off %d slow bodies and refused %d past the per-address cap; want some of each", timedOut.Load(), perAddrBusy.Load())

@@ -79,6 +79,16 @@ func (s *Store) Authenticate(ctx context.Context, access string) (Principal, err
 func (s *Store) Refresh(ctx context.Context, refresh string) (wire.Tokens, error) {
 	var out wire.Tokens
 	now := s.Now().Unix()
+	// A token the hub never issued is refused by a read, so junk refreshes
+	// never queue on the writer.
+	var n int
+	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM tokens WHERE token_hash = ? AND kind = 'refresh'`),
+		hashSecret(refresh)).Scan(&n); err != nil {
+		return out, err
+	}
+	if n == 0 {
+		return out, ErrUnauthorized
+	}
 	reused := false
 	err := s.write(ctx, func(t *tx) error {
 		var tr tokenRow
