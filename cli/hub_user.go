@@ -34,9 +34,6 @@ func hubUser(ctx context.Context, env *Env, store string, args []string, o userO
 			add = st.Reinstate
 		}
 		code, err := add(ctx, args[1], o.role, strings.Split(o.sites, ","))
-		if errors.Is(err, hub.ErrRevokedUser) {
-			return &ExitError{Code: 2, Err: fmt.Errorf("%s %w", args[1], err)}
-		}
 		if err != nil {
 			return &ExitError{Code: 2, Err: err}
 		}

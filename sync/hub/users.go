@@ -133,7 +133,7 @@ func (s *Store) addUser(ctx context.Context, name, role string, sites []string, 
 			return err
 		}
 		if revoked.Valid && !reinstate {
-			return fmt.Errorf("%w on %s: add --reinstate to let them back", ErrRevokedUser,
+			return fmt.Errorf("%s %w on %s: add --reinstate to let them back", name, ErrRevokedUser,
 				time.Unix(revoked.Int64, 0).UTC().Format("2006-01-02 15:04 UTC"))
 		}
 		if _, err := t.exec(`INSERT INTO users (name, role, sites, created_at) VALUES (?, ?, ?, ?)
