@@ -38,13 +38,19 @@ func (c *Client) Adopt(ctx context.Context, url string) error {
 	if cur.Hub == url {
 		return nil
 	}
+	refuse := func(why string) error {
+		return fmt.Errorf("the saved login is for %s, not %s (%s): run 'cutover login --hub %s --code CODE' to use that hub",
+			cur.Hub, url, why, url)
+	}
+	if cur.HubName == "" {
+		return refuse("the login does not name its hub")
+	}
 	name, err := HubName(ctx, c.HTTP, url)
 	if err != nil {
-		return err
+		return refuse(err.Error())
 	}
-	if cur.HubName == "" || name != cur.HubName {
-		return fmt.Errorf("the hub at %s is %q, not the hub this laptop logged in to (%s at %s): run 'cutover login --hub %s --code CODE' to use it",
-			url, name, orUnnamed(cur.HubName), cur.Hub, url)
+	if name != cur.HubName {
+		return refuse(fmt.Sprintf("it is hub %q, not %q", name, cur.HubName))
 	}
 	c.mu.Lock()
 	c.creds.Hub = url
@@ -54,11 +60,4 @@ func (c *Client) Adopt(ctx context.Context, url string) error {
 		return c.Save(&cp)
 	}
 	return nil
-}
-
-func orUnnamed(n string) string {
-	if n == "" {
-		return "a hub that gave no name"
-	}
-	return fmt.Sprintf("%q", n)
 }

@@ -205,7 +205,7 @@ func TestHostileOneNameForEveryProcess(t *testing.T) {
 		if l.Creds.HubName == "" || !strings.HasPrefix(l.Creds.HubName, "hub-") {
 			t.Fatalf("the laptop's credentials name no hub: %+v", l.Creds)
 		}
-		if err := l.Syncer.Client.Adopt(ctx, other.URL); err == nil || !strings.Contains(err.Error(), "not the hub this laptop logged in to") {
+		if err := l.Syncer.Client.Adopt(ctx, other.URL); err == nil || !strings.Contains(err.Error(), "the saved login is for "+h1.URL+", not "+other.URL) {
 			t.Fatalf("moving to another hub: %v, want refused in words", err)
 		}
 		if got := l.Syncer.Client.Credentials().Hub; got != h1.URL {
