@@ -222,7 +222,17 @@ func Enrol(ctx context.Context, httpc *http.Client, hub, code, clientID, host st
 		return nil, err
 	}
 	return &Credentials{Hub: hub, HubName: t.HubName, User: t.User, Role: t.Role, Sites: t.Sites, ClientID: t.ClientID,
-		RefreshToken: t.RefreshToken, AccessToken: t.AccessToken, AccessExpires: t.AccessExpires}, nil
+		RefreshToken: t.RefreshToken, AccessToken: t.AccessToken, AccessExpires: localExpiry(t)}, nil
+}
+
+// localExpiry is when an access token runs out by this laptop's clock: its
+// life by the hub's clock, from now. A laptop whose clock is off does not
+// then refresh on every request (each refresh rotates the refresh token).
+func localExpiry(t wire.Tokens) int64 {
+	if t.ServerTime <= 0 {
+		return t.AccessExpires
+	}
+	return time.Now().Unix() + (t.AccessExpires - t.ServerTime)
 }
 
 // Push sends one batch of ops.
@@ -282,10 +292,21 @@ func (c *Client) refresh(ctx context.Context, seen string) error {
 	}
 	var t wire.Tokens
 	if err := c.call(ctx, http.MethodPost, "/v1/auth/refresh", wire.RefreshRequest{RefreshToken: rt}, &t, false); err != nil {
+		var he *HTTPError
+		if errors.As(err, &he) && he.Body.Code == wire.CodeRotated && c.Load != nil {
+			// Another process of this laptop rotated it moments ago and
+			// saved the new one: use that.
+			if disk, lerr := c.Load(); lerr == nil && disk.RefreshToken != rt && disk.ClientID == c.Credentials().ClientID {
+				c.mu.Lock()
+				c.creds.RefreshToken, c.creds.AccessToken, c.creds.AccessExpires = disk.RefreshToken, disk.AccessToken, disk.AccessExpires
+				c.mu.Unlock()
+				return nil
+			}
+		}
 		return err
 	}
 	c.mu.Lock()
-	c.creds.AccessToken, c.creds.AccessExpires = t.AccessToken, t.AccessExpires
+	c.creds.AccessToken, c.creds.AccessExpires = t.AccessToken, localExpiry(t)
 	if t.RefreshToken != "" {
 		c.creds.RefreshToken = t.RefreshToken
 	}

@@ -161,6 +161,23 @@ func TestHostileRefreshTokenCopied(t *testing.T) {
 		if disk.RefreshToken == copied || disk.RefreshToken == "" || disk.AccessToken == oldAccess {
 			t.Fatalf("after a refresh the saved refresh token is %q (was %q): want a new one", disk.RefreshToken, copied)
 		}
+		// Another process of the laptop (the TUI's loop beside 'cutover
+		// sync') still holds the login read before that refresh. Within a
+		// minute of the rotation its old token is answered "rotated" and
+		// nothing is revoked; reading the saved login again, it goes on.
+		stale := *l.Creds
+		stale.RefreshToken, stale.AccessToken = copied, oldAccess
+		other, _ := client.New(&stale, l.HTTP)
+		if _, err := other.Progress(ctx); err == nil || !strings.Contains(err.Error(), "replaced moments ago") || client.IsRevoked(err) {
+			t.Fatalf("a second process with the old refresh token: %v, want 401 rotated", err)
+		}
+		other.Load = func() (*client.Credentials, error) { return client.LoadCredentials(path) }
+		if _, err := other.Progress(ctx); err != nil {
+			t.Fatalf("the second process reading the saved login: %v", err)
+		}
+		if n := h.Count(`SELECT COUNT(*) FROM tokens WHERE client_id = ? AND revoked_at IS NOT NULL`, l.Creds.ClientID); n != 0 {
+			t.Fatalf("a second process of the laptop revoked %d of its tokens", n)
+		}
 		// A second refresh rotates again; the laptop goes on.
 		h.Skew.Store(int64(4 * time.Hour))
 		sync(t, l)

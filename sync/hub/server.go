@@ -267,6 +267,9 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
 			ri.id, r.Method, r.URL.Path, ri.addr, tokenID(req.RefreshToken), clipLog(t.ClientID, 64))
 		s.fail(w, r, http.StatusUnauthorized, wire.CodeRevoked,
 			"this login was used from two places, so the hub revoked it: the work stays on the laptop; ask an admin for a new enrolment code")
+	case errors.Is(err, ErrRotated):
+		s.fail(w, r, http.StatusUnauthorized, wire.CodeRotated,
+			"this refresh token was replaced moments ago by another process of this laptop: use the saved login")
 	case errors.Is(err, ErrRevoked):
 		s.revoked(w, r, t.ClientID, "refresh token "+tokenID(req.RefreshToken))
 	case errors.Is(err, ErrExpired):

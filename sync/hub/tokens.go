@@ -22,7 +22,15 @@ var (
 	// ErrReused is a refresh token used after it was rotated: someone
 	// holds a copy. Every token of the laptop is revoked.
 	ErrReused = fmt.Errorf("%w (refresh token used twice: suspected copy)", ErrRevoked)
+	// ErrRotated is a refresh token used again within RefreshReuseGrace of
+	// its rotation: two processes of one laptop refreshing at once. Refused,
+	// not counted, nothing revoked; the laptop reads its saved login again.
+	ErrRotated = fmt.Errorf("%w: refresh token was just rotated", ErrUnauthorized)
 )
+
+// RefreshReuseGrace is how long after its rotation a refresh token's reuse
+// is taken for the laptop's other process rather than a copy.
+const RefreshReuseGrace = 60 * time.Second
 
 // tokenRow is what the hub knows of a token it issued.
 type tokenRow struct {
@@ -103,6 +111,8 @@ func (s *Store) Refresh(ctx context.Context, refresh string) (wire.Tokens, error
 		switch {
 		case tr.isRevoked():
 			return ErrRevoked
+		case tr.rotated.Valid && now-tr.rotated.Int64 <= int64(RefreshReuseGrace/time.Second):
+			return ErrRotated
 		case tr.rotated.Valid:
 			reused = true
 			_, err := t.exec(`UPDATE tokens SET revoked_at = ?, revoked_why = 'refresh token reused: suspected copy'

@@ -327,6 +327,7 @@ func (s *Store) issueAccess(t *tx, out *wire.Tokens, clientID, user string, now 
 	out.AccessToken = randomToken("cta_")
 	out.AccessExpires = now + int64(AccessTTL/time.Second)
 	out.ClientID = clientID
+	out.ServerTime = now
 	if _, err := t.exec(`INSERT INTO tokens (token_hash, kind, client_id, user_name, expires_at, created_at) VALUES (?, 'access', ?, ?, ?, ?)`,
 		hashSecret(out.AccessToken), clientID, user, out.AccessExpires, now); err != nil {
 		return err

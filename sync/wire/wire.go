@@ -119,6 +119,9 @@ type Tokens struct {
 	// HubName is the hub's name, one for all of its processes (issue 26):
 	// any process answering with the same name serves these tokens.
 	HubName string `json:"hub_name,omitempty"`
+	// ServerTime is the hub's clock when it issued these (Unix seconds), so
+	// a laptop whose clock is off still knows how long its token lasts.
+	ServerTime int64 `json:"server_time,omitempty"`
 }
 
 // RefreshRequest is the body of POST /v1/auth/refresh.
@@ -142,6 +145,9 @@ const (
 	CodeRevoked = "revoked"
 	// CodeBadToken: a token the hub does not know (counted as a guess).
 	CodeBadToken = "bad_token"
+	// CodeRotated: a refresh token another process of this laptop rotated
+	// moments ago; the laptop reads its saved login again.
+	CodeRotated = "rotated"
 )
 
 // HeaderLocalSeq carries the laptop's highest op sequence on every
