@@ -122,9 +122,12 @@ func preAuthRoute(r *http.Request) bool {
 	return r.Method == http.MethodPost && (r.URL.Path == "/v1/auth/enrol" || r.URL.Path == "/v1/auth/refresh")
 }
 
+// bearer is the request's bearer token; "" when it has none.
 func bearer(r *http.Request) string {
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return tok
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return tok
+	}
+	return ""
 }
 
 // readPreAuth reads a body sent without a token whole, at most

@@ -123,6 +123,10 @@ func TestHostileBodiesBeforeLogin(t *testing.T) {
 		if a.status != http.StatusUnauthorized {
 			t.Errorf("push without a token: %d, want 401 without reading the body", a.status)
 		}
+		// Another scheme is no token: not a guess to count.
+		if _, a := send(t, http.MethodGet, h.URL+"/v1/progress", nil, 0, "Authorization: Basic YWxpY2U6eA=="); a.status != http.StatusUnauthorized || a.body.Code != "no_token" {
+			t.Errorf("a Basic header: %d %s, want 401 no_token", a.status, a.raw)
+		}
 		// A real enrolment still fits.
 		code, err := h.Store.AddUser(ctx, "alice", wire.RoleEngineer, []string{"KX"})
 		hubtest.Must(t, err)
