@@ -40,11 +40,16 @@ func DiskFull(err error) bool {
 // Unavailable reports whether err says the database cannot be reached just
 // now and a later try may work: PostgreSQL shutting down, restarting or
 // refusing connections (SQLSTATE class 08, 57P01-57P03, 53300), a
-// connection refused, reset or cut, or a connection the pool found bad.
+// connection refused, reset or cut, a connection the pool found bad, or a
+// SQLite file another writer held past the busy timeout.
 // The hub answers these 503 with Retry-After, never 500.
 func Unavailable(err error) bool {
 	if err == nil || DiskFull(err) {
 		return false
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked // another writer held on past the busy timeout
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

@@ -39,6 +39,23 @@ func TestUnavailableFromRealErrors(t *testing.T) {
 			t.Errorf("SQLSTATE %s: want Unavailable", code)
 		}
 	}
+	// A SQLite file another writer holds past the busy timeout.
+	path := filepath.Join(t.TempDir(), "busy.db")
+	a, _ := sql.Open("sqlite3", "file:"+path+"?_txlock=immediate")
+	b, _ := sql.Open("sqlite3", "file:"+path+"?_txlock=immediate&_busy_timeout=10")
+	defer a.Close()
+	defer b.Close()
+	if _, err := a.Exec(`CREATE TABLE t (x)`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := a.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := b.Exec(`INSERT INTO t VALUES (1)`); err == nil || !Unavailable(err) {
+		t.Errorf("SQLite held by another writer: %v, want Unavailable", err)
+	}
 	// A query's own error, a full disk and nil are not.
 	sq, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "x.db"))
 	if err != nil {
