@@ -86,3 +86,8 @@ else
 fi
 log "go test -race"
 go test -race -timeout 30m -count=1 ./... "$@"
+# The race detector slows the hub several times over, so the pre-auth
+# starvation test's latency bound (push p99 under 1 s while the hub is
+# attacked, issue 26) is checked by this run without it.
+log "go test (no -race): TestHostilePreAuthStarvation, its latency bound"
+go test -count=1 -v -run '^TestHostilePreAuthStarvation$' ./sync/hub | grep -E '^(TestHostilePreAuthStarvation|--- |ok|FAIL|PASS)|_test.go'

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"cutover/site"
 	"cutover/sync/hub"
@@ -16,11 +14,12 @@ import (
 
 func init() {
 	var store, siteCode, role, sites, format, out string
-	var exportAll, allPorts bool
+	var exportAll, allPorts, reinstate bool
+	var laptop string
 	var conflictFlags hubConflictFlags
 	register(&Command{
 		Name:    "hub",
-		Args:    "conflicts [resolve ID --resolution TEXT [--value V]] [--site CODE] [--json] | import FILE [--site CODE] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] | user revoke NAME | user list | restored  [--store STORE]",
+		Args:    "conflicts [resolve ID --resolution TEXT [--value V]] [--site CODE] [--json] | import FILE [--site CODE] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] [--reinstate] | user revoke NAME [--laptop CLIENT_ID] | user list | restored  [--store STORE]",
 		Summary: "manage the hub: load site plans, add and revoke people",
 		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
 
@@ -40,11 +39,16 @@ func init() {
   cutover hub conflicts resolve ID --resolution TEXT [--value V] [--site CODE]
                                 settle one as admin (ID: the id, 8 or more of its
                                 first characters, or POSITION:STEP with --site)
-  cutover hub user add NAME --role ROLE [--sites A,B]
+  cutover hub user add NAME --role ROLE [--sites A,B] [--reinstate]
                                 add a person (or change their role and sites) and
-                                print a one-time enrolment code, valid 24 hours
-  cutover hub user revoke NAME  revoke at once every token the person holds
-  cutover hub user list         list people
+                                print a one-time enrolment code, valid 24 hours;
+                                a revoked person needs --reinstate
+  cutover hub user revoke NAME [--laptop CLIENT_ID]
+                                revoke at once every token the person holds, or
+                                (--laptop) one lost laptop's, keeping the person
+  cutover hub user list         list people and their laptops: last seen, last
+                                acknowledged op, and work the hub knows a revoked
+                                laptop holds and has not received
   cutover hub restored          after restoring the hub's store from a backup:
                                 new epochs, so every laptop downloads its sites
                                 again and pushes what the backup lost
@@ -57,12 +61,14 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 			fs.StringVar(&format, "format", "csv", "report: `FORMAT` csv, json or markdown")
 			fs.StringVar(&role, "role", "", "user add: `ROLE` engineer, supervisor or admin")
 			fs.StringVar(&sites, "sites", "", "user add: the engineer's site `CODES`, comma-separated")
-			fs.BoolVar(&exportAll, "all", false, "export: every site")
+			fs.BoolVar(&exportAll, "all", false, "export: every site; conflicts: the resolved ones too")
 			fs.BoolVar(&allPorts, "all-ports", false, "export teams-lis: the port of every active position")
 			fs.StringVar(&out, "out", "", "export: write to `FILE` instead of standard output")
 			fs.BoolVar(&conflictFlags.json, "json", false, "conflicts: print JSON")
 			fs.StringVar(&conflictFlags.resolution, "resolution", "", "conflicts resolve: what was decided, in words")
 			fs.StringVar(&conflictFlags.value, "value", "", "conflicts resolve: the value, branch or place that stands")
+			fs.StringVar(&laptop, "laptop", "", "user revoke: only this laptop's `CLIENT_ID` (see 'user list')")
+			fs.BoolVar(&reinstate, "reinstate", false, "user add: let a revoked person back")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
 			args := fs.Args()
@@ -97,36 +103,8 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 					return hubExport(ctx, env, store, args[1], siteCode, format, out, exportAll, allPorts)
 				}
 				return hubExport(ctx, env, store, args[1], siteCode, "", out, exportAll, allPorts)
-			case args[0] == "user" && len(args) == 3 && args[1] == "add":
-				if role == "" {
-					return usagef("user add needs --role engineer|supervisor|admin")
-				}
-				st, err := env.openHub(ctx, store)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				code, err := st.AddUser(ctx, args[2], role, strings.Split(sites, ","))
-				if err != nil {
-					return &ExitError{Code: 2, Err: err}
-				}
-				fmt.Fprintf(env.Stdout, "%s (%s) can now enrol one laptop with this code, valid 24 hours:\n\n  %s\n\n", args[2], role, code)
-				fmt.Fprintf(env.Stdout, "On the laptop: cutover login --hub https://HUB --code %s --ca-cert CA.pem\n", code)
-				return nil
-			case args[0] == "user" && len(args) == 3 && args[1] == "revoke":
-				st, err := env.openHub(ctx, store)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				if err := st.RevokeUser(ctx, args[2]); err != nil {
-					if errors.Is(err, hub.ErrNoUser) {
-						return &ExitError{Code: 2, Err: err}
-					}
-					return err
-				}
-				fmt.Fprintf(env.Stdout, "%s revoked: every token they held is refused from now on\n", args[2])
-				return nil
+			case args[0] == "user":
+				return hubUser(ctx, env, store, args[1:], userOpts{role: role, sites: sites, laptop: laptop, reinstate: reinstate})
 			case args[0] == "restored" && len(args) == 1:
 				st, err := env.openHub(ctx, store)
 				if err != nil {
@@ -139,26 +117,6 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 				}
 				fmt.Fprintf(env.Stdout, "%d site(s) have a new epoch: laptops will download them again and push what the backup lost\n", n)
 				return nil
-			case args[0] == "user" && len(args) == 2 && args[1] == "list":
-				st, err := env.openHub(ctx, store)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				us, err := st.Users(ctx)
-				if err != nil {
-					return err
-				}
-				tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tROLE\tSITES\tLAPTOPS\tREVOKED")
-				for _, u := range us {
-					rev := ""
-					if u.Revoked {
-						rev = "revoked"
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", u.Name, u.Role, strings.Join(u.Sites, ","), u.Clients, rev)
-				}
-				return tw.Flush()
 			}
 			return usagef("unknown hub command %q: want import FILE, user add NAME, user revoke NAME or user list", strings.Join(args, " "))
 		},

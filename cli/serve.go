@@ -55,7 +55,9 @@ People and plans are managed with 'cutover hub'.`,
 			fs.StringVar(&cert, "tls-cert", "", "TLS certificate `FILE` (PEM, with chain)")
 			fs.StringVar(&key, "tls-key", "", "TLS private key `FILE` (PEM)")
 			fs.StringVar(&proxies, "trusted-proxy", "", "reverse proxy `CIDRS` (comma-separated) whose X-Forwarded-For is believed")
-			fs.IntVar(&lim.MaxInFlight, "max-in-flight", hub.DefaultMaxInFlight, "requests served at once; more get 503 (`N`)")
+			fs.IntVar(&lim.MaxInFlight, "max-in-flight", hub.DefaultMaxInFlight, "authenticated requests served at once; more get 503 (`N`)")
+			fs.IntVar(&lim.MaxPreAuth, "max-pre-auth", hub.DefaultMaxPreAuth, "requests without a checked token served at once, bodies in; more get 503 (`N`)")
+			fs.IntVar(&lim.MaxPerAddr, "max-per-addr", hub.DefaultMaxPerAddr, "requests in flight from one source address; more get 503 (`N`)")
 			fs.Int64Var(&bodyMiB, "body-memory", hub.DefaultBodyMemory>>20, "`MiB` of request bodies held at once; more get 503")
 			fs.IntVar(&lim.AuthFailBurst, "auth-fail-burst", hub.DefaultAuthFailBurst, "failed logins per address before 429 (`N`)")
 			fs.DurationVar(&lim.AuthFailEvery, "auth-fail-every", hub.DefaultAuthFailEvery, "one more failed login allowed per `DURATION`")
@@ -88,8 +90,8 @@ People and plans are managed with 'cutover hub'.`,
 				}
 				lim.TrustedProxies = append(lim.TrustedProxies, p.Masked())
 			}
-			if lim.MaxInFlight < 1 || bodyMiB < 1 || lim.AuthFailBurst < 1 || lim.AuthFailEvery <= 0 {
-				return usagef("--max-in-flight, --body-memory, --auth-fail-burst and --auth-fail-every must be positive")
+			if lim.MaxInFlight < 1 || lim.MaxPreAuth < 1 || lim.MaxPerAddr < 1 || bodyMiB < 1 || lim.AuthFailBurst < 1 || lim.AuthFailEvery <= 0 {
+				return usagef("--max-in-flight, --max-pre-auth, --max-per-addr, --body-memory, --auth-fail-burst and --auth-fail-every must be positive")
 			}
 			lim.BodyMemory = bodyMiB << 20
 			st, err := env.openHub(ctx, store)

@@ -26,6 +26,18 @@ func (env *Env) Syncer(st *site.Store) (*client.Syncer, error) {
 		return nil, err
 	}
 	c.Save = func(cr *client.Credentials) error { return cr.Save(path) }
+	c.Load = func() (*client.Credentials, error) { return client.LoadCredentials(path) }
+	if env.Config != nil && env.Config.Hub != "" {
+		// The configured hub serves this login if it is the same hub
+		// (its name), whichever of its processes the address reaches.
+		if u, err := client.CheckHubURL(env.Config.Hub); err == nil {
+			if have, _ := client.CheckHubURL(creds.Hub); have != u {
+				if err := c.Adopt(context.Background(), u); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	return &client.Syncer{Store: st, Client: c, Engineer: env.Engineer}, nil
 }
 

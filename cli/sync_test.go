@@ -174,7 +174,7 @@ func TestHubLoginSyncConflictsCLI(t *testing.T) {
 	if code, _, e := runIn(ctx, t, hubHome, "hub", "user", "revoke", "bob", "--store", store); code != 0 {
 		t.Fatalf("revoke: %s", e)
 	}
-	if code, _, e := runIn(ctx, t, bob, "sync"); code != 1 || !strings.Contains(e, "401") {
+	if code, _, e := runIn(ctx, t, bob, "sync"); code != 1 || !strings.Contains(e, "revoked") || !strings.Contains(e, "work is kept") {
 		t.Fatalf("sync after revoke: %d %s", code, e)
 	}
 	st, err := site.Open(filepath.Join(bob, ".local", "share", "cutover", "cutover.db"))

@@ -21,6 +21,48 @@ import (
 	"sync"
 )
 
+// pushBody is an authenticated push of about left bytes, made as it is
+// read: ops of 8 KiB notes (each refused by the hub's note schema after it
+// is decoded, the hostile case: the hub decodes all of it), so the load
+// holds no bodies itself.
+type pushBody struct {
+	head, op, tail string
+	left           int64
+	buf            []byte
+	ops            int
+}
+
+func newPushBody(client string, size int64) *pushBody {
+	note := strings.Repeat("n", 8000)
+	return &pushBody{head: `{"client_id":"` + client + `","ops":[`,
+		op:   `{"seq":%d,"op_id":"00000000-0000-7000-8000-%012d","site":"KX","kind":"note.add.v1","entity":"position","entity_id":"P1","engineer":"bench","observed_at":"2026-03-02T09:00:00Z","payload":{"text":"` + note + `"}}`,
+		tail: `]}`, left: size}
+}
+
+func (b *pushBody) Read(p []byte) (int, error) {
+	for len(b.buf) == 0 {
+		switch {
+		case b.head != "":
+			b.buf, b.head = []byte(b.head), ""
+		case b.left > int64(len(b.op)) && b.ops < 500:
+			b.ops++
+			sep := ","
+			if b.ops == 1 {
+				sep = ""
+			}
+			b.buf = fmt.Appendf(nil, sep+b.op, b.ops, b.ops)
+			b.left -= int64(len(b.buf))
+		case b.tail != "":
+			b.buf, b.tail = []byte(b.tail), ""
+		default:
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, b.buf)
+	b.buf = b.buf[n:]
+	return n, nil
+}
+
 // filler is an endless body of one byte, so the load holds no bodies itself.
 type filler struct{ left int64 }
 
@@ -42,6 +84,8 @@ func main() {
 	n := flag.Int("n", 200, "concurrent requests")
 	size := flag.Int64("size", 4<<20, "body `BYTES` each")
 	chunked := flag.Bool("chunked", false, "send without a Content-Length")
+	token := flag.String("token", "", "an access `TOKEN`: send authenticated pushes (ops of 8 KiB notes) to /v1/sync/push")
+	clientID := flag.String("client", "", "the client `ID` the token was issued for (with -token)")
 	var co crowdOpts
 	isCrowd := flag.Bool("crowd", false, "the crowd load (crowd.go): start BIN serve on a fresh store and push from many laptops at once")
 	flag.StringVar(&co.bin, "cutover", "./cutover", "crowd: the cutover `BIN` to serve and set up with")
@@ -77,9 +121,16 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest(http.MethodPost, *hub+*path, &filler{left: *size})
+			var body io.Reader = &filler{left: *size}
+			p := *path
+			if *token != "" {
+				body, p = newPushBody(*clientID, *size), "/v1/sync/push"
+			}
+			req, _ := http.NewRequest(http.MethodPost, *hub+p, body)
 			req.Header.Set("Content-Type", "application/json")
-			if !*chunked {
+			if *token != "" {
+				req.Header.Set("Authorization", "Bearer "+*token)
+			} else if !*chunked {
 				req.ContentLength = *size
 			}
 			<-start

@@ -28,8 +28,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"cutover/config"
@@ -41,7 +43,11 @@ import (
 // read (mode 0600; on Windows an access list granting the user only),
 // outside the site database.
 type Credentials struct {
-	Hub           string   `json:"hub"`
+	Hub string `json:"hub"`
+	// HubName is the hub's own name, one for all of its processes: a
+	// process at another address answering with this name serves these
+	// credentials (Adopt).
+	HubName       string   `json:"hub_name,omitempty"`
 	CACert        string   `json:"ca_cert,omitempty"` // PEM of the private CA
 	User          string   `json:"user"`
 	Role          string   `json:"role"`
@@ -98,10 +104,27 @@ type HTTPError struct {
 }
 
 func (e *HTTPError) Error() string {
+	if e.Revoked() {
+		return "an admin revoked this laptop's access to the hub: your work is kept on this laptop and nothing is lost; " +
+			"ask an admin to let you back ('cutover hub user add NAME --reinstate' gives a new code), then run 'cutover login' with it"
+	}
 	if e.Body.Error != "" {
 		return fmt.Sprintf("hub said %d: %s", e.Status, e.Body.Error)
 	}
 	return fmt.Sprintf("hub said %d %s", e.Status, http.StatusText(e.Status))
+}
+
+// Revoked reports whether the hub refused the laptop's token because an
+// admin revoked it (or the hub saw it used from two places).
+func (e *HTTPError) Revoked() bool {
+	return e.Status == http.StatusUnauthorized && e.Body.Code == wire.CodeRevoked
+}
+
+// IsRevoked reports whether err is the hub saying this laptop's access
+// was revoked.
+func IsRevoked(err error) bool {
+	var he *HTTPError
+	return errors.As(err, &he) && he.Revoked()
 }
 
 // NewHTTPClient builds the client used to reach the hub. With caPEM set,
@@ -152,12 +175,26 @@ func CheckHubURL(hub string) (string, error) {
 // Client talks to one hub with one laptop's credentials.
 type Client struct {
 	HTTP *http.Client
-	// Save persists refreshed tokens; nil keeps them in memory only.
+	// Save persists refreshed tokens (atomically: Credentials.Save); nil
+	// keeps them in memory only. The refresh token rotates on every
+	// refresh, so the new one is saved before it is used.
 	Save func(*Credentials) error
+	// Load, if set, reads the saved credentials again before a refresh: a
+	// laptop's other process (the TUI's loop, 'cutover sync') may have
+	// rotated the refresh token already, and using the old one would look
+	// to the hub like a copy.
+	Load func() (*Credentials, error)
 
-	mu    gosync.Mutex
-	creds *Credentials
+	mu        gosync.Mutex
+	refreshMu gosync.Mutex // one refresh at a time: the token rotates
+	creds     *Credentials
+	localSeq  atomic.Int64
 }
+
+// SetLocalSeq tells the client the laptop's highest op sequence; it goes
+// with every request (wire.HeaderLocalSeq), so a hub that refuses a revoked
+// laptop knows it holds work.
+func (c *Client) SetLocalSeq(seq int64) { c.localSeq.Store(seq) }
 
 // New returns a client for creds. httpc may be nil (built from the CA).
 func New(creds *Credentials, httpc *http.Client) (*Client, error) {
@@ -184,8 +221,18 @@ func Enrol(ctx context.Context, httpc *http.Client, hub, code, clientID, host st
 	if err := c.call(ctx, http.MethodPost, "/v1/auth/enrol", wire.EnrolRequest{Code: code, ClientID: clientID, Host: host}, &t, false); err != nil {
 		return nil, err
 	}
-	return &Credentials{Hub: hub, User: t.User, Role: t.Role, Sites: t.Sites, ClientID: t.ClientID,
-		RefreshToken: t.RefreshToken, AccessToken: t.AccessToken, AccessExpires: t.AccessExpires}, nil
+	return &Credentials{Hub: hub, HubName: t.HubName, User: t.User, Role: t.Role, Sites: t.Sites, ClientID: t.ClientID,
+		RefreshToken: t.RefreshToken, AccessToken: t.AccessToken, AccessExpires: localExpiry(t)}, nil
+}
+
+// localExpiry is when an access token runs out by this laptop's clock: its
+// life by the hub's clock, from now. A laptop whose clock is off does not
+// then refresh on every request (each refresh rotates the refresh token).
+func localExpiry(t wire.Tokens) int64 {
+	if t.ServerTime <= 0 {
+		return t.AccessExpires
+	}
+	return time.Now().Unix() + (t.AccessExpires - t.ServerTime)
 }
 
 // Push sends one batch of ops.
@@ -220,16 +267,52 @@ func (c *Client) SiteReport(ctx context.Context, site string) (wire.SiteReport, 
 	return out, c.call(ctx, http.MethodGet, "/v1/sites/"+url.PathEscape(site)+"/report", nil, &out, true)
 }
 
-func (c *Client) refresh(ctx context.Context) error {
+// refresh swaps the refresh token for a new access token and a new refresh
+// token, and saves both before anything else uses them. seen is the access
+// token the caller found wanting: if another refresh (in this process or,
+// through Load, another) replaced it meanwhile, that one is used instead.
+func (c *Client) refresh(ctx context.Context, seen string) error {
+	c.refreshMu.Lock()
+	defer c.refreshMu.Unlock()
+	if c.Load != nil {
+		if disk, err := c.Load(); err == nil && disk.ClientID == c.Credentials().ClientID && disk.RefreshToken != "" {
+			c.mu.Lock()
+			if disk.RefreshToken != c.creds.RefreshToken {
+				c.creds.RefreshToken = disk.RefreshToken
+				c.creds.AccessToken, c.creds.AccessExpires = disk.AccessToken, disk.AccessExpires
+			}
+			c.mu.Unlock()
+		}
+	}
 	c.mu.Lock()
-	rt := c.creds.RefreshToken
+	rt, cur, exp := c.creds.RefreshToken, c.creds.AccessToken, c.creds.AccessExpires
 	c.mu.Unlock()
+	if cur != seen && cur != "" && time.Now().Unix() < exp-30 {
+		return nil // someone else refreshed already
+	}
 	var t wire.Tokens
 	if err := c.call(ctx, http.MethodPost, "/v1/auth/refresh", wire.RefreshRequest{RefreshToken: rt}, &t, false); err != nil {
+		var he *HTTPError
+		if errors.As(err, &he) && he.Body.Code == wire.CodeRotated && c.Load != nil {
+			// Another process of this laptop rotated it moments ago and
+			// saved the new one: use that.
+			if disk, lerr := c.Load(); lerr == nil && disk.RefreshToken != rt && disk.ClientID == c.Credentials().ClientID {
+				c.mu.Lock()
+				c.creds.RefreshToken, c.creds.AccessToken, c.creds.AccessExpires = disk.RefreshToken, disk.AccessToken, disk.AccessExpires
+				c.mu.Unlock()
+				return nil
+			}
+		}
 		return err
 	}
 	c.mu.Lock()
-	c.creds.AccessToken, c.creds.AccessExpires = t.AccessToken, t.AccessExpires
+	c.creds.AccessToken, c.creds.AccessExpires = t.AccessToken, localExpiry(t)
+	if t.RefreshToken != "" {
+		c.creds.RefreshToken = t.RefreshToken
+	}
+	if t.HubName != "" {
+		c.creds.HubName = t.HubName
+	}
 	c.creds.Role, c.creds.Sites = t.Role, t.Sites
 	cp := *c.creds
 	c.mu.Unlock()
@@ -244,18 +327,22 @@ func (c *Client) refresh(ctx context.Context) error {
 func (c *Client) call(ctx context.Context, method, path string, in, out any, auth bool) error {
 	if auth {
 		c.mu.Lock()
-		expired := c.creds.AccessToken == "" || time.Now().Unix() > c.creds.AccessExpires-30
+		tok := c.creds.AccessToken
+		expired := tok == "" || time.Now().Unix() > c.creds.AccessExpires-30
 		c.mu.Unlock()
 		if expired {
-			if err := c.refresh(ctx); err != nil {
+			if err := c.refresh(ctx, tok); err != nil {
 				return err
 			}
 		}
 	}
+	c.mu.Lock()
+	sent := c.creds.AccessToken
+	c.mu.Unlock()
 	err := c.once(ctx, method, path, in, out, auth)
 	var he *HTTPError
-	if auth && errors.As(err, &he) && he.Status == http.StatusUnauthorized {
-		if rerr := c.refresh(ctx); rerr != nil {
+	if auth && errors.As(err, &he) && he.Status == http.StatusUnauthorized && !he.Revoked() {
+		if rerr := c.refresh(ctx, sent); rerr != nil {
 			return rerr
 		}
 		err = c.once(ctx, method, path, in, out, auth)
@@ -288,6 +375,7 @@ func (c *Client) once(ctx context.Context, method, path string, in, out any, aut
 	if auth {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
+	req.Header.Set(wire.HeaderLocalSeq, strconv.FormatInt(c.localSeq.Load(), 10))
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("hub %s: %w", hub, err)

@@ -105,6 +105,11 @@ func (s *Syncer) PushAll(ctx context.Context, rep *Report) error {
 	if batch <= 0 || batch > wire.MaxPushOps {
 		batch = wire.MaxPushOps
 	}
+	var localSeq int64
+	if err := s.Store.DB().QueryRowContext(ctx, `SELECT COALESCE(MAX(client_seq), 0) FROM oplog`).Scan(&localSeq); err != nil {
+		return err
+	}
+	s.Client.SetLocalSeq(localSeq) // a hub refusing a revoked laptop notes what it holds
 	gaps, probed := 0, false
 	for {
 		ackedStr, err := stateValue(ctx, s.Store.DB(), keyAcked)

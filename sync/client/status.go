@@ -193,6 +193,10 @@ func (l *Loop) Kick() {
 	}
 }
 
+// RevokedRetry is how long the background loop waits after the hub said
+// this laptop's access was revoked.
+const RevokedRetry = 15 * time.Minute
+
 // Run syncs until ctx ends.
 func (l *Loop) Run(ctx context.Context) {
 	backoff := time.Duration(0)
@@ -202,10 +206,15 @@ func (l *Loop) Run(ctx context.Context) {
 			l.OnDone(rep, err)
 		}
 		wait := l.Interval
-		if err != nil {
+		switch {
+		case IsRevoked(err):
+			// Only an admin can change that: ask again now and then (the
+			// engineer's own sync, a kick, still asks at once).
+			wait = RevokedRetry
+		case err != nil:
 			backoff = min(max(2*backoff, 2*time.Second), time.Minute)
 			wait = time.Duration(rand.Int64N(int64(backoff)) + 1)
-		} else {
+		default:
 			backoff = 0
 		}
 		t := time.NewTimer(wait)

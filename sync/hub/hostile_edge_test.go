@@ -123,6 +123,10 @@ func TestHostileBodiesBeforeLogin(t *testing.T) {
 		if a.status != http.StatusUnauthorized {
 			t.Errorf("push without a token: %d, want 401 without reading the body", a.status)
 		}
+		// Another scheme is no token: not a guess to count.
+		if _, a := send(t, http.MethodGet, h.URL+"/v1/progress", nil, 0, "Authorization: Basic YWxpY2U6eA=="); a.status != http.StatusUnauthorized || a.body.Code != "no_token" {
+			t.Errorf("a Basic header: %d %s, want 401 no_token", a.status, a.raw)
+		}
 		// A real enrolment still fits.
 		code, err := h.Store.AddUser(ctx, "alice", wire.RoleEngineer, []string{"KX"})
 		hubtest.Must(t, err)
@@ -133,12 +137,41 @@ func TestHostileBodiesBeforeLogin(t *testing.T) {
 	})
 }
 
+// slowPush starts a push with a good token whose body is still being sent:
+// it holds an authenticated slot until the returned func finishes it.
+func slowPush(t *testing.T, h *hubtest.Hub, tok, id string) (finish func() answer) {
+	pr, pw := io.Pipe()
+	done := make(chan answer, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, h.URL+"/v1/sync/push", pr)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- answer{raw: err.Error()}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		done <- answer{status: resp.StatusCode, raw: string(b)}
+	}()
+	pw.Write([]byte(`{"client_id":"` + id + `","ops":[`))
+	return func() answer {
+		pw.Write([]byte(`]}`))
+		pw.Close()
+		return <-done
+	}
+}
+
 func TestHostileRequestsInFlight(t *testing.T) {
 	hubtest.EachStore(t, func(t *testing.T, spec string) {
-		h := hubtest.StartWith(t, spec, func(s *hub.Server) { s.Limits.MaxInFlight = 2 })
-		// Two enrolments that send their bodies slowly fill the hub.
-		var wg stdsync.WaitGroup
+		h := hubtest.StartWith(t, spec, func(s *hub.Server) { s.Limits.MaxInFlight, s.Limits.MaxPreAuth = 2, 2 })
+		h.Plan("KX", 2)
+		eng := h.Laptop("alice", wire.RoleEngineer, "KX")
+		// Two enrolments that send their bodies slowly hold no slot at all
+		// (issue 26): the body comes in before a slot is taken.
 		pipes := make([]*io.PipeWriter, 2)
+		var wg stdsync.WaitGroup
 		for i := range pipes {
 			pr, pw := io.Pipe()
 			pipes[i] = pw
@@ -153,30 +186,49 @@ func TestHostileRequestsInFlight(t *testing.T) {
 			}()
 			pw.Write([]byte(`{"code":`))
 		}
+		if a := get(t, h.URL+"/v1/health", ""); a.status != http.StatusOK || h.Server.PreAuthInFlight() != 0 {
+			t.Errorf("health beside two slow enrolments: %d, %d pre-auth slots held; want 200 and none", a.status, h.Server.PreAuthInFlight())
+		}
+		// Two pushes with a good token fill the authenticated slots.
+		f1 := slowPush(t, h, eng.Creds.AccessToken, eng.Creds.ClientID)
+		f2 := slowPush(t, h, eng.Creds.AccessToken, eng.Creds.ClientID)
 		waitFor(func() bool { return h.Server.InFlight() == 2 })
-		resp, a := send(t, http.MethodGet, h.URL+"/v1/health", nil, 0)
+		body := pushBody(t, eng.Creds.ClientID)
+		resp, a := send(t, http.MethodPost, h.URL+"/v1/sync/push", bytes.NewReader(body), int64(len(body)), "Authorization: Bearer "+eng.Creds.AccessToken)
 		if a.status != http.StatusServiceUnavailable || a.body.Code != "busy" || resp.Header.Get("Retry-After") == "" {
-			t.Errorf("a third request: %d %s Retry-After %q, want 503 busy with Retry-After", a.status, a.raw, resp.Header.Get("Retry-After"))
+			t.Errorf("a third push: %d %s Retry-After %q, want 503 busy with Retry-After", a.status, a.raw, resp.Header.Get("Retry-After"))
+		}
+		if strings.Contains(a.body.Error, "try again shortly") || !strings.Contains(a.body.Error, "nothing was written") {
+			t.Errorf("the 503 in words: %q", a.body.Error)
+		}
+		// The pre-auth lane is apart: health still answers.
+		if a := get(t, h.URL+"/v1/health", ""); a.status != http.StatusOK {
+			t.Errorf("health while the authenticated slots are full: %d, want 200", a.status)
+		}
+		for _, f := range []func() answer{f1, f2} {
+			if a := f(); a.status != http.StatusOK {
+				t.Errorf("a slow push: %d %s", a.status, a.raw)
+			}
 		}
 		for _, pw := range pipes {
 			pw.Write([]byte(`"NOPE","client_id":"x"}`))
 			pw.Close()
 		}
 		wg.Wait()
-		waitFor(func() bool { return h.Server.InFlight() == 0 })
-		if a := get(t, h.URL+"/v1/health", ""); a.status != http.StatusOK {
-			t.Errorf("health once the hub is free: %d", a.status)
-		}
+		waitFor(func() bool { return h.Server.InFlight() == 0 && h.Server.PreAuthInFlight() == 0 })
 	})
 }
 
 func TestHostileBodyBytesHeld(t *testing.T) {
 	hubtest.EachStore(t, func(t *testing.T, spec string) {
-		h := hubtest.StartWith(t, spec, func(s *hub.Server) { s.Limits.BodyMemory = 16 << 10 })
+		// 48 KiB: each byte read counts three times (read and decoded,
+		// issue 26), so 16 KiB of bodies at once.
+		h := hubtest.StartWith(t, spec, func(s *hub.Server) { s.Limits.BodyMemory = 48 << 10 })
 		h.Plan("KX", 2)
 		eng := h.Laptop("alice", wire.RoleEngineer, "KX")
 		tok, id := eng.Creds.AccessToken, eng.Creds.ClientID
-		// One push holds 12 KiB while it is still being sent.
+		// One push holds 12 KiB (36 KiB with its decoded copies) while it is
+		// still being sent.
 		pr, pw := io.Pipe()
 		done := make(chan answer, 1)
 		go func() {
@@ -193,8 +245,9 @@ func TestHostileBodyBytesHeld(t *testing.T) {
 			done <- answer{status: resp.StatusCode, raw: string(b)}
 		}()
 		pw.Write([]byte(`{"client_id":"` + id + `","ops":[` + strings.Repeat(" ", 12<<10)))
-		waitFor(func() bool { return h.Server.BodyBytesHeld() >= 12<<10 })
-		// Another 8 KiB would go past 16 KiB: 503, nothing written.
+		waitFor(func() bool { return h.Server.BodyBytesHeld() >= 3*12<<10 })
+		// Another 8 KiB would go past 16 KiB read (48 KiB decoded): 503,
+		// nothing written.
 		padded := []byte(`{"client_id":"` + id + `","ops":[]` + strings.Repeat(" ", 8<<10) + `}`)
 		resp, a := send(t, http.MethodPost, h.URL+"/v1/sync/push", bytes.NewReader(padded), int64(len(padded)), "Authorization: Bearer "+tok)
 		if a.status != http.StatusServiceUnavailable || a.body.Code != "busy" || resp.Header.Get("Retry-After") == "" {
@@ -233,13 +286,18 @@ func TestHostileFailedLogins(t *testing.T) {
 		}
 		good, err := h.Store.AddUser(ctx, "bob", wire.RoleEngineer, []string{"KX"})
 		hubtest.Must(t, err)
-		// Spent: even a good code, and a made-up X-Forwarded-For, gets 429.
-		resp, a := enrol(good, "X-Forwarded-For: 198.51.100.7")
+		// Spent: another bad code, with a made-up X-Forwarded-For, gets 429.
+		resp, a := enrol("QQQQ-WRNG-CODE-0001", "X-Forwarded-For: 198.51.100.7")
 		if a.status != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "60" {
 			t.Fatalf("after 3 failures: %d %s Retry-After %q, want 429 with Retry-After 60", a.status, a.raw, resp.Header.Get("Retry-After"))
 		}
-		if a := get(t, h.URL+"/v1/sync/pull?site=KX&after=0", eng.Creds.AccessToken); a.status != http.StatusTooManyRequests {
-			t.Errorf("a token from a spent address: %d, want 429", a.status)
+		// A good token and a good code are never braked (issue 26): the
+		// token is checked first, and only failures count.
+		if a := get(t, h.URL+"/v1/progress", eng.Creds.AccessToken); a.status != http.StatusOK {
+			t.Errorf("a good token from a spent address: %d %s, want 200", a.status, a.raw)
+		}
+		if _, a := enrol(good); a.status != http.StatusOK {
+			t.Errorf("a good code from a spent address: %d %s, want 200", a.status, a.raw)
 		}
 		l := logs.String()
 		for _, want := range []string{"enrolment code QQQQ…", "from 127.0.0.1", "host mallory-pc", "(3 failed from this address)"} {
@@ -249,19 +307,19 @@ func TestHostileFailedLogins(t *testing.T) {
 		}
 		// A minute gives one attempt back: a made-up token uses it.
 		clock.advance(time.Minute)
-		if a := get(t, h.URL+"/v1/sync/pull?site=KX&after=0", "cta_madeup"); a.status != http.StatusUnauthorized {
-			t.Fatalf("a made-up token after a minute: %d, want 401", a.status)
+		if a := get(t, h.URL+"/v1/sync/pull?site=KX&after=0", "cta_madeup"); a.status != http.StatusUnauthorized || a.body.Code != wire.CodeBadToken {
+			t.Fatalf("a made-up token after a minute: %d %s, want 401 bad_token", a.status, a.raw)
 		}
 		if !strings.Contains(logs.String(), "access token sha256:") || strings.Contains(logs.String(), "cta_madeup") {
 			t.Errorf("the log should name the token by its hash only:\n%s", logs.String())
 		}
 		if a := post(t, h.URL+"/v1/auth/refresh", "", []byte(`{"refresh_token":"ctr_madeup"}`), false); a.status != http.StatusTooManyRequests {
-			t.Errorf("refresh from a spent address: %d, want 429", a.status)
+			t.Errorf("a made-up refresh from a spent address: %d, want 429", a.status)
 		}
-		// Later the address may log in again, and the good code works.
+		// Later the address may fail again without a brake.
 		clock.advance(10 * time.Minute)
-		if _, a := enrol(good); a.status != http.StatusOK {
-			t.Fatalf("enrolment after the wait: %d %s", a.status, a.raw)
+		if _, a := enrol("QQQQ-WRNG-CODE-0002"); a.status != http.StatusUnauthorized {
+			t.Fatalf("a bad code after the wait: %d %s, want 401", a.status, a.raw)
 		}
 		// An expired access token is routine: never counted.
 		h.Skew.Store(int64(2 * time.Hour))

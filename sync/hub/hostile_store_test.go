@@ -105,7 +105,7 @@ func TestHostileDiskFullLosesNothing(t *testing.T) {
 		}
 		body := pushBody(t, id, ops...)
 		resp, a := send(t, http.MethodPost, h.URL+"/v1/sync/push", bytes.NewReader(body), int64(len(body)), "Authorization: Bearer "+tok)
-		if a.status != http.StatusInsufficientStorage || a.body.Code != "disk_full" || !strings.Contains(a.body.Error, "disk is full; nothing was lost") ||
+		if a.status != http.StatusInsufficientStorage || a.body.Code != "disk_full" || !strings.Contains(a.body.Error, "disk is full: nothing was written and nothing is lost") || strings.Contains(a.body.Error, "the hub's the") ||
 			resp.Header.Get("Retry-After") == "" {
 			t.Fatalf("push on a full disk: %d %s, want 507 disk_full saying nothing was lost", a.status, a.raw)
 		}

@@ -47,8 +47,9 @@ func (s *Server) trusted(a netip.Addr) bool {
 
 // failLimiter counts failed enrolments and token checks per source address
 // in a token bucket: Burst failures at once, one more back every Every.
-// An address whose bucket is empty is answered 429 on every auth-bearing
-// request until it refills. IPv6 addresses count by /64.
+// An address whose bucket is empty has its failures answered 429 until it
+// refills; its good tokens and codes go through. IPv6 addresses count by
+// /64.
 type failLimiter struct {
 	burst float64
 	every time.Duration
@@ -146,26 +147,25 @@ func (l *failLimiter) fail(addr string, now time.Time) int {
 	return b.failures
 }
 
-// limited answers 429 with Retry-After when the request's address has used
-// up its failed attempts, and reports whether it did.
-func (s *Server) limited(w http.ResponseWriter, r *http.Request) bool {
-	d := s.fails.wait(info(r).addr, s.now())
+// authFailed logs a failed enrolment or token check (who it claimed to be,
+// from where, how many so far), counts it against the address and answers
+// it: 401 with code and msg, or 429 with Retry-After once the address has
+// used up its failures. Only failures come here: a good token or code is
+// never braked, whatever its address did.
+func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, what, code, msg string) {
+	ri := info(r)
+	now := s.now()
+	d := s.fails.wait(ri.addr, now)
+	n := s.fails.fail(ri.addr, now)
+	s.logf("req=%s %s %s from %s: auth failed: %s (%d failed from this address)", ri.id, r.Method, r.URL.Path, ri.addr, what, n)
 	if d <= 0 {
-		return false
+		s.fail(w, r, http.StatusUnauthorized, code, msg)
+		return
 	}
 	secs := int((d + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	s.fail(w, r, http.StatusTooManyRequests, "too_many_failures",
 		"too many failed logins from this address; wait "+strconv.Itoa(secs)+" s")
-	return true
-}
-
-// authFailed logs a failed enrolment or token check (who it claimed to be,
-// from where, how many so far) and counts it against the address.
-func (s *Server) authFailed(r *http.Request, what string) {
-	ri := info(r)
-	n := s.fails.fail(ri.addr, s.now())
-	s.logf("req=%s %s %s from %s: auth failed: %s (%d failed from this address)", ri.id, r.Method, r.URL.Path, ri.addr, what, n)
 }
 
 func (s *Server) now() time.Time {

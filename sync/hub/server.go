@@ -30,11 +30,14 @@ type Server struct {
 	// Now is the clock of the failed-login limiter (default: the store's).
 	Now func() time.Time
 
-	lim   Limits
-	slots chan struct{} // one per request in flight
-	held  atomic.Int64  // body bytes held by requests in flight
-	busy  atomic.Int64  // requests refused for a full hub
-	fails *failLimiter
+	lim      Limits
+	slots    chan struct{} // one per authenticated request in flight
+	preSlots chan struct{} // one per request without a checked token in flight
+	perAddr  addrCount
+	held     atomic.Int64 // body bytes held by requests in flight
+	busy     atomic.Int64 // requests refused for a full hub
+	reading  atomic.Int64 // bodies sent without a token still arriving
+	fails    *failLimiter
 }
 
 // Handler returns the API's routes, behind the edge (edge.go). Call it once
@@ -42,6 +45,7 @@ type Server struct {
 func (s *Server) Handler() http.Handler {
 	s.lim = s.Limits.withDefaults()
 	s.slots = make(chan struct{}, s.lim.MaxInFlight)
+	s.preSlots = make(chan struct{}, s.lim.MaxPreAuth)
 	s.fails = newFailLimiter(s.lim.AuthFailBurst, s.lim.AuthFailEvery)
 	if s.Now == nil && s.Store != nil {
 		s.Now = func() time.Time { return s.Store.Now() }
@@ -134,9 +138,16 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	case storeerr.DiskFull(err):
 		s.logf("req=%s %s %s: store: disk full: %v", info(r).id, r.Method, r.URL.Path, err)
 		w.Header().Set("Retry-After", "60")
-		s.fail(w, r, http.StatusInsufficientStorage, "disk_full", "the hub's "+storeerr.DiskFullMessage)
+		s.fail(w, r, http.StatusInsufficientStorage, "disk_full",
+			"the hub's disk is full: nothing was written and nothing is lost; the work stays on this laptop and is sent once an admin frees space")
+	case storeerr.Unavailable(err):
+		s.logf("req=%s %s %s: store unavailable: %v", info(r).id, r.Method, r.URL.Path, err)
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfterStore.Seconds())))
+		s.fail(w, r, http.StatusServiceUnavailable, "store_unavailable",
+			"the hub cannot reach its database just now: nothing was written; the work stays on this laptop and is sent on the next try")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		s.fail(w, r, http.StatusServiceUnavailable, "timeout", "the hub ran out of time; nothing was written, try again")
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfterBusy.Seconds())))
+		s.fail(w, r, http.StatusServiceUnavailable, "timeout", "the hub ran out of time: nothing was written; the work stays on this laptop and is sent on the next try")
 	default:
 		s.logf("req=%s %s %s: store: %v", info(r).id, r.Method, r.URL.Path, err)
 		s.fail(w, r, http.StatusInternalServerError, "store_failed", "the hub's store failed; nothing was written, try again")
@@ -146,31 +157,54 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 type principalKey struct{}
 
 // auth checks the access token before anything reads the body, so a body
-// without a good token is never read.
+// without a good token is never read. The token is checked first: a good
+// one is never braked, and only then takes one of the authenticated slots;
+// a revoked or expired one is answered 401 and not counted; only an
+// unknown one counts against its address, and once the address has used
+// up its failures those are answered 429 (ratelimit.go).
 func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || tok == "" {
+		tok := bearer(r)
+		if tok == "" {
 			s.fail(w, r, http.StatusUnauthorized, "no_token", "no access token: log in with 'cutover login'")
 			return
 		}
-		if s.limited(w, r) {
-			return
-		}
 		p, err := s.Store.Authenticate(r.Context(), tok)
-		if errors.Is(err, ErrUnauthorized) {
-			if !errors.Is(err, ErrExpired) { // an expired token is routine: the laptop refreshes
-				s.authFailed(r, "access token "+tokenID(tok)+" is unknown or revoked")
-			}
-			s.fail(w, r, http.StatusUnauthorized, "bad_token", "access token is wrong, expired or revoked")
+		switch {
+		case errors.Is(err, ErrRevoked):
+			s.revoked(w, r, p.ClientID, "access token "+tokenID(tok))
 			return
-		}
-		if err != nil {
+		case errors.Is(err, ErrExpired): // routine: the laptop refreshes
+			s.fail(w, r, http.StatusUnauthorized, wire.CodeBadToken, "access token is wrong, expired or revoked")
+			return
+		case errors.Is(err, ErrUnauthorized):
+			s.authFailed(w, r, "access token "+tokenID(tok)+" is unknown", wire.CodeBadToken, "access token is wrong, expired or revoked")
+			return
+		case err != nil:
 			s.storeError(w, r, err)
 			return
 		}
+		if !s.takeSlot(w, r) {
+			return
+		}
+		defer func() { <-s.slots }()
 		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	}
+}
+
+// revoked answers a token an admin revoked: 401 "revoked", not counted as a
+// guess. What the laptop says it holds (X-Cutover-Local-Seq) is noted for
+// `hub user list`.
+func (s *Server) revoked(w http.ResponseWriter, r *http.Request, clientID, what string) {
+	ri := info(r)
+	if seq, err := strconv.ParseInt(r.Header.Get(wire.HeaderLocalSeq), 10, 64); err == nil && seq >= 0 && clientID != "" {
+		if err := s.Store.NoteRefused(r.Context(), clientID, seq); err != nil {
+			s.logf("req=%s noting revoked client %s: %v", ri.id, clipLog(clientID, 64), err)
+		}
+	}
+	s.logf("req=%s %s %s from %s: %s of client %s is revoked", ri.id, r.Method, r.URL.Path, ri.addr, what, clipLog(clientID, 64))
+	s.fail(w, r, http.StatusUnauthorized, wire.CodeRevoked,
+		"an admin revoked this laptop's access: its work stays on the laptop; ask an admin to let it back")
 }
 
 // tokenID names a token in the log without giving it away: the start of
@@ -183,8 +217,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	h := wire.Health{OK: true, Store: s.Store.Dialect(), ServerTime: s.Store.Now().UTC().Format(time.RFC3339)}
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
-	if err := s.Store.r.PingContext(ctx); err != nil {
+	name, err := s.Store.HubName(ctx)
+	h.HubName = name
+	if err != nil {
 		h.OK = false
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfterStore.Seconds())))
 		s.writeJSON(w, http.StatusServiceUnavailable, h)
 		return
 	}
@@ -192,9 +229,6 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
-	if s.limited(w, r) {
-		return
-	}
 	var req wire.EnrolRequest
 	if !s.readJSON(w, r, &req, MaxUnauthBody) {
 		return
@@ -206,8 +240,10 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Store.Enrol(r.Context(), req)
 	if errors.Is(err, ErrBadCode) {
 		code := normCode(req.Code)
-		s.authFailed(r, fmt.Sprintf("enrolment code %s… for client %s host %s: %v",
-			clipLog(code[:min(4, len(code))], 8), clipLog(req.ClientID, 64), clipLog(req.Host, 64), err))
+		s.authFailed(w, r, fmt.Sprintf("enrolment code %s… for client %s host %s: %v",
+			clipLog(code[:min(4, len(code))], 8), clipLog(req.ClientID, 64), clipLog(req.Host, 64), err),
+			"unauthorized", err.Error())
+		return
 	}
 	if err != nil {
 		s.storeError(w, r, err)
@@ -216,23 +252,36 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, t)
 }
 
+// refresh rotates a refresh token (tokens.go). One used after it was
+// rotated revokes its laptop's tokens and is logged as a suspected copy.
 func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
-	if s.limited(w, r) {
-		return
-	}
 	var req wire.RefreshRequest
 	if !s.readJSON(w, r, &req, MaxUnauthBody) {
 		return
 	}
 	t, err := s.Store.Refresh(r.Context(), req.RefreshToken)
-	if errors.Is(err, ErrUnauthorized) {
-		s.authFailed(r, "refresh token "+tokenID(req.RefreshToken)+" is unknown, expired or revoked")
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrReused):
+		ri := info(r)
+		s.logf("req=%s %s %s from %s: SUSPECTED COPY: refresh token %s of client %s was used after it was rotated; every token of that laptop is revoked",
+			ri.id, r.Method, r.URL.Path, ri.addr, tokenID(req.RefreshToken), clipLog(t.ClientID, 64))
+		s.fail(w, r, http.StatusUnauthorized, wire.CodeRevoked,
+			"this login was used from two places, so the hub revoked it: the work stays on the laptop; ask an admin for a new enrolment code")
+	case errors.Is(err, ErrRotated):
+		s.fail(w, r, http.StatusUnauthorized, wire.CodeRotated,
+			"this refresh token was replaced moments ago by another process of this laptop: use the saved login")
+	case errors.Is(err, ErrRevoked):
+		s.revoked(w, r, t.ClientID, "refresh token "+tokenID(req.RefreshToken))
+	case errors.Is(err, ErrExpired):
+		s.fail(w, r, http.StatusUnauthorized, wire.CodeBadToken, "refresh token expired: log in again with a new enrolment code")
+	case errors.Is(err, ErrUnauthorized):
+		s.authFailed(w, r, "refresh token "+tokenID(req.RefreshToken)+" is unknown", wire.CodeBadToken,
+			"refresh token is wrong, expired or revoked")
+	case err != nil:
 		s.storeError(w, r, err)
-		return
+	default:
+		s.writeJSON(w, http.StatusOK, t)
 	}
-	s.writeJSON(w, http.StatusOK, t)
 }
 
 func (s *Server) push(w http.ResponseWriter, r *http.Request) {

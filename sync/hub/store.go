@@ -25,8 +25,8 @@
 // Deliberate differences from sync.md: payloads are TEXT in both dialects
 // (not jsonb) so one set of queries serves both; tokens are opaque random
 // strings of which only the SHA-256 is stored (no JWT); refresh tokens
-// slide instead of rotating, so a lost refresh answer never locks a laptop
-// out; there is no HLC (observed_at is the laptop's clock, for display;
+// rotate on every use and a reused one revokes its laptop (tokens.go, issue
+// 26); there is no HLC (observed_at is the laptop's clock, for display;
 // server order and the domain rules decide), no base_ver/stale_plan
 // conflict, no long-poll, and no 426 answer (429 is only for failed logins,
 // edge.go and ratelimit.go). Field-owned facts

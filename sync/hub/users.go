@@ -81,10 +81,25 @@ func randomToken(prefix string) string {
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
-// AddUser creates a user (or, for an existing one, changes the role and
-// sites and lifts a revocation) and returns a one-time enrolment code valid
-// for EnrolCodeTTL. Only the code's hash is stored.
+// ErrRevokedUser is `hub user add` of a person who was revoked: it takes
+// --reinstate (Reinstate) to let them back.
+var ErrRevokedUser = errors.New("was revoked")
+
+// AddUser creates a user (or, for an existing one not revoked, changes the
+// role and sites) and returns a one-time enrolment code valid for
+// EnrolCodeTTL. Only the code's hash is stored. A revoked user is refused
+// (ErrRevokedUser): Reinstate lets them back.
 func (s *Store) AddUser(ctx context.Context, name, role string, sites []string) (string, error) {
+	return s.addUser(ctx, name, role, sites, false)
+}
+
+// Reinstate is AddUser that also lifts a revocation. The tokens revoked
+// with the person stay revoked: the code it returns enrols a laptop anew.
+func (s *Store) Reinstate(ctx context.Context, name, role string, sites []string) (string, error) {
+	return s.addUser(ctx, name, role, sites, true)
+}
+
+func (s *Store) addUser(ctx context.Context, name, role string, sites []string, reinstate bool) (string, error) {
 	if !userName.MatchString(name) {
 		return "", fmt.Errorf("user name %q: use letters, digits, '.', '_', '@' or '-' (up to 64)", name)
 	}
@@ -113,6 +128,14 @@ func (s *Store) AddUser(ctx context.Context, name, role string, sites []string) 
 	code = code[0:4] + "-" + code[4:8] + "-" + code[8:12] + "-" + code[12:16]
 	now := s.Now().Unix()
 	err := s.write(ctx, func(t *tx) error {
+		var revoked sql.NullInt64
+		if err := t.row(`SELECT revoked_at FROM users WHERE name = ?`, name).Scan(&revoked); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if revoked.Valid && !reinstate {
+			return fmt.Errorf("%s %w on %s: add --reinstate to let them back", name, ErrRevokedUser,
+				time.Unix(revoked.Int64, 0).UTC().Format("2006-01-02 15:04 UTC"))
+		}
 		if _, err := t.exec(`INSERT INTO users (name, role, sites, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET role = excluded.role, sites = excluded.sites, revoked_at = NULL`,
 			name, role, strings.Join(codes, ","), now); err != nil {
@@ -132,8 +155,9 @@ func normCode(c string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(c))
 }
 
-// RevokeUser revokes a user and deletes every token they hold, so the very
-// next request with any of them is refused.
+// RevokeUser revokes a user and every token they hold, so the very next
+// request with any of them is refused, as revoked (the tokens are kept,
+// marked, so their laptops can be told so: tokens.go).
 func (s *Store) RevokeUser(ctx context.Context, name string) error {
 	now := s.Now().Unix()
 	return s.write(ctx, func(t *tx) error {
@@ -144,10 +168,28 @@ func (s *Store) RevokeUser(ctx context.Context, name string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("%w: %s", ErrNoUser, name)
 		}
-		if _, err := t.exec(`DELETE FROM tokens WHERE user_name = ?`, name); err != nil {
+		if _, err := t.exec(`UPDATE tokens SET revoked_at = ?, revoked_why = 'person revoked' WHERE user_name = ? AND revoked_at IS NULL`, now, name); err != nil {
 			return err
 		}
 		_, err = t.exec(`UPDATE enrol_codes SET used_at = ? WHERE user_name = ? AND used_at IS NULL`, now, name)
+		return err
+	})
+}
+
+// RevokeLaptop cuts off one laptop (client id) of a person and every token
+// it holds; the person and their other laptops go on. The laptop's work
+// not yet received stays on it; `hub user list` shows it.
+func (s *Store) RevokeLaptop(ctx context.Context, name, clientID string) error {
+	now := s.Now().Unix()
+	return s.write(ctx, func(t *tx) error {
+		res, err := t.exec(`UPDATE clients SET revoked_at = ? WHERE client_id = ? AND user_name = ?`, now, clientID, name)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: %s has no laptop %s", ErrNoUser, name, clientID)
+		}
+		_, err = t.exec(`UPDATE tokens SET revoked_at = ?, revoked_why = 'laptop revoked' WHERE client_id = ? AND revoked_at IS NULL`, now, clientID)
 		return err
 	})
 }
@@ -159,9 +201,28 @@ type User struct {
 	Sites   []string `json:"sites,omitempty"`
 	Revoked bool     `json:"revoked"`
 	Clients int      `json:"clients"`
+	Laptops []Laptop `json:"laptops,omitempty"`
 }
 
-// Users lists every user.
+// Laptop is one enrolled laptop as far as the hub knows it.
+type Laptop struct {
+	ClientID string `json:"client_id"`
+	Host     string `json:"host"`
+	LastSeen int64  `json:"last_seen,omitempty"` // Unix seconds; 0 if never
+	// LastSeq is the last op sequence the hub acknowledged; LocalSeq the
+	// highest the laptop said it holds when it was last refused as
+	// revoked (RefusedAt).
+	LastSeq   int64 `json:"last_seq"`
+	LocalSeq  int64 `json:"local_seq,omitempty"`
+	RefusedAt int64 `json:"refused_at,omitempty"`
+	Revoked   bool  `json:"revoked"` // the laptop, or its person
+}
+
+// Unsent reports whether, as far as the hub knows, the laptop holds work
+// the hub has not received.
+func (l Laptop) Unsent() int64 { return max(0, l.LocalSeq-l.LastSeq) }
+
+// Users lists every user and their laptops.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var out []User
 	err := s.read(ctx, func(t *tx) error {
@@ -171,6 +232,7 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 			return err
 		}
 		defer rows.Close()
+		at := map[string]int{}
 		for rows.Next() {
 			var u User
 			var sites string
@@ -178,9 +240,31 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 				return err
 			}
 			u.Sites = splitSites(sites)
+			at[u.Name] = len(out)
 			out = append(out, u)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		crows, err := t.query(`SELECT user_name, client_id, host, COALESCE(last_seen, 0), last_seq, local_seq,
+			COALESCE(refused_at, 0), revoked_at IS NOT NULL FROM clients ORDER BY user_name, created_at, client_id`)
+		if err != nil {
+			return err
+		}
+		defer crows.Close()
+		for crows.Next() {
+			var name string
+			var l Laptop
+			if err := crows.Scan(&name, &l.ClientID, &l.Host, &l.LastSeen, &l.LastSeq, &l.LocalSeq, &l.RefusedAt, &l.Revoked); err != nil {
+				return err
+			}
+			if i, ok := at[name]; ok {
+				l.Revoked = l.Revoked || out[i].Revoked
+				out[i].Laptops = append(out[i].Laptops, l)
+			}
+		}
+		return crows.Err()
 	})
 	return out, err
 }
@@ -243,6 +327,7 @@ func (s *Store) issueAccess(t *tx, out *wire.Tokens, clientID, user string, now 
 	out.AccessToken = randomToken("cta_")
 	out.AccessExpires = now + int64(AccessTTL/time.Second)
 	out.ClientID = clientID
+	out.ServerTime = now
 	if _, err := t.exec(`INSERT INTO tokens (token_hash, kind, client_id, user_name, expires_at, created_at) VALUES (?, 'access', ?, ?, ?, ?)`,
 		hashSecret(out.AccessToken), clientID, user, out.AccessExpires, now); err != nil {
 		return err
@@ -255,56 +340,5 @@ func (s *Store) issueAccess(t *tx, out *wire.Tokens, clientID, user string, now 
 		return err
 	}
 	out.Sites = splitSites(sites)
-	return nil
-}
-
-// Refresh swaps a valid refresh token for a new access token and slides
-// the refresh token's expiry.
-func (s *Store) Refresh(ctx context.Context, refresh string) (wire.Tokens, error) {
-	var out wire.Tokens
-	now := s.Now().Unix()
-	err := s.write(ctx, func(t *tx) error {
-		var clientID, user string
-		err := t.row(`SELECT t.client_id, t.user_name FROM tokens t JOIN users u ON u.name = t.user_name
-			JOIN clients c ON c.client_id = t.client_id
-			WHERE t.token_hash = ? AND t.kind = 'refresh' AND t.expires_at > ? AND u.revoked_at IS NULL AND c.revoked_at IS NULL`,
-			hashSecret(refresh), now).Scan(&clientID, &user)
-		if err == sql.ErrNoRows {
-			return ErrUnauthorized
-		}
-		if err != nil {
-			return err
-		}
-		out.RefreshExpires = now + int64(RefreshTTL/time.Second)
-		if _, err := t.exec(`UPDATE tokens SET expires_at = ? WHERE token_hash = ?`, out.RefreshExpires, hashSecret(refresh)); err != nil {
-			return err
-		}
-		return s.issueAccess(t, &out, clientID, user, now)
-	})
-	return out, err
-}
-
-// Authenticate checks an access token, the user and the laptop on every
-// request, so a revocation takes effect at once.
-func (s *Store) Authenticate(ctx context.Context, access string) (Principal, error) {
-	var p Principal
-	var sites string
-	err := s.r.QueryRowContext(ctx, s.rebind(`SELECT u.name, u.role, u.sites, t.client_id FROM tokens t
-		JOIN users u ON u.name = t.user_name JOIN clients c ON c.client_id = t.client_id
-		WHERE t.token_hash = ? AND t.kind = 'access' AND t.expires_at > ? AND u.revoked_at IS NULL AND c.revoked_at IS NULL`),
-		hashSecret(access), s.Now().Unix()).Scan(&p.User, &p.Role, &sites, &p.ClientID)
-	if err == sql.ErrNoRows {
-		var n int
-		if s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM tokens t JOIN users u ON u.name = t.user_name
-			JOIN clients c ON c.client_id = t.client_id WHERE t.token_hash = ? AND t.kind = 'access'
-			AND u.revoked_at IS NULL AND c.revoked_at IS NULL`), hashSecret(access)).Scan(&n) == nil && n > 0 {
-			return p, ErrExpired
-		}
-		return p, ErrUnauthorized
-	}
-	if err != nil {
-		return p, err
-	}
-	p.Sites = splitSites(sites)
-	return p, nil
+	return t.row(`SELECT name FROM hub_identity WHERE id = 1`).Scan(&out.HubName)
 }

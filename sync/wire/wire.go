@@ -116,6 +116,12 @@ type Tokens struct {
 	AccessToken    string   `json:"access_token"`
 	AccessExpires  int64    `json:"access_expires"` // Unix seconds
 	RefreshExpires int64    `json:"refresh_expires,omitempty"`
+	// HubName is the hub's name, one for all of its processes (issue 26):
+	// any process answering with the same name serves these tokens.
+	HubName string `json:"hub_name,omitempty"`
+	// ServerTime is the hub's clock when it issued these (Unix seconds), so
+	// a laptop whose clock is off still knows how long its token lasts.
+	ServerTime int64 `json:"server_time,omitempty"`
 }
 
 // RefreshRequest is the body of POST /v1/auth/refresh.
@@ -131,11 +137,29 @@ type Error struct {
 	MustRefetch bool   `json:"must_refetch,omitempty"`
 }
 
+// Error codes of a 401 the laptop acts on (issue 26).
+const (
+	// CodeRevoked: an admin revoked this laptop or its person. The laptop
+	// keeps its work and asks the engineer to see an admin; it does not
+	// retry, and the hub does not count it as a guess.
+	CodeRevoked = "revoked"
+	// CodeBadToken: a token the hub does not know (counted as a guess).
+	CodeBadToken = "bad_token"
+	// CodeRotated: a refresh token another process of this laptop rotated
+	// moments ago; the laptop reads its saved login again.
+	CodeRotated = "rotated"
+)
+
+// HeaderLocalSeq carries the laptop's highest op sequence on every
+// request, so a hub that refuses a revoked laptop knows what it holds.
+const HeaderLocalSeq = "X-Cutover-Local-Seq"
+
 // Health is the answer to GET /v1/health.
 type Health struct {
 	OK         bool   `json:"ok"`
 	Store      string `json:"store"`
 	ServerTime string `json:"server_time"`
+	HubName    string `json:"hub_name,omitempty"`
 }
 
 // Position is a position row in changes and snapshots.
