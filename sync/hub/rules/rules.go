@@ -38,7 +38,7 @@ const (
 var classes = map[string]Class{
 	"step.result.v1": Evidence, "step.correction.v1": Evidence, "conflict.resolve.v1": Evidence,
 	"number.ddi.v1": Derived, "asset.install.v1": Derived, "asset.relabel.v1": Derived, "asset.state.v1": Derived,
-	"asset.dispose.v1": Derived,
+	"asset.dispose.v1":    Derived,
 	"position.observe.v1": Fact, "step.reopen.v1": Fact, "note.add.v1": Fact, "plan.proposal.v1": Fact,
 	"site.import.v1": Plan, "position.plan_dropped.v1": Plan,
 }
