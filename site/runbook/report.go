@@ -13,6 +13,10 @@ import (
 
 // ReportRow is one position in a site report.
 type ReportRow struct {
+	// Hub says, in words, where the hub's record of the position differs
+	// from this laptop's (as of the last sync): its open disputes, and this
+	// laptop's values it overruled or holds disputed (HubStanding).
+	Hub          []string    `json:"hub,omitempty"`
 	Label        string      `json:"label"`
 	Location     string      `json:"location"`
 	Role         site.Role   `json:"role"`
@@ -205,6 +209,16 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 			}
 			if MovedToTeams(p.Plan, p.Status) {
 				rep.MovedToTeams++
+			}
+		}
+		if hv, err := HubStanding(ctx, s, st.Code, p.Label); err != nil {
+			return rep, err
+		} else if hv.Known {
+			for _, x := range hv.Disputes {
+				row.Hub = append(row.Hub, "disputed on the hub: "+x.Words())
+			}
+			for _, o := range hv.Overruled {
+				row.Hub = append(row.Hub, o.Step+": this laptop recorded "+o.Mine+"; "+o.Why)
 			}
 		}
 		rep.Rows = append(rep.Rows, row)

@@ -121,6 +121,22 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	var differs []ReportRow
+	for _, row := range r.Rows {
+		if len(row.Hub) > 0 {
+			differs = append(differs, row)
+		}
+	}
+	if len(differs) > 0 {
+		b.WriteString("## Where the hub's record differs (as of the last sync)\n\n")
+		b.WriteString("The hub's record stands for the platform teams; this laptop's values below were disputed or overruled there.\n\n")
+		for _, row := range differs {
+			for _, l := range row.Hub {
+				fmt.Fprintf(&b, "- **%s** %s\n", mdCell(row.Label), mdCell(ReadableTimes(l)))
+			}
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("## Positions\n\n")
 	b.WriteString("| Position | Location | Role | Plan | Status | Steps | Legacy handset (MAC, serial, tag, condition) | New phone (model, serial, MAC, tag) | DDI | Disposition | Signed off | Engineers | Finished |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
