@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/devices"
 	"cutover/site"
 	"cutover/site/runbook"
 )
@@ -41,6 +42,11 @@ type Input struct {
 	// Override records a serial or tag the register knows elsewhere (with
 	// a note saying why).
 	Override bool
+	// ByEye confirms, with Note saying what the engineer saw, the facts
+	// an automatic check needs that the switch does not report (PoE, the
+	// voice VLAN…): the step is then recorded as passed, confirmed by eye,
+	// not proven. Facts the switch reported still fail the check.
+	ByEye bool
 	// RollbackReason, given with a rollback's first step after the
 	// reason ("failed: …" or "blocked: …"), records the reason and that
 	// step together: a rollback asked for and then cancelled writes
@@ -91,14 +97,26 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		if err := pr.Due(step.Key); err != nil && in.RollbackReason == "" {
 			return rec, fmt.Errorf("position %s step %s: %w", pr.Position.Label, step.Key, err)
 		}
-		var obs runbook.Observation
 		if r.Checker == nil {
-			// Nothing can read the switch: that is recorded as a check that
-			// could not be made, which the step may then be skipped for.
-			obs = runbook.Evaluate(step.Check, pr.Position, runbook.PortReading{},
-				fmt.Errorf("%w (give the switch credentials as for `cutover discover`)", ErrNoChecker))
-		} else {
-			obs = Check(ctx, r.Checker, step.Check, pr.Position)
+			return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, ErrNoChecker)
+		}
+		reading, readErr := r.Checker.Read(ctx, pr.Position)
+		if errors.Is(readErr, devices.ErrNoCredentials) {
+			// No credentials is not a switch that could not be read: ask
+			// for them, and record nothing.
+			return rec, fmt.Errorf("position %s step %s: %w (give them as for `cutover discover`); nothing was recorded",
+				pr.Position.Label, step.Key, readErr)
+		}
+		obs := runbook.Evaluate(step.Check, pr.Position, reading, readErr)
+		rec.Check = &obs
+		if obs.NeedsEye() {
+			if !in.ByEye {
+				return rec, fmt.Errorf("position %s step %s: %w: %s; nothing was recorded", pr.Position.Label, step.Key,
+					runbook.ErrNotReported, obs.Summary)
+			}
+			if err := runbook.ConfirmByEye(&obs, in.Note); err != nil {
+				return rec, err
+			}
 		}
 		res.Observation = &obs
 		res.Outcome = runbook.OutcomeFail
@@ -106,6 +124,14 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 			res.Outcome = runbook.OutcomePass
 		}
 		rec.Check = &obs
+	}
+	if step.Kind == runbook.StepAuto && in.Outcome == runbook.OutcomeSkip {
+		// A check skipped because the switch could not be read keeps what
+		// was tried (the switch's address and the error) as its evidence.
+		if cur, ok := pr.Step(step.Key); ok && cur.Unreadable() {
+			ev := *cur.Evidence
+			res.Observation = &ev
+		}
 	}
 	var after runbook.Progress
 	if in.RollbackReason != "" {

@@ -119,7 +119,11 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 	o := Observation{Check: c, Reading: &r}
 	if err != nil {
 		o.Error = err.Error()
-		o.Problems = append(o.Problems, "could not read "+orDash(p.Switch)+" port "+orDash(p.Port)+": "+err.Error())
+		at := ""
+		if r.Addr != "" {
+			at = " at " + r.Addr
+		}
+		o.Problems = append(o.Problems, "could not read "+orDash(p.Switch)+at+" port "+orDash(p.Port)+": "+err.Error())
 		o.Summary = o.Problems[0]
 		return o
 	}
