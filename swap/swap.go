@@ -168,6 +168,15 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 	return rec, nil
 }
 
+// UseCredentials makes creds the SNMP credentials of every later check,
+// when the runner's checker reads switches over SNMP (the TUI's session
+// credentials, typed in once for discovery and checks alike).
+func (r *Runner) UseCredentials(creds devices.Credentials) {
+	if c, ok := r.Checker.(*SNMPChecker); ok {
+		c.SetCreds(creds)
+	}
+}
+
 // Correct records a correction of an input step already recorded (see
 // runbook.Correct).
 func (r *Runner) Correct(ctx context.Context, engineer, code, label, key, value, reason string, override bool) (Recorded, error) {

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"time"
 
+	"cutover/devices"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -58,6 +60,7 @@ func correctCmd(sh *shared, code, label, step, value, reason string, override bo
 
 type wizardKeys struct {
 	Do, Fail, Skip, SkipTyping, Retry, Rollback, Correct, Override key.Binding
+	ByEye                                                          key.Binding
 	Up, Down, Submit, Cancel, Back                                 key.Binding
 }
 
@@ -99,8 +102,12 @@ type wizard struct {
 	flow     setup // a rollback or correction being set up; nothing written yet
 	last     *swap.Recorded
 	lastErr  string // why the latest attempt to record was refused
-	known    bool   // the refusal was a handset the register knows elsewhere
-	w, h     int
+	// eye is the latest check of the step due that found nothing wrong
+	// but needs facts the switch does not report confirmed by eye
+	// (nothing recorded yet); nil otherwise.
+	eye   *runbook.Observation
+	known bool // the refusal was a handset the register knows elsewhere
+	w, h  int
 }
 
 // setup is what a multi-part action has gathered before it records.
@@ -129,6 +136,7 @@ func newWizard(sh *shared, p site.Position) *wizard {
 			Rollback:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
 			Correct:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct this result")),
 			Override:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "record anyway, with a note")),
+			ByEye:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "confirm by eye what the switch does not report, with a note")),
 			Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "earlier step")),
 			Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "later step")),
 			Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
@@ -231,6 +239,13 @@ func (z *wizard) failedNow() bool {
 	return c != nil && c.Outcome == runbook.OutcomeFail && !z.retrying && !z.rollingBack()
 }
 
+// canConfirmByEye reports whether e may confirm by eye now: the step due's
+// check just found nothing wrong but facts the switch does not report.
+func (z *wizard) canConfirmByEye() bool {
+	c := z.due()
+	return z.eye != nil && c != nil && c.Kind == runbook.StepAuto && c.Check == z.eye.Check && !z.rollingBack()
+}
+
 // canRollback reports whether a rollback can be asked for now.
 func (z *wizard) canRollback() bool {
 	return z.pr.Mode == runbook.ModeSwap && z.pr.CanRollback && len(z.pr.Rollback) > 0 && !z.rollingBack()
@@ -278,6 +293,11 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return z, nil
 		}
 		return z, z.recorded(msg)
+	case credsSetMsg:
+		if z.lastErr != "" && strings.HasPrefix(z.lastErr, "this check needs the switch's SNMP credentials") {
+			z.lastErr = ""
+			return z, note("SNMP credentials set for this session: enter runs the check")
+		}
 	case spinner.TickMsg:
 		if z.busy != "" && msg.ID == z.spin.ID() {
 			var cmd tea.Cmd
@@ -326,7 +346,7 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if z.sh.readOnly != "" && key.Matches(msg, z.keys.Do, z.keys.Fail, z.keys.Skip, z.keys.SkipTyping, z.keys.Retry,
-		z.keys.Rollback, z.keys.Correct, z.keys.Override) {
+		z.keys.Rollback, z.keys.Correct, z.keys.Override, z.keys.ByEye) {
 		z.lastErr = z.sh.readOnlyRefusal()
 		return nil
 	}
@@ -356,6 +376,8 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		if z.pr.Restartable && len(z.pr.Steps) > 0 {
 			return z.do(&z.pr.Steps[0])
 		}
+	case key.Matches(msg, z.keys.ByEye) && z.canConfirmByEye():
+		return z.ask(promptByEye, c)
 	case key.Matches(msg, z.keys.Rollback) && z.canRollback():
 		z.flow = setup{}
 		return z.ask(promptRollbackKind, nil)
@@ -443,10 +465,23 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	z.busy = ""
 	ahead := z.ahead
 	z.ahead = nil
+	z.eye = nil
 	if msg.err != nil {
 		z.lastErr = errText(z.label+" "+msg.rec.Step, msg.err) // the wizard shows which
 		z.known = errors.Is(msg.err, runbook.ErrKnown)
 		cmds := []tea.Cmd{func() tea.Msg { return failed("recording step "+msg.rec.Step+" of "+z.label, msg.err) }}
+		switch {
+		case errors.Is(msg.err, runbook.ErrNotReported) && msg.rec.Check != nil:
+			// Nothing wrong, nothing recorded: what the switch does not
+			// report is for the engineer's eye (e).
+			z.eye = msg.rec.Check
+			z.lastErr = "the switch does not report " + strings.Join(z.eye.Unreported, ", ") +
+				": look at the port and the phone, then e confirms by eye with a note (recorded as not proven)"
+		case errors.Is(msg.err, devices.ErrNoCredentials):
+			// No credentials: ask for them; nothing was recorded.
+			z.lastErr = "this check needs the switch's SNMP credentials: nothing was recorded; enter runs it once they are set"
+			cmds = append(cmds, z.sh.push(newCredsForm(z.sh)))
+		}
 		if z.prompt != promptNone {
 			z.refuse()
 			if z.pick == nil {

@@ -41,6 +41,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	default:
 		ks = append(ks, z.doBinding(c))
 	}
+	if z.canConfirmByEye() {
+		ks = append(ks, z.keys.ByEye)
+	}
 	if c != nil && c.Kind != runbook.StepAuto && !z.failedNow() {
 		ks = append(ks, z.keys.Fail)
 	}
