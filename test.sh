@@ -14,6 +14,11 @@ command -v snmpwalk >/dev/null 2>&1 || need+=(snmp)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 [ -x /usr/bin/time ] || need+=(time)
+# The LLDP testbed (scripts/testbed.sh): a real lldpd switch under net-snmp in
+# network namespaces; its tests skip with one line when not root.
+command -v lldpd >/dev/null 2>&1 || need+=(lldpd)
+command -v snmpd >/dev/null 2>&1 || need+=(snmpd)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 # Cross compilers for cgo (SQLite): the Windows build and vet below, and
 # scripts/release.sh's linux/arm64 build.
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)

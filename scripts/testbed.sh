@@ -165,8 +165,10 @@ plug() { # PORT PROFILE
   conf=${text#*$'\n'}
   mac=$(profile_mac "$2")
   stop_pid "$RUN/d$d.pid"
-  ip -n "$TB-d$d" link set eth0 down
-  ip -n "$TB-d$d" link set eth0 address "$mac"
+  if ! ip -n "$TB-d$d" link show eth0 | grep -qi "link/ether $mac"; then
+    ip -n "$TB-d$d" link set eth0 down
+    ip -n "$TB-d$d" link set eth0 address "$mac"
+  fi
   ip -n "$TB-d$d" link set eth0 up
   rm -f "$RUN/d$d.sock"
   start_lldpd "$TB-d$d" "d$d" "$flags" "$conf" -I eth0
@@ -188,6 +190,16 @@ up() {
   chmod 755 "$RUN"
   ip netns add "$SW"
   ip -n "$SW" link set lo up
+  local i d
+  for i in "${!PORTS[@]}"; do
+    d=$((i + 1))
+    ip netns add "$TB-d$d"
+    ip -n "$TB-d$d" link set lo up
+    ip link add "${PORTS[$i]}" netns "$SW" type veth peer name eth0 netns "$TB-d$d" address "$(profile_mac "${PROFILES[$i]}")"
+    ip -n "$SW" link set "${PORTS[$i]}" up
+    ip -n "$TB-d$d" link set eth0 up
+  done
+  # snmpd after the cables: it reads the interface list as it starts.
   cat >"$RUN/snmpd.conf" <<EOF
 agentAddress udp:127.0.0.1:161
 master agentx
@@ -200,14 +212,6 @@ EOF
   ip netns exec "$SW" snmpd -C -c "$RUN/snmpd.conf" -p "$RUN/snmpd.pid" -Lf "$RUN/snmpd.log"
   for _ in $(seq 50); do [ -S "$RUN/agentx" ] && break; sleep 0.1; done
   [ -S "$RUN/agentx" ] || die "snmpd did not open its AgentX socket (see $RUN/snmpd.log)"
-  local i d
-  for i in "${!PORTS[@]}"; do
-    d=$((i + 1))
-    ip netns add "$TB-d$d"
-    ip -n "$TB-d$d" link set lo up
-    ip link add "${PORTS[$i]}" netns "$SW" type veth peer name eth0 netns "$TB-d$d"
-    ip -n "$SW" link set "${PORTS[$i]}" up
-  done
   # The switch: receives LLDP and CDP on every port, exports them by AgentX.
   start_lldpd "$SW" sw "-c -x -X unix:$RUN/agentx" \
     "configure system hostname $TB-access-sw1

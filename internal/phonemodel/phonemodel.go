@@ -63,8 +63,16 @@ func Parse(text string) (m Model, ok bool) {
 		if s := ciscoCP.FindStringSubmatch(t); s != nil {
 			return Model{Vendor: "cisco", Key: s[1], Name: "CP-" + s[1] + s[2]}, true
 		}
-		if s := ciscoNum.FindStringSubmatch(t); s != nil {
-			return Model{Vendor: "cisco", Key: s[1], Name: "CP-" + s[1] + s[2]}, true
+		// "Cisco IP Phone 7941 running on Cisco IP Phone 7941G": the
+		// fullest of the same model's names.
+		var best []string
+		for _, s := range ciscoNum.FindAllStringSubmatch(t, 4) {
+			if best == nil || s[1] == best[1] && len(s[2]) > len(best[2]) {
+				best = s
+			}
+		}
+		if best != nil {
+			return Model{Vendor: "cisco", Key: best[1], Name: "CP-" + best[1] + best[2]}, true
 		}
 	case "avaya":
 		if s := avayaJ.FindStringSubmatch(t); s != nil {

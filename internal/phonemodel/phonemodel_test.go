@@ -15,6 +15,8 @@ func TestParseRealDescriptions(t *testing.T) {
 		{"Cisco IP Phone CP-7941G", "cisco", "7941", "CP-7941G"},
 		{"Cisco IP Phone 7941G,V1, SCCP41.9-2-1S", "cisco", "7941", "CP-7941G"},
 		{"Cisco IP Phone 7941", "cisco", "7941", "CP-7941"},
+		{"Cisco IP Phone 7941 running on Cisco IP Phone 7941G", "cisco", "7941", "CP-7941G"}, // lldpd's CDP
+		{"Cisco IP Phone 7965 running on Cisco IP Phone 7965G-GE", "cisco", "7965", "CP-7965G"},
 		{"cisco CP-7965G", "cisco", "7965", "CP-7965G"},
 		{"CP-7821", "cisco", "7821", "CP-7821"},
 		{"7941", "", "7941", "7941"},
