@@ -238,6 +238,11 @@ func TestTestbedVisitByCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "confirmed by eye, not proven") {
 		t.Errorf("runbook does not show the precheck as confirmed by eye:\n%s", out)
 	}
+	code, out, _ = tb.cutover("report", "--site", "TB", "--format", "markdown")
+	if code != 0 || !strings.Contains(out, "## Checks confirmed by eye, not proven") ||
+		!strings.Contains(out, "**CS-01** precheck: PoE, voice VLAN not reported by the switch, confirmed by eye by tester") {
+		t.Errorf("the report does not list the precheck as confirmed by eye:\n%s", out)
+	}
 
 	// CT-03: a Mitel with no MAC in the inventory, matched by model; PoE
 	// and the voice VLAN from its own LLDP-MED TLVs, so nothing for the eye.

@@ -112,6 +112,19 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			retried = append(retried, row)
 		}
 	}
+	unproven := false
+	for _, row := range r.Rows {
+		unproven = unproven || len(row.Unproven) > 0
+	}
+	if unproven {
+		b.WriteString("## Checks confirmed by eye, not proven\n\n")
+		for _, row := range r.Rows {
+			for _, l := range row.Unproven {
+				fmt.Fprintf(&b, "- **%s** %s\n", mdCell(row.Label), mdCell(ReadableTimes(l)))
+			}
+		}
+		b.WriteString("\n")
+	}
 	if len(retried) > 0 {
 		b.WriteString("## Steps failed, tried again or corrected\n\n")
 		for _, row := range retried {
