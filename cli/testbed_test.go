@@ -190,6 +190,14 @@ func TestTestbedVisitByCLI(t *testing.T) {
 		t.Fatalf("precheck without credentials: %d %s", code, errs)
 	}
 
+	// The site's discovery names the switch as the inventory does.
+	code, out, errs = tb.cutover("discover", "--site", "TB", "--community", "public")
+	if code != 0 || !strings.Contains(out, "tb-sw1 at 127.0.0.1") || !strings.Contains(out, "3 matched, 0 moved, 1 unexpected, 0 missing") ||
+		!strings.Contains(out, "unexpected tb-sw1 ge5") || !strings.Contains(errs, "discover: reading tb-sw1") {
+		t.Fatalf("discover --site: %d\n%s\n%s", code, out, errs)
+	}
+	t.Logf("testbed discover --site: %s", out[strings.Index(out, "Reconciliation"):])
+
 	// CS-01: a CDP-only Cisco on a switch without POWER-ETHERNET-MIB or a
 	// voice VLAN MIB: nothing fails, nothing is recorded until the
 	// engineer confirms by eye.
@@ -237,6 +245,23 @@ func TestTestbedVisitByCLI(t *testing.T) {
 	code, out, _ = tb.cutover("runbook", "--site", "TB", "--position", "CS-01")
 	if code != 0 || !strings.Contains(out, "confirmed by eye, not proven") {
 		t.Errorf("runbook does not show the precheck as confirmed by eye:\n%s", out)
+	}
+	// The handset found by model gives the register its MAC.
+	code, out, _ = tb.cutover("report", "--site", "TB", "--format", "json")
+	var rep struct {
+		Positions []struct {
+			Label     string
+			LegacyMAC string   `json:"legacy_mac"`
+			Unproven  []string `json:"unproven"`
+		} `json:"positions"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil {
+		t.Fatalf("report --format json: %d %v", code, err)
+	}
+	for _, r := range rep.Positions {
+		if r.Label == "CS-01" && (r.LegacyMAC != "00:11:22:33:41:a1" || len(r.Unproven) != 1) {
+			t.Errorf("CS-01 in the report: legacy MAC %q, unproven %q", r.LegacyMAC, r.Unproven)
+		}
 	}
 	code, out, _ = tb.cutover("report", "--site", "TB", "--format", "markdown")
 	if code != 0 || !strings.Contains(out, "## Checks confirmed by eye, not proven") ||

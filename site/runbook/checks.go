@@ -232,7 +232,7 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 			o.OK = true
 			o.Summary = "no phone on " + r.Port
 		} else {
-			o.Problems = append(o.Problems, "still a phone on the port: "+describeSeen(r.Phones[0]))
+			o.Problems = append(o.Problems, "still a phone on the port: "+describeSeen(r.Phones[0])+lingerHint(r.Phones[0]))
 		}
 	default:
 		o.Problems = append(o.Problems, "unknown check "+string(c))

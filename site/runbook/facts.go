@@ -168,3 +168,29 @@ func matchWords(p site.Position, ph SeenPhone, modelUnknown bool) string {
 	}
 	return describeSeen(ph) + " matches the inventory's " + p.LegacyModel + " (by model; no MAC in the inventory)"
 }
+
+// seenLegacyMAC is the MAC of the legacy handset the current attempt's
+// pre-check found on the port, or "".
+func seenLegacyMAC(pr Progress) string {
+	for _, st := range pr.Steps {
+		if st.Check == CheckPortReady && st.Outcome == OutcomePass && st.Evidence != nil && st.Evidence.Phone != nil {
+			return st.Evidence.Phone.MAC
+		}
+	}
+	return ""
+}
+
+// lldpTTL is how long a switch keeps an LLDP or CDP neighbour it no longer
+// hears when the port stays up (a phone behind a desk switch or a PC's
+// bridge): the sender's TTL, 120 s by default (180 s for CDP's holdtime).
+const lldpTTL = "120 s (CDP: 180 s)"
+
+// lingerHint explains a phone still listed only from LLDP or CDP: the
+// switch may keep the entry after the device has gone.
+func lingerHint(p SeenPhone) string {
+	if slices.Contains(p.Sources, "fdb") || len(p.Sources) == 0 {
+		return ""
+	}
+	return " (seen by " + strings.Join(p.Sources, "+") + " only: if it was unplugged and the port stayed up, the switch keeps it listed up to its time to live, " +
+		lldpTTL + " by default; wait that long and run the check again before rolling back)"
+}

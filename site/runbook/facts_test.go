@@ -124,3 +124,20 @@ func TestPortReadyNoMACMatchesByModel(t *testing.T) {
 		})
 	}
 }
+
+// A neighbour seen by LLDP only may be one the switch has not aged out yet:
+// gone says so instead of leaving a rollback as the only reading.
+func TestGoneExplainsLLDPTimeToLive(t *testing.T) {
+	p := site.Position{Label: "HD-08", Switch: "sw1", Port: "ge6"}
+	lldpOnly := SeenPhone{Vendor: "cisco", Model: "CP-8841", MAC: "00:11:22:33:41:a2", Sources: []string{"lldp"}}
+	o := Evaluate(CheckLegacyGone, p, PortReading{Port: "ge6", Phones: []SeenPhone{lldpOnly}}, nil)
+	if o.OK || !strings.Contains(o.Summary, "up to its time to live, 120 s") {
+		t.Errorf("LLDP only: %q", o.Summary)
+	}
+	learned := lldpOnly
+	learned.Sources = []string{"lldp", "fdb"}
+	o = Evaluate(CheckLegacyGone, p, PortReading{Port: "ge6", Phones: []SeenPhone{learned}}, nil)
+	if o.OK || strings.Contains(o.Summary, "time to live") {
+		t.Errorf("a phone whose MAC the switch learned is there: %q", o.Summary)
+	}
+}
