@@ -47,6 +47,10 @@ type Input struct {
 	// voice VLAN…): the step is then recorded as passed, confirmed by eye,
 	// not proven. Facts the switch reported still fail the check.
 	ByEye bool
+	// Wait, on a gone check, records nothing while the phone still seen
+	// may be only the switch's LLDP or CDP entry outliving the device
+	// (runbook.ErrMayLinger): the caller checks again until it expires.
+	Wait bool
 	// RollbackReason, given with a rollback's first step after the
 	// reason ("failed: …" or "blocked: …"), records the reason and that
 	// step together: a rollback asked for and then cancelled writes
@@ -117,6 +121,10 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 			if err := runbook.ConfirmByEye(&obs, in.Note); err != nil {
 				return rec, err
 			}
+		}
+		if _, linger := obs.MayLinger(); linger && in.Wait {
+			return rec, fmt.Errorf("position %s step %s: %w: %s; nothing was recorded", pr.Position.Label, step.Key,
+				runbook.ErrMayLinger, obs.Summary)
 		}
 		res.Observation = &obs
 		res.Outcome = runbook.OutcomeFail

@@ -105,9 +105,12 @@ type wizard struct {
 	// eye is the latest check of the step due that found nothing wrong
 	// but needs facts the switch does not report confirmed by eye
 	// (nothing recorded yet); nil otherwise.
-	eye   *runbook.Observation
-	known bool // the refusal was a handset the register knows elsewhere
-	w, h  int
+	eye *runbook.Observation
+	// lingering is the gone check's wait for the switch's LLDP entry to
+	// expire (see wizard_wait.go).
+	lingering wait
+	known     bool // the refusal was a handset the register knows elsewhere
+	w, h      int
 }
 
 // setup is what a multi-part action has gathered before it records.
@@ -293,6 +296,8 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return z, nil
 		}
 		return z, z.recorded(msg)
+	case recheckMsg:
+		return z, z.recheck(msg)
 	case credsSetMsg:
 		if z.lastErr != "" && strings.HasPrefix(z.lastErr, "this check needs the switch's SNMP credentials") {
 			z.lastErr = ""
@@ -335,6 +340,8 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, z.keys.Back):
 		switch {
+		case z.waiting():
+			return z.stopWaiting()
 		case z.looked() != nil:
 			z.cursor = -1
 		case z.rollingBack():
@@ -431,7 +438,7 @@ func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 	}
 	switch s.Kind {
 	case runbook.StepAuto:
-		return z.record(s.Key, in, "running the SNMP check: "+s.Title+"…")
+		return z.record(s.Key, z.waitInput(s, in), "running the SNMP check: "+s.Title+"…")
 	case runbook.StepInput:
 		return z.openPrompt()
 	}
@@ -466,6 +473,9 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	ahead := z.ahead
 	z.ahead = nil
 	z.eye = nil
+	if t := z.lingered(msg.rec, msg.err); t != nil || errors.Is(msg.err, runbook.ErrMayLinger) {
+		return tea.Batch(t, z.replay(ahead))
+	}
 	if msg.err != nil {
 		z.lastErr = errText(z.label+" "+msg.rec.Step, msg.err) // the wizard shows which
 		z.known = errors.Is(msg.err, runbook.ErrKnown)
@@ -491,6 +501,7 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 		return tea.Batch(append(cmds, z.replay(ahead))...)
 	}
 	rec := msg.rec
+	z.lingering = wait{}
 	z.last, z.pr = &rec, rec.Progress
 	z.shownAt = z.sh.wall()
 	z.closePrompt()

@@ -57,6 +57,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	if z.rollingBack() {
 		return append(ks, withHelp(z.keys.Back, "cancel the rollback"))
 	}
+	if z.waiting() {
+		return append(ks, withHelp(z.keys.Back, "stop checking again"))
+	}
 	return append(ks, z.keys.Back)
 }
 

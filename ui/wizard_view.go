@@ -188,6 +188,11 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	switch {
 	case z.busy != "":
 		b.WriteString(z.spin.View() + " " + z.busy + "\n")
+		if z.waiting() {
+			b.WriteString(z.waitView(w))
+		}
+	case z.waiting():
+		b.WriteString(z.waitView(w))
 	case z.prompt != promptNone:
 		z.promptView(b, w)
 	case z.failedNow():

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"cutover/internal/phonemodel"
 	"cutover/site"
@@ -193,4 +194,30 @@ func lingerHint(p SeenPhone) string {
 	}
 	return " (seen by " + strings.Join(p.Sources, "+") + " only: if it was unplugged and the port stayed up, the switch keeps it listed up to its time to live, " +
 		lldpTTL + " by default; wait that long and run the check again before rolling back)"
+}
+
+// ErrMayLinger is wrapped by the error for a gone check, made with
+// swap.Input.Wait, that still sees a phone the switch may only be keeping
+// until its LLDP or CDP entry expires: nothing is recorded, and the caller
+// checks again later.
+var ErrMayLinger = errors.New("the switch may still be keeping the old neighbour")
+
+// MayLinger reports, for a failed gone check, whether every phone still
+// on the port is known only from LLDP or CDP (no MAC learned there), so the
+// switch may be keeping an entry for a device that has left, and for how
+// long at most: 120 s for LLDP's default TTL, 180 s for CDP's holdtime.
+func (o Observation) MayLinger() (time.Duration, bool) {
+	if o.Check != CheckLegacyGone || o.OK || o.Error != "" || o.Reading == nil || len(o.Reading.Phones) == 0 {
+		return 0, false
+	}
+	ttl := 120 * time.Second
+	for _, p := range o.Reading.Phones {
+		if len(p.Sources) == 0 || slices.Contains(p.Sources, "fdb") {
+			return 0, false
+		}
+		if slices.Contains(p.Sources, "cdp") {
+			ttl = 180 * time.Second
+		}
+	}
+	return ttl, true
 }
