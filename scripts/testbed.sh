@@ -4,6 +4,10 @@
 #   scripts/testbed.sh up      build it (root; needs lldpd, snmpd, iproute2)
 #   scripts/testbed.sh down    remove every namespace and process it made
 #   scripts/testbed.sh unplug PORT        the desk device on PORT: stop it, drop the link
+#   scripts/testbed.sh vanish PORT        the desk device on PORT goes silently, the link stays
+#                                         up (a phone behind a PC's bridge): the switch keeps
+#                                         its entry until the TTL runs out (4 s here, 8 s
+#                                         for the Cisco 8841 on ge2)
 #   scripts/testbed.sh plug PORT PROFILE  start PROFILE on PORT's desk, link up
 #   scripts/testbed.sh exec CMD...        run CMD inside the switch namespace
 #
@@ -66,6 +70,7 @@ configure inventory software-revision "sip88xx.12-8-1"
 configure inventory hardware-revision "V03"
 configure med policy application voice vlan 110 priority voice dscp 46
 configure med power pd source pse priority high value 5000
+configure lldp tx-hold 8
 EOF
     ;;
   mitel6867i)
@@ -183,6 +188,17 @@ unplug() { # PORT
   ip -n "$TB-d$d" link set eth0 down
 }
 
+vanish() { # PORT
+  local d pid
+  d=$(desk_of "$1")
+  [ -f "$RUN/d$d.pid" ] || return 0
+  pid=$(cat "$RUN/d$d.pid")
+  # SIGKILL: no shutdown LLDPDU, as when a device loses power.
+  pkill -KILL -P "$pid" 2>/dev/null || true
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$RUN/d$d.pid" "$RUN/d$d.sock" "$RUN/d$d.profile"
+}
+
 up() {
   need
   [ -d "$RUN" ] && down
@@ -238,6 +254,7 @@ up) up ;;
 down) need; down ;;
 plug) need; [ $# -eq 3 ] || die "usage: plug PORT PROFILE"; plug "$2" "$3" ;;
 unplug) need; [ $# -eq 2 ] || die "usage: unplug PORT"; unplug "$2" ;;
+vanish) need; [ $# -eq 2 ] || die "usage: vanish PORT"; vanish "$2" ;;
 exec) need; shift; exec ip netns exec "$SW" "$@" ;;
-*) echo "usage: $0 up|down|plug PORT PROFILE|unplug PORT|exec CMD..." >&2; exit 2 ;;
+*) echo "usage: $0 up|down|plug PORT PROFILE|unplug PORT|vanish PORT|exec CMD..." >&2; exit 2 ;;
 esac
