@@ -2,10 +2,8 @@ package ui
 
 import (
 	"errors"
-	"strings"
 	"time"
 
-	"cutover/devices"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -242,13 +240,6 @@ func (z *wizard) failedNow() bool {
 	return c != nil && c.Outcome == runbook.OutcomeFail && !z.retrying && !z.rollingBack()
 }
 
-// canConfirmByEye reports whether e may confirm by eye now: the step due's
-// check just found nothing wrong but facts the switch does not report.
-func (z *wizard) canConfirmByEye() bool {
-	c := z.due()
-	return z.eye != nil && c != nil && c.Kind == runbook.StepAuto && c.Check == z.eye.Check && !z.rollingBack()
-}
-
 // canRollback reports whether a rollback can be asked for now.
 func (z *wizard) canRollback() bool {
 	return z.pr.Mode == runbook.ModeSwap && z.pr.CanRollback && len(z.pr.Rollback) > 0 && !z.rollingBack()
@@ -299,10 +290,7 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case recheckMsg:
 		return z, z.recheck(msg)
 	case credsSetMsg:
-		if z.lastErr != "" && strings.HasPrefix(z.lastErr, "this check needs the switch's SNMP credentials") {
-			z.lastErr = ""
-			return z, note("SNMP credentials set for this session: enter runs the check")
-		}
+		return z, z.credsSet()
 	case spinner.TickMsg:
 		if z.busy != "" && msg.ID == z.spin.ID() {
 			var cmd tea.Cmd
@@ -480,18 +468,7 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 		z.lastErr = errText(z.label+" "+msg.rec.Step, msg.err) // the wizard shows which
 		z.known = errors.Is(msg.err, runbook.ErrKnown)
 		cmds := []tea.Cmd{func() tea.Msg { return failed("recording step "+msg.rec.Step+" of "+z.label, msg.err) }}
-		switch {
-		case errors.Is(msg.err, runbook.ErrNotReported) && msg.rec.Check != nil:
-			// Nothing wrong, nothing recorded: what the switch does not
-			// report is for the engineer's eye (e).
-			z.eye = msg.rec.Check
-			z.lastErr = "the switch does not report " + strings.Join(z.eye.Unreported, ", ") +
-				": look at the port and the phone, then e confirms by eye with a note (recorded as not proven)"
-		case errors.Is(msg.err, devices.ErrNoCredentials):
-			// No credentials: ask for them; nothing was recorded.
-			z.lastErr = "this check needs the switch's SNMP credentials: nothing was recorded; enter runs it once they are set"
-			cmds = append(cmds, z.sh.push(newCredsForm(z.sh)))
-		}
+		cmds = append(cmds, z.checkRefused(msg))
 		if z.prompt != promptNone {
 			z.refuse()
 			if z.pick == nil {
