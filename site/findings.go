@@ -21,6 +21,9 @@ type Finding struct {
 	Vendor  string `json:"vendor,omitempty"`
 	Model   string `json:"model,omitempty"`
 	At      string `json:"at"`
+	// Older is set when a later discovery could not read the switch: the
+	// finding is from the latest read that could, at At.
+	Older bool `json:"older,omitempty"`
 }
 
 // Kinds of finding.
@@ -60,10 +63,31 @@ func (s *Store) Findings(ctx context.Context, code string) ([]Finding, error) {
 	if err := nrows.Err(); err != nil {
 		return nil, err
 	}
+	// A position finished since (done, or withdrawn) is never missing.
+	finished := map[string]bool{}
+	frows, err := s.r.QueryContext(ctx, `SELECT label FROM positions WHERE site = ? AND status IN (?, ?)`, code, StatusDone, StatusWithdrawn)
+	if err != nil {
+		return nil, err
+	}
+	for frows.Next() {
+		var l string
+		if err := frows.Scan(&l); err != nil {
+			frows.Close()
+			return nil, err
+		}
+		finished[l] = true
+	}
+	frows.Close()
+	if err := frows.Err(); err != nil {
+		return nil, err
+	}
 	var out []Finding
 	for _, v := range vs {
+		if v.Outcome == OutcomeMissing && finished[v.Label] {
+			continue
+		}
 		if v.Outcome == OutcomeMoved || v.Outcome == OutcomeMissing {
-			f := Finding{Kind: v.Outcome, Label: v.Label, Switch: v.Switch, Port: v.Port, MAC: v.MAC, At: v.At}
+			f := Finding{Kind: v.Outcome, Label: v.Label, Switch: v.Switch, Port: v.Port, MAC: v.MAC, At: v.At, Older: v.Older}
 			if v.Outcome == OutcomeMoved {
 				f.SysName, f.Model = names[v.Label][0], names[v.Label][1]
 			}

@@ -60,6 +60,10 @@ type Verdict struct {
 	Port    string `json:"observed_port,omitempty"`
 	MAC     string `json:"observed_mac,omitempty"`
 	At      string `json:"at,omitempty"`
+	// Older is set when a later discovery could not check the position
+	// (its switch was not read): the verdict is from the latest one that
+	// did, and At says when.
+	Older bool `json:"older,omitempty"`
 }
 
 // Discovery is what one `cutover discover --site` run stores.
@@ -200,9 +204,15 @@ func intOrNull(p *int) any {
 // LatestVerdicts returns, for each position of a site that a discovery has
 // judged, the latest verdict, keyed by label.
 func (s *Store) LatestVerdicts(ctx context.Context, code string) (map[string]Verdict, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT p.label, v.outcome, v.observed_switch, v.observed_port, v.observed_mac, v.at
+	// The latest verdict that checked the position: a discovery that
+	// could not read its switch (wrong community, no answer) does not wipe
+	// what an earlier one found; the verdict is then marked older.
+	rows, err := s.r.QueryContext(ctx, `SELECT p.label, v.outcome, v.observed_switch, v.observed_port, v.observed_mac, v.at,
+		v.discovery_id < (SELECT MAX(v3.discovery_id) FROM position_verdicts v3 WHERE v3.position_id = v.position_id)
 		FROM position_verdicts v JOIN positions p ON p.id = v.position_id
-		WHERE p.site = ? AND v.discovery_id = (SELECT MAX(v2.discovery_id) FROM position_verdicts v2 WHERE v2.position_id = v.position_id)
+		WHERE p.site = ? AND v.discovery_id = coalesce(
+			(SELECT MAX(v2.discovery_id) FROM position_verdicts v2 WHERE v2.position_id = v.position_id AND v2.outcome <> 'unchecked'),
+			(SELECT MAX(v2.discovery_id) FROM position_verdicts v2 WHERE v2.position_id = v.position_id))
 		ORDER BY p.label`, strings.ToUpper(code))
 	if err != nil {
 		return nil, err
@@ -211,7 +221,7 @@ func (s *Store) LatestVerdicts(ctx context.Context, code string) (map[string]Ver
 	out := map[string]Verdict{}
 	for rows.Next() {
 		var v Verdict
-		if err := rows.Scan(&v.Label, &v.Outcome, &v.Switch, &v.Port, &v.MAC, &v.At); err != nil {
+		if err := rows.Scan(&v.Label, &v.Outcome, &v.Switch, &v.Port, &v.MAC, &v.At, &v.Older); err != nil {
 			return nil, err
 		}
 		out[v.Label] = v

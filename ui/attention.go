@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cutover/devices"
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/sync/client"
@@ -140,8 +141,12 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 		if err != nil {
 			return nil, nil, err
 		}
-		if p.Status == site.StatusWithdrawn {
-			continue
+		if p.Status == site.StatusWithdrawn || p.Status == site.StatusDone && v.Outcome == site.OutcomeMissing {
+			continue // a position finished since is never missing
+		}
+		older := ""
+		if v.Older {
+			older = " — from an earlier discovery (" + safetext.Line(v.At) + "): the latest could not read its switch"
 		}
 		exp := devices.Expected{Label: p.Label, Switch: p.Switch, Port: p.Port, MAC: p.MAC}
 		switch v.Outcome {
@@ -155,10 +160,10 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 			}
 			it := recItem{outcome: site.OutcomeMoved, expected: &exp, seen: &s}
 			out = append(out, attItem{kind: attMoved, glyph: "↔", label: label, rec: &it, names: names,
-				text: withMark(fmt.Sprintf("moved: seen on %s %s, planned %s %s", switchName(&s, names), v.Port, p.Switch, p.Port), it)})
+				text: withMark(fmt.Sprintf("moved: seen on %s %s, planned %s %s", switchName(&s, names), v.Port, p.Switch, p.Port)+older, it)})
 		case site.OutcomeMissing:
 			out = append(out, attItem{kind: attMissing, glyph: "?", label: label,
-				text: fmt.Sprintf("missing at the last discovery (planned %s %s)", p.Switch, p.Port)})
+				text: fmt.Sprintf("missing at the last discovery (planned %s %s)", p.Switch, p.Port) + older})
 		}
 	}
 	n, err := client.OpenConflicts(ctx, sh.store, code)

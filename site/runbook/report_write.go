@@ -220,6 +220,9 @@ func (r Report) writeFindings(b *strings.Builder) {
 		if phone := joinSp(f.Vendor, f.Model, f.MAC); phone != "" && f.Kind != site.FindingMissing {
 			fmt.Fprintf(b, " (%s)", md(phone))
 		}
+		if f.Older {
+			fmt.Fprintf(b, " — from an earlier discovery (%s): the latest could not read its switch", md(readableTime(f.At)))
+		}
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
