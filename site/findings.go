@@ -99,7 +99,7 @@ func (s *Store) Findings(ctx context.Context, code string) ([]Finding, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT coalesce(p.label, ''), o.switch, o.sys_name, o.port, o.mac, o.vendor, o.model, o.at
 		FROM observations o LEFT JOIN positions p ON p.id = o.position_id
 		WHERE o.site = ? AND o.outcome = 'unexpected'
-		AND o.discovery_id = (SELECT MAX(id) FROM discoveries WHERE site = ?)`, code, code)
+		AND o.discovery_id = (`+latestGoodRead+`)`, code, code)
 	if err != nil {
 		return nil, err
 	}

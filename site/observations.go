@@ -229,6 +229,11 @@ func (s *Store) LatestVerdicts(ctx context.Context, code string) (map[string]Ver
 	return out, rows.Err()
 }
 
+// latestGoodRead is the latest discovery of site ? that read switch
+// o.switch without an error.
+const latestGoodRead = `SELECT MAX(ds.discovery_id) FROM discovery_switches ds JOIN discoveries d ON d.id = ds.discovery_id
+	WHERE d.site = ? AND ds.switch = o.switch AND ds.error = ''`
+
 // LastSeen returns the most recent observation of a MAC at a site, and
 // false when it was never seen.
 func (s *Store) LastSeen(ctx context.Context, code, mac string) (ObservedPhone, string, bool, error) {
@@ -263,15 +268,16 @@ func (s *Store) LastSeen(ctx context.Context, code, mac string) (ObservedPhone, 
 	return p, at, true, nil
 }
 
-// LatestUnexpected lists the phones the site's latest discovery saw that
-// no position plans: unexpected phones (Label "") and leftovers (a legacy
+// LatestUnexpected lists the phones that no position plans, as the latest
+// discovery that read each switch saw them (a later read that failed does
+// not wipe them): unexpected phones (Label "") and leftovers (a legacy
 // handset recorded as taken out, still seen: Label is its position).
 func (s *Store) LatestUnexpected(ctx context.Context, code string) ([]ObservedPhone, error) {
 	code = strings.ToUpper(code)
 	rows, err := s.r.QueryContext(ctx, `SELECT o.switch, o.sys_name, o.port, o.if_index, o.mac, o.ip, o.name, o.vendor, o.model,
 		o.serial, o.firmware, o.voice_vlan, o.access_vlan, o.poe_class, o.poe_mw, o.sources, o.evidence, o.outcome,
 		COALESCE(p.label, '') FROM observations o LEFT JOIN positions p ON p.id = o.position_id
-		WHERE o.site = ? AND o.outcome = ? AND o.discovery_id = (SELECT MAX(id) FROM discoveries WHERE site = ?)
+		WHERE o.site = ? AND o.outcome = ? AND o.discovery_id = (`+latestGoodRead+`)
 		ORDER BY o.switch, o.port, o.mac`, code, OutcomeUnexpected, code)
 	if err != nil {
 		return nil, err

@@ -113,13 +113,20 @@ func TestFindingsStayTrue(t *testing.T) {
 	}
 	sw := "127.0.0.1:16101"
 	save(Discovery{Site: "kx", Switches: []ObservedSwitch{{Switch: sw, SysName: "kx-sw1"}},
-		Phones: []ObservedPhone{{Switch: sw, Port: "Gi1/0/9", MAC: "00:1e:13:8c:90:0e", Label: "FC-02", Outcome: OutcomeMoved}},
+		Phones: []ObservedPhone{{Switch: sw, Port: "Gi1/0/9", MAC: "00:1e:13:8c:90:0e", Label: "FC-02", Outcome: OutcomeMoved},
+			{Switch: sw, Port: "Gi1/0/20", MAC: "00:10:49:00:00:01", Outcome: OutcomeUnexpected}},
 		Verdicts: []Verdict{{Label: "FC-02", Outcome: OutcomeMoved, Switch: sw, Port: "Gi1/0/9", MAC: "00:1e:13:8c:90:0e"},
 			{Label: "CS-01", Outcome: OutcomeMissing}}})
 	// Then a read with the wrong community: nothing checked.
 	save(Discovery{Site: "kx", Switches: []ObservedSwitch{{Switch: sw, Error: "switch " + sw + ": no SNMP answer"}},
 		Verdicts: []Verdict{{Label: "FC-02", Outcome: OutcomeUnchecked}, {Label: "CS-01", Outcome: OutcomeUnchecked}}})
+	if u, err := st.LatestUnexpected(ctx, "KX"); err != nil || len(u) != 1 || u[0].MAC != "00:10:49:00:00:01" {
+		t.Errorf("the unexpected phone after a failed read: %+v %v", u, err)
+	}
 	f := kinds()
+	if f[""].Kind != FindingUnexpected {
+		t.Errorf("the unexpected phone is not among the findings after a failed read: %+v", f)
+	}
 	if f["FC-02"].Kind != FindingMoved || !f["FC-02"].Older || f["FC-02"].Port != "Gi1/0/9" || f["CS-01"].Kind != FindingMissing || !f["CS-01"].Older {
 		t.Fatalf("after a failed read: %+v", f)
 	}
@@ -142,7 +149,7 @@ func TestFindingsStayTrue(t *testing.T) {
 	if err != nil || v["FC-02"].Outcome != OutcomeMatched || v["FC-02"].Older {
 		t.Fatalf("after a good read: %+v %v", v["FC-02"], err)
 	}
-	if f = kinds(); f["FC-02"].Kind != "" {
-		t.Errorf("FC-02 still listed: %+v", f["FC-02"])
+	if f = kinds(); f["FC-02"].Kind != "" || f[""].Kind != "" {
+		t.Errorf("still listed after a good read: %+v", f)
 	}
 }
