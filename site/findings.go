@@ -131,3 +131,32 @@ func (s *Store) Findings(ctx context.Context, code string) ([]Finding, error) {
 	})
 	return out, nil
 }
+
+// FailedRead is a switch the site's latest discovery could not read.
+type FailedRead struct {
+	Switch string `json:"switch"` // the inventory's name when it has an address recorded, else as read
+	Error  string `json:"error"`
+	At     string `json:"at"`
+}
+
+// LatestFailedReads lists the switches the site's latest discovery could
+// not read: their findings are from an earlier read (Finding.Older).
+func (s *Store) LatestFailedReads(ctx context.Context, code string) ([]FailedRead, error) {
+	code = strings.ToUpper(code)
+	rows, err := s.r.QueryContext(ctx, `SELECT coalesce((SELECT a.switch FROM switch_addresses a WHERE a.site = d.site AND lower(a.addr) = lower(ds.switch) LIMIT 1), ds.switch),
+		ds.error, d.at FROM discovery_switches ds JOIN discoveries d ON d.id = ds.discovery_id
+		WHERE d.id = (SELECT MAX(id) FROM discoveries WHERE site = ?) AND ds.error <> '' ORDER BY ds.switch`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FailedRead
+	for rows.Next() {
+		var f FailedRead
+		if err := rows.Scan(&f.Switch, &f.Error, &f.At); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -123,6 +123,9 @@ func TestFindingsStayTrue(t *testing.T) {
 	if u, err := st.LatestUnexpected(ctx, "KX"); err != nil || len(u) != 1 || u[0].MAC != "00:10:49:00:00:01" {
 		t.Errorf("the unexpected phone after a failed read: %+v %v", u, err)
 	}
+	if fr, err := st.LatestFailedReads(ctx, "KX"); err != nil || len(fr) != 1 || fr[0].Switch != sw || !strings.Contains(fr[0].Error, "no SNMP answer") {
+		t.Errorf("the failed read: %+v %v", fr, err)
+	}
 	f := kinds()
 	if f[""].Kind != FindingUnexpected {
 		t.Errorf("the unexpected phone is not among the findings after a failed read: %+v", f)
@@ -151,5 +154,8 @@ func TestFindingsStayTrue(t *testing.T) {
 	}
 	if f = kinds(); f["FC-02"].Kind != "" || f[""].Kind != "" {
 		t.Errorf("still listed after a good read: %+v", f)
+	}
+	if fr, err := st.LatestFailedReads(ctx, "KX"); err != nil || len(fr) != 0 {
+		t.Errorf("failed reads after a good read: %+v %v", fr, err)
 	}
 }

@@ -26,6 +26,7 @@ const (
 	attUnexpected                // a phone no position plans
 	attMoved                     // a handset seen on another port
 	attMissing                   // a planned handset not seen
+	attFailedRead                // a switch the last discovery could not read
 	attConflicts                 // open sync conflicts
 )
 
@@ -165,6 +166,14 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 			out = append(out, attItem{kind: attMissing, glyph: "?", label: label,
 				text: fmt.Sprintf("missing at the last discovery (planned %s %s)", p.Switch, p.Port) + older})
 		}
+	}
+	failedReads, err := sh.store.LatestFailedReads(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range failedReads {
+		out = append(out, attItem{kind: attFailedRead, glyph: "!",
+			text: fmt.Sprintf("the last discovery (%s) could not read %s, so its findings are older: %s", safetext.Line(f.At), safetext.Line(f.Switch), safetext.Line(f.Error))})
 	}
 	n, err := client.OpenConflicts(ctx, sh.store, code)
 	if err != nil {

@@ -83,6 +83,9 @@ type Report struct {
 	// Findings is what the latest discovery found out of line with the
 	// inventory (moved, missing, unexpected, leftover).
 	Findings []site.Finding `json:"discovery_findings"`
+	// FailedReads are the switches the latest discovery could not read
+	// (their findings are from an earlier read).
+	FailedReads []site.FailedRead `json:"discovery_failed_reads,omitempty"`
 }
 
 // Report builds a site's report from the store (withdrawn positions are
@@ -101,6 +104,9 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 		return rep, err
 	}
 	if rep.Findings, err = s.Findings(ctx, st.Code); err != nil {
+		return rep, err
+	}
+	if rep.FailedReads, err = s.LatestFailedReads(ctx, st.Code); err != nil {
 		return rep, err
 	}
 	if rep.Findings == nil {

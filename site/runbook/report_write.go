@@ -194,14 +194,21 @@ func (r Report) writeAttention(b *strings.Builder) {
 // writeFindings lists what the latest discovery found out of line with the
 // inventory, each in words.
 func (r Report) writeFindings(b *strings.Builder) {
-	if len(r.Findings) == 0 {
+	if len(r.Findings) == 0 && len(r.FailedReads) == 0 {
 		return
 	}
 	last := ""
 	for _, f := range r.Findings {
 		last = max(last, f.At)
 	}
+	for _, f := range r.FailedReads {
+		last = max(last, f.At)
+	}
 	fmt.Fprintf(b, "## Discovery findings\n\nFrom the latest discovery (%s).\n\n", md(readableTime(last)))
+	for _, f := range r.FailedReads {
+		fmt.Fprintf(b, "- the latest discovery (%s) could not read **%s**: %s; what it found there is from an earlier read\n",
+			md(readableTime(f.At)), md(f.Switch), mdCell(f.Error))
+	}
 	for _, f := range r.Findings {
 		where := joinSp(f.SysName, f.Port)
 		if f.SysName == "" {
