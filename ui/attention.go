@@ -147,7 +147,7 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 		}
 		older := ""
 		if v.Older {
-			older = " — from an earlier discovery (" + safetext.Line(v.At) + "): the latest could not read its switch"
+			older = " — from an earlier discovery (" + safetext.Line(shortTime(v.At)) + "): the latest could not read its switch"
 		}
 		exp := devices.Expected{Label: p.Label, Switch: p.Switch, Port: p.Port, MAC: p.MAC}
 		switch v.Outcome {
@@ -173,7 +173,7 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 	}
 	for _, f := range failedReads {
 		out = append(out, attItem{kind: attFailedRead, glyph: "!",
-			text: fmt.Sprintf("the last discovery (%s) could not read %s, so its findings are older: %s", safetext.Line(f.At), safetext.Line(f.Switch), safetext.Line(f.Error))})
+			text: fmt.Sprintf("the last discovery (%s) could not read %s, so its findings are older: %s", safetext.Line(shortTime(f.At)), safetext.Line(f.Switch), safetext.Line(f.Error))})
 	}
 	n, err := client.OpenConflicts(ctx, sh.store, code)
 	if err != nil {
