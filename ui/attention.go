@@ -27,6 +27,7 @@ const (
 	attMoved                     // a handset seen on another port
 	attMissing                   // a planned handset not seen
 	attFailedRead                // a switch the last discovery could not read
+	attUnproven                  // a check passed on facts confirmed by eye
 	attConflicts                 // open sync conflicts
 )
 
@@ -174,6 +175,14 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 	for _, f := range failedReads {
 		out = append(out, attItem{kind: attFailedRead, glyph: "!",
 			text: fmt.Sprintf("the last discovery (%s) could not read %s, so its findings are older: %s", safetext.Line(shortTime(f.At)), safetext.Line(f.Switch), safetext.Line(f.Error))})
+	}
+	unproven, err := runbook.UnprovenChecks(ctx, sh.store, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, label := range sortedKeys(unproven) {
+		out = append(out, attItem{kind: attUnproven, glyph: "≈", label: label,
+			text: "unproven: " + safetext.Line(strings.Join(unproven[label], "; ")) + " (the switch does not report it)"})
 	}
 	n, err := client.OpenConflicts(ctx, sh.store, code)
 	if err != nil {

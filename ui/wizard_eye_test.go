@@ -111,4 +111,7 @@ func TestWizardConfirmsByEyeWhatTheSwitchDoesNotReport(t *testing.T) {
 	}
 	press(t, m, "up")
 	mustContain(t, m.View(), "confirmed by eye, not proven: PoE, voice VLAN")
+	// The dashboard lists it as unproven.
+	dash := newTestRoot(t, st, "KX", 160, 40)
+	mustContain(t, dash.View(), label, "unproven: precheck: PoE, voice VLAN by eye")
 }

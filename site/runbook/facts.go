@@ -1,6 +1,8 @@
 package runbook
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -220,4 +222,33 @@ func (o Observation) MayLinger() (time.Duration, bool) {
 		}
 	}
 	return ttl, true
+}
+
+// UnprovenChecks lists, per position of a site (withdrawn ones aside),
+// the checks whose latest result in the current attempt passed on facts
+// confirmed by eye: "precheck: PoE, voice VLAN by eye". The dashboard
+// lists them as unproven.
+func UnprovenChecks(ctx context.Context, s *site.Store, code string) (map[string][]string, error) {
+	rows, err := s.DB().QueryContext(ctx, `SELECT p.label, r.step_key, r.evidence FROM step_results r JOIN positions p ON p.id = r.position_id
+		WHERE p.site = ? AND p.status <> 'withdrawn' AND r.outcome = 'pass' AND r.evidence LIKE '%"by_eye":%'
+		AND r.id = (SELECT MAX(r2.id) FROM step_results r2 WHERE r2.position_id = r.position_id AND r2.step_key = r.step_key)
+		AND r.attempt = (SELECT MAX(a.attempt) FROM swap_attempts a WHERE a.position_id = r.position_id)
+		ORDER BY p.label, r.id`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var label, key, ev string
+		if err := rows.Scan(&label, &key, &ev); err != nil {
+			return nil, err
+		}
+		var o Observation
+		if json.Unmarshal([]byte(ev), &o) != nil || !o.Unproven() {
+			continue
+		}
+		out[label] = append(out[label], key+": "+strings.Join(o.ByEye.Facts, ", ")+" by eye")
+	}
+	return out, rows.Err()
 }
