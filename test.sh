@@ -32,6 +32,14 @@ if [ ${#need[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    # The testbed runs its own lldpd and snmpd inside network namespaces;
+    # the system services the packages start would speak LLDP on this
+    # machine's own interfaces: stop the ones installed here.
+    for svc in lldpd snmpd; do
+      if [[ " ${need[*]} " == *" $svc "* ]] && command -v systemctl >/dev/null 2>&1; then
+        systemctl disable --now "$svc" >/dev/null 2>&1 || true
+      fi
+    done
   else
     log "missing ${need[*]}: the tests that need them will skip (run as root to install)"
   fi
