@@ -120,7 +120,10 @@ const testbedInventory = `{
    "port": "ge2", "target_model": ""},
   {"label": "CT-03", "room": "CT ops", "role": "hot_desk", "plan": "avaya_fixed", "legacy_vendor": "mitel",
    "legacy_model": "6867i", "mac": "", "extension": "41003", "ddi": "020 7946 0003", "switch": "tb-sw1", "port": "ge3",
-   "target_model": "Avaya J179"}
+   "target_model": "Avaya J179"},
+  {"label": "HD-06", "room": "CID office", "role": "hot_desk", "plan": "remove", "legacy_vendor": "mitel",
+   "legacy_model": "6869i", "mac": "08:00:0f:71:22:06", "extension": "41006", "ddi": "020 7946 0006", "switch": "tb-sw1",
+   "port": "ge6", "target_model": ""}
  ]
 }`
 
@@ -140,6 +143,8 @@ func TestTestbedVisitByCLI(t *testing.T) {
 	}
 	tb.neighbour("ge1", "SEP0011223341A1")
 	tb.neighbour("ge5", "22WZ5150B1A7")
+	tb.neighbour("ge6", "desk-pc6")
+	tb.neighbour("ge6", "23AB0177D")
 
 	// Discovery: what a real lldpd switch shows on each port.
 	code, out, errs := tb.cutover("discover", "--switch", "127.0.0.1", "--community", "public", "--json")
@@ -168,6 +173,7 @@ func TestTestbedVisitByCLI(t *testing.T) {
 		"ge2": "cisco CP-8841 00:11:22:33:41:a2 FCH2233A8KQ",
 		"ge3": "mitel 6867i 08:00:0f:71:22:03 23AB0099C",
 		"ge5": "avaya J179 c8:1f:ea:11:22:33 22WZ5150B1A7",
+		"ge6": "mitel 6869i 08:00:0f:71:22:06 23AB0177D", // behind the PC on ge6, which is not reported
 	} {
 		if !strings.HasPrefix(seen[port], want) {
 			t.Errorf("discovery on %s: %q, want %q", port, seen[port], want)
@@ -175,6 +181,9 @@ func TestTestbedVisitByCLI(t *testing.T) {
 	}
 	if _, ok := seen["ge4"]; ok {
 		t.Errorf("the PC on ge4 was reported as a phone: %q", seen["ge4"])
+	}
+	if n := len(doc.Switches[0].Phones); n != 5 {
+		t.Errorf("%d phones reported; want 5 (the PCs on ge4 and ge6 are not phones)", n)
 	}
 
 	step := func(label, key string, extra ...string) (int, string, string) {
@@ -193,7 +202,7 @@ func TestTestbedVisitByCLI(t *testing.T) {
 
 	// The site's discovery names the switch as the inventory does.
 	code, out, errs = tb.cutover("discover", "--site", "TB", "--community", "public")
-	if code != 0 || !strings.Contains(out, "tb-sw1 at 127.0.0.1") || !strings.Contains(out, "3 matched, 0 moved, 1 unexpected, 0 missing") ||
+	if code != 0 || !strings.Contains(out, "tb-sw1 at 127.0.0.1") || !strings.Contains(out, "4 matched, 0 moved, 1 unexpected, 0 missing") ||
 		!strings.Contains(out, "unexpected tb-sw1 ge5") || !strings.Contains(errs, "discover: reading tb-sw1") {
 		t.Fatalf("discover --site: %d\n%s\n%s", code, out, errs)
 	}
@@ -280,37 +289,61 @@ func TestTestbedVisitByCLI(t *testing.T) {
 	t.Logf("testbed CT-03 precheck: %s", firstLine(out))
 
 	// FC-02: removal; gone on the emptied port.
-	for _, s := range [][]string{
-		{"legacy_serial", "--result", "pass", "--value", "FCH2233A8KQ"},
-		{"legacy_tag", "--result", "pass", "--value", "MPS-FC02"},
-		{"legacy_condition", "--result", "pass", "--value", "worn"},
-	} {
-		if code, out, errs := step("FC-02", s[0], s[1:]...); code != 0 {
-			t.Fatalf("FC-02 %s: %d %s %s", s[0], code, out, errs)
+	remove := func(label, serial, tag, port string) {
+		t.Helper()
+		for _, s := range [][]string{
+			{"legacy_serial", "--result", "pass", "--value", serial},
+			{"legacy_tag", "--result", "pass", "--value", tag},
+			{"legacy_condition", "--result", "pass", "--value", "worn"},
+		} {
+			if code, out, errs := step(label, s[0], s[1:]...); code != 0 {
+				t.Fatalf("%s %s: %d %s %s", label, s[0], code, out, errs)
+			}
+		}
+		if out, err := tb.sh("unplug", port); err != nil {
+			t.Fatalf("unplug %s: %v %s", port, err, out)
+		}
+		if code, out, errs := step(label, "remove", "--result", "pass"); code != 0 {
+			t.Fatalf("%s remove: %d %s %s", label, code, out, errs)
 		}
 	}
-	// The handset goes silently behind a port that stays up (a PC's
-	// bridge): the switch keeps its LLDP entry until the TTL runs out
-	// (8 s for this phone), and gone says so rather than leaving a
-	// rollback as the only reading.
-	if out, err := tb.sh("vanish", "ge2"); err != nil {
-		t.Fatalf("vanish ge2: %v %s", err, out)
-	}
-	if code, out, errs := step("FC-02", "remove", "--result", "pass"); code != 0 {
-		t.Fatalf("FC-02 remove: %d %s %s", code, out, errs)
-	}
-	code, out, errs = step("FC-02", "gone", append([]string{"--result", "pass"}, snmp...)...)
-	if code != 3 || !strings.Contains(out, "still a phone on the port: cisco CP-8841") || !strings.Contains(out, "seen by lldp only") ||
-		!strings.Contains(out, "up to its time to live") {
-		t.Fatalf("FC-02 gone while the switch still lists it: %d\n%s\n%s", code, out, errs)
-	}
-	t.Logf("testbed FC-02 gone at once: %s", firstLine(out))
+	remove("FC-02", "FCH2233A8KQ", "MPS-FC02", "ge2")
 	tb.neighbour("ge2", "")
 	code, out, errs = step("FC-02", "gone", append([]string{"--result", "pass"}, snmp...)...)
 	if code != 0 || !strings.Contains(out, "gone: pass") {
 		t.Fatalf("FC-02 gone: %d\n%s\n%s", code, out, errs)
 	}
 	t.Logf("testbed FC-02 gone: %s", firstLine(out))
+
+	// HD-06: the Mitel behind the PC's bridge is pulled out; the switch
+	// port stays up (the PC), so the switch keeps the phone's LLDP entry
+	// until its TTL runs out (8 s for this phone): gone says so rather
+	// than leaving a rollback as the only reading, then passes.
+	remove("HD-06", "23AB0177D", "MPS-HD06", "ge6")
+	code, out, errs = step("HD-06", "gone", append([]string{"--result", "pass"}, snmp...)...)
+	if code != 3 || !strings.Contains(out, "still a phone on the port: mitel 6869i") || !strings.Contains(out, "seen by lldp only") ||
+		!strings.Contains(out, "up to its time to live") {
+		t.Fatalf("HD-06 gone while the switch still lists it: %d\n%s\n%s", code, out, errs)
+	}
+	t.Logf("testbed HD-06 gone at once: %s", firstLine(out))
+	tb.neighbour("ge6", "desk-pc6")
+	waitGone := time.Now().Add(20 * time.Second)
+	for {
+		o, _ := exec.Command("ip", "netns", "exec", tb.name+"-sw", "lldpcli", "-u", "/run/cutover-testbed-"+tb.name+"/sw.sock",
+			"show", "neighbors", "ports", "ge6").CombinedOutput()
+		if !strings.Contains(string(o), "mitel-6869i") {
+			break
+		}
+		if time.Now().After(waitGone) {
+			t.Fatalf("the switch still lists the Mitel after 20 s:\n%s", o)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	code, out, errs = step("HD-06", "gone", append([]string{"--result", "pass"}, snmp...)...)
+	if code != 0 || !strings.Contains(out, "gone: pass") {
+		t.Fatalf("HD-06 gone once the entry expired (the PC still on the port): %d\n%s\n%s", code, out, errs)
+	}
+	t.Logf("testbed HD-06 gone: %s", firstLine(out))
 }
 
 func firstLine(s string) string {

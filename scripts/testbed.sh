@@ -3,7 +3,10 @@
 #
 #   scripts/testbed.sh up      build it (root; needs lldpd, snmpd, iproute2)
 #   scripts/testbed.sh down    remove every namespace and process it made
-#   scripts/testbed.sh unplug PORT        the desk device on PORT: stop it, drop the link
+#   scripts/testbed.sh unplug PORT        pull the desk device on PORT out: it stops without a
+#                                         word and its link drops (on ge6 the phone's link to
+#                                         the PC: the switch port stays up, and the switch keeps
+#                                         the phone listed until its TTL, 8 s, runs out)
 #   scripts/testbed.sh vanish PORT        the desk device on PORT goes silently, the link stays
 #                                         up (a phone behind a PC's bridge): the switch keeps
 #                                         its entry until the TTL runs out (4 s here, 8 s
@@ -22,6 +25,9 @@
 #   ge3  Mitel 6867i on LLDP-MED                  (profile mitel6867i)
 #   ge4  a PC on plain LLDP                       (profile pc)
 #   ge5  Avaya J179 on LLDP-MED                   (profile avaya-j179)
+#   ge6  a PC whose bridge forwards LLDP (profile pc6), with a Mitel 6869i
+#        plugged in behind it (profile mitel6869i, namespace $TB-d6ph):
+#        unplugging the phone leaves the switch port up
 #
 # Profile avaya-j179b is a second J179 (another serial), for plugging into
 # a port emptied by a swap. $TB is the name prefix: CUTOVER_TESTBED, default
@@ -33,8 +39,8 @@ case "$TB" in *[!a-z0-9]* | "") echo "CUTOVER_TESTBED must be lower-case letters
 [ ${#TB} -le 8 ] || { echo "CUTOVER_TESTBED is at most 8 characters" >&2; exit 2; }
 RUN=/run/cutover-testbed-$TB
 SW=$TB-sw
-PORTS=(ge1 ge2 ge3 ge4 ge5)
-PROFILES=(cisco7941-cdp cisco8841-med mitel6867i pc avaya-j179)
+PORTS=(ge1 ge2 ge3 ge4 ge5 ge6)
+PROFILES=(cisco7941-cdp cisco8841-med mitel6867i pc avaya-j179 mitel6869i)
 
 die() { echo "testbed: $*" >&2; exit 1; }
 
@@ -87,12 +93,26 @@ configure med policy application voice vlan 110 priority voice dscp 46
 configure med power pd source pse priority high value 6500
 EOF
     ;;
-  pc)
+  pc | pc6)
     echo ""
-    cat <<'EOF'
-configure system hostname desk-pc-04
+    cat <<EOF
+configure system hostname desk-$1
 configure system description "Debian GNU/Linux 12"
 configure system capabilities enabled station
+EOF
+    ;;
+  mitel6869i)
+    echo "-M 3"
+    cat <<'EOF'
+configure system hostname mitel-6869i
+configure system description "Mitel 6869i SIP 6.0.0.1013"
+configure system capabilities enabled bridge,telephone
+configure inventory manufacturer "Mitel"
+configure inventory model "6869i"
+configure inventory serial-number "23AB0177D"
+configure med policy application voice vlan 110 priority voice dscp 46
+configure med power pd source pse priority high value 7000
+configure lldp tx-hold 8
 EOF
     ;;
   avaya-j179 | avaya-j179b)
@@ -124,9 +144,15 @@ profile_mac() {
   cisco8841-med) echo 00:11:22:33:41:a2 ;;
   mitel6867i) echo 08:00:0f:71:22:03 ;;
   pc) echo 52:54:00:12:34:04 ;;
+  pc6) echo 52:54:00:12:34:06 ;;
+  mitel6869i) echo 08:00:0f:71:22:06 ;;
   avaya-j179) echo c8:1f:ea:11:22:33 ;;
   avaya-j179b) echo c8:1f:ea:11:22:44 ;;
   esac
+}
+
+dev_ns() { # desk number → the namespace its device runs in (ge6: the phone behind the PC)
+  if [ "$1" = 6 ]; then echo "$TB-d6ph"; else echo "$TB-d$1"; fi
 }
 
 desk_of() { # PORT → desk number
@@ -163,29 +189,29 @@ stop_pid() { # PIDFILE
 }
 
 plug() { # PORT PROFILE
-  local d flags conf mac text
+  local d flags conf mac text ns
   d=$(desk_of "$1")
   text=$(profile "$2")
   flags=${text%%$'\n'*}
   conf=${text#*$'\n'}
   mac=$(profile_mac "$2")
+  ns=$(dev_ns "$d")
   stop_pid "$RUN/d$d.pid"
-  if ! ip -n "$TB-d$d" link show eth0 | grep -qi "link/ether $mac"; then
-    ip -n "$TB-d$d" link set eth0 down
-    ip -n "$TB-d$d" link set eth0 address "$mac"
+  if ! ip -n "$ns" link show eth0 | grep -qi "link/ether $mac"; then
+    ip -n "$ns" link set eth0 down
+    ip -n "$ns" link set eth0 address "$mac"
   fi
-  ip -n "$TB-d$d" link set eth0 up
+  ip -n "$ns" link set eth0 up
   rm -f "$RUN/d$d.sock"
-  start_lldpd "$TB-d$d" "d$d" "$flags" "$conf" -I eth0
+  start_lldpd "$ns" "d$d" "$flags" "$conf" -I eth0
   echo "$2" >"$RUN/d$d.profile"
 }
 
 unplug() { # PORT
   local d
   d=$(desk_of "$1")
-  stop_pid "$RUN/d$d.pid"
-  rm -f "$RUN/d$d.sock" "$RUN/d$d.profile"
-  ip -n "$TB-d$d" link set eth0 down
+  vanish "$1" # a device pulled out sends no shutdown LLDPDU
+  ip -n "$(dev_ns "$d")" link set eth0 down
 }
 
 vanish() { # PORT
@@ -211,7 +237,22 @@ up() {
     d=$((i + 1))
     ip netns add "$TB-d$d"
     ip -n "$TB-d$d" link set lo up
-    ip link add "${PORTS[$i]}" netns "$SW" type veth peer name eth0 netns "$TB-d$d" address "$(profile_mac "${PROFILES[$i]}")"
+    if [ "$d" = 6 ]; then
+      # A PC whose bridge forwards LLDP (group_fwd_mask bit 14), with the
+      # phone plugged in behind it.
+      ip link add ge6 netns "$SW" type veth peer name eth0 netns "$TB-d6" address "$(profile_mac pc6)"
+      ip netns add "$TB-d6ph"
+      ip -n "$TB-d6ph" link set lo up
+      ip link add ph0 netns "$TB-d6" type veth peer name eth0 netns "$TB-d6ph" address "$(profile_mac mitel6869i)"
+      ip -n "$TB-d6" link add br0 type bridge group_fwd_mask 0x4000
+      ip -n "$TB-d6" link set eth0 master br0
+      ip -n "$TB-d6" link set ph0 master br0
+      ip -n "$TB-d6" link set ph0 up
+      ip -n "$TB-d6" link set br0 up
+      ip -n "$TB-d6ph" link set eth0 up
+    else
+      ip link add "${PORTS[$i]}" netns "$SW" type veth peer name eth0 netns "$TB-d$d" address "$(profile_mac "${PROFILES[$i]}")"
+    fi
     ip -n "$SW" link set "${PORTS[$i]}" up
     ip -n "$TB-d$d" link set eth0 up
   done
@@ -237,6 +278,9 @@ configure lldp portidsubtype ifname" -I "ge*"
   for i in "${!PORTS[@]}"; do
     plug "${PORTS[$i]}" "${PROFILES[$i]}"
   done
+  local text
+  text=$(profile pc6)
+  start_lldpd "$TB-d6" d6pc "${text%%$'\n'*}" "${text#*$'\n'}" -I eth0
   echo "testbed $TB up: switch namespace $SW (SNMP v2c public on its 127.0.0.1:161), ports ${PORTS[*]}"
 }
 
@@ -244,7 +288,7 @@ down() {
   local f ns
   for f in "$RUN"/*.pid; do [ -e "$f" ] && stop_pid "$f"; done
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-    case "$ns" in "$SW" | "$TB"-d[0-9]*) ip netns del "$ns" ;; esac
+    case "$ns" in "$SW" | "$TB"-d[0-9] | "$TB"-d6ph) ip netns del "$ns" ;; esac
   done
   rm -rf "$RUN"
 }
