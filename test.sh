@@ -14,6 +14,11 @@ command -v snmpwalk >/dev/null 2>&1 || need+=(snmp)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 [ -x /usr/bin/time ] || need+=(time)
+# The LLDP testbed (scripts/testbed.sh): a real lldpd switch under net-snmp in
+# network namespaces; its tests skip with one line when not root.
+command -v lldpd >/dev/null 2>&1 || need+=(lldpd)
+command -v snmpd >/dev/null 2>&1 || need+=(snmpd)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 # Cross compilers for cgo (SQLite): the Windows build and vet below, and
 # scripts/release.sh's linux/arm64 build.
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
@@ -27,6 +32,14 @@ if [ ${#need[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    # The testbed runs its own lldpd and snmpd inside network namespaces;
+    # the system services the packages start would speak LLDP on this
+    # machine's own interfaces: stop the ones installed here.
+    for svc in lldpd snmpd; do
+      if [[ " ${need[*]} " == *" $svc "* ]] && command -v systemctl >/dev/null 2>&1; then
+        systemctl disable --now "$svc" >/dev/null 2>&1 || true
+      fi
+    done
   else
     log "missing ${need[*]}: the tests that need them will skip (run as root to install)"
   fi

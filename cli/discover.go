@@ -154,15 +154,19 @@ func checkSwitchAddr(s string) error {
 }
 
 func runDiscover(ctx context.Context, env *Env, code string, switches []string, creds devices.Credentials, o devices.Options, asJSON bool) error {
+	// names maps an address read to the switch's name in the inventory
+	// (with --site): output names switches as the inventory does.
+	names := switchNames{}
 	o.Progress = func(p devices.Progress) {
+		sw := names.of(p.Switch)
 		switch {
 		case !p.Done && p.Fraction == 0:
-			fmt.Fprintf(env.Stderr, "discover: reading %s …\n", p.Switch)
+			fmt.Fprintf(env.Stderr, "discover: reading %s …\n", sw)
 		case !p.Done: // how far it has got: the TUI draws it; a log line per 5 % would be noise
 		case p.Err != "":
-			fmt.Fprintf(env.Stderr, "discover: %s failed after %s: %s\n", p.Switch, p.Elapsed.Round(time.Millisecond), p.Err)
+			fmt.Fprintf(env.Stderr, "discover: %s failed after %s: %s\n", sw, p.Elapsed.Round(time.Millisecond), p.Err)
 		default:
-			fmt.Fprintf(env.Stderr, "discover: %s: %d phone(s) in %s (%d SNMP requests)\n", p.Switch, p.Phones, p.Elapsed.Round(time.Millisecond), p.Requests)
+			fmt.Fprintf(env.Stderr, "discover: %s: %d phone(s) in %s (%d SNMP requests)\n", sw, p.Phones, p.Elapsed.Round(time.Millisecond), p.Requests)
 		}
 	}
 	var results []devices.SwitchResult
@@ -175,6 +179,13 @@ func runDiscover(ctx context.Context, env *Env, code string, switches []string, 
 		defer st.Close()
 		if _, err := st.Site(ctx, code); err != nil {
 			return usagef("--site %s: %v", code, err)
+		}
+		addrs, err := st.SwitchAddrs(ctx, code)
+		if err != nil {
+			return err
+		}
+		for _, a := range addrs {
+			names[strings.ToLower(a.Addr)] = a.Switch
 		}
 		res, r, err := swap.DiscoverSite(ctx, st, env.Engineer, code, switches, creds, o)
 		if err != nil && res == nil {
@@ -201,9 +212,9 @@ func runDiscover(ctx context.Context, env *Env, code string, switches []string, 
 			return err
 		}
 	} else {
-		printDiscovery(env.Stdout, results)
+		printDiscovery(env.Stdout, results, names)
 		if rec != nil {
-			printReconciliation(env.Stdout, *rec)
+			printReconciliation(env.Stdout, *rec, names)
 		}
 	}
 	failed := 0
@@ -258,12 +269,26 @@ func reconciliationJSON(r devices.Reconciliation) map[string]any {
 		"missing": exp(r.Missing), "unchecked": exp(r.Unchecked)}
 }
 
-func printDiscovery(w io.Writer, results []devices.SwitchResult) {
+// switchNames maps a lower-case address to the inventory's switch name.
+type switchNames map[string]string
+
+// of is the switch's inventory name, or addr itself when it has none.
+func (n switchNames) of(addr string) string {
+	if name := n[strings.ToLower(addr)]; name != "" {
+		return name
+	}
+	return addr
+}
+
+func printDiscovery(w io.Writer, results []devices.SwitchResult, names switchNames) {
 	for i, r := range results {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		title := r.Switch
+		title := names.of(r.Switch)
+		if title != r.Switch {
+			title += " at " + r.Switch
+		}
 		if r.SysName != "" {
 			title += " (" + r.SysName + ")"
 		}
@@ -307,19 +332,19 @@ func orDash(s string) string {
 	return s
 }
 
-func printReconciliation(w io.Writer, r devices.Reconciliation) {
+func printReconciliation(w io.Writer, r devices.Reconciliation, names switchNames) {
 	fmt.Fprintf(w, "\nReconciliation: %d matched, %d moved, %d unexpected, %d missing, %d unchecked\n",
 		len(r.Matched), len(r.Moved), len(r.Unexpected), len(r.Missing), len(r.Unchecked))
 	for _, m := range r.Moved {
 		fmt.Fprintf(w, "  moved      %s: planned %s %s, seen %s %s (%s)\n", m.Expected.Label, m.Expected.Switch, m.Expected.Port,
-			m.Seen.Switch, orDash(m.Seen.Phone.Port), m.Seen.Phone.MAC)
+			names.of(m.Seen.Switch), orDash(m.Seen.Phone.Port), m.Seen.Phone.MAC)
 	}
 	for _, l := range r.Leftover {
 		fmt.Fprintf(w, "  leftover   %s: its legacy handset is recorded as taken out, but seen on %s %s (%s)\n", l.Label,
-			l.Seen.Switch, orDash(l.Seen.Phone.Port), l.Seen.Phone.MAC)
+			names.of(l.Seen.Switch), orDash(l.Seen.Phone.Port), l.Seen.Phone.MAC)
 	}
 	for _, s := range r.Unexpected {
-		fmt.Fprintf(w, "  unexpected %s %s: %s %s %s\n", s.Switch, orDash(s.Phone.Port), orDash(s.Phone.MAC), s.Phone.Vendor, s.Phone.Model)
+		fmt.Fprintf(w, "  unexpected %s %s: %s %s %s\n", names.of(s.Switch), orDash(s.Phone.Port), orDash(s.Phone.MAC), s.Phone.Vendor, s.Phone.Model)
 	}
 	for _, e := range r.Missing {
 		fmt.Fprintf(w, "  missing    %s: planned %s %s %s\n", e.Label, e.Switch, e.Port, e.MAC)

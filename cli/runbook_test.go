@@ -23,8 +23,15 @@ func TestRunbookShowsAStepFailedThenPassed(t *testing.T) {
 			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errs)
 		}
 	}
-	step("--step", "precheck", "--result", "pass")                       // no credentials: recorded as unreadable
-	step("--step", "precheck", "--result", "skip", "--note", "no creds") // and so may be skipped
+	// No credentials: the check asks for them and records nothing.
+	if code, _, errs := runCLI(t, db, "step", "--site", "KX", "--position", "PT-01", "--step", "precheck", "--result", "pass"); code != 1 ||
+		!strings.Contains(errs, "no SNMP credentials") || !strings.Contains(errs, "nothing was recorded") {
+		t.Fatalf("precheck without credentials: %d %s", code, errs)
+	}
+	// A switch that does not answer is recorded as unreadable, with the
+	// address tried (remembered for the site)…
+	step("--step", "precheck", "--result", "pass", "--community", "public", "--switch-addr", "kx-sw1=127.0.0.1:9", "--snmp-timeout", "0.2")
+	step("--step", "precheck", "--result", "skip", "--note", "no creds") // …and so may be skipped
 	step("--step", "legacy_serial", "--result", "fail", "--note", "label worn off")
 	step("--step", "legacy_serial", "--result", "pass", "--value", "FCH1234PT01")
 	code, out, _ := runCLI(t, db, "runbook", "--site", "KX", "--position", "PT-01", "--json")
@@ -40,6 +47,9 @@ func TestRunbookShowsAStepFailedThenPassed(t *testing.T) {
 	pre, _ := pr.Step("precheck")
 	if len(pre.History) != 2 || pre.History[0].Evidence == nil || pre.History[0].Evidence.Error == "" || pre.History[1].Note != "no creds" {
 		t.Fatalf("precheck's history: %+v", pre.History)
+	}
+	if ev := pre.History[1].Evidence; ev == nil || ev.Reading == nil || ev.Reading.Addr != "127.0.0.1:9" || !strings.Contains(ev.Summary, "at 127.0.0.1:9") {
+		t.Fatalf("the skip does not keep the address tried: %+v", ev)
 	}
 	code, out, _ = runCLI(t, db, "runbook", "--site", "KX", "--position", "PT-01")
 	for _, w := range []string{"fail by tester", "note: label worn off", "pass by tester", ": FCH1234PT01", "note: no creds"} {

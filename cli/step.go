@@ -34,15 +34,6 @@ func (s *stepSNMP) flags(fs *pflag.FlagSet) {
 // checker builds the SNMP checker, recording any --switch-addr in the
 // site's table first.
 func (s *stepSNMP) checker(ctx context.Context, env *Env, st *site.Store, code string) (*swap.SNMPChecker, error) {
-	for _, v := range s.addrs {
-		a, err := site.ParseSwitchAddr(v)
-		if err != nil {
-			return nil, usagef("--switch-addr: %v", err)
-		}
-		if err := st.SetSwitchAddr(ctx, env.Engineer, code, a); err != nil {
-			return nil, err
-		}
-	}
 	creds, err := s.creds.resolve(env)
 	if err != nil {
 		return nil, err
@@ -54,10 +45,25 @@ func (s *stepSNMP) checker(ctx context.Context, env *Env, st *site.Store, code s
 	return &swap.SNMPChecker{Creds: creds, Options: o, Store: st}, nil
 }
 
+// remember records every --switch-addr in the site's table, whatever step
+// is due (an op with who and when, sent to the hub).
+func (s *stepSNMP) remember(ctx context.Context, env *Env, st *site.Store, code string) error {
+	for _, v := range s.addrs {
+		a, err := site.ParseSwitchAddr(v)
+		if err != nil {
+			return usagef("--switch-addr: %v", err)
+		}
+		if err := st.SetSwitchAddr(ctx, env.Engineer, code, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func init() {
 	var code, role, key, result, value, note string
 	var labels []string
-	var asJSON, override, correct bool
+	var asJSON, override, correct, byEye bool
 	var snmp stepSNMP
 	register(&Command{
 		Name:    "step",
@@ -74,10 +80,17 @@ and are recorded as pass or fail on what it shows, whatever --result says
 (except skip). Give the credentials as for 'cutover discover', and where each
 switch answers with --switch-addr (remembered for the site).
 
-An SNMP check may be skipped only when the switch could not be read: a check
-that cannot reach the switch (no credentials, no answer) is recorded as such,
-and then --result skip --note WHY is accepted; a check the switch answered and
-failed can only be run again or rolled back.
+Only what the switch reports can fail a check. A fact the switch does not report
+at all (a switch without POWER-ETHERNET-MIB or a voice VLAN MIB, when the phone
+does not say it over LLDP-MED either) is "not reported by this switch": the
+check records nothing until you look and confirm it with --confirm-by-eye
+--note WHAT-YOU-SAW, and it is then recorded as confirmed by eye, not proven.
+
+Without SNMP credentials a check asks for them and records nothing. An SNMP
+check may be skipped only when the switch could not be read: a check that
+cannot reach the switch is recorded as such (with the address tried), and then
+--result skip --note WHY is accepted (the skip keeps that address and error);
+a check the switch answered and failed can only be run again or rolled back.
 
 A serial or asset tag the register already holds for another handset (in any
 state, anywhere) is refused, naming where it is. If you are sure (a relabelled
@@ -106,6 +119,7 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			fs.BoolVar(&asJSON, "json", false, "print what was recorded as JSON lines")
 			fs.BoolVar(&override, "override", false, "record a serial or tag the register knows elsewhere (needs --note)")
 			fs.BoolVar(&correct, "correct", false, "correct the value already recorded for --step (needs --value and --note)")
+			fs.BoolVar(&byEye, "confirm-by-eye", false, "with --note: confirm by eye what the switch does not report (PoE, voice VLAN…); recorded as not proven")
 			snmp.flags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
@@ -152,6 +166,9 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			} else if _, err := st.Site(ctx, code); err != nil {
 				return err
 			}
+			if err := snmp.remember(ctx, env, st, code); err != nil {
+				return err
+			}
 			run := &swap.Runner{Store: st}
 			var chkErr error
 			// Build the checker only if some position's step is automatic.
@@ -180,7 +197,7 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			}
 			failed, refused := 0, 0
 			for _, l := range labels {
-				if chkErr != nil {
+				if chkErr != nil && !errors.Is(chkErr, devices.ErrNoCredentials) {
 					fmt.Fprintf(env.Stderr, "%s: step %s: the switch cannot be read: %v\n", l, key, chkErr)
 				}
 				var rec swap.Recorded
@@ -188,10 +205,13 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 				if correct {
 					rec, err = run.Correct(ctx, env.Engineer, code, l, key, value, note, override)
 				} else {
-					rec, err = run.Record(ctx, env.Engineer, code, l, key, swap.Input{Outcome: out, Value: value, Note: note, Override: override})
+					rec, err = run.Record(ctx, env.Engineer, code, l, key, swap.Input{Outcome: out, Value: value, Note: note, Override: override, ByEye: byEye})
 				}
 				if err != nil {
 					fmt.Fprintf(env.Stderr, "%s: %v\n", l, err)
+					if errors.Is(err, runbook.ErrNotReported) {
+						fmt.Fprintf(env.Stderr, "%s: look at the port and the phone, then run it again with --confirm-by-eye --note \"what you saw\" (recorded as confirmed by eye, not proven)\n", l)
+					}
 					refused++
 					continue
 				}

@@ -83,6 +83,8 @@ func buildPorts(r *raw) map[int]*PortFacts {
 		if row.typ == 161 || row.typ == 53 {
 			p.Uplink, p.UplinkReason = true, "link aggregate or virtual interface"
 		}
+		p.PoEKnown = len(r.pse) > 0
+		p.VoiceVLANKnown = len(r.vmVoice) > 0 || len(r.locVoiceVLAN) > 0
 		ports[ifi] = p
 	}
 	for lp, l := range r.locPorts {
@@ -261,7 +263,8 @@ func identify(r *raw, warn func(string, ...any)) ([]Phone, []PortFacts) {
 
 func (c *cand) phone(p *PortFacts, fdbVLAN int) Phone {
 	ph := Phone{IfIndex: c.ifIndex, MAC: c.mac, IP: c.ip, Name: c.name, Vendor: c.vendorOf(), Model: c.model,
-		Serial: c.serial, Firmware: c.firmware, VoiceVLAN: c.medVLAN, Sources: []string{}, Evidence: []string{}}
+		Serial: c.serial, Firmware: c.firmware, VoiceVLAN: c.medVLAN, MEDVoiceVLAN: c.medVLAN, MEDPowerMW: c.pdMW,
+		Sources: []string{}, Evidence: []string{}}
 	if p != nil {
 		ph.Port = p.Name
 		ph.AccessVLAN = p.AccessVLAN

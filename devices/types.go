@@ -81,21 +81,26 @@ type SwitchResult struct {
 // Phone is one phone found on a switch. Port is the ifName ("" when the
 // agent gives no local port); MAC is lower-case colon form or "".
 type Phone struct {
-	Port       string   `json:"port"`
-	IfIndex    int      `json:"if_index"`
-	MAC        string   `json:"mac"`
-	IP         string   `json:"ip"`
-	Name       string   `json:"name"`
-	Vendor     string   `json:"vendor"` // cisco, mitel, avaya or other
-	Model      string   `json:"model"`
-	Serial     string   `json:"serial"`
-	Firmware   string   `json:"firmware"`
-	VoiceVLAN  int      `json:"voice_vlan"`  // 0 when unknown
-	AccessVLAN int      `json:"access_vlan"` // 0 when unknown
-	PoEClass   *int     `json:"poe_class"`
-	PoEMW      *int     `json:"poe_mw"`
-	Sources    []string `json:"sources"`  // cdp, lldp, fdb
-	Evidence   []string `json:"evidence"` // why it is a phone
+	Port       string `json:"port"`
+	IfIndex    int    `json:"if_index"`
+	MAC        string `json:"mac"`
+	IP         string `json:"ip"`
+	Name       string `json:"name"`
+	Vendor     string `json:"vendor"` // cisco, mitel, avaya or other
+	Model      string `json:"model"`
+	Serial     string `json:"serial"`
+	Firmware   string `json:"firmware"`
+	VoiceVLAN  int    `json:"voice_vlan"`  // 0 when unknown
+	AccessVLAN int    `json:"access_vlan"` // 0 when unknown
+	PoEClass   *int   `json:"poe_class"`
+	PoEMW      *int   `json:"poe_mw"`
+	// MEDVoiceVLAN and MEDPowerMW are what the phone itself says in
+	// LLDP-MED (its voice network policy's VLAN, the power it asks for
+	// as a PD), as the switch relays them; 0 when it does not say.
+	MEDVoiceVLAN int      `json:"med_voice_vlan,omitempty"`
+	MEDPowerMW   int      `json:"med_power_mw,omitempty"`
+	Sources      []string `json:"sources"`  // cdp, lldp, fdb
+	Evidence     []string `json:"evidence"` // why it is a phone
 }
 
 // Vendor families.
@@ -167,4 +172,10 @@ type PortFacts struct {
 	// local, 3 macAddress…); "" and 0 when not read.
 	LLDPPortID        string
 	LLDPPortIDSubtype int
+	// PoEKnown and VoiceVLANKnown say whether the switch implements a
+	// table these facts come from: POWER-ETHERNET-MIB for PoE; a voice
+	// VLAN MIB (CISCO-VLAN-MEMBERSHIP-MIB's vmVoiceVlanId, or the
+	// switch's own LLDP-MED network policy) for the voice VLAN. false
+	// means "not reported by this switch", never "none".
+	PoEKnown, VoiceVLANKnown bool
 }

@@ -21,6 +21,9 @@ type Finding struct {
 	Vendor  string `json:"vendor,omitempty"`
 	Model   string `json:"model,omitempty"`
 	At      string `json:"at"`
+	// Older is set when a later discovery could not read the switch: the
+	// finding is from the latest read that could, at At.
+	Older bool `json:"older,omitempty"`
 }
 
 // Kinds of finding.
@@ -60,10 +63,31 @@ func (s *Store) Findings(ctx context.Context, code string) ([]Finding, error) {
 	if err := nrows.Err(); err != nil {
 		return nil, err
 	}
+	// A position finished since (done, or withdrawn) is never missing.
+	finished := map[string]bool{}
+	frows, err := s.r.QueryContext(ctx, `SELECT label FROM positions WHERE site = ? AND status IN (?, ?)`, code, StatusDone, StatusWithdrawn)
+	if err != nil {
+		return nil, err
+	}
+	for frows.Next() {
+		var l string
+		if err := frows.Scan(&l); err != nil {
+			frows.Close()
+			return nil, err
+		}
+		finished[l] = true
+	}
+	frows.Close()
+	if err := frows.Err(); err != nil {
+		return nil, err
+	}
 	var out []Finding
 	for _, v := range vs {
+		if v.Outcome == OutcomeMissing && finished[v.Label] {
+			continue
+		}
 		if v.Outcome == OutcomeMoved || v.Outcome == OutcomeMissing {
-			f := Finding{Kind: v.Outcome, Label: v.Label, Switch: v.Switch, Port: v.Port, MAC: v.MAC, At: v.At}
+			f := Finding{Kind: v.Outcome, Label: v.Label, Switch: v.Switch, Port: v.Port, MAC: v.MAC, At: v.At, Older: v.Older}
 			if v.Outcome == OutcomeMoved {
 				f.SysName, f.Model = names[v.Label][0], names[v.Label][1]
 			}
@@ -75,7 +99,7 @@ func (s *Store) Findings(ctx context.Context, code string) ([]Finding, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT coalesce(p.label, ''), o.switch, o.sys_name, o.port, o.mac, o.vendor, o.model, o.at
 		FROM observations o LEFT JOIN positions p ON p.id = o.position_id
 		WHERE o.site = ? AND o.outcome = 'unexpected'
-		AND o.discovery_id = (SELECT MAX(id) FROM discoveries WHERE site = ?)`, code, code)
+		AND o.discovery_id = (`+latestGoodRead+`)`, code, code)
 	if err != nil {
 		return nil, err
 	}
@@ -106,4 +130,33 @@ func (s *Store) Findings(ctx context.Context, code string) ([]Finding, error) {
 		return a.Switch+" "+a.Port < b.Switch+" "+b.Port
 	})
 	return out, nil
+}
+
+// FailedRead is a switch the site's latest discovery could not read.
+type FailedRead struct {
+	Switch string `json:"switch"` // the inventory's name when it has an address recorded, else as read
+	Error  string `json:"error"`
+	At     string `json:"at"`
+}
+
+// LatestFailedReads lists the switches the site's latest discovery could
+// not read: their findings are from an earlier read (Finding.Older).
+func (s *Store) LatestFailedReads(ctx context.Context, code string) ([]FailedRead, error) {
+	code = strings.ToUpper(code)
+	rows, err := s.r.QueryContext(ctx, `SELECT coalesce((SELECT a.switch FROM switch_addresses a WHERE a.site = d.site AND lower(a.addr) = lower(ds.switch) LIMIT 1), ds.switch),
+		ds.error, d.at FROM discovery_switches ds JOIN discoveries d ON d.id = ds.discovery_id
+		WHERE d.id = (SELECT MAX(id) FROM discoveries WHERE site = ?) AND ds.error <> '' ORDER BY ds.switch`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FailedRead
+	for rows.Next() {
+		var f FailedRead
+		if err := rows.Scan(&f.Switch, &f.Error, &f.At); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }

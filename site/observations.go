@@ -60,6 +60,10 @@ type Verdict struct {
 	Port    string `json:"observed_port,omitempty"`
 	MAC     string `json:"observed_mac,omitempty"`
 	At      string `json:"at,omitempty"`
+	// Older is set when a later discovery could not check the position
+	// (its switch was not read): the verdict is from the latest one that
+	// did, and At says when.
+	Older bool `json:"older,omitempty"`
 }
 
 // Discovery is what one `cutover discover --site` run stores.
@@ -200,9 +204,15 @@ func intOrNull(p *int) any {
 // LatestVerdicts returns, for each position of a site that a discovery has
 // judged, the latest verdict, keyed by label.
 func (s *Store) LatestVerdicts(ctx context.Context, code string) (map[string]Verdict, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT p.label, v.outcome, v.observed_switch, v.observed_port, v.observed_mac, v.at
+	// The latest verdict that checked the position: a discovery that
+	// could not read its switch (wrong community, no answer) does not wipe
+	// what an earlier one found; the verdict is then marked older.
+	rows, err := s.r.QueryContext(ctx, `SELECT p.label, v.outcome, v.observed_switch, v.observed_port, v.observed_mac, v.at,
+		v.discovery_id < (SELECT MAX(v3.discovery_id) FROM position_verdicts v3 WHERE v3.position_id = v.position_id)
 		FROM position_verdicts v JOIN positions p ON p.id = v.position_id
-		WHERE p.site = ? AND v.discovery_id = (SELECT MAX(v2.discovery_id) FROM position_verdicts v2 WHERE v2.position_id = v.position_id)
+		WHERE p.site = ? AND v.discovery_id = coalesce(
+			(SELECT MAX(v2.discovery_id) FROM position_verdicts v2 WHERE v2.position_id = v.position_id AND v2.outcome <> 'unchecked'),
+			(SELECT MAX(v2.discovery_id) FROM position_verdicts v2 WHERE v2.position_id = v.position_id))
 		ORDER BY p.label`, strings.ToUpper(code))
 	if err != nil {
 		return nil, err
@@ -211,13 +221,18 @@ func (s *Store) LatestVerdicts(ctx context.Context, code string) (map[string]Ver
 	out := map[string]Verdict{}
 	for rows.Next() {
 		var v Verdict
-		if err := rows.Scan(&v.Label, &v.Outcome, &v.Switch, &v.Port, &v.MAC, &v.At); err != nil {
+		if err := rows.Scan(&v.Label, &v.Outcome, &v.Switch, &v.Port, &v.MAC, &v.At, &v.Older); err != nil {
 			return nil, err
 		}
 		out[v.Label] = v
 	}
 	return out, rows.Err()
 }
+
+// latestGoodRead is the latest discovery of site ? that read switch
+// o.switch without an error.
+const latestGoodRead = `SELECT MAX(ds.discovery_id) FROM discovery_switches ds JOIN discoveries d ON d.id = ds.discovery_id
+	WHERE d.site = ? AND ds.switch = o.switch AND ds.error = ''`
 
 // LastSeen returns the most recent observation of a MAC at a site, and
 // false when it was never seen.
@@ -253,15 +268,16 @@ func (s *Store) LastSeen(ctx context.Context, code, mac string) (ObservedPhone, 
 	return p, at, true, nil
 }
 
-// LatestUnexpected lists the phones the site's latest discovery saw that
-// no position plans: unexpected phones (Label "") and leftovers (a legacy
+// LatestUnexpected lists the phones that no position plans, as the latest
+// discovery that read each switch saw them (a later read that failed does
+// not wipe them): unexpected phones (Label "") and leftovers (a legacy
 // handset recorded as taken out, still seen: Label is its position).
 func (s *Store) LatestUnexpected(ctx context.Context, code string) ([]ObservedPhone, error) {
 	code = strings.ToUpper(code)
 	rows, err := s.r.QueryContext(ctx, `SELECT o.switch, o.sys_name, o.port, o.if_index, o.mac, o.ip, o.name, o.vendor, o.model,
 		o.serial, o.firmware, o.voice_vlan, o.access_vlan, o.poe_class, o.poe_mw, o.sources, o.evidence, o.outcome,
 		COALESCE(p.label, '') FROM observations o LEFT JOIN positions p ON p.id = o.position_id
-		WHERE o.site = ? AND o.outcome = ? AND o.discovery_id = (SELECT MAX(id) FROM discoveries WHERE site = ?)
+		WHERE o.site = ? AND o.outcome = ? AND o.discovery_id = (`+latestGoodRead+`)
 		ORDER BY o.switch, o.port, o.mac`, code, OutcomeUnexpected, code)
 	if err != nil {
 		return nil, err

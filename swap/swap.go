@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/devices"
 	"cutover/site"
 	"cutover/site/runbook"
 )
@@ -41,6 +42,15 @@ type Input struct {
 	// Override records a serial or tag the register knows elsewhere (with
 	// a note saying why).
 	Override bool
+	// ByEye confirms, with Note saying what the engineer saw, the facts
+	// an automatic check needs that the switch does not report (PoE, the
+	// voice VLAN…): the step is then recorded as passed, confirmed by eye,
+	// not proven. Facts the switch reported still fail the check.
+	ByEye bool
+	// Wait, on a gone check, records nothing while the phone still seen
+	// may be only the switch's LLDP or CDP entry outliving the device
+	// (runbook.ErrMayLinger): the caller checks again until it expires.
+	Wait bool
 	// RollbackReason, given with a rollback's first step after the
 	// reason ("failed: …" or "blocked: …"), records the reason and that
 	// step together: a rollback asked for and then cancelled writes
@@ -91,14 +101,30 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		if err := pr.Due(step.Key); err != nil && in.RollbackReason == "" {
 			return rec, fmt.Errorf("position %s step %s: %w", pr.Position.Label, step.Key, err)
 		}
-		var obs runbook.Observation
 		if r.Checker == nil {
-			// Nothing can read the switch: that is recorded as a check that
-			// could not be made, which the step may then be skipped for.
-			obs = runbook.Evaluate(step.Check, pr.Position, runbook.PortReading{},
-				fmt.Errorf("%w (give the switch credentials as for `cutover discover`)", ErrNoChecker))
-		} else {
-			obs = Check(ctx, r.Checker, step.Check, pr.Position)
+			return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, ErrNoChecker)
+		}
+		reading, readErr := r.Checker.Read(ctx, pr.Position)
+		if errors.Is(readErr, devices.ErrNoCredentials) {
+			// No credentials is not a switch that could not be read: ask
+			// for them, and record nothing.
+			return rec, fmt.Errorf("position %s step %s: %w (give them as for `cutover discover`); nothing was recorded",
+				pr.Position.Label, step.Key, readErr)
+		}
+		obs := runbook.Evaluate(step.Check, pr.Position, reading, readErr)
+		rec.Check = &obs
+		if obs.NeedsEye() {
+			if !in.ByEye {
+				return rec, fmt.Errorf("position %s step %s: %w: %s; nothing was recorded", pr.Position.Label, step.Key,
+					runbook.ErrNotReported, obs.Summary)
+			}
+			if err := runbook.ConfirmByEye(&obs, in.Note); err != nil {
+				return rec, err
+			}
+		}
+		if _, linger := obs.MayLinger(); linger && in.Wait {
+			return rec, fmt.Errorf("position %s step %s: %w: %s; nothing was recorded", pr.Position.Label, step.Key,
+				runbook.ErrMayLinger, obs.Summary)
 		}
 		res.Observation = &obs
 		res.Outcome = runbook.OutcomeFail
@@ -106,6 +132,14 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 			res.Outcome = runbook.OutcomePass
 		}
 		rec.Check = &obs
+	}
+	if step.Kind == runbook.StepAuto && in.Outcome == runbook.OutcomeSkip {
+		// A check skipped because the switch could not be read keeps what
+		// was tried (the switch's address and the error) as its evidence.
+		if cur, ok := pr.Step(step.Key); ok && cur.Unreadable() {
+			ev := *cur.Evidence
+			res.Observation = &ev
+		}
 	}
 	var after runbook.Progress
 	if in.RollbackReason != "" {
@@ -140,6 +174,15 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		}
 	}
 	return rec, nil
+}
+
+// UseCredentials makes creds the SNMP credentials of every later check,
+// when the runner's checker reads switches over SNMP (the TUI's session
+// credentials, typed in once for discovery and checks alike).
+func (r *Runner) UseCredentials(creds devices.Credentials) {
+	if c, ok := r.Checker.(*SNMPChecker); ok {
+		c.SetCreds(creds)
+	}
 }
 
 // Correct records a correction of an input step already recorded (see

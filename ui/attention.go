@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cutover/devices"
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/sync/client"
@@ -25,6 +26,8 @@ const (
 	attUnexpected                // a phone no position plans
 	attMoved                     // a handset seen on another port
 	attMissing                   // a planned handset not seen
+	attFailedRead                // a switch the last discovery could not read
+	attUnproven                  // a check passed on facts confirmed by eye
 	attConflicts                 // open sync conflicts
 )
 
@@ -140,8 +143,12 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 		if err != nil {
 			return nil, nil, err
 		}
-		if p.Status == site.StatusWithdrawn {
-			continue
+		if p.Status == site.StatusWithdrawn || p.Status == site.StatusDone && v.Outcome == site.OutcomeMissing {
+			continue // a position finished since is never missing
+		}
+		older := ""
+		if v.Older {
+			older = " — from an earlier discovery (" + safetext.Line(shortTime(v.At)) + "): the latest could not read its switch"
 		}
 		exp := devices.Expected{Label: p.Label, Switch: p.Switch, Port: p.Port, MAC: p.MAC}
 		switch v.Outcome {
@@ -155,11 +162,27 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 			}
 			it := recItem{outcome: site.OutcomeMoved, expected: &exp, seen: &s}
 			out = append(out, attItem{kind: attMoved, glyph: "↔", label: label, rec: &it, names: names,
-				text: withMark(fmt.Sprintf("moved: seen on %s %s, planned %s %s", switchName(&s, names), v.Port, p.Switch, p.Port), it)})
+				text: withMark(fmt.Sprintf("moved: seen on %s %s, planned %s %s", switchName(&s, names), v.Port, p.Switch, p.Port)+older, it)})
 		case site.OutcomeMissing:
 			out = append(out, attItem{kind: attMissing, glyph: "?", label: label,
-				text: fmt.Sprintf("missing at the last discovery (planned %s %s)", p.Switch, p.Port)})
+				text: fmt.Sprintf("missing at the last discovery (planned %s %s)", p.Switch, p.Port) + older})
 		}
+	}
+	failedReads, err := sh.store.LatestFailedReads(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range failedReads {
+		out = append(out, attItem{kind: attFailedRead, glyph: "!",
+			text: fmt.Sprintf("the last discovery (%s) could not read %s, so its findings are older: %s", safetext.Line(shortTime(f.At)), safetext.Line(f.Switch), safetext.Line(f.Error))})
+	}
+	unproven, err := runbook.UnprovenChecks(ctx, sh.store, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, label := range sortedKeys(unproven) {
+		out = append(out, attItem{kind: attUnproven, glyph: "≈", label: label,
+			text: "unproven: " + safetext.Line(strings.Join(unproven[label], "; ")) + " (the switch does not report it)"})
 	}
 	n, err := client.OpenConflicts(ctx, sh.store, code)
 	if err != nil {

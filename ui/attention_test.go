@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"cutover/devices"
 	"cutover/site"
@@ -122,4 +123,23 @@ func BenchmarkAttentionBigSite(b *testing.B) {
 		}
 	}
 	reportMS(b)
+}
+
+// Issue 24 point 6: a discovery that cannot read a switch says so, and the
+// findings of the latest read that could stay listed, marked older.
+func TestNeedsAttentionKeepsFindingsOfTheLastGoodRead(t *testing.T) {
+	ctx := context.Background()
+	st, _, sw := demoRig(t)
+	creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+	if _, _, err := swap.DiscoverSite(ctx, st, testEngineer, "KX", nil, creds, devices.DefaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	sw.Switch("kx-sw1").Close()
+	o := devices.Options{Timeout: 150 * time.Millisecond, Retries: 0, SwitchTimeout: 2 * time.Second}
+	if _, _, err := swap.DiscoverSite(ctx, st, testEngineer, "KX", nil, creds, o); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestRoot(t, st, "KX", 160, 40)
+	mustContain(t, m.View(), "could not read kx-sw1, so its findings are older",
+		"PE-05    moved: seen on kx-sw1 Gi1/0/30, planned kx-sw1 Gi1/0/19 — from an earlier discovery", "unexpected phone on kx-sw3 Gi1/0/20")
 }

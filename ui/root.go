@@ -126,6 +126,13 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.closeUnknownSite(msg)
 	case changedMsg:
 		m.sh.cache.drop(msg.site) // before any screen reloads
+	case credsSetMsg:
+		// One set of credentials per session: typed for discovery or for
+		// a check, they serve both.
+		m.sh.creds, m.sh.credsFrom = msg.creds, msg.from
+		if m.sh.runner != nil {
+			m.sh.runner.UseCredentials(msg.creds)
+		}
 	case clearNoteMsg:
 		if msg.seq == m.noteSeq {
 			m.note = ""

@@ -58,6 +58,7 @@ func correctCmd(sh *shared, code, label, step, value, reason string, override bo
 
 type wizardKeys struct {
 	Do, Fail, Skip, SkipTyping, Retry, Rollback, Correct, Override key.Binding
+	ByEye                                                          key.Binding
 	Up, Down, Submit, Cancel, Back                                 key.Binding
 }
 
@@ -99,8 +100,15 @@ type wizard struct {
 	flow     setup // a rollback or correction being set up; nothing written yet
 	last     *swap.Recorded
 	lastErr  string // why the latest attempt to record was refused
-	known    bool   // the refusal was a handset the register knows elsewhere
-	w, h     int
+	// eye is the latest check of the step due that found nothing wrong
+	// but needs facts the switch does not report confirmed by eye
+	// (nothing recorded yet); nil otherwise.
+	eye *runbook.Observation
+	// lingering is the gone check's wait for the switch's LLDP entry to
+	// expire (see wizard_wait.go).
+	lingering wait
+	known     bool // the refusal was a handset the register knows elsewhere
+	w, h      int
 }
 
 // setup is what a multi-part action has gathered before it records.
@@ -129,6 +137,7 @@ func newWizard(sh *shared, p site.Position) *wizard {
 			Rollback:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
 			Correct:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct this result")),
 			Override:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "record anyway, with a note")),
+			ByEye:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "confirm by eye what the switch does not report, with a note")),
 			Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "earlier step")),
 			Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "later step")),
 			Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
@@ -278,6 +287,10 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return z, nil
 		}
 		return z, z.recorded(msg)
+	case recheckMsg:
+		return z, z.recheck(msg)
+	case credsSetMsg:
+		return z, z.credsSet()
 	case spinner.TickMsg:
 		if z.busy != "" && msg.ID == z.spin.ID() {
 			var cmd tea.Cmd
@@ -315,6 +328,8 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, z.keys.Back):
 		switch {
+		case z.waiting():
+			return z.stopWaiting()
 		case z.looked() != nil:
 			z.cursor = -1
 		case z.rollingBack():
@@ -326,7 +341,7 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if z.sh.readOnly != "" && key.Matches(msg, z.keys.Do, z.keys.Fail, z.keys.Skip, z.keys.SkipTyping, z.keys.Retry,
-		z.keys.Rollback, z.keys.Correct, z.keys.Override) {
+		z.keys.Rollback, z.keys.Correct, z.keys.Override, z.keys.ByEye) {
 		z.lastErr = z.sh.readOnlyRefusal()
 		return nil
 	}
@@ -356,6 +371,8 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		if z.pr.Restartable && len(z.pr.Steps) > 0 {
 			return z.do(&z.pr.Steps[0])
 		}
+	case key.Matches(msg, z.keys.ByEye) && z.canConfirmByEye():
+		return z.ask(promptByEye, c)
 	case key.Matches(msg, z.keys.Rollback) && z.canRollback():
 		z.flow = setup{}
 		return z.ask(promptRollbackKind, nil)
@@ -409,7 +426,7 @@ func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 	}
 	switch s.Kind {
 	case runbook.StepAuto:
-		return z.record(s.Key, in, "running the SNMP check: "+s.Title+"…")
+		return z.record(s.Key, z.waitInput(s, in), "running the SNMP check: "+s.Title+"…")
 	case runbook.StepInput:
 		return z.openPrompt()
 	}
@@ -443,10 +460,15 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	z.busy = ""
 	ahead := z.ahead
 	z.ahead = nil
+	z.eye = nil
+	if t := z.lingered(msg.rec, msg.err); t != nil || errors.Is(msg.err, runbook.ErrMayLinger) {
+		return tea.Batch(t, z.replay(ahead))
+	}
 	if msg.err != nil {
 		z.lastErr = errText(z.label+" "+msg.rec.Step, msg.err) // the wizard shows which
 		z.known = errors.Is(msg.err, runbook.ErrKnown)
 		cmds := []tea.Cmd{func() tea.Msg { return failed("recording step "+msg.rec.Step+" of "+z.label, msg.err) }}
+		cmds = append(cmds, z.checkRefused(msg))
 		if z.prompt != promptNone {
 			z.refuse()
 			if z.pick == nil {
@@ -456,6 +478,7 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 		return tea.Batch(append(cmds, z.replay(ahead))...)
 	}
 	rec := msg.rec
+	z.lingering = wait{}
 	z.last, z.pr = &rec, rec.Progress
 	z.shownAt = z.sh.wall()
 	z.closePrompt()

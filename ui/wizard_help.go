@@ -41,6 +41,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	default:
 		ks = append(ks, z.doBinding(c))
 	}
+	if z.canConfirmByEye() {
+		ks = append(ks, z.keys.ByEye)
+	}
 	if c != nil && c.Kind != runbook.StepAuto && !z.failedNow() {
 		ks = append(ks, z.keys.Fail)
 	}
@@ -53,6 +56,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	ks = append(ks, z.keys.Up)
 	if z.rollingBack() {
 		return append(ks, withHelp(z.keys.Back, "cancel the rollback"))
+	}
+	if z.waiting() {
+		return append(ks, withHelp(z.keys.Back, "stop checking again"))
 	}
 	return append(ks, z.keys.Back)
 }

@@ -26,6 +26,7 @@ const (
 	promptRollbackWords        // what happened
 	promptCorrectValue         // the value a correction records
 	promptCorrectReason        // why it is corrected
+	promptByEye                // what the engineer saw of the facts the switch does not report
 	// promptRefused says why a key was refused (a skip the SNMP proof
 	// forbids); until esc or Enter, printable keys are swallowed, so
 	// words typed on regardless never act as commands.
@@ -71,6 +72,8 @@ func (z *wizard) question() string {
 		return "Corrected value: "
 	case promptCorrectReason:
 		return "Why correct it? "
+	case promptByEye:
+		return "What did you see (PoE light, the phone's VLAN…)? "
 	case promptRefused:
 		return ""
 	}
@@ -285,6 +288,13 @@ func (z *wizard) submit(v string) tea.Cmd {
 		in = swap.Input{Outcome: runbook.OutcomeSkip, Note: v}
 	case promptOverride:
 		in = swap.Input{Outcome: runbook.OutcomePass, Value: z.flow.overrideValue, Note: v, Override: true}
+	case promptByEye:
+		if strings.TrimSpace(v) == "" {
+			z.lastErr = "say what you saw: a confirmation by eye is recorded with its note"
+			return nil
+		}
+		// The check runs again as it is recorded: the switch is read anew.
+		return z.record(c.Key, swap.Input{Outcome: runbook.OutcomePass, ByEye: true, Note: v}, "running the SNMP check and recording what you confirmed…")
 	}
 	if z.rollingBack() {
 		in.RollbackReason = z.flow.rollbackReason // the reason is recorded with the rollback's first step

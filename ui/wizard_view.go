@@ -188,6 +188,11 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	switch {
 	case z.busy != "":
 		b.WriteString(z.spin.View() + " " + z.busy + "\n")
+		if z.waiting() {
+			b.WriteString(z.waitView(w))
+		}
+	case z.waiting():
+		b.WriteString(z.waitView(w))
 	case z.prompt != promptNone:
 		z.promptView(b, w)
 	case z.failedNow():
@@ -308,6 +313,9 @@ func (z *wizard) evidence() *runbook.Observation {
 	if l := z.looked(); l != nil {
 		return l.Evidence
 	}
+	if z.canConfirmByEye() {
+		return z.eye
+	}
 	if c := z.due(); c != nil && c.Evidence != nil {
 		return c.Evidence
 	}
@@ -328,7 +336,12 @@ func (z *wizard) observation(o *runbook.Observation, w int) string {
 	wrap := st.r.NewStyle().Width(w)
 	var b strings.Builder
 	mark := st.OK.Render("✓ pass")
-	if !o.OK {
+	switch {
+	case o.NeedsEye():
+		mark = st.Err.Render("? confirm by eye")
+	case o.Unproven():
+		mark = st.OK.Render("✓ pass (by eye, not proven)")
+	case !o.OK:
 		mark = st.Err.Render("✗ fail")
 	}
 	b.WriteString(wrap.Render(mark+" "+string(o.Check)+": "+safetext.Line(o.Summary)) + "\n")
@@ -343,15 +356,25 @@ func (z *wizard) observation(o *runbook.Observation, w int) string {
 		if r.LinkUp {
 			link = "up"
 		}
+		if !r.Reported(runbook.FactLink) {
+			link = "not reported"
+		}
 		poe := "no PoE"
+		if !r.Reported(runbook.FactPoE) {
+			poe = "PoE not reported by this switch"
+		}
 		if r.PoE {
 			poe = "PoE " + safetext.Line(r.PoEDetection)
 			if r.PoEClass != nil {
 				poe += fmt.Sprintf(" class %d", *r.PoEClass)
 			}
 		}
-		b.WriteString(cut(fmt.Sprintf("  %s %s (%s): link %s · voice VLAN %d · %s", safetext.Line(r.Switch), safetext.Line(r.Port),
-			safetext.Line(r.Addr), link, r.VoiceVLAN, poe), w) + "\n")
+		vlan := fmt.Sprintf("voice VLAN %d", r.VoiceVLAN)
+		if !r.Reported(runbook.FactVoiceVLAN) {
+			vlan = "voice VLAN not reported by this switch"
+		}
+		b.WriteString(cut(fmt.Sprintf("  %s %s (%s): link %s · %s · %s", safetext.Line(r.Switch), safetext.Line(r.Port),
+			safetext.Line(r.Addr), link, vlan, poe), w) + "\n")
 		for _, ph := range r.Phones {
 			b.WriteString(cut(fmt.Sprintf("  phone: %s %s %s %s", safetext.Line(ph.Vendor), safetext.Line(ph.Model),
 				safetext.Line(ph.MAC), safetext.Line(ph.Serial)), w) + "\n")

@@ -200,7 +200,7 @@ func (s *Spec) fdb() []fdbEntry {
 			}
 			return v
 		}
-		if n := p.Neighbour; n != nil {
+		if n := p.Neighbour; n != nil && !n.Stale {
 			v := p.VoiceVLAN
 			if v == 0 || v >= 4095 {
 				v = p.AccessVLAN

@@ -75,6 +75,9 @@ type Neighbour struct {
 	Inventory    bool   // LLDP-MED inventory table (Hardware…Model)
 	PoE          *PoE   // power drawn from the port, nil = not powered by it
 	ExtraMACs    []LearnedMAC
+	// Stale is an LLDP or CDP entry the switch keeps after the device has
+	// left (until its time to live runs out): no MAC learned on the port.
+	Stale bool
 }
 
 // PoE is the power state of a port.

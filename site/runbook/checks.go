@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cutover/assets"
+	"cutover/internal/phonemodel"
 	"cutover/site"
 )
 
@@ -36,6 +37,14 @@ type PortReading struct {
 	PoEUsedW     *int        `json:"poe_used_w,omitempty"`   // what the PSE delivers now
 	Phones       []SeenPhone `json:"phones"`
 	Warnings     []string    `json:"warnings,omitempty"`
+	// NotReported lists the facts (FactLink, FactPoE, FactVoiceVLAN) the
+	// switch does not report at all: their values above mean nothing, and
+	// no check fails on them. Readings stored before it existed have none.
+	NotReported []string `json:"not_reported,omitempty"`
+	// PoEFrom and VoiceVLANFrom say where PoE and the voice VLAN were read
+	// when not from the switch's own MIB (FromLLDPMED, FromMACTable).
+	PoEFrom       string `json:"poe_from,omitempty"`
+	VoiceVLANFrom string `json:"voice_vlan_from,omitempty"`
 }
 
 // Observation is the result of an automatic check: whether it passed and
@@ -48,6 +57,11 @@ type Observation struct {
 	Reading  *PortReading `json:"reading,omitempty"`
 	Phone    *SeenPhone   `json:"phone,omitempty"` // the phone that made the check pass
 	Error    string       `json:"error,omitempty"` // the switch could not be read
+	// Unreported lists the facts the check needed that the switch does not
+	// report: they pass only once the engineer confirms them by eye (ByEye).
+	Unreported []string `json:"unreported,omitempty"`
+	ByEye      *ByEye   `json:"by_eye,omitempty"`
+	seen       string   // the summary of what was read, before any by-eye words
 }
 
 // Checker runs an automatic step's SNMP check for a position. Package swap
@@ -105,18 +119,29 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 	o := Observation{Check: c, Reading: &r}
 	if err != nil {
 		o.Error = err.Error()
-		o.Problems = append(o.Problems, "could not read "+orDash(p.Switch)+" port "+orDash(p.Port)+": "+err.Error())
+		at := ""
+		if r.Addr != "" {
+			at = " at " + r.Addr
+		}
+		o.Problems = append(o.Problems, "could not read "+orDash(p.Switch)+at+" port "+orDash(p.Port)+": "+err.Error())
 		o.Summary = o.Problems[0]
 		return o
 	}
 	legacyMAC := p.MAC
 	switch c {
 	case CheckPortReady:
-		if !r.LinkUp {
+		linkWord := r.Port + " up"
+		switch {
+		case !r.Reported(FactLink):
+			o.Unreported = append(o.Unreported, FactLink)
+			linkWord = r.Port + " link " + unreported("")[1:]
+		case !r.LinkUp:
 			o.Problems = append(o.Problems, "link is down")
 		}
 		need := ModelClass(p.TargetModel)
 		switch {
+		case !r.Reported(FactPoE):
+			o.Unreported = append(o.Unreported, FactPoE)
 		case !r.PoE:
 			o.Problems = append(o.Problems, "the port has no PoE")
 		case r.PoEDetection == "disabled" || r.PoEDetection == "fault" || r.PoEDetection == "otherFault":
@@ -129,31 +154,28 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 			o.Problems = append(o.Problems, fmt.Sprintf("the switch's PoE budget has %.1f W spare once the legacy handset is unplugged (%d W, %d W in use); a %s needs up to %.1f W",
 				float64(spare)/1000, *r.PoEBudgetW, *r.PoEUsedW, shortModel(p), float64(classMaxMW[need])/1000))
 		}
-		if r.VoiceVLAN <= 0 {
+		switch {
+		case !r.Reported(FactVoiceVLAN):
+			o.Unreported = append(o.Unreported, FactVoiceVLAN)
+		case r.VoiceVLAN <= 0:
 			o.Problems = append(o.Problems, "no voice VLAN on the port")
 		}
-		ph := findPhone(r.Phones, legacyMAC)
-		switch {
-		case ph != nil:
-			o.Phone = ph
-		case len(r.Phones) == 0:
-			o.Problems = append(o.Problems, "no handset seen on the port (inventory says "+orDash(legacyMAC)+")")
-		default:
-			o.Problems = append(o.Problems, fmt.Sprintf("the handset on the port is %s, not the inventory's %s", describeSeen(r.Phones[0]), orDash(legacyMAC)))
+		ph, problem, eye := legacyOnPort(p, r.Phones)
+		if problem != "" {
+			o.Problems = append(o.Problems, problem)
 		}
+		if eye != "" {
+			o.Unreported = append(o.Unreported, eye)
+		}
+		o.Phone = ph
 		if len(o.Problems) == 0 {
-			o.OK = true
-			poe := "PoE " + r.PoEDetection
-			if r.PoEClass != nil {
-				poe += fmt.Sprintf(" class %d", *r.PoEClass)
+			o.seen = linkWord + ", " + poeWords(r, p, need) + ", " + vlanWords(r) + ", " + matchWords(p, *ph, eye != "")
+			o.Summary = o.seen
+			if len(o.Unreported) == 0 {
+				o.OK = true
+			} else {
+				o.Summary += "; confirm by eye what the switch does not report: " + strings.Join(o.Unreported, ", ")
 			}
-			if need > 0 {
-				poe += fmt.Sprintf(" (%s needs class %d)", shortModel(p), need)
-			}
-			if spare, ok := poeSpareMW(r); ok {
-				poe += fmt.Sprintf(", %.0f W of the switch's %d W budget free", float64(spare)/1000, *r.PoEBudgetW)
-			}
-			o.Summary = fmt.Sprintf("%s up, %s, voice VLAN %d, %s matches the inventory", r.Port, poe, r.VoiceVLAN, describeSeen(*ph))
 		}
 	case CheckNewPhone:
 		if old := findPhone(r.Phones, legacyMAC); old != nil && legacyMAC != "" {
@@ -177,8 +199,8 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 		if av != nil {
 			o.Phone = av
 			if want, err := assets.NormaliseModel(p.TargetModel); err == nil && av.Model != "" {
-				if got, err := assets.NormaliseModel(av.Model); err == nil && !strings.Contains(got, want) {
-					o.Problems = append(o.Problems, fmt.Sprintf("the phone is a %s but the plan says %s", av.Model, want))
+				if same, ok := phonemodel.Same(want, av.Model); ok && !same {
+					o.Problems = append(o.Problems, fmt.Sprintf("the phone is a %s but the plan says %s", phonemodel.Name(av.Model), want))
 				}
 			}
 		}
@@ -210,7 +232,7 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 			o.OK = true
 			o.Summary = "no phone on " + r.Port
 		} else {
-			o.Problems = append(o.Problems, "still a phone on the port: "+describeSeen(r.Phones[0]))
+			o.Problems = append(o.Problems, "still a phone on the port: "+describeSeen(r.Phones[0])+lingerHint(r.Phones[0]))
 		}
 	default:
 		o.Problems = append(o.Problems, "unknown check "+string(c))
@@ -235,7 +257,7 @@ func findPhone(ps []SeenPhone, mac string) *SeenPhone {
 
 func describeSeen(p SeenPhone) string {
 	var parts []string
-	for _, s := range []string{p.Vendor, p.Model} {
+	for _, s := range []string{p.Vendor, phonemodel.Name(p.Model)} {
 		if s != "" {
 			parts = append(parts, s)
 		}

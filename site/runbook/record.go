@@ -335,6 +335,11 @@ func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr
 	switch {
 	case step.Field == FieldLegacySerial:
 		a := assets.Asset{Kind: assets.KindLegacy, Vendor: string(p.LegacyVendor), Model: p.LegacyModel, MAC: p.MAC, Site: p.Site}
+		if a.MAC == "" {
+			// An inventory with no MAC: the handset the pre-check found on
+			// the port (by vendor and model) gives its identity.
+			a.MAC = seenLegacyMAC(pr)
+		}
 		if pass {
 			a.Serial = value
 		}

@@ -60,6 +60,10 @@ type ReportRow struct {
 	// StepHistory has a line for every step that was failed, tried again
 	// or corrected, with each result in order (see HistoryLine).
 	StepHistory []string `json:"step_history,omitempty"`
+	// Unproven has a line for every SNMP check of the current attempt
+	// that passed on facts the engineer confirmed by eye because the
+	// switch does not report them (see UnprovenLine).
+	Unproven []string `json:"unproven,omitempty"`
 }
 
 // Report is a site's cutover report: a row per position with the totals.
@@ -83,6 +87,9 @@ type Report struct {
 	// Findings is what the latest discovery found out of line with the
 	// inventory (moved, missing, unexpected, leftover).
 	Findings []site.Finding `json:"discovery_findings"`
+	// FailedReads are the switches the latest discovery could not read
+	// (their findings are from an earlier read).
+	FailedReads []site.FailedRead `json:"discovery_failed_reads,omitempty"`
 }
 
 // Report builds a site's report from the store (withdrawn positions are
@@ -101,6 +108,9 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 		return rep, err
 	}
 	if rep.Findings, err = s.Findings(ctx, st.Code); err != nil {
+		return rep, err
+	}
+	if rep.FailedReads, err = s.LatestFailedReads(ctx, st.Code); err != nil {
 		return rep, err
 	}
 	if rep.Findings == nil {
@@ -152,6 +162,9 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 		for _, stp := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
 			if l := stp.HistoryLine(); l != "" {
 				row.StepHistory = append(row.StepHistory, l)
+			}
+			if l := stp.UnprovenLine(); l != "" {
+				row.Unproven = append(row.Unproven, l)
 			}
 		}
 		if a, ok := legacy[p.Label]; ok {
@@ -248,6 +261,16 @@ func (r ReportRow) Record() []string {
 // "ptt_group: fail (alex 2026-11-25T09:30Z: station 3 hears nothing), then
 // pass (alex 2026-11-25T09:41Z)". It is "" for a step recorded once.
 func (s StepState) HistoryLine() string { return HistoryLine(s.Key, s.History) }
+
+// UnprovenLine says, for a check that passed on facts confirmed by eye,
+// which facts, who confirmed them when, and what they saw; "" otherwise.
+func (s StepState) UnprovenLine() string {
+	if s.Evidence == nil || !s.Evidence.Unproven() || s.Outcome != OutcomePass {
+		return ""
+	}
+	return s.Key + ": " + strings.Join(s.Evidence.ByEye.Facts, ", ") + " not reported by the switch, confirmed by eye by " +
+		s.Engineer + " " + s.At + " (" + s.Evidence.ByEye.Note + "), not proven"
+}
 
 // HistoryLine is the rule and format of StepState.HistoryLine for a step
 // key and its results, oldest first, wherever they were read from (the

@@ -112,6 +112,19 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			retried = append(retried, row)
 		}
 	}
+	unproven := false
+	for _, row := range r.Rows {
+		unproven = unproven || len(row.Unproven) > 0
+	}
+	if unproven {
+		b.WriteString("## Checks confirmed by eye, not proven\n\n")
+		for _, row := range r.Rows {
+			for _, l := range row.Unproven {
+				fmt.Fprintf(&b, "- **%s** %s\n", mdCell(row.Label), mdCell(ReadableTimes(l)))
+			}
+		}
+		b.WriteString("\n")
+	}
 	if len(retried) > 0 {
 		b.WriteString("## Steps failed, tried again or corrected\n\n")
 		for _, row := range retried {
@@ -197,14 +210,21 @@ func (r Report) writeAttention(b *strings.Builder) {
 // writeFindings lists what the latest discovery found out of line with the
 // inventory, each in words.
 func (r Report) writeFindings(b *strings.Builder) {
-	if len(r.Findings) == 0 {
+	if len(r.Findings) == 0 && len(r.FailedReads) == 0 {
 		return
 	}
 	last := ""
 	for _, f := range r.Findings {
 		last = max(last, f.At)
 	}
+	for _, f := range r.FailedReads {
+		last = max(last, f.At)
+	}
 	fmt.Fprintf(b, "## Discovery findings\n\nFrom the latest discovery (%s).\n\n", md(readableTime(last)))
+	for _, f := range r.FailedReads {
+		fmt.Fprintf(b, "- the latest discovery (%s) could not read **%s**: %s; what it found there is from an earlier read\n",
+			md(readableTime(f.At)), md(f.Switch), mdCell(f.Error))
+	}
 	for _, f := range r.Findings {
 		where := joinSp(f.SysName, f.Port)
 		if f.SysName == "" {
@@ -222,6 +242,9 @@ func (r Report) writeFindings(b *strings.Builder) {
 		}
 		if phone := joinSp(f.Vendor, f.Model, f.MAC); phone != "" && f.Kind != site.FindingMissing {
 			fmt.Fprintf(b, " (%s)", md(phone))
+		}
+		if f.Older {
+			fmt.Fprintf(b, " — from an earlier discovery (%s): the latest could not read its switch", md(readableTime(f.At)))
 		}
 		b.WriteString("\n")
 	}
