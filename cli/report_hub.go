@@ -18,14 +18,14 @@ import (
 var hubReportColumns = []string{"label", "location", "role", "plan", "status", "reason", "attempt", "steps_done", "steps_total",
 	"extension", "ddi", "ddi_state", "new_ddi", "teams_ddi", "legacy_mac", "legacy_serial", "legacy_state",
 	"disposition", "wtn_ref", "target_model", "new_model", "new_serial", "new_mac", "new_asset_tag", "new_state",
-	"open_conflicts", "engineer", "updated_at", "legacy_ddi_surrendered", "step_history"}
+	"open_conflicts", "engineer", "updated_at", "legacy_ddi_surrendered", "step_history", "disputed", "unproven"}
 
 func hubReportRecord(r wire.ReportRow) []string {
 	return []string{r.Label, r.Location, r.Role, r.Plan, r.Status, r.Reason, strconv.Itoa(r.Attempt),
 		strconv.Itoa(r.StepsDone), strconv.Itoa(r.StepsTotal), r.Extension, r.DDI, r.DDIState, r.NewDDI, r.TeamsDDI, r.LegacyMAC, r.LegacySerial,
 		r.LegacyState, r.Disposition, r.WTNRef, r.TargetModel, r.NewModel, r.NewSerial, r.NewMAC, r.NewAssetTag,
 		r.NewState, strconv.Itoa(r.OpenConflicts), r.Engineer, r.UpdatedAt, strconv.FormatBool(r.LegacyDDISurrendered),
-		strings.Join(r.StepHistory, "; ")}
+		strings.Join(r.StepHistory, "; "), strings.Join(r.Disputed, "; "), strings.Join(r.Unproven, "; ")}
 }
 
 // writeHubReport writes what the hub knows of a site as csv, json or a
@@ -70,7 +70,25 @@ func writeHubReport(w io.Writer, rep wire.SiteReport, format string) error {
 	if len(conflicted) > 0 {
 		fmt.Fprint(w, "## Open conflicts\n\n")
 		for _, r := range conflicted {
-			fmt.Fprintf(w, "- **%s**: %d open (cutover conflicts --site %s)\n", cell(r.Label), r.OpenConflicts, cell(rep.Site))
+			fmt.Fprintf(w, "- **%s**: %d open (cutover hub conflicts --site %s)\n", cell(r.Label), r.OpenConflicts, cell(rep.Site))
+			for _, d := range r.Disputed {
+				fmt.Fprintf(w, "  - disputed %s\n", cell(runbook.ReadableTimes(d)))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	var unproven []wire.ReportRow
+	for _, r := range rep.Rows {
+		if len(r.Unproven) > 0 {
+			unproven = append(unproven, r)
+		}
+	}
+	if len(unproven) > 0 {
+		fmt.Fprint(w, "## Checks confirmed by eye, not proven\n\n")
+		for _, r := range unproven {
+			for _, l := range r.Unproven {
+				fmt.Fprintf(w, "- **%s** %s\n", cell(r.Label), cell(runbook.ReadableTimes(l)))
+			}
 		}
 		fmt.Fprintln(w)
 	}

@@ -150,6 +150,8 @@ func problemWord(pr wire.Problem) string {
 		return "conflict"
 	case wire.ProblemDiscrepancy:
 		return "discrepancy"
+	case wire.ProblemUnproven:
+		return "unproven"
 	}
 	return statusWord(site.Status(problemKind(pr)))
 }
@@ -161,6 +163,8 @@ func problemTag(st *styles, pr wire.Problem, w int) string {
 		return st.Err.Render(pad("⇄ conflict", w))
 	case wire.ProblemDiscrepancy:
 		return st.Warn.Render(pad("≠ discrepancy", w))
+	case wire.ProblemUnproven:
+		return st.Warn.Render(pad("≈ unproven", w))
 	}
 	return st.status(site.Status(problemKind(pr)), w)
 }

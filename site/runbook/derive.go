@@ -71,6 +71,12 @@ func Derive(p site.Position, ev []Evidence, res []Resolution) Derived {
 			d.Steps = append(d.Steps, st)
 		}
 	}
+	for _, st := range d.Steps {
+		ss := StepState{Step: Step{Key: st.Key}, Outcome: st.Outcome, Evidence: st.Evidence, Engineer: Who(st.By, st.Label), At: st.At}
+		if l := ss.UnprovenLine(); l != "" {
+			d.Unproven = append(d.Unproven, l)
+		}
+	}
 	d.status(rb, cur, steps)
 	d.Numbers = numbersFrom(p, steps, d.Status)
 	d.handsets(p, branches, steps)
@@ -220,6 +226,9 @@ type Derived struct {
 	FinishedBy  string         `json:"finished_by,omitempty"`
 	SignedOffBy string         `json:"signed_off_by,omitempty"`
 	Engineers   []string       `json:"engineers,omitempty"`
+	// Unproven has a line for every standing SNMP check passed on facts the
+	// switch does not report, confirmed by eye (StepState.UnprovenLine).
+	Unproven []string `json:"unproven,omitempty"`
 }
 
 // Step is the standing result of a step ("" outcome when none).

@@ -181,6 +181,15 @@ func TestDerive(t *testing.T) {
 				eq(t, "attempt", d.Attempt, 2)
 				eq(t, "disputes", len(d.Disputes), 0)
 			}},
+		{"a check passed on facts confirmed by eye stands unproven", fixedPos,
+			[]Evidence{{Laptop: "A", Seq: 1, Attempt: 1, Step: "precheck", Outcome: OutcomePass, By: "alice", At: "2026-12-07T10:00:00Z",
+				Evidence: &Observation{Check: CheckPortReady, OK: true, ByEye: &ByEye{Facts: []string{"PoE"}, Note: "link light on"}}}}, nil,
+			func(t *testing.T, d Derived) {
+				eq(t, "unproven", len(d.Unproven), 1)
+				if len(d.Unproven) == 1 {
+					eq(t, "line", d.Unproven[0], "precheck: PoE not reported by the switch, confirmed by eye by alice 2026-12-07T10:00:00Z (link light on), not proven")
+				}
+			}},
 		{"a rollback before the handset was touched ends at once", fixedPos,
 			newLaptop("A", "alice", 0).rec(1, "precheck", OutcomeFail, "").rec(1, "rb_reason", OutcomePass, "failed: port dead").ev, nil,
 			func(t *testing.T, d Derived) {

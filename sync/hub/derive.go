@@ -214,8 +214,13 @@ func (s *Store) deriveOne(t *tx, r posRef, ver int64, keys map[claimKey]bool) er
 			fate = h.State
 		}
 	}
-	if _, err := t.exec(`UPDATE positions SET ddi_surrendered = ?, legacy_fate = ? WHERE site = ? AND label_key = ?
-		AND (ddi_surrendered <> ? OR legacy_fate <> ?)`, surrendered, fate, r.site, r.label, surrendered, fate); err != nil {
+	unproven := 0
+	if len(d.Unproven) > 0 {
+		unproven = 1
+	}
+	if _, err := t.exec(`UPDATE positions SET ddi_surrendered = ?, legacy_fate = ?, unproven = ? WHERE site = ? AND label_key = ?
+		AND (ddi_surrendered <> ? OR legacy_fate <> ? OR unproven <> ?)`, surrendered, fate, unproven, r.site, r.label, surrendered, fate,
+		unproven); err != nil {
 		return err
 	}
 	if _, err := t.exec(`DELETE FROM done_log WHERE site = ? AND label_key = ?`, r.site, r.label); err != nil {

@@ -84,6 +84,15 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		}); err != nil {
 			return err
 		}
+		if err := each(`SELECT site, label FROM positions WHERE unproven = 1 AND status <> 'withdrawn' ORDER BY site, label_key`, nil,
+			[]any{&label}, func(sp *wire.SiteProgress) {
+				sp.Unproven++
+				out.Force.Unproven++
+				sp.Problems = append(sp.Problems, wire.Problem{Label: label, Kind: wire.ProblemUnproven,
+					Reason: "an SNMP check passed on facts the switch does not report, confirmed by eye: not proven"})
+			}); err != nil {
+			return err
+		}
 		var kind, entity, entityID, fact, detail string
 		if err := each(`SELECT site, kind, entity, entity_id, fact, detail FROM conflicts WHERE status = 'open' ORDER BY site, opened_at, id`, nil,
 			[]any{&kind, &entity, &entityID, &fact, &detail}, func(sp *wire.SiteProgress) {

@@ -108,7 +108,7 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 				}
 			}
 		}
-		r.Disputed = disputeWords(d)
+		r.Disputed, r.Unproven = disputeWords(d), d.Unproven
 		for _, labels := range verdicts {
 			if labels[key] == disputedWord {
 				r.OpenConflicts++ // a handset or number it claims is claimed elsewhere too

@@ -35,18 +35,23 @@ const (
 	ProblemBlocked     = "blocked"
 	ProblemConflict    = "conflict"
 	ProblemDiscrepancy = "discrepancy"
+	// ProblemUnproven is a position whose standing SNMP checks passed on
+	// facts confirmed by eye, not proven by the switch.
+	ProblemUnproven = "unproven"
 )
 
 // Figures are the counts the business case tracks, for one site or the
 // whole force.
 type Figures struct {
-	Positions     int                  `json:"positions"` // not withdrawn
-	Done          int                  `json:"done"`
-	Remaining     int                  `json:"remaining"`
-	ByPlan        map[string]PlanCount `json:"by_plan"`
-	Failed        int                  `json:"failed"`
-	Blocked       int                  `json:"blocked"`
-	OpenConflicts int                  `json:"open_conflicts"`
+	Positions int                  `json:"positions"` // not withdrawn
+	Done      int                  `json:"done"`
+	Remaining int                  `json:"remaining"`
+	ByPlan    map[string]PlanCount `json:"by_plan"`
+	Failed    int                  `json:"failed"`
+	// Unproven counts positions with a check confirmed by eye, not proven.
+	Unproven      int `json:"unproven"`
+	Blocked       int `json:"blocked"`
+	OpenConflicts int `json:"open_conflicts"`
 	// Discrepancies are the open conflicts where the field saw other than
 	// the plan says (plan_discrepancy), counted in OpenConflicts too.
 	Discrepancies int `json:"discrepancies"`

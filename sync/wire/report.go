@@ -42,7 +42,10 @@ type ReportRow struct {
 	StepHistory []string `json:"step_history,omitempty"`
 	// Disputed says each open dispute of the position in words (what, who,
 	// when, which values); a disputed value shows as "disputed".
-	Disputed []string  `json:"disputed,omitempty"`
+	Disputed []string `json:"disputed,omitempty"`
+	// Unproven has a line for every SNMP check passed on facts the switch
+	// does not report, confirmed by eye (not proven), as the laptop's report.
+	Unproven []string  `json:"unproven,omitempty"`
 	History  []StepTry `json:"history,omitempty"`
 }
 

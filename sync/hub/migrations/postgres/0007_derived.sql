@@ -34,6 +34,8 @@ INSERT INTO derive_pending (site, label_key)
 -- still in place or disputed).
 ALTER TABLE positions ADD COLUMN ddi_surrendered INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE positions ADD COLUMN legacy_fate TEXT NOT NULL DEFAULT '';
+-- and whether a standing SNMP check of it passed on facts confirmed by eye.
+ALTER TABLE positions ADD COLUMN unproven INTEGER NOT NULL DEFAULT 0;
 -- Conflicts the old per-op rules opened about derived facts are closed: the
 -- derivation opens again, under ids of its own, every dispute that stands.
 UPDATE conflicts SET status = 'resolved',
