@@ -33,7 +33,7 @@ func TestHubReportFormats(t *testing.T) {
 		"020 7230 1045 new → 020 7230 1999 (legacy surrendered)",
 		"| PE-01 | personal | Teams DDI | done | 8/8 | 020 7230 1050 teams → 020 7946 0148 | 020 7946 0148 |",
 		"WEEE disposal, waste transfer note WTN-2026-0099",
-		"## Open conflicts\n\n- **CS-01**: 2 open (cutover conflicts --site KX)",
+		"## Open conflicts\n\n- **CS-01**: 2 open (cutover hub conflicts --site KX)",
 		"| CS-01 | custody suite | Avaya fixed | blocked: no PoE | 5/17 |", "| ⚠ 2 open |"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cutover/assets"
 	"cutover/sync/hub/rules"
 	"database/sql"
 	"encoding/json"
@@ -300,8 +301,42 @@ func (a *applyCtx) evidence() (string, error) {
 	} else if err != nil {
 		return "", err
 	}
+	if code, msg, err := a.elsewhereSite(); err != nil || code != "" {
+		if err != nil {
+			return "", err
+		}
+		return a.reject(code, "%s", msg)
+	}
 	a.code = codeEvidence
 	return wire.Applied, nil
+}
+
+// elsewhereSite refuses a serial that names a handset the hub holds at a
+// site this person is not assigned to: it would dispute that site's record
+// from outside, so nothing is recorded, and where it is is not said.
+func (a *applyCtx) elsewhereSite() (code, msg string, err error) {
+	var p struct {
+		Step  string `json:"step"`
+		Value string `json:"value"`
+	}
+	if !a.decode(&p) || (p.Step != "legacy_serial" && p.Step != "new_serial") || strings.TrimSpace(p.Value) == "" {
+		return "", "", nil
+	}
+	t := a.t
+	if b, ok := a.db.(*batchStore); ok && t == nil {
+		t = b.t
+	}
+	places, err := claimsOn(t, claimKey{What: "handset", Key: assets.HandsetKey(p.Value, "", "")})
+	if err != nil {
+		return "", "", err
+	}
+	for _, c := range places {
+		if !a.p.CanWrite(c.Site) {
+			return "forbidden_site", fmt.Sprintf("serial %s names a handset the hub holds at a site you are not assigned to: nothing was recorded; check the label, or ask an admin",
+				clip(p.Value, 64)), nil
+		}
+	}
+	return "", "", nil
 }
 
 // correct checks a correction of a step's value (a mistyped scan put right
