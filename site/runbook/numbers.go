@@ -96,6 +96,36 @@ func setNumbers(ctx context.Context, tx *site.Tx, id int64, p site.Position, val
 			return fmt.Errorf("%w: %s", ErrBadInput, msg)
 		}
 	}
+	return refreshNumbers(ctx, tx, id, p)
+}
+
+// refreshNumbers writes where the position's numbers stand by the one
+// numbers rule (numbersFrom, the hub's too) over this laptop's standing
+// steps: a correction of one number step re-derives only what follows from
+// it (a corrected Teams DDI keeps the surrender already confirmed).
+func refreshNumbers(ctx context.Context, tx *site.Tx, id int64, p site.Position) error {
+	pr, err := progressOf(ctx, tx, id, p)
+	if err != nil {
+		return err
+	}
+	steps := map[string]DerivedStep{}
+	for _, st := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
+		if st.Outcome != "" {
+			steps[st.Key] = DerivedStep{Key: st.Key, Outcome: st.Outcome, Value: st.Value, By: st.Engineer, At: st.At}
+		}
+	}
+	n := numbersFrom(p, steps, p.Status).Numbers
+	n.At, n.By = "", ""
+	if n.State == DDIPending || n.State == DDINone && n.ExtState == "" {
+		return resetNumbers(ctx, tx, id, p)
+	}
+	cur, err := numbersOf(ctx, tx, id, p)
+	if err != nil {
+		return err
+	}
+	if cur.State == n.State && cur.DDI == n.DDI && cur.TeamsDDI == n.TeamsDDI && cur.ExtState == n.ExtState && cur.Extension == n.Extension {
+		return nil
+	}
 	return writeNumbers(ctx, tx, id, p, n)
 }
 
@@ -113,18 +143,7 @@ func writeNumbers(ctx context.Context, tx *site.Tx, id int64, p site.Position, n
 // surrender marks the legacy extension and DDI surrendered: for a Teams
 // user the Teams number stays recorded.
 func surrender(ctx context.Context, tx *site.Tx, id int64, p site.Position) error {
-	n, err := numbersOf(ctx, tx, id, p)
-	if err != nil {
-		return err
-	}
-	n.ExtState = "surrendered"
-	if n.State != DDITeams {
-		n.State, n.DDI = DDISurrendered, ""
-		if p.DDI == "" {
-			n.State = DDINone
-		}
-	}
-	return writeNumbers(ctx, tx, id, p, n)
+	return refreshNumbers(ctx, tx, id, p)
 }
 
 // resetNumbers puts the numbers back as they were when a swap is rolled
