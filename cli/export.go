@@ -83,6 +83,18 @@ or not at all.`,
 			var buf bytes.Buffer
 			var summary string
 			sites := []string{code}
+			if kind == export.KindRetire || kind == export.KindNumbers {
+				// What the hub's record disputes or overruled is never handed
+				// on from here as removed or ceased; say so, by position.
+				differs, err := runbook.HubDiffers(ctx, st, code)
+				if err != nil {
+					return err
+				}
+				if len(differs) > 0 {
+					fmt.Fprintf(env.Stderr, "! left out or marked disputed, because the hub's record differs (see 'cutover runbook'): %s\n",
+						strings.Join(differs, ", "))
+				}
+			}
 			switch kind {
 			case export.KindRetire:
 				rows, err := runbook.ExportRetire(ctx, st, code)

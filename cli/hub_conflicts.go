@@ -86,6 +86,11 @@ func hubConflicts(ctx context.Context, env *Env, store string, args []string, co
 		if len(d.Values) > 0 {
 			what += " (values: " + strings.Join(d.Values, ", ") + ")"
 		}
+		if c.Status == "resolved" {
+			what += " — resolved by " + c.ResolvedBy + ": " + c.Resolution
+		} else if d.Hint != "" {
+			what += " — " + d.Hint
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", wire.ShortID(c.ID), c.Site, c.Kind, c.Status, safetext.Line(what))
 	}
 	return tw.Flush()

@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"cutover/assets"
@@ -71,11 +72,18 @@ func ExportRetire(ctx context.Context, s *site.Store, code string) ([]export.Ret
 	if err != nil {
 		return nil, err
 	}
+	hub, err := HubStates(ctx, s, st.Code)
+	if err != nil {
+		return nil, err
+	}
 	var out []export.Retire
 	for _, e := range ps {
 		a, ok := legacy[e.p.Label]
 		if !ok || (a.State != assets.StateRemoved && !a.State.Disposed()) {
 			continue
+		}
+		if d, known := hub[strings.ToLower(e.p.Label)]; known && !hubTookOut(d) {
+			continue // the hub's record does not hold this handset as taken out: nothing to delete from here
 		}
 		mac := a.MAC
 		if mac == "" {
@@ -162,6 +170,12 @@ func ExportNumbers(ctx context.Context, s *site.Store, code string) (export.Numb
 	}
 	var rows []export.Number
 	var uses []export.Use
+	hub := map[string]map[string]Derived{}
+	for _, other := range sites {
+		if hub[other.Code], err = HubStates(ctx, s, other.Code); err != nil {
+			return export.Numbers{}, err
+		}
+	}
 	for _, other := range sites {
 		ps, err := site.PositionRows(ctx, s.DB(), other.Code)
 		if err != nil {
@@ -173,6 +187,9 @@ func ExportNumbers(ctx context.Context, s *site.Store, code string) (export.Numb
 				return export.Numbers{}, err
 			}
 			row := NumberRow(ip.Position, nums)
+			if d, known := hub[other.Code][strings.ToLower(ip.Position.Label)]; known && hubNumbersDiffer(d, nums) {
+				row.Fate, row.NewDDI, row.TeamsDDI = export.FateDisputed, "", "" // nothing is ceased on this laptop's word
+			}
 			uses = append(uses, NumberUses(row)...)
 			if other.Code == st.Code {
 				rows = append(rows, row)
@@ -243,4 +260,75 @@ func firstOf(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// HubStates reads the hub's derived state of a site's positions, as last
+// pulled, by lower-case label (none on a laptop that has never synced).
+func HubStates(ctx context.Context, s *site.Store, code string) (map[string]Derived, error) {
+	rows, err := s.DB().QueryContext(ctx, `SELECT entity_id, value FROM sync_facts WHERE site = ? AND entity = 'position' AND attr = 'state'`,
+		strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Derived{}
+	for rows.Next() {
+		var label, value string
+		if err := rows.Scan(&label, &value); err != nil {
+			return nil, err
+		}
+		var d Derived
+		if json.Unmarshal([]byte(value), &d) == nil && d.Status != "" {
+			out[strings.ToLower(label)] = d
+		}
+	}
+	return out, rows.Err()
+}
+
+// hubTookOut says whether the hub's record holds the legacy handset as taken
+// out, undisputed: only then may a laptop's export list it for deletion.
+func hubTookOut(d Derived) bool {
+	h := d.Legacy
+	return h != nil && !h.Disputed && !d.OutcomeDisputed() && h.State != string(assets.StateInstalled)
+}
+
+// hubNumbersDiffer says whether the hub's record of a position's numbers is
+// disputed or other than this laptop's.
+func hubNumbersDiffer(d Derived, n Numbers) bool {
+	h := d.Numbers
+	return h.Disputed || d.OutcomeDisputed() || h.State != n.State || h.ExtState != n.ExtState || h.TeamsDDI != n.TeamsDDI ||
+		(h.State == DDINew && h.DDI != n.DDI)
+}
+
+// HubDiffers lists a site's positions whose exports here leave out or mark
+// disputed what this laptop recorded, because the hub's record differs.
+func HubDiffers(ctx context.Context, s *site.Store, code string) ([]string, error) {
+	hub, err := HubStates(ctx, s, code)
+	if err != nil || len(hub) == 0 {
+		return nil, err
+	}
+	ps, err := site.PositionRows(ctx, s.DB(), strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ip := range ps {
+		d, ok := hub[strings.ToLower(ip.Position.Label)]
+		if !ok {
+			continue
+		}
+		nums, err := numbersOf(ctx, s.DB(), ip.ID, ip.Position)
+		if err != nil {
+			return nil, err
+		}
+		a, held, err := assets.AtPosition(ctx, s.DB(), ip.ID, assets.KindLegacy)
+		if err != nil {
+			return nil, err
+		}
+		out0 := held && (a.State == assets.StateRemoved || a.State.Disposed())
+		if hubNumbersDiffer(d, nums) || out0 && !hubTookOut(d) {
+			out = append(out, ip.Position.Label)
+		}
+	}
+	return out, nil
 }

@@ -13,12 +13,12 @@ import (
 // it, whether an engineer may settle it, and the values a resolution may
 // name (the first is the one standing).
 type Described struct {
-	Title   string
-	Lines   []string
-	Settle  bool     // an engineer may resolve it (disputed observations); an admin may resolve any
-	Values  []string // values a resolution may give, when it takes one
-	Hint    string   // what resolving does, in words
-	Subject string   // the position (or phone, handset) it is about
+	Title   string   `json:"title"`
+	Lines   []string `json:"lines,omitempty"`
+	Settle  bool     `json:"settle"`           // an engineer may resolve it (disputed observations); an admin may resolve any
+	Values  []string `json:"values,omitempty"` // values a resolution may give, when it takes one
+	Hint    string   `json:"hint,omitempty"`   // what resolving does, in words
+	Subject string   `json:"subject"`          // the position (or phone, handset) it is about
 }
 
 // Describe turns a conflict's kind and detail into words, never raw JSON:

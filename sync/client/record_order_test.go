@@ -140,6 +140,24 @@ func TestARollbackDoesNotLoseToACompletion(t *testing.T) {
 				!strings.Contains(hv.Overruled[len(hv.Overruled)-1].Why, "disputed") {
 				t.Errorf("order %v: alice's view of the hub: %+v", order, hv)
 			}
+			// Her exports hand on nothing the hub disputes: no delete, no cease.
+			retire, err := runbook.ExportRetire(ctx, f.alice.Store, "KX")
+			hubtest.Must(t, err)
+			for _, r := range retire {
+				if r.Position == "PE-02" {
+					t.Errorf("order %v: alice's retire export lists PE-02's handset: %+v", order, r)
+				}
+			}
+			nums, err := runbook.ExportNumbers(ctx, f.alice.Store, "KX")
+			hubtest.Must(t, err)
+			for _, n := range nums.Rows {
+				if n.Position == "PE-02" && (n.Fate != export.FateDisputed || n.Cease) {
+					t.Errorf("order %v: alice's numbers export: PE-02 %s, cease %v; want disputed, no cease", order, n.Fate, n.Cease)
+				}
+			}
+			if differs, err := runbook.HubDiffers(ctx, f.alice.Store, "KX"); err != nil || len(differs) != 1 || differs[0] != "PE-02" {
+				t.Errorf("order %v: alice's laptop's positions the hub's record differs on: %v %v", order, differs, err)
+			}
 			records = append(records, rec)
 			// An admin says alice's completion stands: the rollback is overruled.
 			syncOK(t, f.ada)
