@@ -169,6 +169,9 @@ func hubExport(ctx context.Context, env *Env, store, kindName, code, format, out
 	if err := e.Write(&buf, f); err != nil {
 		return err
 	}
+	if len(e.Withheld) > 0 {
+		fmt.Fprintf(env.Stderr, "! left out, their handset disputed (see 'cutover hub conflicts'): %s\n", strings.Join(e.Withheld, ", "))
+	}
 	return writeExport(env, buf.Bytes(), out, fmt.Sprintf("%s export of %s from the hub", kind, strings.Join(e.Sites, ", ")))
 }
 

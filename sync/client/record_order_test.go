@@ -119,6 +119,10 @@ func TestARollbackDoesNotLoseToACompletion(t *testing.T) {
 			if strings.Contains(ciscoBAT(t, f), "SEP001E138C9012") {
 				t.Errorf("order %v: the Cisco delete list names the phone bob put back in service", order)
 			}
+			if e, err := f.h.Store.Export(ctx, f.adminP, export.KindRetire, []string{"KX"}, false); err != nil || len(e.Withheld) != 1 ||
+				e.Withheld[0] != "KX/PE-02" {
+				t.Errorf("order %v: the retire export does not say it left PE-02 out: %v %v", order, e.Withheld, err)
+			}
 			p, err := f.h.Store.Progress(ctx, f.adminP, time.Now())
 			hubtest.Must(t, err)
 			if p.Force.Blocked != 1 || p.Force.OpenConflicts != 1 {

@@ -28,6 +28,9 @@ type Export struct {
 	Install []export.Install
 	Numbers export.Numbers
 	LIS     export.LIS
+	// Withheld names the positions (SITE/LABEL) whose handset this export
+	// leaves out because its identity, removal or fate is disputed.
+	Withheld []string
 }
 
 // Write writes the export in format (see export.Kind.Formats).
@@ -123,8 +126,10 @@ func (s *Store) Export(ctx context.Context, p Principal, kind export.Kind, sites
 			switch kind {
 			case export.KindRetire:
 				e.Retire = append(e.Retire, retireRows(ps)...)
+				e.Withheld = append(e.Withheld, withheld(ps, func(hp *hubPosition) *hubHandset { return hp.legacy })...)
 			case export.KindInstall:
 				e.Install = append(e.Install, installRows(ps)...)
+				e.Withheld = append(e.Withheld, withheld(ps, func(hp *hubPosition) *hubHandset { return hp.installed })...)
 			case export.KindTeamsLIS:
 				l, err := hubLIS(t, byCode[code], ps, allPorts)
 				if err != nil {
@@ -445,4 +450,17 @@ func firstNonBlank(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// withheld lists the positions whose handset (picked by which) an export
+// leaves out because its standing is disputed or overruled, in label order.
+func withheld(ps []*hubPosition, which func(*hubPosition) *hubHandset) []string {
+	var out []string
+	for _, hp := range ps {
+		if h := which(hp); h != nil && h.standing != "" {
+			out = append(out, hp.Site+"/"+hp.Label)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return labelLess(out[i], out[j]) })
+	return out
 }
