@@ -19,6 +19,7 @@ import (
 type progressMsg struct {
 	code, label string
 	pr          runbook.Progress
+	hub         runbook.HubView // where the hub's record differs (as last pulled)
 	err         error
 }
 
@@ -33,7 +34,8 @@ func loadProgressCmd(sh *shared, code, label string) tea.Cmd {
 	ctx, store := sh.ctx, sh.store
 	return func() tea.Msg {
 		pr, err := runbook.Steps(ctx, store, code, label)
-		return progressMsg{code: code, label: label, pr: pr, err: err}
+		hub, _ := runbook.HubStanding(ctx, store, code, label) // none when unknown: the runbook is this laptop's
+		return progressMsg{code: code, label: label, pr: pr, hub: hub, err: err}
 	}
 }
 
@@ -93,6 +95,7 @@ type wizard struct {
 	// shownAt is when the step due came up (the last result recorded).
 	shownAt time.Time
 	pr      runbook.Progress
+	hub     runbook.HubView
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
 	// (an index into rows()), or -1 to follow the step due.
 	cursor   int
@@ -277,7 +280,7 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return z, func() tea.Msg { return failed("loading the runbook of "+z.label, msg.err) }
 		}
 		first := !z.loaded
-		z.loaded, z.pr = true, msg.pr
+		z.loaded, z.pr, z.hub = true, msg.pr, msg.hub
 		if first {
 			return z, z.openPrompt()
 		}

@@ -40,6 +40,10 @@ func (z *wizard) View() string {
 	if n := z.pr.Number.String(); n != "" {
 		head += "\n" + cut("DDI now: "+n, z.w)
 	}
+	if v := z.hub; v.Known && (len(v.Disputes) > 0 || len(v.Overruled) > 0) {
+		head += "\n" + st.Warn.Render(cut(fmt.Sprintf("⇄ on the hub: %s · %d disputed · %d of this laptop's values overruled or disputed (the position's detail says which)",
+			statusWord(v.Status), len(v.Disputes), len(v.Overruled)), z.w))
+	}
 	listW := clamp(z.w/3, 26, 40)
 	left := z.stepList(listW, z.h-2-strings.Count(head, "\n"))
 	right := z.stepPanel(max(z.w-listW-3, 20))
