@@ -114,12 +114,7 @@ engineers may settle disputed observations at their own sites.`,
 				if c.LocalStatus != "" {
 					status += " (" + c.LocalStatus + ")"
 				}
-				d := client.Describe(c)
-				what := d.Title
-				if len(d.Lines) > 0 {
-					what += " — " + strings.Join(d.Lines, "; ")
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Site, c.Kind, c.Entity, c.EntityID, status, what)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Site, c.Kind, c.Entity, c.EntityID, status, conflictWhat(c))
 			}
 			return tw.Flush()
 		},

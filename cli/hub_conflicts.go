@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"cutover/internal/safetext"
 	"cutover/sync/client"
 	"cutover/sync/hub"
 	"cutover/sync/wire"
@@ -78,25 +77,32 @@ func hubConflicts(ctx context.Context, env *Env, store string, args []string, co
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSITE\tKIND\tSTATUS\tWHAT")
 	for _, c := range cs {
-		d := client.Describe(asConflict(c))
-		what := d.Title
-		if len(d.Lines) > 0 {
-			what += " — " + strings.Join(d.Lines, "; ")
-		}
-		if len(d.Values) > 0 {
-			what += " (values: " + strings.Join(d.Values, ", ") + ")"
-		}
-		if c.Status == "resolved" {
-			what += " — resolved by " + c.ResolvedBy + ": " + c.Resolution
-		} else if d.Hint != "" {
-			what += " — " + d.Hint
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", wire.ShortID(c.ID), c.Site, c.Kind, c.Status, safetext.Line(what))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", wire.ShortID(c.ID), c.Site, c.Kind, c.Status, conflictWhat(asConflict(c)))
 	}
 	return tw.Flush()
 }
 
 func asConflict(c wire.ConflictRecord) client.Conflict {
 	return client.Conflict{ID: c.ID, Site: c.Site, Kind: c.Kind, Entity: c.Entity, EntityID: c.EntityID, Status: c.Status,
-		Detail: c.Detail, OpenedAt: c.OpenedAt}
+		Detail: c.Detail, OpenedAt: c.OpenedAt, ResolvedBy: c.ResolvedBy, Resolution: c.Resolution}
+}
+
+// conflictWhat is a conflict in words for the laptop's and the hub's
+// lists alike: what it is, its facts, the values a resolution may name, and
+// what resolving does (or who resolved it and how).
+func conflictWhat(c client.Conflict) string {
+	d := client.Describe(c)
+	what := d.Title
+	if len(d.Lines) > 0 {
+		what += " — " + strings.Join(d.Lines, "; ")
+	}
+	if len(d.Values) > 0 {
+		what += " (values: " + strings.Join(d.Values, ", ") + ")"
+	}
+	if c.Status == "resolved" {
+		what += " — resolved by " + c.ResolvedBy + ": " + c.Resolution
+	} else if d.Hint != "" {
+		what += " — " + d.Hint
+	}
+	return what
 }

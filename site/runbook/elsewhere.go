@@ -33,18 +33,9 @@ func StepsElsewhere(ctx context.Context, s *site.Store, code, label string) ([]S
 		return nil, err
 	}
 	// The hub's derived state of the position: the results that stand.
-	var state string
-	err = s.DB().QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'position'
-		AND entity_id = ? COLLATE NOCASE AND attr = 'state'`, strings.ToUpper(code), pr.Position.Label).Scan(&state)
-	if err == sql.ErrNoRows {
-		return nil, nil
-	}
-	if err != nil {
+	d, ok, err := hubState(ctx, s.DB(), code, pr.Position.Label)
+	if err != nil || !ok {
 		return nil, err
-	}
-	var d Derived
-	if json.Unmarshal([]byte(state), &d) != nil {
-		return nil, nil
 	}
 	// This laptop's own results come back from the hub too: leave out
 	// every step and attempt it recorded itself.
@@ -72,12 +63,8 @@ func StepsElsewhere(ctx context.Context, s *site.Store, code, label string) ([]S
 		if st.Outcome == "" || mine[fmt.Sprint(st.Key, "/", d.Attempt)] {
 			continue
 		}
-		who := st.By
-		if st.Label != "" {
-			who += " (laptop: " + st.Label + ")"
-		}
 		out = append(out, StepElsewhere{Step: st.Key, Attempt: d.Attempt, Outcome: st.Outcome, Value: st.Value, Note: st.Note,
-			Engineer: who, At: st.At})
+			Engineer: Who(st.By, st.Label), At: st.At})
 	}
 	order := map[string]int{}
 	for i, k := range append(pr.Runbook.Keys(), rollbackKeys(pr)...) {
@@ -125,18 +112,9 @@ func HubStanding(ctx context.Context, s *site.Store, code, label string) (HubVie
 	if err != nil {
 		return v, err
 	}
-	var state string
-	err = s.DB().QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'position'
-		AND entity_id = ? COLLATE NOCASE AND attr = 'state'`, strings.ToUpper(code), pr.Position.Label).Scan(&state)
-	if err == sql.ErrNoRows {
-		return v, nil
-	}
-	if err != nil {
+	d, ok, err := hubState(ctx, s.DB(), code, pr.Position.Label)
+	if err != nil || !ok {
 		return v, err
-	}
-	var d Derived
-	if json.Unmarshal([]byte(state), &d) != nil {
-		return v, nil
 	}
 	v.Known, v.Status, v.Reason, v.Attempt = true, d.Status, d.Reason, d.Attempt
 	for _, x := range d.Disputes {
@@ -172,4 +150,30 @@ func HubStanding(ctx context.Context, s *site.Store, code, label string) (HubVie
 		v.Overruled = append(v.Overruled, Overruled{Step: "outcome", Mine: string(local), Hub: string(d.Status), Why: why})
 	}
 	return v, nil
+}
+
+// hubState is the hub's derived state of one position as this laptop last
+// pulled it (the "state" fact); ok is false when the hub has derived none.
+func hubState(ctx context.Context, q site.Querier, code, label string) (Derived, bool, error) {
+	var value string
+	err := q.QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'position'
+		AND entity_id = ? COLLATE NOCASE AND attr = 'state'`, strings.ToUpper(code), label).Scan(&value)
+	if err == sql.ErrNoRows {
+		return Derived{}, false, nil
+	}
+	if err != nil {
+		return Derived{}, false, err
+	}
+	d, ok := parseHubState(value)
+	return d, ok, nil
+}
+
+// parseHubState reads a pulled "state" fact; ok is false for one this
+// laptop cannot read or that holds no work.
+func parseHubState(value string) (Derived, bool) {
+	var d Derived
+	if json.Unmarshal([]byte(value), &d) != nil || d.Status == "" {
+		return Derived{}, false
+	}
+	return d, true
 }

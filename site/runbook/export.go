@@ -2,7 +2,6 @@ package runbook
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"cutover/assets"
@@ -277,8 +276,7 @@ func HubStates(ctx context.Context, s *site.Store, code string) (map[string]Deri
 		if err := rows.Scan(&label, &value); err != nil {
 			return nil, err
 		}
-		var d Derived
-		if json.Unmarshal([]byte(value), &d) == nil && d.Status != "" {
+		if d, ok := parseHubState(value); ok {
 			out[strings.ToLower(label)] = d
 		}
 	}

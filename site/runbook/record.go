@@ -462,16 +462,8 @@ func reconnect(ctx context.Context, tx *site.Tx, id int64, p site.Position) erro
 // last pulled, and whether it is finished (done, failed or blocked); 0 when
 // the hub has none.
 func hubAttempt(ctx context.Context, tx *site.Tx, p site.Position) (int, bool) {
-	var state string
-	if tx.QueryRowContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'position' AND entity_id = ? COLLATE NOCASE
-		AND attr = 'state'`, p.Site, p.Label).Scan(&state) != nil {
-		return 0, false
-	}
-	var d struct {
-		Attempt int         `json:"attempt"`
-		Status  site.Status `json:"status"`
-	}
-	if json.Unmarshal([]byte(state), &d) != nil {
+	d, ok, err := hubState(ctx, tx, p.Site, p.Label)
+	if err != nil || !ok {
 		return 0, false
 	}
 	return d.Attempt, d.Status == site.StatusDone || d.Status == site.StatusFailed || d.Status == site.StatusBlocked

@@ -129,7 +129,7 @@ func (s *Store) settleClaims(t *tx, keys map[claimKey]bool, vers map[string]int6
 		if k.What == "number" {
 			kind = kindDDIPlaces
 		}
-		id := derivedConflictID(k.What, k.Key)
+		id := rules.ConflictID(k.What, k.Key)
 		var status, detail, home, resolution string
 		found := t.row(`SELECT status, detail, site, resolution FROM conflicts WHERE id = ?`, id).Scan(&status, &detail, &home, &resolution) == nil
 		if len(places) < 2 {
@@ -223,6 +223,23 @@ func (v verdicts) of(what, key, label string) string {
 	return v[claimKey{What: what, Key: key}][label]
 }
 
+// handset says where a derived position's handset stands: "" (it stands),
+// "disputed" (its identity or fate is disputed, or it is claimed elsewhere
+// too) or "overruled" (an admin put it elsewhere). Reports show the word;
+// destructive exports leave out any handset that does not stand.
+func (v verdicts) handset(h *runbook.Handset, label string) string {
+	if h.Disputed {
+		return disputedWord
+	}
+	return v.of("handset", h.Key, label)
+}
+
+// numbersDisputed says whether a derived position's numbers are disputed,
+// or the number it was given is claimed elsewhere too: nothing is ceased.
+func (v verdicts) numbersDisputed(n runbook.DerivedNumbers, label string) bool {
+	return n.Disputed || v.of("number", n.TeamsDDI, label) != "" || (n.State == runbook.DDINew && v.of("number", n.DDI, label) != "")
+}
+
 // claimVerdicts reads the verdicts of every key claimed at a site in two
 // places or more.
 func claimVerdicts(t *tx, code string) (verdicts, error) {
@@ -250,7 +267,7 @@ func claimVerdicts(t *tx, code string) (verdicts, error) {
 	}
 	for k, labels := range out {
 		var status, value string
-		if t.row(`SELECT status, resolution FROM conflicts WHERE id = ?`, derivedConflictID(k.What, k.Key)).Scan(&status, &value) != nil ||
+		if t.row(`SELECT status, resolution FROM conflicts WHERE id = ?`, rules.ConflictID(k.What, k.Key)).Scan(&status, &value) != nil ||
 			status != "resolved" {
 			continue
 		}

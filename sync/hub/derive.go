@@ -38,8 +38,6 @@ const (
 // derivedKinds are the conflict kinds written by the derivation.
 var derivedKinds = map[string]bool{kindStepDiffers: true, kindOutcomeDiffers: true, kindSerialPlaces: true, kindDDIPlaces: true}
 
-func derivedConflictID(parts ...string) string { return rules.ConflictID(parts...) }
-
 // touches says which position an op of this kind makes the hub derive again.
 func touches(op wire.Op) (posRef, bool) {
 	switch op.Kind {
@@ -49,11 +47,6 @@ func touches(op wire.Op) (posRef, bool) {
 		}
 	}
 	return posRef{}, false
-}
-
-// believedAt is the time a figure uses for an op (rules.Believed).
-func believedAt(observed string, received int64, siteStart string) (string, bool) {
-	return rules.Believed(observed, received, siteStart)
 }
 
 // rederive derives every position in refs again and writes what follows.
@@ -111,29 +104,14 @@ func evidenceOf(t *tx, r posRef) ([]runbook.Evidence, error) {
 		if err := rows.Scan(&e.Laptop, &e.Seq, &kind, &e.By, &engineer, &observed, &received, &payload); err != nil {
 			return nil, err
 		}
-		var p struct {
-			Step     string               `json:"step"`
-			Attempt  int                  `json:"attempt"`
-			Outcome  string               `json:"outcome"`
-			Value    string               `json:"value"`
-			Note     string               `json:"note"`
-			Reason   string               `json:"reason"`
-			Was      string               `json:"was"`
-			Override bool                 `json:"override"`
-			Evidence *runbook.Observation `json:"evidence"`
-		}
-		if json.Unmarshal([]byte(payload), &p) != nil || p.Step == "" {
+		var ok bool
+		if e, ok = evidenceFrom(kind, payload, e); !ok {
 			continue
-		}
-		e.Attempt, e.Step, e.Outcome, e.Value, e.Note, e.Override, e.Evidence = p.Attempt, p.Step, runbook.Outcome(p.Outcome), p.Value,
-			p.Note, p.Override, p.Evidence
-		if kind == KindCorrect {
-			e.Correction, e.Was, e.Note, e.Outcome = true, p.Was, p.Reason, runbook.OutcomePass
 		}
 		if engineer != e.By {
 			e.Label = engineer
 		}
-		e.At, _ = believedAt(observed, received, start)
+		e.At, _ = rules.Believed(observed, received, start)
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -269,7 +247,7 @@ func (s *Store) writeDisputes(t *tx, r posRef, p site.Position, d runbook.Derive
 		if x.Fact == runbook.FactOutcome {
 			kind = kindOutcomeDiffers
 		}
-		id := derivedConflictID(r.site, r.label, x.Fact, fmt.Sprint(x.Attempt))
+		id := rules.ConflictID(r.site, r.label, x.Fact, fmt.Sprint(x.Attempt))
 		want[id] = true
 		det := disputeDetail{Fact: x.Fact, Step: strings.TrimPrefix(x.Fact, "step:"), Attempt: x.Attempt, Position: p.Label, Branches: x.Branches}
 		if kind == kindOutcomeDiffers {
@@ -407,4 +385,32 @@ func derivedSite(t *tx, code string) (map[string]runbook.Derived, error) {
 		}
 	}
 	return out, rows.Err()
+}
+
+// evidenceFrom reads a journaled step.result.v1 or step.correction.v1
+// payload into e (whose laptop, order and people the caller fills): the one
+// reader of step payloads, for the derivation and the report's history.
+func evidenceFrom(kind, payload string, e runbook.Evidence) (runbook.Evidence, bool) {
+	var p struct {
+		Step     string               `json:"step"`
+		Attempt  int                  `json:"attempt"`
+		Outcome  string               `json:"outcome"`
+		Value    string               `json:"value"`
+		Note     string               `json:"note"`
+		Reason   string               `json:"reason"`
+		Was      string               `json:"was"`
+		Override bool                 `json:"override"`
+		Evidence *runbook.Observation `json:"evidence"`
+	}
+	if json.Unmarshal([]byte(payload), &p) != nil || p.Step == "" {
+		return e, false
+	}
+	e.Attempt, e.Step, e.Outcome, e.Value, e.Note, e.Override, e.Evidence = p.Attempt, p.Step, runbook.Outcome(p.Outcome), p.Value,
+		p.Note, p.Override, p.Evidence
+	if kind == KindCorrect {
+		// A correction is a pass of its own that names the value it
+		// replaced, with its reason (as the laptop keeps it).
+		e.Correction, e.Was, e.Note, e.Outcome = true, p.Was, p.Reason, runbook.OutcomePass
+	}
+	return e, true
 }

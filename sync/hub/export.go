@@ -203,11 +203,10 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 			d = runbook.Derive(hp.Position, nil, nil)
 		}
 		hp.numbers, hp.recorded, hp.attempt = d.Numbers.Numbers, d.Numbers.At != "", d.Attempt
-		hp.numbersDisputed = d.Numbers.Disputed || verdict.of("number", d.Numbers.TeamsDDI, key) != "" ||
-			(d.Numbers.State == runbook.DDINew && verdict.of("number", d.Numbers.DDI, key) != "")
+		hp.numbersDisputed = verdict.numbersDisputed(d.Numbers, key)
 		for _, st := range d.Steps {
 			hp.steps[st.Key] = exportTry{outcome: string(st.Outcome), value: st.Value, note: st.Note,
-				engineer: hubDisplayName(st.By, st.Label), at: st.At, evidence: st.Evidence}
+				engineer: runbook.Who(st.By, st.Label), at: st.At, evidence: st.Evidence}
 		}
 		if h := d.Legacy; h != nil {
 			hh := &hubHandset{rec: handset{Kind: "legacy", Serial: h.Serial, MAC: h.MAC, AssetTag: h.Tag, Position: hp.Label},
@@ -216,21 +215,13 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 			case "returned_to_store", "weee_disposal", "lost":
 				hh.disposition = h.State
 			}
-			if h.Disputed {
-				hh.standing = disputedWord
-			} else {
-				hh.standing = verdict.of("handset", h.Key, key)
-			}
+			hh.standing = verdict.handset(h, key)
 			hp.legacy = hh
 		}
 		if h := d.New; h != nil && h.State == "installed" {
 			hh := &hubHandset{rec: handset{Kind: "new", Serial: h.Serial, MAC: h.MAC, AssetTag: h.Tag, Position: hp.Label},
 				model: h.Model, vendor: "avaya", state: h.State}
-			if h.Disputed {
-				hh.standing = disputedWord
-			} else {
-				hh.standing = verdict.of("handset", h.Key, key)
-			}
+			hh.standing = verdict.handset(h, key)
 			hp.installed = hh
 		}
 	}
@@ -250,14 +241,6 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 		}
 	}
 	return out, frows.Err()
-}
-
-// hubDisplayName is who did a step, the laptop's label beside the person.
-func hubDisplayName(by, label string) string {
-	if label == "" {
-		return by
-	}
-	return DisplayName(by, label)
 }
 
 // physical is the passed step of the latest attempt where the legacy

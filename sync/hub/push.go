@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"cutover/sync/hub/rules"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -438,7 +439,7 @@ func (s *Store) applyOne(t *tx, b *batchStore, p Principal, op wire.Op, chk opCh
 	if outcome == wire.Rejected {
 		a.ver = 0
 	} else {
-		if _, ok := believedAt(op.ObservedAt, now.Unix(), b.siteStart(op.Site)); !ok {
+		if _, ok := rules.Believed(op.ObservedAt, now.Unix(), b.siteStart(op.Site)); !ok {
 			// Applied all the same; every figure uses the hub's receive time.
 			note := fmt.Sprintf("the laptop's clock said %q; the hub used the time it received this (%s): set the laptop's clock",
 				clip(op.ObservedAt, 40), now.UTC().Format(time.RFC3339))

@@ -81,7 +81,7 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 		if n.State == runbook.DDINew {
 			r.NewDDI = n.DDI
 		}
-		if n.Disputed || verdicts.of("number", n.TeamsDDI, key) != "" || (n.State == runbook.DDINew && verdicts.of("number", n.DDI, key) != "") {
+		if verdicts.numbersDisputed(n, key) {
 			r.DDIState = disputedWord
 		}
 		// The one rule the laptops and progress use.
@@ -92,20 +92,14 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 			case "returned_to_store", "weee_disposal", "lost":
 				r.Disposition, r.WTNRef = h.State, h.WTNRef
 			}
-			if v := verdicts.of("handset", h.Key, key); h.Disputed || v != "" {
-				r.LegacyState, r.Disposition = disputedWord, ""
-				if v == "overruled" {
-					r.LegacyState = v
-				}
+			if v := verdicts.handset(h, key); v != "" {
+				r.LegacyState, r.Disposition = v, ""
 			}
 		}
 		if h := d.New; h != nil {
 			r.NewSerial, r.NewModel, r.NewMAC, r.NewAssetTag, r.NewState = h.Serial, h.Model, h.MAC, h.Tag, h.State
-			if v := verdicts.of("handset", h.Key, key); h.Disputed || v != "" {
-				r.NewState = disputedWord
-				if v == "overruled" {
-					r.NewState = v
-				}
+			if v := verdicts.handset(h, key); v != "" {
+				r.NewState = v
 			}
 		}
 		r.Disputed, r.Unproven = disputeWords(d), d.Unproven

@@ -1,7 +1,7 @@
 package hub
 
 import (
-	"encoding/json"
+	"cutover/sync/hub/rules"
 	"sort"
 	"strings"
 	"time"
@@ -45,7 +45,7 @@ func reportHistory(t *tx, code string, byLabel map[string]*wire.ReportRow) error
 		if err := rows.Scan(&label, &kind, &user, &engineer, &observed, &received, &client, &seq, &payload); err != nil {
 			return err
 		}
-		at, _ := believedAt(observed, received, start)
+		at, _ := rules.Believed(observed, received, start)
 		if byLabel[strings.ToLower(label)] == nil {
 			continue
 		}
@@ -103,27 +103,9 @@ func reportHistory(t *tx, code string, byLabel map[string]*wire.ReportRow) error
 
 // tryOf reads one journaled op's payload as a step's result.
 func tryOf(kind, payload string) (journaledTry, bool) {
-	var p struct {
-		Step     string `json:"step"`
-		Attempt  int    `json:"attempt"`
-		Outcome  string `json:"outcome"`
-		Value    string `json:"value"`
-		Note     string `json:"note"`
-		Was      string `json:"was"`
-		Reason   string `json:"reason"`
-		Override bool   `json:"override"`
-	}
-	if json.Unmarshal([]byte(payload), &p) != nil || p.Step == "" {
-		return journaledTry{}, false
-	}
-	j := journaledTry{step: p.Step, try: runbook.Try{Attempt: p.Attempt, Outcome: runbook.Outcome(p.Outcome),
-		Value: p.Value, Note: p.Note, Override: p.Override}}
-	if kind == KindCorrect {
-		// A correction is a pass of its own that names the value it
-		// replaced, with its reason (as the laptop keeps it).
-		j.try.Outcome, j.try.Correction, j.try.Was, j.try.Note = runbook.OutcomePass, true, p.Was, p.Reason
-	}
-	return j, true
+	e, ok := evidenceFrom(kind, payload, runbook.Evidence{})
+	return journaledTry{step: e.Step, try: runbook.Try{Attempt: e.Attempt, Outcome: e.Outcome, Value: e.Value, Note: e.Note,
+		Override: e.Override, Correction: e.Correction, Was: e.Was}}, ok
 }
 
 // stepOrder lists the steps of a position that have results in the order
@@ -148,10 +130,7 @@ func stepOrder(r wire.ReportRow, steps map[string][]runbook.Try) []string {
 }
 
 // runbookOf is the runbook the plan gives a report's position.
-func runbookOf(r wire.ReportRow) runbook.Runbook {
-	return runbook.RunbookFor(site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role),
-		DDI: r.DDI, Extension: r.Extension, TargetModel: r.TargetModel})
-}
+func runbookOf(r wire.ReportRow) runbook.Runbook { return runbook.RunbookFor(positionOfRow(r)) }
 
 // reportTotals sums a report's rows by the rules the laptop's report and
 // progress use (a position with no DDI has none to be pending).

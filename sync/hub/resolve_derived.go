@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cutover/sync/hub/rules"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -113,11 +114,11 @@ func (a *applyCtx) resolveDerived(kind, entity, entityID, status, detail, text, 
 func derivedIDOf(kind, site, entityID, fact, detail string) string {
 	switch kind {
 	case kindSerialPlaces:
-		return derivedConflictID("handset", entityID)
+		return rules.ConflictID("handset", entityID)
 	case kindDDIPlaces:
-		return derivedConflictID("number", entityID)
+		return rules.ConflictID("number", entityID)
 	}
 	var d disputeDetail
 	json.Unmarshal([]byte(detail), &d)
-	return derivedConflictID(site, strings.ToLower(entityID), fact, fmt.Sprint(d.Attempt))
+	return rules.ConflictID(site, strings.ToLower(entityID), fact, fmt.Sprint(d.Attempt))
 }
