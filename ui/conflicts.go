@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cutover/sync/client"
+	"cutover/sync/wire"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -74,7 +75,7 @@ func (c *conflictsScreen) ShortHelp() []key.Binding {
 	if !c.open {
 		keys = append(keys, c.keys.Open)
 	}
-	if k, ok := c.selected(); ok && client.Describe(k).Settle && k.LocalStatus == "" {
+	if k, ok := c.selected(); ok && c.mayResolve(k) == nil && k.LocalStatus == "" {
 		keys = append(keys, c.keys.Resolve)
 	}
 	if c.open {
@@ -118,8 +119,11 @@ func (c *conflictsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			c.open = true
 		case key.Matches(msg, c.keys.Resolve) && ok:
 			d := client.Describe(k)
-			if !d.Settle {
-				return c, badNote("an engineer cannot settle this one: %s", d.Hint)
+			if err := c.mayResolve(k); err != nil {
+				if c.role() == wire.RoleEngineer {
+					return c, badNote("an engineer cannot settle this one: %s", d.Hint)
+				}
+				return c, badNote("%v", err)
 			}
 			if k.LocalStatus != "" {
 				return c, note("a resolution of this conflict is already waiting to be pushed")
@@ -150,7 +154,7 @@ func (c *conflictsScreen) View() string {
 		}
 		b.WriteString("\n" + st.Faint.Render(wrapText("Opened "+txt(shortTime(k.OpenedAt))+" · "+txt(k.Kind)+" · "+txt(k.ID), c.w)) + "\n")
 		who := "An admin settles it on the hub"
-		if d.Settle {
+		if c.mayResolve(k) == nil {
 			who = "You may settle it: r"
 		}
 		b.WriteString(wrapText(who+" — "+txt(d.Hint), c.w) + "\n")
@@ -168,7 +172,7 @@ func (c *conflictsScreen) View() string {
 		switch {
 		case k.LocalStatus != "":
 			mark = "⧗ "
-		case d.Settle:
+		case c.mayResolve(k) == nil:
 			mark = "✎ "
 		}
 		line := mark + txt(d.Title)
@@ -228,4 +232,18 @@ func wrapText(s string, w int) string {
 		}
 	}
 	return strings.Join(append(lines, cut(cur, w)), "\n")
+}
+
+// role is the hub login's role; an engineer's when the laptop is not
+// enrolled (it can only settle what an engineer may).
+func (c *conflictsScreen) role() string {
+	if c.sh.hubRole == "" {
+		return wire.RoleEngineer
+	}
+	return c.sh.hubRole
+}
+
+// mayResolve is the one rule (wire.MayResolve) for this laptop's user.
+func (c *conflictsScreen) mayResolve(k client.Conflict) error {
+	return wire.MayResolve(c.role(), k.Kind)
 }

@@ -60,3 +60,36 @@ func TestConflictsScreen(t *testing.T) {
 		t.Fatal("a proposal was resolved from an engineer's laptop")
 	}
 }
+
+// Who may settle what is the one rule (wire.MayResolve) for the hub login's
+// role: an admin's laptop settles a disputed step by keys (a refused empty
+// resolution first), a supervisor's is refused before anything is written.
+func TestConflictsScreenFollowsTheRole(t *testing.T) {
+	for _, role := range []string{"admin", "supervisor"} {
+		t.Run(role, func(t *testing.T) {
+			st := demoStore(t)
+			pulledConflict(t, st, "6f1c1e1a-0000-5000-8000-0000000000aa", "step_result_differs", "position", "FC-01",
+				`{"fact":"step:new_tag","step":"new_tag","attempt":1,"position":"FC-01","branches":[{"by":"alice","laptop":"c1","at":"2026-12-07T10:00:00Z","outcome":"pass","value":"MPS-N1"},{"by":"bob","laptop":"c2","at":"2026-12-07T10:05:00Z","outcome":"pass","value":"MPS-N2"}],"choices":["MPS-N1","MPS-N2"]}`)
+			m := newTestRoot(t, st, "KX", 100, 30)
+			m.sh.hubRole = role
+			press(t, m, "c", "enter")
+			mustContain(t, m.View(), "step new tag recorded differently", "alice: MPS-N1", "bob: MPS-N2")
+			press(t, m, "r")
+			if role == "supervisor" {
+				mustContain(t, m.View(), "a supervisor reads every site but settles no conflict")
+				if n := len(opsOf(t, st, "conflict.resolve.v1")); n != 0 {
+					t.Fatalf("a supervisor's laptop queued %d resolutions", n)
+				}
+				return
+			}
+			mustContain(t, m.View(), "‹ MPS-N1 ›")
+			press(t, m, " ", "enter", "enter") // bob's tag (space), then no words: refused
+			mustContain(t, m.View(), "✗ resolution: say what was decided")
+			press(t, m, "bob's tag is on the phone", "enter")
+			ops := opsOf(t, st, "conflict.resolve.v1")
+			if len(ops) != 1 || ops[0]["value"] != "MPS-N2" || ops[0]["resolution"] != "bob's tag is on the phone" {
+				t.Fatalf("resolve ops: %v", ops)
+			}
+		})
+	}
+}

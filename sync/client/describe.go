@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cutover/site"
+	"cutover/sync/wire"
 )
 
 // Described is a conflict in words: a one-line summary, the facts behind
@@ -40,7 +41,7 @@ func Describe(c Conflict) Described {
 		if len(vals) == 2 {
 			out.Lines = append(out.Lines, fmt.Sprintf("standing: %s", vals[0]), fmt.Sprintf("%s saw: %s", orSomeone(by), vals[1]))
 		}
-		out.Settle, out.Values = true, vals
+		out.Values = vals
 		out.Hint = "resolve with the value that is right (re-check on site); none keeps the standing one"
 	case "disposition_differs":
 		vals := strings2(d["values"])
@@ -158,6 +159,7 @@ func Describe(c Conflict) Described {
 			out.Lines = append(out.Lines, words(k)+": "+anyText(d[k]))
 		}
 	}
+	out.Settle = wire.MayResolve(wire.RoleEngineer, c.Kind) == nil // the one rule
 	if n, ok := d["later"].([]any); ok && len(n) > 0 {
 		out.Lines = append(out.Lines, fmt.Sprintf("disputed %d more time(s) since", len(n)))
 	}
