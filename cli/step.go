@@ -63,7 +63,7 @@ func (s *stepSNMP) remember(ctx context.Context, env *Env, st *site.Store, code 
 func init() {
 	var code, role, key, result, value, note string
 	var labels []string
-	var asJSON, override, correct, byEye bool
+	var asJSON, override, correct, byEye, noWait bool
 	var snmp stepSNMP
 	register(&Command{
 		Name:    "step",
@@ -102,6 +102,14 @@ supervisor.
 value and --note the reason. The old value stays in the step's history; the
 rest of the swap stands.
 
+A gone check that still sees the old handset known only from LLDP or CDP (the
+port stayed up: a phone behind a PC's bridge or a desk switch) records nothing
+yet: the switch keeps such an entry until its time to live runs out (120 s for
+LLDP by default, 180 s for CDP). It checks again every 5 s, counting down on
+standard error, until the entry has gone or the time to live has run out, and
+records what it then sees; Ctrl+C stops it with nothing recorded. --no-wait
+records what the switch shows at once.
+
 Bulk: give --position several times, or --role to take every position of a
 role that is not done or withdrawn, e.g. forty meeting-room phones:
   cutover step --site KX --role meeting_room --step remove --result pass
@@ -120,6 +128,7 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 			fs.BoolVar(&override, "override", false, "record a serial or tag the register knows elsewhere (needs --note)")
 			fs.BoolVar(&correct, "correct", false, "correct the value already recorded for --step (needs --value and --note)")
 			fs.BoolVar(&byEye, "confirm-by-eye", false, "with --note: confirm by eye what the switch does not report (PoE, voice VLAN…); recorded as not proven")
+			fs.BoolVar(&noWait, "no-wait", false, "gone: record what the switch shows at once, even an LLDP entry that may only be waiting for its TTL to run out")
 			snmp.flags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
@@ -205,7 +214,8 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 				if correct {
 					rec, err = run.Correct(ctx, env.Engineer, code, l, key, value, note, override)
 				} else {
-					rec, err = run.Record(ctx, env.Engineer, code, l, key, swap.Input{Outcome: out, Value: value, Note: note, Override: override, ByEye: byEye})
+					in := swap.Input{Outcome: out, Value: value, Note: note, Override: override, ByEye: byEye}
+					rec, err = recordWaiting(ctx, env, run, code, l, key, in, !noWait)
 				}
 				if err != nil {
 					fmt.Fprintf(env.Stderr, "%s: %v\n", l, err)

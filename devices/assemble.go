@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"cutover/internal/phonemodel"
 	"fmt"
 	"sort"
 	"strings"
@@ -262,7 +263,7 @@ func identify(r *raw, warn func(string, ...any)) ([]Phone, []PortFacts) {
 }
 
 func (c *cand) phone(p *PortFacts, fdbVLAN int) Phone {
-	ph := Phone{IfIndex: c.ifIndex, MAC: c.mac, IP: c.ip, Name: c.name, Vendor: c.vendorOf(), Model: c.model,
+	ph := Phone{IfIndex: c.ifIndex, MAC: c.mac, IP: c.ip, Name: c.name, Vendor: c.vendorOf(), Model: phonemodel.Name(c.model),
 		Serial: c.serial, Firmware: c.firmware, VoiceVLAN: c.medVLAN, MEDVoiceVLAN: c.medVLAN, MEDPowerMW: c.pdMW,
 		Sources: []string{}, Evidence: []string{}}
 	if p != nil {

@@ -94,7 +94,7 @@ func TestDiscoverRealRecordings(t *testing.T) {
 			t.Errorf("C3560 %s: sources %v, want cdp and fdb", p.Port, p.Sources)
 		}
 	}
-	if p := c.Phones[1]; p.Name != "SEP001E138C9B30" || p.Model != "Cisco IP Phone 7941" || p.Firmware != "SIP41.8-3-1S" ||
+	if p := c.Phones[1]; p.Name != "SEP001E138C9B30" || p.Model != "CP-7941" || p.Firmware != "SIP41.8-3-1S" ||
 		*p.PoEClass != 2 || *p.PoEMW != 6300 || p.Evidence[0] != EvCDPPhone {
 		t.Errorf("C3560 Fa0/13: %+v", p)
 	}

@@ -613,6 +613,8 @@ func (d *Derived) handsets(p site.Position, all []*branch, steps map[string]Deri
 		if serial.Outcome == OutcomeSkip {
 			h.Serial = ""
 		}
+		pre := steps["precheck"]
+		h.MAC, h.Serial = legacyIdentity(h.MAC, h.Serial, seenLegacy(pre.Outcome, pre.Evidence))
 		for _, k := range []string{"swap", "remove"} {
 			if s := steps[k]; passed(&s) && !passed(ptr(steps["rb_reconnect"])) {
 				h.State, h.MovedAt, h.MovedBy = string(assets.StateRemoved), s.At, s.By

@@ -54,6 +54,8 @@ var (
 		LegacyModel: "CP-7941G", MAC: "001e138c9002", Extension: "1002", DDI: "+442072301002"}
 	fixedPos = site.Position{Site: "KX", Label: "FC-01", Role: site.RoleFrontCounter, Plan: site.PlanAvayaFixed, LegacyVendor: "cisco",
 		LegacyModel: "CP-7945G", MAC: "001e138c9001", Extension: "1001", DDI: "+442072301001", TargetModel: "Avaya J179"}
+	noMAC = site.Position{Site: "TB", Label: "CT-03", Role: site.RoleHotDesk, Plan: site.PlanAvayaFixed, LegacyVendor: "mitel",
+		LegacyModel: "6867i", Extension: "41003", DDI: "+442079460003", TargetModel: "Avaya J179"}
 	teamsValues = map[string]string{"teams_ddi": "+442030004002", "legacy_serial": "FCH1234A002", "legacy_tag": "MPS-0002",
 		"condition": "good", "disposition": "store"}
 	fixedValues = map[string]string{"legacy_serial": "FCH1234A001", "legacy_tag": "MPS-0001", "condition": "good",
@@ -189,6 +191,22 @@ func TestDerive(t *testing.T) {
 				if len(d.Unproven) == 1 {
 					eq(t, "line", d.Unproven[0], "precheck: PoE not reported by the switch, confirmed by eye by alice 2026-12-07T10:00:00Z (link light on), not proven")
 				}
+			}},
+		{"a handset listed without a MAC and with no readable label takes its identity from what the pre-check saw", noMAC,
+			[]Evidence{{Laptop: "A", Seq: 1, Attempt: 1, Step: "precheck", Outcome: OutcomePass, By: "alice", At: "2026-12-07T10:00:00Z",
+				Evidence: &Observation{Check: CheckPortReady, OK: true, Phone: &SeenPhone{Vendor: "mitel", Model: "6867i", MAC: "08:00:0f:71:22:03", Serial: "23AB0099C"}}},
+				{Laptop: "A", Seq: 2, Attempt: 1, Step: "legacy_serial", Outcome: OutcomeSkip, Note: "label worn away", By: "alice", At: "2026-12-07T10:01:00Z"}}, nil,
+			func(t *testing.T, d Derived) {
+				eq(t, "legacy MAC", d.Legacy.MAC, "08:00:0f:71:22:03")
+				eq(t, "legacy serial", d.Legacy.Serial, "23AB0099C")
+				eq(t, "legacy key", d.Legacy.Key, "23AB0099C")
+			}},
+		{"a serial scanned from the label stands over the one the switch saw", noMAC,
+			[]Evidence{{Laptop: "A", Seq: 1, Attempt: 1, Step: "precheck", Outcome: OutcomePass, By: "alice", At: "2026-12-07T10:00:00Z",
+				Evidence: &Observation{Check: CheckPortReady, OK: true, Phone: &SeenPhone{Vendor: "mitel", Model: "6867i", MAC: "08:00:0f:71:22:03", Serial: "23AB0099C"}}},
+				{Laptop: "A", Seq: 2, Attempt: 1, Step: "legacy_serial", Outcome: OutcomePass, Value: "23AB0099X", By: "alice", At: "2026-12-07T10:01:00Z"}}, nil,
+			func(t *testing.T, d Derived) {
+				eq(t, "legacy", d.Legacy.MAC+" "+d.Legacy.Serial, "08:00:0f:71:22:03 23AB0099X")
 			}},
 		{"a rollback before the handset was touched ends at once", fixedPos,
 			newLaptop("A", "alice", 0).rec(1, "precheck", OutcomeFail, "").rec(1, "rb_reason", OutcomePass, "failed: port dead").ev, nil,

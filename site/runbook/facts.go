@@ -172,15 +172,42 @@ func matchWords(p site.Position, ph SeenPhone, modelUnknown bool) string {
 	return describeSeen(ph) + " matches the inventory's " + p.LegacyModel + " (by model; no MAC in the inventory)"
 }
 
-// seenLegacyMAC is the MAC of the legacy handset the current attempt's
-// pre-check found on the port, or "".
-func seenLegacyMAC(pr Progress) string {
+// seenLegacy is the legacy handset a passed pre-check found on the port,
+// or nil: what gives a handset the inventory lists without a MAC (or one
+// whose label cannot be read) its identity. The one rule, used by the
+// laptop's register and by Derive, here and at the hub.
+func seenLegacy(outcome Outcome, ev *Observation) *SeenPhone {
+	if outcome != OutcomePass || ev == nil || ev.Phone == nil {
+		return nil
+	}
+	return ev.Phone
+}
+
+// legacyIdentity fills what the inventory and the scans left empty of a
+// legacy handset's MAC and serial from the handset the pre-check saw.
+func legacyIdentity(mac, serial string, seen *SeenPhone) (string, string) {
+	if seen == nil {
+		return mac, serial
+	}
+	if mac == "" {
+		mac = seen.MAC
+	}
+	if serial == "" {
+		serial = seen.Serial
+	}
+	return mac, serial
+}
+
+// seenLegacyInProgress is seenLegacy for the current attempt's steps.
+func seenLegacyInProgress(pr Progress) *SeenPhone {
 	for _, st := range pr.Steps {
-		if st.Check == CheckPortReady && st.Outcome == OutcomePass && st.Evidence != nil && st.Evidence.Phone != nil {
-			return st.Evidence.Phone.MAC
+		if st.Check == CheckPortReady {
+			if ph := seenLegacy(st.Outcome, st.Evidence); ph != nil {
+				return ph
+			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // lldpTTL is how long a switch keeps an LLDP or CDP neighbour it no longer

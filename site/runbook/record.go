@@ -335,14 +335,12 @@ func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr
 	switch {
 	case step.Field == FieldLegacySerial:
 		a := assets.Asset{Kind: assets.KindLegacy, Vendor: string(p.LegacyVendor), Model: p.LegacyModel, MAC: p.MAC, Site: p.Site}
-		if a.MAC == "" {
-			// An inventory with no MAC: the handset the pre-check found on
-			// the port (by vendor and model) gives its identity.
-			a.MAC = seenLegacyMAC(pr)
-		}
 		if pass {
 			a.Serial = value
 		}
+		// An inventory with no MAC, a label that cannot be read: the
+		// handset the pre-check found on the port gives its identity.
+		a.MAC, a.Serial = legacyIdentity(a.MAC, a.Serial, seenLegacyInProgress(pr))
 		if _, err := install(ctx, tx, a, id, p.Label, "captured at "+p.Label); err != nil {
 			return err
 		}
