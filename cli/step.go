@@ -219,6 +219,9 @@ fail (a check that did not pass); 1 some position refused or not found.`,
 				}
 				if err != nil {
 					fmt.Fprintf(env.Stderr, "%s: %v\n", l, err)
+					if errors.Is(err, swap.ErrNoSwitchAddr) {
+						fmt.Fprintf(env.Stderr, "%s: give where the switch answers with --switch-addr NAME=HOST[:PORT] (remembered for the site), or run 'cutover discover' for it\n", l)
+					}
 					if errors.Is(err, runbook.ErrNotReported) {
 						fmt.Fprintf(env.Stderr, "%s: look at the port and the phone, then run it again with --confirm-by-eye --note \"what you saw\" (recorded as confirmed by eye, not proven)\n", l)
 					}

@@ -2,6 +2,7 @@ package swap
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -58,8 +59,13 @@ func (c *SNMPChecker) Addr(ctx context.Context, p site.Position) (string, error)
 			return a, nil
 		}
 	}
-	return "", fmt.Errorf("no address for switch %s: give --switch-addr %s=HOST[:PORT]", p.Switch, p.Switch)
+	return "", fmt.Errorf("switch %s: %w", p.Switch, ErrNoSwitchAddr)
 }
+
+// ErrNoSwitchAddr is wrapped when a position's switch has no address on
+// this laptop (none given, none discovered, none from the hub): like
+// missing credentials, the check asks for it and records nothing.
+var ErrNoSwitchAddr = errors.New("no SNMP address known on this laptop")
 
 // Read implements runbook.Checker.
 func (c *SNMPChecker) Read(ctx context.Context, p site.Position) (runbook.PortReading, error) {

@@ -111,6 +111,10 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 			return rec, fmt.Errorf("position %s step %s: %w (give them as for `cutover discover`); nothing was recorded",
 				pr.Position.Label, step.Key, readErr)
 		}
+		if errors.Is(readErr, ErrNoSwitchAddr) {
+			// Nor is a switch nobody has said where to find.
+			return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, readErr)
+		}
 		obs := runbook.Evaluate(step.Check, pr.Position, reading, readErr)
 		rec.Check = &obs
 		if obs.NeedsEye() {

@@ -294,6 +294,8 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return z, z.recheck(msg)
 	case credsSetMsg:
 		return z, z.credsSet()
+	case addrSavedMsg:
+		return z, z.addrSaved(msg)
 	case spinner.TickMsg:
 		if z.busy != "" && msg.ID == z.spin.ID() {
 			var cmd tea.Cmd

@@ -5,6 +5,7 @@ package ui
 // for with the session's credentials form). Neither records anything.
 
 import (
+	"cutover/swap"
 	"errors"
 	"strings"
 
@@ -36,8 +37,25 @@ func (z *wizard) checkRefused(msg recordedMsg) tea.Cmd {
 	case errors.Is(msg.err, devices.ErrNoCredentials):
 		z.lastErr = needCredsWords
 		return z.sh.push(newCredsForm(z.sh))
+	case errors.Is(msg.err, swap.ErrNoSwitchAddr):
+		sw := z.pr.Position.Switch
+		z.lastErr = "this laptop does not know where " + sw + " answers SNMP: nothing was recorded; enter runs the check once its address is given"
+		return z.sh.push(newAddrForm(z.sh, z.code, sw, ""))
 	}
 	return nil
+}
+
+// addrSaved follows a switch's address being given after a check asked
+// for it: the check can now be run.
+func (z *wizard) addrSaved(msg addrSavedMsg) tea.Cmd {
+	if msg.err != nil {
+		return func() tea.Msg { return failed("recording the address of "+msg.name, msg.err) }
+	}
+	z.lastErr = ""
+	if msg.byName {
+		return note("%s will be read by its name: enter runs the check", msg.name)
+	}
+	return note("%s recorded at %s for site %s (it reaches the hub on the next sync): enter runs the check", msg.name, msg.addr, z.code)
 }
 
 // credsSet follows the session's credentials being set (the root hands

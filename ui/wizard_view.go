@@ -355,7 +355,7 @@ func (z *wizard) observation(o *runbook.Observation, w int) string {
 	if o.Error != "" {
 		b.WriteString(wrap.Render(st.Err.Render("  switch: ")+safetext.Line(o.Error)) + "\n")
 	}
-	if r := o.Reading; r != nil {
+	if r := o.Reading; r != nil && o.Error == "" { // a switch not read shows nothing, never "link down"
 		link := "down"
 		if r.LinkUp {
 			link = "up"
