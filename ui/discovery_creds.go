@@ -60,7 +60,7 @@ func newCredsForm(sh *shared) *form {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	intro := []string{"Used for this session's discovery; nothing is written unless you name a profile to save."}
+	intro := []string{"Used for this session's discovery and every check; nothing is written unless you name a profile to save."}
 	f := newForm(sh, "SNMP credentials", submitCreds, intro...)
 	manual := func(f *form) bool { return f.value("profile") == enterBelow }
 	v2 := func(f *form) bool { return manual(f) && f.value("version") == "v2c" }
