@@ -152,6 +152,10 @@ type Progress struct {
 	Numbers Numbers `json:"numbers"`
 	// Number is the position's number now in words, with the old one.
 	Number NumberNow `json:"number"`
+	// Results is every result recorded at the position, in every attempt,
+	// in the order recorded: this laptop's evidence, as the hub's
+	// derivations take it (DarkTime).
+	Results []Evidence `json:"-"`
 }
 
 // Step returns the state of a step by key, from the runbook or rollback.
@@ -204,10 +208,11 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 	if n := len(pr.Attempts); n > 0 {
 		pr.Attempt = pr.Attempts[n-1].N
 	}
-	latest, history, err := stepResults(ctx, q, id, pr.Attempt)
+	latest, history, all, err := stepResults(ctx, q, id, pr.Attempt)
 	if err != nil {
 		return pr, err
 	}
+	pr.Results = all
 	fill := func(s Step) StepState {
 		st := StepState{Step: s, History: history[s.Key]}
 		if l := latest[s.Key]; l != nil {
@@ -287,12 +292,13 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 
 // stepResults reads every result recorded at a position, oldest first: the
 // latest per step in the current attempt, and each step's whole history.
-func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (map[string]*StepState, map[string][]Try, error) {
+func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (map[string]*StepState, map[string][]Try, []Evidence, error) {
 	latest, history := map[string]*StepState{}, map[string][]Try{}
+	var all []Evidence
 	rows, err := q.QueryContext(ctx, `SELECT attempt, step_key, outcome, value, note, evidence, engineer, at, corrects, override
 		FROM step_results WHERE position_id = ? ORDER BY id`, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -300,7 +306,7 @@ func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (ma
 		var key, ev string
 		var corrects sql.NullString
 		if err := rows.Scan(&t.Attempt, &key, &t.Outcome, &t.Value, &t.Note, &ev, &t.Engineer, &t.At, &corrects, &t.Override); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if ev != "" {
 			var o Observation
@@ -310,6 +316,8 @@ func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (ma
 		}
 		t.Correction, t.Was = corrects.Valid, corrects.String
 		history[key] = append(history[key], t)
+		all = append(all, Evidence{Laptop: "local", Seq: int64(len(all) + 1), Attempt: t.Attempt, Step: key, Outcome: t.Outcome,
+			Value: t.Value, Note: t.Note, Correction: t.Correction, Was: t.Was, Override: t.Override, By: t.Engineer, At: t.At, Evidence: t.Evidence})
 		if t.Attempt != attempt {
 			continue
 		}
@@ -325,7 +333,7 @@ func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (ma
 		}
 		latest[key] = st
 	}
-	return latest, history, rows.Err()
+	return latest, history, all, rows.Err()
 }
 
 // Due checks whether a step may be recorded now, without recording it:

@@ -1,0 +1,256 @@
+package runbook
+
+// Continuity of critical positions: how long a custody suite, a front
+// counter or a door goes without a working phone while it is swapped. One
+// rule, computed from the recorded results alone (never set by an op of its
+// own), so that the wizard, the reports, progress and the hub all give the
+// same minutes.
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"cutover/site"
+)
+
+// Dark-time targets by role: the most a critical position may stay out of
+// service during its swap.
+const (
+	DarkTargetDefault = 15 * time.Minute // front counter, custody suite, reception
+	DarkTargetShort   = 10 * time.Minute // door access, CT ops push-to-talk
+)
+
+// CriticalFor says whether a position is critical for continuity, and the
+// longest it may stay dark. The front counter, custody suite, reception,
+// door access and CT ops push-to-talk roles are, when their plan keeps a
+// physical phone there (a fixed or push-to-talk Avaya phone): a position
+// planned for removal or a Teams number has no service to keep.
+func CriticalFor(p site.Position) (bool, time.Duration) {
+	if p.Plan != site.PlanAvayaFixed && p.Plan != site.PlanAvayaPTT {
+		return false, 0
+	}
+	switch p.Role {
+	case site.RoleFrontCounter, site.RoleCustodySuite, site.RoleReception:
+		return true, DarkTargetDefault
+	case site.RoleDoorAccess, site.RoleCTOpsPTT:
+		return true, DarkTargetShort
+	}
+	return false, 0
+}
+
+// DarkPeriod is one stretch without service: from the result that took
+// the legacy handset out of service to the one that proved service again.
+type DarkPeriod struct {
+	Attempt int       `json:"attempt"`
+	From    time.Time `json:"from"`
+	To      time.Time `json:"to,omitzero"` // zero while still dark
+	// Began and Ended say what started and ended it, in words.
+	Began string `json:"began"`
+	Ended string `json:"ended,omitempty"`
+}
+
+// Open reports whether the position is still dark in this period.
+func (d DarkPeriod) Open() bool { return d.To.IsZero() }
+
+// Continuity is a position's dark time as its results give it.
+type Continuity struct {
+	Critical bool          `json:"critical"`
+	Target   time.Duration `json:"target"`
+	Periods  []DarkPeriod  `json:"periods,omitempty"`
+	// Dark is the whole time without service, an open period counted to
+	// the time asked about.
+	Dark time.Duration `json:"dark"`
+}
+
+// DarkNow reports whether the position is dark at the time asked about.
+func (c Continuity) DarkNow() bool {
+	return len(c.Periods) > 0 && c.Periods[len(c.Periods)-1].Open()
+}
+
+// Since is when the current dark period began (zero when not dark).
+func (c Continuity) Since() time.Time {
+	if !c.DarkNow() {
+		return time.Time{}
+	}
+	return c.Periods[len(c.Periods)-1].From
+}
+
+// DarkLevel grades dark time against the target.
+type DarkLevel int
+
+const (
+	DarkWithin DarkLevel = iota // within two thirds of the target
+	DarkWarn                    // past two thirds of the target
+	DarkOver                    // past the target
+)
+
+// Level grades the position's dark time against its target.
+func (c Continuity) Level() DarkLevel {
+	switch {
+	case !c.Critical || c.Target <= 0:
+		return DarkWithin
+	case c.Dark > c.Target:
+		return DarkOver
+	case c.Dark*3 > c.Target*2:
+		return DarkWarn
+	}
+	return DarkWithin
+}
+
+// Over reports whether a critical position was (or is) dark longer than
+// its target.
+func (c Continuity) Over() bool { return c.Level() == DarkOver }
+
+// Minutes is the dark time in whole minutes, rounded up: a position dark
+// for 61 seconds was dark for 2 minutes as a custody sergeant counts.
+func (c Continuity) Minutes() int {
+	return int((c.Dark + time.Minute - 1) / time.Minute)
+}
+
+// Clock writes a duration as minutes and seconds: "06:12", "75:03".
+func Clock(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d / time.Second)
+	return fmt.Sprintf("%02d:%02d", s/60, s%60)
+}
+
+// Words is the dark time in one line, with its grade in words (never in
+// colour alone): "dark 06:12 of 15:00", "⚠ dark 11:02 of 15:00 (past two
+// thirds)", "✗ dark 17:40 of 15:00 (over the target)"; "" when the
+// position is not critical or was never dark.
+func (c Continuity) Words() string {
+	if !c.Critical || len(c.Periods) == 0 {
+		return ""
+	}
+	verb := "dark"
+	if !c.DarkNow() {
+		verb = "was dark"
+	}
+	w := fmt.Sprintf("%s %s of %s", verb, Clock(c.Dark), Clock(c.Target))
+	switch c.Level() {
+	case DarkOver:
+		return "✗ " + w + " (over the target)"
+	case DarkWarn:
+		if c.DarkNow() {
+			return "⚠ " + w + " (past two thirds)"
+		}
+	}
+	return w
+}
+
+// Steps that take a legacy handset out of service, and that prove service.
+var (
+	takesOut = map[string]string{"swap": "the handset swapped out", "remove": "the handset removed"}
+)
+
+// DarkTime computes a position's dark periods from every result recorded
+// for it (from one laptop or many, in any order): a period begins when a
+// passed swap or remove takes the legacy handset out of service, or a
+// pre-check reads its port down; it ends when, in the same attempt, the new
+// phone's verify and the first inbound test call have both passed (verify
+// alone where the runbook has no inbound call), or a rollback's rb_verify
+// has passed. A period still open is counted to now. Corrections change no
+// time. Positions that are not critical have no periods.
+func DarkTime(p site.Position, ev []Evidence, now time.Time) Continuity {
+	c := Continuity{}
+	c.Critical, c.Target = CriticalFor(p)
+	if !c.Critical {
+		return c
+	}
+	_, hasCallIn := RunbookFor(p).Step("call_in")
+	type event struct {
+		e  Evidence
+		at time.Time
+	}
+	var evs []event
+	for _, e := range ev {
+		if e.Correction {
+			continue
+		}
+		at, err := time.Parse(time.RFC3339Nano, e.At)
+		if err != nil {
+			continue // a time nobody can read proves nothing
+		}
+		evs = append(evs, event{e, at})
+	}
+	sort.SliceStable(evs, func(i, j int) bool {
+		a, b := evs[i], evs[j]
+		if !a.at.Equal(b.at) {
+			return a.at.Before(b.at)
+		}
+		if a.e.Laptop != b.e.Laptop {
+			return a.e.Laptop < b.e.Laptop
+		}
+		return a.e.Seq < b.e.Seq
+	})
+	var cur *DarkPeriod
+	var verified, called bool
+	for _, x := range evs {
+		e := x.e
+		pass := e.Outcome == OutcomePass
+		if cur == nil {
+			why, out := takesOut[e.Step]
+			if out && pass {
+				cur = &DarkPeriod{Attempt: e.Attempt, From: x.at, Began: why + " (" + Who(e.By, e.Label) + ")"}
+			} else if portDown(e) {
+				cur = &DarkPeriod{Attempt: e.Attempt, From: x.at, Began: "its port read down at the " + e.Step}
+			}
+			verified, called = false, false
+			continue
+		}
+		if e.Attempt != cur.Attempt && e.Attempt > 0 {
+			// A new attempt while the handset is out: still dark, and only
+			// that attempt's proof ends it.
+			cur.Attempt, verified, called = e.Attempt, false, false
+		}
+		switch {
+		case e.Step == "rb_verify" && pass:
+			cur.To, cur.Ended = x.at, "rolled back: the legacy handset works again"
+		case e.Step == "verify" && pass:
+			verified = true
+		case e.Step == "call_in" && (pass || e.Outcome == OutcomeSkip):
+			called = true
+		}
+		if cur.To.IsZero() && verified && (called || !hasCallIn) {
+			cur.To, cur.Ended = x.at, "the new phone verified and the inbound test call passed"
+			if !hasCallIn {
+				cur.Ended = "the new phone verified"
+			}
+		}
+		if !cur.To.IsZero() {
+			c.Periods = append(c.Periods, *cur)
+			cur = nil
+		}
+	}
+	if cur != nil {
+		c.Periods = append(c.Periods, *cur)
+	}
+	for _, d := range c.Periods {
+		end := d.To
+		if d.Open() {
+			end = now
+		}
+		if end.After(d.From) {
+			c.Dark += end.Sub(d.From)
+		}
+	}
+	return c
+}
+
+// portDown reports whether a result read the position's port down: the
+// handset on it was not serving, whatever the result.
+func portDown(e Evidence) bool {
+	o := e.Evidence
+	if o == nil || o.Check != CheckPortReady || o.Error != "" || o.Reading == nil {
+		return false
+	}
+	return o.Reading.Reported(FactLink) && !o.Reading.LinkUp
+}
+
+// ContinuityOf is DarkTime for a position as this laptop holds it.
+func ContinuityOf(pr Progress, now time.Time) Continuity {
+	return DarkTime(pr.Position, pr.Results, now)
+}
