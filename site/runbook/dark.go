@@ -228,6 +228,13 @@ func DarkTime(p site.Position, ev []Evidence, now time.Time) Continuity {
 	if cur != nil {
 		c.Periods = append(c.Periods, *cur)
 	}
+	return c.At(now)
+}
+
+// At is the continuity as it stands at now: an open period counted to now
+// (not at all when now is zero, as the derivation stores it).
+func (c Continuity) At(now time.Time) Continuity {
+	c.Dark = 0
 	for _, d := range c.Periods {
 		end := d.To
 		if d.Open() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"cutover/assets"
 	"cutover/site"
@@ -88,6 +89,9 @@ func Derive(p site.Position, ev []Evidence, res []Resolution) Derived {
 		}
 	}
 	sort.Strings(d.Engineers)
+	if c := DarkTime(p, ev, time.Time{}); c.Critical && len(c.Periods) > 0 {
+		d.Continuity = &c
+	}
 	return d
 }
 
@@ -229,6 +233,10 @@ type Derived struct {
 	// Unproven has a line for every standing SNMP check passed on facts the
 	// switch does not report, confirmed by eye (StepState.UnprovenLine).
 	Unproven []string `json:"unproven,omitempty"`
+	// Continuity is a critical position's dark periods (DarkTime), an open
+	// one not counted: readers take it At the time they show it. Nil when
+	// the position is not critical or was never dark.
+	Continuity *Continuity `json:"continuity,omitempty"`
 }
 
 // Step is the standing result of a step ("" outcome when none).
