@@ -145,19 +145,9 @@ func Observe(ctx context.Context, tx *site.Tx, siteCode, label, attr, value stri
 	return tx.Op(siteCode, "position.observe.v1", "position", label, map[string]string{"attr": attr, "value": value})
 }
 
-// AddNote appends a note to an entity (note.add.v1); notes never conflict.
+// AddNote appends a note to an entity (site.AddNote).
 func AddNote(ctx context.Context, tx *site.Tx, siteCode, entity, id, text string) error {
-	if strings.TrimSpace(text) == "" {
-		return errors.New("a note needs text")
-	}
-	if err := tx.Op(siteCode, "note.add.v1", entity, id, map[string]string{"text": text}); err != nil {
-		return err
-	}
-	var opID string
-	if err := tx.QueryRowContext(ctx, `SELECT op_id FROM oplog ORDER BY client_seq DESC LIMIT 1`).Scan(&opID); err != nil {
-		return err
-	}
-	return putFact(tx, siteCode, entity, id, "note:"+opID, text)
+	return site.AddNote(ctx, tx, siteCode, entity, id, text)
 }
 
 func putFact(tx *site.Tx, siteCode, entity, id, attr, value string) error {
