@@ -59,6 +59,7 @@ resumes there, whoever recorded the last one.`,
 				}{pr, elsewhere, hubView})
 			}
 			writeRunbook(env.Stdout, pr)
+			writeContinuity(env.Stdout, runbook.ContinuityOf(pr, env.now()))
 			writeElsewhere(env.Stdout, elsewhere)
 			writeHubView(env.Stdout, hubView)
 			return nil
@@ -207,5 +208,26 @@ func writeHubView(w io.Writer, v runbook.HubView) {
 	}
 	for _, o := range v.Overruled {
 		fmt.Fprintf(w, "  ✗ %s: this laptop recorded %s; %s\n", o.Step, o.Mine, o.Why)
+	}
+}
+
+// writeContinuity says, for a critical position, how long it has been
+// without a working phone against its target (runbook.DarkTime).
+func writeContinuity(w io.Writer, c runbook.Continuity) {
+	if !c.Critical {
+		return
+	}
+	fmt.Fprintf(w, "\nContinuity: critical, at most %s dark", runbook.Clock(c.Target))
+	if len(c.Periods) == 0 {
+		fmt.Fprintln(w, "; not dark so far")
+		return
+	}
+	fmt.Fprintf(w, "; %s\n", c.Words())
+	for _, d := range c.Periods {
+		to, ended := "now", "still dark"
+		if !d.Open() {
+			to, ended = d.To.Local().Format("15:04:05"), d.Ended
+		}
+		fmt.Fprintf(w, "  attempt %d: from %s (%s) to %s (%s)\n", d.Attempt, d.From.Local().Format("2006-01-02 15:04:05"), d.Began, to, ended)
 	}
 }
