@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"cutover/devices"
 	"cutover/internal/safetext"
@@ -19,7 +20,8 @@ import (
 type attKind int
 
 const (
-	attFailed     attKind = iota // a failed position, or a failed step of one in progress
+	attDark       attKind = iota // a critical position without a working phone now
+	attFailed                    // a failed position, or a failed step of one in progress
 	attRollback                  // a rollback half done
 	attBlocked                   // a blocked position
 	attLeftover                  // a legacy handset taken out but seen again
@@ -39,8 +41,18 @@ type attItem struct {
 	glyph string
 	label string
 	text  string
-	rec   *recItem          // opens the evidence
-	names map[string]string // for the evidence: switch addresses → names
+	rec   *recItem            // opens the evidence
+	names map[string]string   // for the evidence: switch addresses → names
+	dark  *runbook.Continuity // a critical position dark now: its timer counts as the screen is drawn
+}
+
+// words is the item's text at now: a dark position's timer counts up.
+func (a attItem) words(now time.Time) string {
+	if a.dark == nil {
+		return a.text
+	}
+	c := a.dark.At(now)
+	return fmt.Sprintf("critical, %s since %s%s", c.Words(), shortTime(c.Since().Format(time.RFC3339)), a.text)
 }
 
 func (a attItem) open(sh *shared, code string) screen {
@@ -175,6 +187,21 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 	for _, f := range failedReads {
 		out = append(out, attItem{kind: attFailedRead, glyph: "!",
 			text: fmt.Sprintf("the last discovery (%s) could not read %s, so its findings are older: %s", safetext.Line(shortTime(f.At)), safetext.Line(f.Switch), safetext.Line(f.Error))})
+	}
+	dark, err := runbook.SiteContinuity(ctx, sh.store, code, sh.wall())
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, pc := range dark {
+		if !pc.Continuity.DarkNow() {
+			continue
+		}
+		c := pc.Continuity
+		why := ""
+		if len(pc.Reasons) > 0 {
+			why = " · left dark: " + safetext.Line(pc.Reasons[len(pc.Reasons)-1])
+		}
+		out = append(out, attItem{kind: attDark, glyph: "☎", label: pc.Position.Label, dark: &c, text: why})
 	}
 	unproven, err := runbook.UnprovenChecks(ctx, sh.store, code)
 	if err != nil {

@@ -81,6 +81,7 @@ type dashKeys struct {
 // dashboard is one site at a glance: counts by role and status, what needs
 // attention, the last discovery and the sync state.
 type dashboard struct {
+	darkSeq   int // the dark timers' tick
 	sh        *shared
 	code      string
 	keys      dashKeys
@@ -155,6 +156,11 @@ func (d *dashboard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		d.att, d.verdicts, d.attLoaded = msg.items, msg.verdicts, true
 		d.attCur = clamp(d.attCur, 0, max(len(d.att)-1, 0))
+		return d, d.darkTick()
+	case darkTickMsg:
+		if msg.code == d.code && msg.seq == d.darkSeq {
+			return d, d.darkTick()
+		}
 	case syncMsg:
 		if msg.code != d.code {
 			return d, nil
@@ -277,12 +283,13 @@ func (d *dashboard) attentionView(room int) string {
 	for i := d.attTop; i < len(d.att) && i < d.attTop+rows; i++ {
 		a := d.att[i]
 		style := st.Warn
-		if a.kind <= attBlocked || a.kind == attConflicts {
+		if a.kind <= attBlocked || a.kind == attConflicts || (a.dark != nil && a.dark.At(d.sh.wall()).Over()) {
 			style = st.Err
 		}
-		line := style.Render(a.glyph) + " " + fmt.Sprintf("%-8s", txt(a.label)) + " " + txt(a.text)
+		text := a.words(d.sh.wall())
+		line := style.Render(a.glyph) + " " + fmt.Sprintf("%-8s", txt(a.label)) + " " + txt(text)
 		if a.label == "" {
-			line = style.Render(a.glyph) + " " + txt(a.text)
+			line = style.Render(a.glyph) + " " + txt(text)
 		}
 		if i == d.attCur {
 			b.WriteString(cut("▸ "+line, d.w) + "\n")

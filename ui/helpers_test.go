@@ -59,6 +59,20 @@ func newTestRoot(t testing.TB, st *site.Store, siteCode string, w, h int) *root 
 	return m
 }
 
+// newTestRootAt is newTestRoot with the wall clock the screens count
+// timers by (the dark timers) set to wall.
+func newTestRootAt(t testing.TB, st *site.Store, siteCode string, w, h int, wall func() time.Time) *root {
+	t.Helper()
+	m := newRoot(context.Background(), Options{Store: st, Engineer: testEngineer, Site: siteCode,
+		NoColor: true, Now: func() time.Time { return fixedNow }}, newRenderer(io.Discard, true))
+	m.sh.animate = false
+	m.sh.readPause = 0
+	m.sh.wall = wall
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	drain(t, m, m.Init())
+	return m
+}
+
 // drain runs cmd and every Cmd that follows from it, feeding each message
 // back into m, as the Bubble Tea loop would (in order, one at a time).
 // It stops at tea.Quit and at tea.Interrupt (ctrl+c).
