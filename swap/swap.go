@@ -104,7 +104,16 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		if r.Checker == nil {
 			return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, ErrNoChecker)
 		}
-		reading, readErr := r.Checker.Read(ctx, pr.Position)
+		at := pr.Position
+		if step.Check == runbook.CheckStaged {
+			// The staging check reads the spare port the engineer names.
+			port := strings.TrimSpace(in.Value)
+			if err := runbook.SparePort(at, port); err != nil {
+				return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, err)
+			}
+			at.Port = port
+		}
+		reading, readErr := r.Checker.Read(ctx, at)
 		if errors.Is(readErr, devices.ErrNoCredentials) {
 			// No credentials is not a switch that could not be read: ask
 			// for them, and record nothing.
@@ -115,7 +124,10 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 			// Nor is a switch nobody has said where to find.
 			return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, readErr)
 		}
-		obs := runbook.Evaluate(step.Check, pr.Position, reading, readErr)
+		obs := runbook.Evaluate(step.Check, at, reading, readErr)
+		if staged, ok := pr.Step("stage"); ok && step.Check == runbook.CheckNewPhone {
+			runbook.SameAsStaged(&obs, staged)
+		}
 		rec.Check = &obs
 		if obs.NeedsEye() {
 			if !in.ByEye {

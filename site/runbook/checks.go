@@ -177,8 +177,8 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 				o.Summary += "; confirm by eye what the switch does not report: " + strings.Join(o.Unreported, ", ")
 			}
 		}
-	case CheckNewPhone:
-		if old := findPhone(r.Phones, legacyMAC); old != nil && legacyMAC != "" {
+	case CheckNewPhone, CheckStaged:
+		if old := findPhone(r.Phones, legacyMAC); old != nil && legacyMAC != "" && c == CheckNewPhone {
 			o.Problems = append(o.Problems, "the legacy handset "+legacyMAC+" is still on the port")
 		}
 		var av *SeenPhone
@@ -207,6 +207,9 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 		if len(o.Problems) == 0 {
 			o.OK = true
 			o.Summary = "Avaya phone on " + r.Port + ": " + describeSeen(*av)
+			if c == CheckStaged {
+				o.Summary = "the new phone is staged on " + r.Port + ": " + describeSeen(*av)
+			}
 			var missing []string
 			if av.Model == "" {
 				missing = append(missing, "model")
