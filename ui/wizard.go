@@ -92,8 +92,13 @@ type wizard struct {
 	// is refused, its Enter with it.
 	held    []tea.KeyMsg
 	holdSeq int
-	// shownAt is when the step due came up (the last result recorded).
-	shownAt time.Time
+	// shownAt is when the step due came up (the last result recorded);
+	// keyed is set once a key was pressed for its prompt since (see
+	// wizard_guard.go); replaying while the keys typed during a record are
+	// given to the prompt that opened after it.
+	shownAt   time.Time
+	keyed     bool
+	replaying bool
 	pr      runbook.Progress
 	hub     runbook.HubView
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
@@ -282,6 +287,7 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		first := !z.loaded
 		z.loaded, z.pr, z.hub = true, msg.pr, msg.hub
 		if first {
+			z.stepShown()
 			return z, z.openPrompt()
 		}
 		return z, nil
@@ -362,6 +368,13 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if key.Matches(msg, z.keys.Correct) {
+		if i := z.lastCorrectable(); i != nil {
+			z.cursor = *i // the value just recorded, looked back at and corrected
+			z.flow = setup{correctKey: z.rows()[*i].Key}
+			return z.ask(promptCorrectValue, z.rows()[*i])
+		}
+	}
 	c := z.due()
 	switch {
 	case c == nil:
@@ -433,12 +446,11 @@ func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 	case runbook.StepInput:
 		return z.openPrompt()
 	}
-	// A confirmation means the engineer did what the step says (a test
-	// call, a label): an Enter that comes straight after the previous
+	// A confirmation means the engineer did what the step says (a label,
+	// a reconnection): an Enter that comes straight after the previous
 	// result, before the step could even be read, is not one.
-	if z.sh.readPause > 0 && !z.shownAt.IsZero() && z.sh.wall().Sub(z.shownAt) < z.sh.readPause {
-		z.lastErr = "this step has only just come up: read it and do it, then press enter (an enter straight after the last one is not taken as a confirmation)"
-		z.shownAt = z.sh.wall()
+	if z.unseen(false) {
+		z.refuseUnseen(s)
 		return nil
 	}
 	return z.record(s.Key, in, "recording "+s.Title+"…")
@@ -483,7 +495,7 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	rec := msg.rec
 	z.lingering = wait{}
 	z.last, z.pr = &rec, rec.Progress
-	z.shownAt = z.sh.wall()
+	z.stepShown()
 	z.closePrompt()
 	z.flow, z.cursor, z.retrying = setup{}, -1, false
 	cmds := []tea.Cmd{changed(z.code), z.openPrompt()}

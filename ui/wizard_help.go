@@ -50,6 +50,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	if z.canSkipNow() {
 		ks = append(ks, z.keys.Skip)
 	}
+	if z.lastCorrectable() != nil {
+		ks = append(ks, withHelp(z.keys.Correct, "correct the value just recorded"))
+	}
 	if z.canRollback() {
 		ks = append(ks, z.keys.Rollback)
 	}

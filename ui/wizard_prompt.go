@@ -113,7 +113,7 @@ func (z *wizard) openPrompt() tea.Cmd {
 
 // ask opens a prompt, empty, for step s (nil for a rollback's reason).
 func (z *wizard) ask(p prompt, s *runbook.StepState) tea.Cmd {
-	z.prompt, z.selected, z.pick = p, false, nil
+	z.prompt, z.selected, z.pick, z.keyed = p, false, nil, false
 	z.input.Reset()
 	z.input.Prompt = z.question()
 	z.input.Placeholder = ""
@@ -172,9 +172,16 @@ func (z *wizard) promptKey(msg tea.KeyMsg) tea.Cmd {
 		z.flow.overrideValue = z.typedValue()
 		return z.ask(promptOverride, z.due())
 	}
+	if msg.Type == tea.KeyEnter && z.prompt == promptValue && z.unseen(z.keyed) {
+		z.refuseUnseen(z.due())
+		return nil
+	}
+	if msg.Type != tea.KeyEnter && !z.replaying {
+		z.keyed = true
+	}
 	if z.pick != nil {
 		if z.pick.key(msg) {
-			return z.submit(z.pick.picked())
+			return z.submitPick()
 		}
 		return nil
 	}
@@ -220,6 +227,16 @@ func (z *wizard) cancelPrompt() tea.Cmd {
 		z.flow.overrideValue = ""
 	}
 	return nil
+}
+
+// submitPick acts on Enter in a list: nothing is picked for the engineer.
+func (z *wizard) submitPick() tea.Cmd {
+	v := z.pick.picked()
+	if v == "" {
+		z.lastErr = "nothing is picked: move to an answer with ↑/↓ or type its first letter, then press enter"
+		return nil
+	}
+	return z.submit(v)
 }
 
 // submit acts on Enter in a prompt.

@@ -83,7 +83,7 @@ func walkPT01(t *testing.T, m *root, z *wizard) {
 	press(t, m, "enter")
 	scan(t, m, "FCH1234PT01")
 	scan(t, m, "MPS-PT01")
-	press(t, m, "enter") // condition: the first answer, good
+	press(t, m, "g", "enter") // condition: good
 	press(t, m, "enter", "enter", "enter")
 	scan(t, m, "MPS-NPT01")
 	press(t, m, "enter")                                     // keep the DDI
@@ -117,7 +117,7 @@ func TestRetryReasksAndKeepsTheFailure(t *testing.T) {
 	m, z = openWizard(t, st, runner, "HD-01")
 	press(t, m, "esc", "s", "bulk collection", "enter") // serial: skipped
 	press(t, m, "esc", "s", "no tag", "enter")
-	press(t, m, "enter") // condition good
+	press(t, m, "g", "enter") // condition good
 	if current(z) != "remove" {
 		t.Fatalf("HD-01 at %s; %s", current(z), z.lastErr)
 	}

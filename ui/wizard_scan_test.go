@@ -70,7 +70,7 @@ func TestAScanWhereNoValueIsAskedRecordsNothing(t *testing.T) {
 func TestAScanDoesNotRestartAFailedPosition(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "HD-01")
-	press(t, m, "esc", "s", "bulk", "enter", "esc", "b", "enter", "handset bolted to the desk", "enter", "enter")
+	press(t, m, "esc", "s", "bulk", "enter", "esc", "b", "f", "enter", "handset bolted to the desk", "enter", "enter")
 	if status(t, st, "HD-01") != "failed" || z.pr.Restartable != true {
 		t.Fatalf("HD-01 %s restartable %v; %s", status(t, st, "HD-01"), z.pr.Restartable, z.lastErr)
 	}
@@ -85,7 +85,7 @@ func TestAScanDoesNotRestartAFailedPosition(t *testing.T) {
 func TestLostNeedsANoteAndADispositionIsCorrected(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "MR-01")
-	press(t, m, "esc", "s", "bulk", "enter", "esc", "s", "none", "enter", "enter", "enter", "enter")
+	press(t, m, "esc", "s", "bulk", "enter", "esc", "s", "none", "enter", "g", "enter", "enter", "enter")
 	for current(z) != "disposition" {
 		press(t, m, "enter")
 		if z.lastErr != "" {

@@ -104,6 +104,9 @@ func (z *wizard) stepPanel(w int) string {
 	if l := z.looked(); l != nil {
 		z.lookBack(&b, l, w)
 	} else {
+		if line := z.recordedLine(); line != "" {
+			b.WriteString(cut(st.OK.Render("✓ ")+line, w) + "\n\n")
+		}
 		z.duePanel(&b, w)
 	}
 	if z.lastErr != "" {
@@ -128,6 +131,27 @@ func (z *wizard) stepPanel(w int) string {
 		b.WriteString(z.observation(obs, w))
 	}
 	return b.String()
+}
+
+// recordedLine says the value just recorded, and how to put it right:
+// "recorded: FCH1234ABCD · c corrects" ("" when the last result kept no
+// value).
+func (z *wizard) recordedLine() string {
+	if z.last == nil || z.last.Value == "" || z.last.Outcome != runbook.OutcomePass {
+		return ""
+	}
+	line := "recorded: " + safetext.Line(z.last.Value)
+	if z.last.Corrected {
+		line = "corrected to: " + safetext.Line(z.last.Value)
+	}
+	switch {
+	case z.lastCorrectable() == nil:
+	case z.prompt != promptNone:
+		line += " · ↑ then c corrects it" // c would be typed into the prompt
+	default:
+		line += " · c corrects"
+	}
+	return line
 }
 
 func outcomeMark(st *styles, o runbook.Outcome) string {
