@@ -23,7 +23,7 @@ type option struct {
 // never taken as a command.
 type choice struct {
 	options []option
-	at      int // the highlighted answer, -1 for none yet
+	at      int    // the highlighted answer, -1 for none yet
 	typed   string // what was typed since the list opened
 	// selected is set after a refusal: the next printable key replaces
 	// the typed text instead of adding to it.

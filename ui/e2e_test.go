@@ -95,7 +95,7 @@ func TestEndToEndAvayaFixedSwapInTmux(t *testing.T) {
 	p.keys("✓ swap: pass", "Enter")
 	// After the swap, the simulated switch shows the Avaya phone.
 	p.keys("✓ pass new_phone", "Enter")
-	read() // nothing is taken for a step before it was on screen: not even the serial shown
+	read()                                               // nothing is taken for a step before it was on screen: not even the serial shown
 	p.keys("✓ new_serial: pass · 23WZ02547224", "Enter") // Enter takes the serial LLDP-MED showed
 	p.keys("✓ new_tag: pass · NEW-0001", "NEW-0001", "Enter")
 	read()

@@ -99,8 +99,8 @@ type wizard struct {
 	shownAt   time.Time
 	keyed     bool
 	replaying bool
-	pr      runbook.Progress
-	hub     runbook.HubView
+	pr        runbook.Progress
+	hub       runbook.HubView
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
 	// (an index into rows()), or -1 to follow the step due.
 	cursor   int
