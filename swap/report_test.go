@@ -70,7 +70,8 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 	}{{"legacy_serial", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
 		{"legacy_tag", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
 		{"legacy_condition", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
-		{"remove", Input{Outcome: runbook.OutcomePass}}, {"gone", Input{}}, {"surrender", Input{Outcome: runbook.OutcomePass}}, {"disposition", Input{Outcome: runbook.OutcomePass, Value: "store"}}} {
+		{"remove", Input{Outcome: runbook.OutcomePass}}, {"gone", Input{}}, {"surrender", Input{Outcome: runbook.OutcomePass}}, {"disposition", Input{Outcome: runbook.OutcomePass, Value: "store"}},
+		{"signoff", Input{Outcome: runbook.OutcomePass, Value: "Sgt Ada Okafor"}}} {
 		if _, err := rec("MR-01", s.k, s.in); err != nil {
 			t.Fatal(s.k, err)
 		}

@@ -60,7 +60,7 @@ func correctCmd(sh *shared, code, label, step, value, reason string, override bo
 
 type wizardKeys struct {
 	Do, Fail, Skip, SkipTyping, Retry, Rollback, Correct, Override key.Binding
-	ByEye                                                          key.Binding
+	ByEye, Answered                                                key.Binding
 	Up, Down, Submit, Cancel, Back                                 key.Binding
 }
 
@@ -146,6 +146,7 @@ func newWizard(sh *shared, p site.Position) *wizard {
 			Correct:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct this result")),
 			Override:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "record anyway, with a note")),
 			ByEye:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "confirm by eye what the switch does not report, with a note")),
+			Answered:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "the test call worked")),
 			Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "earlier step")),
 			Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "later step")),
 			Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
@@ -260,6 +261,9 @@ func (z *wizard) doBinding(c *runbook.StepState) key.Binding {
 	case runbook.StepInput:
 		return withHelp(z.keys.Do, "scan or type")
 	}
+	if c.Yes != "" {
+		return withHelp(z.keys.Answered, c.Yes)
+	}
 	return withHelp(z.keys.Do, "confirm done")
 }
 
@@ -349,7 +353,7 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if z.sh.readOnly != "" && key.Matches(msg, z.keys.Do, z.keys.Fail, z.keys.Skip, z.keys.SkipTyping, z.keys.Retry,
+	if z.sh.readOnly != "" && key.Matches(msg, z.keys.Do, z.keys.Answered, z.keys.Fail, z.keys.Skip, z.keys.SkipTyping, z.keys.Retry,
 		z.keys.Rollback, z.keys.Correct, z.keys.Override, z.keys.ByEye) {
 		z.lastErr = z.sh.readOnlyRefusal()
 		return nil
@@ -397,6 +401,11 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		if c.Kind == runbook.StepInput {
 			return z.openPrompt()
 		}
+	case key.Matches(msg, z.keys.Answered) && c.Yes != "" && !z.failedNow():
+		return z.answered(c)
+	case key.Matches(msg, z.keys.Do) && c.Yes != "" && !z.failedNow():
+		z.lastErr = "a test call is answered with one key: y if it " + c.Yes + ", f if it did not (with a note); enter records nothing here"
+		return nil
 	case key.Matches(msg, z.keys.Do) && !z.failedNow():
 		return z.do(c)
 	case key.Matches(msg, z.keys.Fail) && c.Kind != runbook.StepAuto && !z.failedNow():

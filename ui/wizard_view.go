@@ -195,6 +195,9 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		return
 	}
 	kind := map[runbook.StepKind]string{runbook.StepAuto: "SNMP check", runbook.StepInput: "scan or type", runbook.StepConfirm: "confirm"}[c.Kind]
+	if c.Yes != "" {
+		kind = "test call: y or f"
+	}
 	title := c.Title
 	if c.RollbackOnly {
 		title = "Rollback: " + title
@@ -203,6 +206,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	if c.Instructions != "" {
 		b.WriteString(wrap.Render(safetext.Line(c.Instructions)) + "\n")
 	}
+	z.dialView(b, c, w)
 	if c.Hint != "" && c.Kind == runbook.StepInput && choicesFor(c.Field) == nil {
 		b.WriteString(st.Faint.Render(cut("Hint: "+c.Hint, w)) + "\n")
 	}
