@@ -86,7 +86,7 @@ func walkPT01(t *testing.T, m *root, z *wizard) {
 	press(t, m, "g", "enter") // condition: good
 	press(t, m, "enter", "enter", "enter")
 	scan(t, m, "MPS-NPT01")
-	press(t, m, "enter")                                     // keep the DDI
+	press(t, m, "enter")                 // keep the DDI
 	press(t, m, "y", "y", "y", "y", "y") // three test calls, recording, call logging: each answered
 	if current(z) != "ptt_group" {
 		t.Fatalf("walked PT-01 to %s, want ptt_group; %s", current(z), z.lastErr)
