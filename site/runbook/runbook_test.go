@@ -129,3 +129,42 @@ func demo(t *testing.T) *site.Store {
 	}
 	return st
 }
+
+// Issue 25 point 5: a legacy DDI is ceasable with the carrier only once its
+// position is done. RC-01 given a new DDI at its number step (step 9 of
+// 15) keeps its legacy DDI off the cease list through the test calls; the
+// sign-off puts it on.
+func TestALegacyDDIIsCeasableOnlyOnceItsPositionIsDone(t *testing.T) {
+	ctx := context.Background()
+	st := demo(t)
+	ceased := func() (bool, string) {
+		t.Helper()
+		n, err := runbook.ExportNumbers(ctx, st, "KX")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range n.Rows {
+			if r.Position == "RC-01" {
+				return r.Cease, r.Fate
+			}
+		}
+		t.Fatal("no RC-01 row")
+		return false, ""
+	}
+	values := map[string]string{"ddi": "020 7230 1997"}
+	for _, through := range []string{"ddi", "call_internal", "disposition"} {
+		if _, err := fieldtest.Do(st, "alice", "KX", "RC-01", through, values); err != nil {
+			t.Fatal(err)
+		}
+		if cease, fate := ceased(); cease || fate != "replaced" {
+			t.Fatalf("RC-01 through %s: cease %v, fate %s; want replaced, not ceasable before done", through, cease, fate)
+		}
+	}
+	pr, err := fieldtest.Do(st, "alice", "KX", "RC-01", "", values)
+	if err != nil || pr.Position.Status != site.StatusDone {
+		t.Fatalf("RC-01: %s %v", pr.Position.Status, err)
+	}
+	if cease, _ := ceased(); !cease {
+		t.Fatal("RC-01 done with a new DDI: its legacy DDI is not ceasable")
+	}
+}
