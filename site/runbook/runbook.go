@@ -287,6 +287,7 @@ func callIn(p site.Position, phone string) Step {
 	if p.DDI == "" {
 		st.Instructions, st.Dial = "The position has no DDI: there is no number to call it on from outside.", ""
 		st.NotApplicable, st.Skippable, st.Yes = "the position has no DDI to call", true, ""
+		st.Title = "Test call: inbound (no DDI)"
 	}
 	return st
 }
