@@ -30,7 +30,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	// FC-01's new phone's tag scanned by mistake: refused, naming FC-01.
-	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomePass, Value: "MPS-NFC01"}); !errors.Is(err, runbook.ErrKnown) ||
+	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomePass, Value: "MPS-NFC01"}); !errors.Is(err, assets.ErrInUse) ||
 		!strings.Contains(err.Error(), "position FC-01") {
 		t.Fatalf("a tag installed at FC-01: %v", err)
 	}

@@ -78,9 +78,9 @@ func (m *root) helpLine() string {
 		}
 		return m.help.ShortHelpView([]key.Binding{m.keys.CloseHelp})
 	}
-	keys := append(m.top().ShortHelp(), m.keys.Help)
-	if !m.top().Capturing() {
-		keys = append(keys, m.keys.Quit)
+	keys := m.top().ShortHelp()
+	if !m.top().Capturing() { // while a prompt is open, ? and q are typed
+		keys = append(keys, m.keys.Help, m.keys.Quit)
 	}
 	return m.help.ShortHelpView(keys)
 }

@@ -256,7 +256,9 @@ func positionID(t *testing.T, st *site.Store, label string) int64 {
 }
 
 // An override cannot put one handset in two places: the other record is
-// still installed, so it must be corrected first, and the message says so.
+// still installed, so it must be corrected first. The refusal says so at
+// once, and no override is offered (nobody types a note to be refused:
+// issue 25, point 6).
 func TestAnOverrideCannotInstallOneHandsetTwice(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "FC-01")
@@ -265,8 +267,15 @@ func TestAnOverrideCannotInstallOneHandsetTwice(t *testing.T) {
 	m, z = openWizard(t, st, runner, "FC-02")
 	press(t, m, "enter")
 	scan(t, m, "FCH1234ABCD")
-	press(t, m, "ctrl+o", "relabelled", "enter")
-	if len(resultsFor(t, st, "FC-02", "legacy_serial")) != 0 || !strings.Contains(z.lastErr, "an override cannot put one handset in two places") {
-		t.Fatalf("override of an installed handset: %q %s", resultsFor(t, st, "FC-02", "legacy_serial"), z.lastErr)
+	if !strings.Contains(z.lastErr, "one handset cannot be in two places, and no override changes that") {
+		t.Fatalf("an installed handset scanned again: %s", z.lastErr)
+	}
+	mustNotContain(t, m.View(), "ctrl+o")
+	press(t, m, "ctrl+o")
+	if z.prompt != promptValue {
+		t.Fatalf("ctrl+o on a handset installed elsewhere opened prompt %d", z.prompt)
+	}
+	if got := resultsFor(t, st, "FC-02", "legacy_serial"); len(got) != 0 {
+		t.Fatalf("recorded: %q", got)
 	}
 }

@@ -57,7 +57,7 @@ func (z *wizard) question() string {
 	case promptWTN:
 		return "Waste transfer note reference: "
 	case promptLost:
-		return "How was it lost? "
+		return "Lost. How was it lost (kept as its note)? "
 	case promptFail:
 		return "What went wrong? "
 	case promptSkip:
@@ -93,7 +93,7 @@ func choicesFor(f runbook.Field) []option {
 		return out
 	case runbook.FieldDisposition:
 		return []option{{"store", "back to stores for reuse (factory-reset it first)"},
-			{"weee", "WEEE disposal: the waste transfer note reference next"}, {"lost", "not found or not recoverable"}}
+			{"weee", "WEEE disposal: the waste transfer note reference next"}, {"lost", "not found or not recoverable: how, in a note, next"}}
 	}
 	return nil
 }
@@ -229,6 +229,16 @@ func (z *wizard) cancelPrompt() tea.Cmd {
 	return nil
 }
 
+// sameValue reports whether v, as the step would keep it, is the value
+// the step holds already.
+func sameValue(s *runbook.StepState, v string) bool {
+	got, err := s.Validate(v)
+	if s.Field == runbook.FieldDisposition && strings.EqualFold(strings.TrimSpace(v), "weee") {
+		return false // the reference comes next
+	}
+	return err == nil && strings.EqualFold(got, s.Value)
+}
+
 // submitPick acts on Enter in a list: nothing is picked for the engineer.
 func (z *wizard) submitPick() tea.Cmd {
 	v := z.pick.picked()
@@ -264,6 +274,12 @@ func (z *wizard) submit(v string) tea.Cmd {
 	case promptCorrectValue:
 		if strings.TrimSpace(v) == "" {
 			z.lastErr = "type or scan the corrected value"
+			return nil
+		}
+		if l := z.looked(); l != nil && sameValue(l, v) {
+			// Refused now, before a reason is asked for.
+			z.lastErr = "that is the value recorded already: nothing to correct; type or scan the right one, or esc"
+			z.refuse()
 			return nil
 		}
 		z.flow.correctValue, z.lastErr = v, ""

@@ -93,7 +93,7 @@ func TestLostNeedsANoteAndADispositionIsCorrected(t *testing.T) {
 		}
 	}
 	press(t, m, "l", "enter")
-	mustContain(t, m.View(), "How was it lost?")
+	mustContain(t, m.View(), "Lost. How was it lost (kept as its note)?")
 	press(t, m, "enter")
 	if len(resultsFor(t, st, "MR-01", "disposition")) != 0 || !strings.Contains(z.lastErr, "needs a note saying how") {
 		t.Fatalf("lost without a note: %q %s", resultsFor(t, st, "MR-01", "disposition"), z.lastErr)
