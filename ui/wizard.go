@@ -381,6 +381,9 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	c := z.due()
 	switch {
+	case c == nil && key.Matches(msg, z.keys.Rollback) && !z.rollingBack():
+		z.lastErr = z.noRollback()
+		return nil
 	case c == nil:
 		if !key.Matches(msg, z.keys.Do) {
 			return nil

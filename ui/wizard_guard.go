@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cutover/site"
 	"cutover/site/runbook"
 )
 
@@ -48,6 +49,16 @@ func (z *wizard) refuseUnseen(c *runbook.StepState) {
 func (z *wizard) stepShown() {
 	z.shownAt = z.sh.wall()
 	z.keyed = false
+}
+
+// noRollback says why b does nothing on a finished position, and what to
+// do instead.
+func (z *wizard) noRollback() string {
+	p := z.pr.Position
+	if p.Status == site.StatusDone {
+		return "b: " + p.Label + " is done (" + p.StatusReason + "): a done position is not rolled back or reopened from the wizard, because its legacy handset has gone to its disposition. A phone that fails since is a fault: report it with the fault-report number; c still corrects a value recorded wrongly"
+	}
+	return "b: " + p.Label + " is already rolled back (" + statusWord(p.Status) + "); enter starts the runbook again"
 }
 
 // lastCorrectable is the row of the step whose value was just recorded,
