@@ -17,7 +17,7 @@ import (
 
 type wizardKeys struct {
 	Do, Fail, Skip, SkipTyping, Retry, Rollback, Correct, Override key.Binding
-	ByEye, Answered                                                key.Binding
+	ByEye, Answered, TakeLast                                      key.Binding
 	Up, Down, Submit, Cancel, Back                                 key.Binding
 }
 
@@ -56,6 +56,9 @@ type wizard struct {
 	shownAt   time.Time
 	keyed     bool
 	replaying bool
+	// lastUsed is what this site's engineers typed last for the values
+	// that repeat (a waste transfer note, who signed off): tab takes it.
+	lastUsed runbook.LastUsed
 	pr        runbook.Progress
 	hub       runbook.HubView
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
@@ -104,6 +107,7 @@ func newWizard(sh *shared, p site.Position) *wizard {
 			Override:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "record anyway, with a note")),
 			ByEye:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "confirm by eye what the switch does not report, with a note")),
 			Answered:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "the test call worked")),
+			TakeLast:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "take the last one used on this site")),
 			Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "earlier step")),
 			Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "later step")),
 			Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
@@ -136,7 +140,9 @@ func (z *wizard) Dirty() bool {
 
 func (z *wizard) SetSize(w, h int) screen {
 	z.w, z.h = w, h
-	z.input.Width = max(w/2-8, 20)
+	// The prompt's text fills the step panel (what View gives it), so a
+	// placeholder offering a value is seen whole.
+	z.input.Width = max(w-clamp(w/3, 26, 40)-3-6, 20)
 	return z
 }
 
@@ -246,7 +252,7 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return z, func() tea.Msg { return failed("loading the runbook of "+z.label, msg.err) }
 		}
 		first := !z.loaded
-		z.loaded, z.pr, z.hub = true, msg.pr, msg.hub
+		z.loaded, z.pr, z.hub, z.lastUsed = true, msg.pr, msg.hub, msg.last
 		if first {
 			z.stepShown()
 			return z, z.openPrompt()

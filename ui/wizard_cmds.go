@@ -15,6 +15,7 @@ type progressMsg struct {
 	code, label string
 	pr          runbook.Progress
 	hub         runbook.HubView // where the hub's record differs (as last pulled)
+	last        runbook.LastUsed
 	err         error
 }
 
@@ -30,7 +31,8 @@ func loadProgressCmd(sh *shared, code, label string) tea.Cmd {
 	return func() tea.Msg {
 		pr, err := runbook.Steps(ctx, store, code, label)
 		hub, _ := runbook.HubStanding(ctx, store, code, label) // none when unknown: the runbook is this laptop's
-		return progressMsg{code: code, label: label, pr: pr, hub: hub, err: err}
+		last, _ := runbook.LastUsedAt(ctx, store, code)        // nothing offered when unreadable
+		return progressMsg{code: code, label: label, pr: pr, hub: hub, last: last, err: err}
 	}
 }
 

@@ -51,6 +51,18 @@ func (z *wizard) stepShown() {
 	z.keyed = false
 }
 
+// offered is the last value used on this site that the open prompt offers
+// (tab takes it): a waste transfer note reference, or who signed off.
+func (z *wizard) offered() string {
+	switch c := z.due(); {
+	case z.prompt == promptWTN && z.flow.correctKey == "":
+		return z.lastUsed.WTNRef
+	case z.prompt == promptValue && c != nil && c.Field == runbook.FieldContact:
+		return z.lastUsed.Contact
+	}
+	return ""
+}
+
 // noRollback says why b does nothing on a finished position, and what to
 // do instead.
 func (z *wizard) noRollback() string {

@@ -19,6 +19,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 		if z.known && z.prompt.takesValue() {
 			ks = append(ks, z.keys.Override)
 		}
+		if z.offered() != "" && z.input.Value() == "" {
+			ks = append(ks, z.keys.TakeLast)
+		}
 		return append(ks, z.keys.Cancel)
 	}
 	if l := z.looked(); l != nil {

@@ -128,10 +128,17 @@ func (z *wizard) ask(p prompt, s *runbook.StepState) tea.Cmd {
 		if s.Suggested != "" && p == promptValue {
 			z.input.Placeholder = s.Suggested + "  (enter takes it)"
 		}
+		if v := z.offered(); v != "" {
+			z.input.Placeholder = v + "  (tab takes it)"
+		}
 	case promptRollbackKind:
 		z.pick = newChoice(rollbackKinds)
 		z.input.Blur()
 		return nil
+	case promptWTN:
+		if v := z.offered(); v != "" {
+			z.input.Placeholder = v + "  (tab takes it)"
+		}
 	}
 	return z.input.Focus()
 }
@@ -167,6 +174,11 @@ func (z *wizard) promptKey(msg tea.KeyMsg) tea.Cmd {
 		if c := z.due(); c != nil && c.CanSkip() == nil {
 			return z.ask(promptSkip, c)
 		}
+		return nil
+	case key.Matches(msg, z.keys.TakeLast) && z.pick == nil && z.input.Value() == "" && z.offered() != "":
+		z.input.SetValue(z.offered()) // shown in the prompt; Enter records it
+		z.input.CursorEnd()
+		z.keyed = z.keyed || !z.replaying
 		return nil
 	case key.Matches(msg, z.keys.Override) && z.prompt.takesValue() && z.known:
 		z.flow.overrideValue = z.typedValue()
