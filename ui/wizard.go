@@ -59,8 +59,8 @@ type wizard struct {
 	// lastUsed is what this site's engineers typed last for the values
 	// that repeat (a waste transfer note, who signed off): tab takes it.
 	lastUsed runbook.LastUsed
-	pr        runbook.Progress
-	hub       runbook.HubView
+	pr       runbook.Progress
+	hub      runbook.HubView
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
 	// (an index into rows()), or -1 to follow the step due.
 	cursor   int
