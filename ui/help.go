@@ -79,10 +79,18 @@ func (m *root) helpLine() string {
 		return m.help.ShortHelpView([]key.Binding{m.keys.CloseHelp})
 	}
 	keys := m.top().ShortHelp()
+	var always []key.Binding
 	if !m.top().Capturing() { // while a prompt is open, ? and q are typed
-		keys = append(keys, m.keys.Help, m.keys.Quit)
+		always = []key.Binding{m.keys.Help, m.keys.Quit}
 	}
-	return m.help.ShortHelpView(keys)
+	// In a narrow terminal the screen's last keys give way (all of them
+	// are behind ?), never ? and q.
+	whole := m.help
+	whole.Width = 0 // measured uncut
+	for len(keys) > 1 && m.width > 0 && widthOf(whole.ShortHelpView(append(append([]key.Binding{}, keys...), always...))) > m.width {
+		keys = keys[:len(keys)-1]
+	}
+	return m.help.ShortHelpView(append(keys, always...))
 }
 
 // helpGroups are the overlay's columns: the screen's, then the keys that

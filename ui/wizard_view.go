@@ -74,11 +74,17 @@ func (z *wizard) stepList(w, h int) string {
 		} else if isDue && z.looked() == nil {
 			focusLine = len(lines)
 		}
-		line := fmt.Sprintf("%s%s %2d %s", pointer, stepMark(st, *s, isDue), n, cut(s.Title, w-7))
-		if isDue || z.cursor == i {
-			line = st.Bold.Render(line)
+		// A title too long for the list wraps under itself, whole.
+		for j, part := range wrapWords(s.Title, w-7) {
+			line := fmt.Sprintf("%s%s %2d %s", pointer, stepMark(st, *s, isDue), n, part)
+			if j > 0 {
+				line = strings.Repeat(" ", 7) + part
+			}
+			if isDue || z.cursor == i {
+				line = st.Bold.Render(line)
+			}
+			lines = append(lines, line)
 		}
-		lines = append(lines, line)
 	}
 	if len(lines) > h && h > 2 {
 		// Keep the step in focus on screen, and say what is cut off.
