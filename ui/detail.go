@@ -130,9 +130,6 @@ func (d *detail) View() string {
 	field("Plan", planWord(p.Plan))
 	field("Extension", p.Extension)
 	field("DDI", ddiText(p.DDI))
-	if n := d.pr.Number; n.Old != "" || n.State != runbook.DDIPending && n.State != runbook.DDINone && n.State != "" {
-		field("DDI now", safetext.Line(n.String()))
-	}
 	field("Legacy handset", strings.TrimSpace(string(p.LegacyVendor)+" "+p.LegacyModel))
 	field("MAC", p.MAC)
 	field("Switch port", strings.TrimSpace(p.Switch+" "+p.Port))
@@ -140,6 +137,12 @@ func (d *detail) View() string {
 	field("Notes", strings.ReplaceAll(p.Notes, "\n", " ↵ "))
 	if p.UpdatedBy != "" {
 		field("Last change", shortTime(p.UpdatedAt)+" by "+p.UpdatedBy)
+	}
+	if facts := recordedFacts(d.pr); len(facts) > 0 {
+		b.WriteString("\n" + st.Header.Render("Recorded on site") + "\n")
+		for _, f := range facts {
+			field(f[0], f[1])
+		}
 	}
 	if n := len(d.elsewhere); n > 0 {
 		last := d.elsewhere[n-1]
