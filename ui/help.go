@@ -83,11 +83,21 @@ func (m *root) helpLine() string {
 	if !m.top().Capturing() { // while a prompt is open, ? and q are typed
 		always = []key.Binding{m.keys.Help, m.keys.Quit}
 	}
-	// In a narrow terminal the screen's last keys give way (all of them
-	// are behind ?), never ? and q.
+	// In a narrow terminal keys give way (all of them are behind ?), never
+	// ? and q: first the arrows everyone knows, then the screen's last.
 	whole := m.help
 	whole.Width = 0 // measured uncut
-	for len(keys) > 1 && m.width > 0 && widthOf(whole.ShortHelpView(append(append([]key.Binding{}, keys...), always...))) > m.width {
+	fits := func() bool {
+		return m.width <= 0 || widthOf(whole.ShortHelpView(append(append([]key.Binding{}, keys...), always...))) <= m.width
+	}
+	for i := 0; i < len(keys) && !fits(); {
+		if k := keys[i].Help().Key; k == "↑/k" || k == "↓/j" {
+			keys = append(keys[:i:i], keys[i+1:]...)
+			continue
+		}
+		i++
+	}
+	for len(keys) > 1 && !fits() {
 		keys = keys[:len(keys)-1]
 	}
 	return m.help.ShortHelpView(append(keys, always...))
