@@ -26,7 +26,7 @@ func (l *positionList) columns() posColumns {
 	w := l.w - 2 - statusColWidth // the cursor marker and the status
 	// The plan stays at 80 columns: it says what the position's runbook is.
 	cols := []column{
-		{"Label", 10, func(r *posRow) string { return txt(r.p.Label) }},
+		{"Label", 10, func(r *posRow) string { return dayMark(r) + txt(r.p.Label) }},
 		{"Ext", 7, func(r *posRow) string { return txt(r.p.Extension) }},
 		{"DDI", 15, func(r *posRow) string { return txt(r.p.DDI) }},
 		{"Plan", 12, func(r *posRow) string { return planShort(r.p.Plan) }},
@@ -56,6 +56,14 @@ func (l *positionList) columns() posColumns {
 	}
 	cols = append(cols[:3], append([]column{loc}, cols[3:]...)...)
 	return posColumns{cols: cols, status: statusColWidth}
+}
+
+// dayMark marks a position on today's list.
+func dayMark(r *posRow) string {
+	if r.today {
+		return "◆"
+	}
+	return ""
 }
 
 // planShort is a plan in a column's eleven characters.

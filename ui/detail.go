@@ -80,7 +80,7 @@ func (d *detail) Dirty() bool             { return false }
 func (d *detail) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 
 // ShortHelp implements help.KeyMap.
-func (d *detail) ShortHelp() []key.Binding { return []key.Binding{d.keys.Swap, d.keys.Back} }
+func (d *detail) ShortHelp() []key.Binding { return []key.Binding{d.keys.Swap, nextKey, d.keys.Back} }
 
 // FullHelp implements help.KeyMap.
 func (d *detail) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
@@ -105,6 +105,12 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, d.sh.pop()
 		case key.Matches(msg, d.keys.Swap) && d.loaded:
 			return d, d.sh.push(newWizard(d.sh, d.p))
+		case key.Matches(msg, nextKey):
+			return d, nextPositionCmd(d.sh, d.code, d.label)
+		}
+	case nextPositionMsg:
+		if msg.code == d.code && msg.from == d.label {
+			return d, goNext(d.sh, msg, func(p site.Position) screen { return newDetail(d.sh, p.Site, p.Label) })
 		}
 	}
 	return d, nil

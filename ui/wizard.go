@@ -265,6 +265,10 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return z, z.recorded(msg)
 	case recheckMsg:
 		return z, z.recheck(msg)
+	case nextPositionMsg:
+		if msg.code == z.code && msg.from == z.label {
+			return z, goNext(z.sh, msg, func(p site.Position) screen { return newWizard(z.sh, p) })
+		}
 	case credsSetMsg:
 		return z, z.credsSet()
 	case spinner.TickMsg:
@@ -344,6 +348,8 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	c := z.due()
 	switch {
+	case c == nil && key.Matches(msg, nextKey) && z.pr.Mode == runbook.ModeFinished:
+		return nextPositionCmd(z.sh, z.code, z.label)
 	case c == nil && key.Matches(msg, z.keys.Rollback) && !z.rollingBack():
 		z.lastErr = z.noRollback()
 		return nil

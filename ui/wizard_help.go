@@ -37,7 +37,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	case z.rollingBack() && c == nil:
 		ks = append(ks, withHelp(z.keys.Do, "record the rollback"))
 	case c == nil && z.pr.Restartable:
-		ks = append(ks, withHelp(z.keys.Do, "start again"))
+		ks = append(ks, withHelp(z.keys.Do, "start again"), nextKey)
+	case c == nil && z.pr.Mode == runbook.ModeFinished:
+		ks = append(ks, nextKey)
 	case c == nil:
 	case z.failedNow():
 		ks = append(ks, z.keys.Retry)

@@ -188,6 +188,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		switch p.Status {
 		case site.StatusDone:
 			b.WriteString(st.OK.Render("● Done: every step is recorded.") + "\n")
+			b.WriteString(wrap.Render("n goes to the next position to do (on today's list, when you made one with t).") + "\n")
 		default:
 			b.WriteString(wrap.Render(st.status(p.Status, 0)+"  "+safetext.Line(p.StatusReason)) + "\n")
 			if z.pr.Restartable {
