@@ -339,6 +339,16 @@ func (env *Env) OpenStore() (*site.Store, error) {
 	return st, nil
 }
 
+// OpenExisting opens the site database named by --db for a command that
+// only reads it: a path with no database says so, instead of creating an
+// empty one there (a mistyped --db would otherwise report "no sites").
+func (env *Env) OpenExisting() (*site.Store, error) {
+	if _, err := os.Stat(env.DBPath); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no database at %s: check --db (nothing was created there); a new site starts with 'cutover import'", env.DBPath)
+	}
+	return env.OpenStore()
+}
+
 func (env *Env) printHelp(w io.Writer) {
 	fmt.Fprintf(w, "cutover: swap legacy desk phones for Avaya or Teams, position by position, on site.\n\n")
 	fmt.Fprintf(w, "Usage:\n  cutover [global flags] COMMAND [flags] [args]\n  cutover [--site CODE]   open the field TUI on the default database (on that site)\n\nCommands:\n")

@@ -74,7 +74,7 @@ or not at all.`,
 			if err != nil {
 				return err
 			}
-			st, err := env.OpenStore()
+			st, err := env.OpenExisting()
 			if err != nil {
 				return err
 			}

@@ -80,7 +80,7 @@ conflicts). Engineers get their own sites; supervisors and admins any.`,
 				}
 				summary = fmt.Sprintf("report for %s from the hub (%d positions)", hrep.Site, len(hrep.Rows))
 			} else {
-				st, err := env.OpenStore()
+				st, err := env.OpenExisting()
 				if err != nil {
 					return err
 				}

@@ -32,7 +32,7 @@ resumes there, whoever recorded the last one.`,
 			if code == "" || label == "" {
 				return usagef("--site and --position are required")
 			}
-			st, err := env.OpenStore()
+			st, err := env.OpenExisting()
 			if err != nil {
 				return err
 			}

@@ -71,7 +71,7 @@ func init() {
 }
 
 func summaries(ctx context.Context, env *Env, code string) ([]site.SiteSummary, error) {
-	st, err := env.OpenStore()
+	st, err := env.OpenExisting()
 	if err != nil {
 		return nil, err
 	}

@@ -111,7 +111,12 @@ records what it then sees; Ctrl+C stops it with nothing recorded. --no-wait
 records what the switch shows at once.
 
 Bulk: give --position several times, or --role to take every position of a
-role that is not done or withdrawn, e.g. forty meeting-room phones:
+role that is not done or withdrawn. Each position must be at the step given,
+so a bulk run goes step by step; e.g. the meeting-room phones, removed for
+collection without reading their labels:
+  cutover step --site KX --role meeting_room --step legacy_serial --result skip --note "bulk removal: read at stores"
+  cutover step --site KX --role meeting_room --step legacy_tag --result skip --note "bulk removal"
+  cutover step --site KX --role meeting_room --step legacy_condition --result skip --note "bulk removal"
   cutover step --site KX --role meeting_room --step remove --result pass
 
 Exit status: 0 every step recorded as pass or skip; 3 some step recorded as a
@@ -257,6 +262,9 @@ func printRecorded(env *Env, rec swap.Recorded) {
 	line := fmt.Sprintf("%s %s: %s", rec.Position, rec.Step, rec.Outcome)
 	if rec.Value != "" {
 		line += " (" + rec.Value + ")"
+	}
+	if rec.Corrected {
+		line = fmt.Sprintf("%s %s: corrected to %s", rec.Position, rec.Step, rec.Value)
 	}
 	if rec.Check != nil {
 		line += ": " + rec.Check.Summary

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"cutover/internal/fieldtest"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -41,7 +42,7 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 	}
 	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01,MR-02", "--step", "legacy_tag", "--result", "pass", "--value", "MPS-77\n")
 	if code != 1 || !strings.Contains(errs, "MR-02: position MR-02 step legacy_tag: assets: already installed") &&
-		!strings.Contains(errs, "asset tag MPS-77 is already a legacy mitel Mitel 6873i at site KX position MR-01, now installed") {
+		!strings.Contains(errs, "asset tag MPS-77 is a legacy mitel Mitel 6873i at site KX position MR-01, now installed: one handset cannot be in two places") {
 		t.Fatalf("duplicate tag in bulk: %d\n%s\n%s", code, out, errs)
 	}
 	for _, k := range []string{"legacy_condition"} {
@@ -99,4 +100,81 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 	if code, _, _ = runCLI(t, db, "report", "--site", "KX", "--format", "pdf"); code != 2 {
 		t.Fatalf("bad format: %d", code)
 	}
+}
+
+// Issue 25 point 11: the bulk example in 'cutover step --help' works as
+// printed on the demo site, line by line; a correction says "corrected";
+// a mistyped --db given to a command that only reads says there is no
+// database there and creates none.
+func TestTheStepHelpExampleWorksAsPrinted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errs := runCLI(t, db, "import", "../testdata/demo/kx.json"); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	var lines int
+	for _, l := range strings.Split(commands["step"].Help, "\n") {
+		if !strings.HasPrefix(l, "  cutover step ") {
+			continue
+		}
+		lines++
+		args := shellWords(strings.TrimPrefix(l, "  cutover "))
+		code, out, errs := runCLI(t, db, args...)
+		if code != 0 || strings.Count(out, "MR-0") != 6 {
+			t.Fatalf("%s\nexit %d\n%s\n%s", l, code, out, errs)
+		}
+	}
+	if lines < 2 {
+		t.Fatalf("the help prints %d bulk lines", lines)
+	}
+	st, err := site.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fieldtest.Do(st, "tester", "KX", "PE-02", "teams_ddi", map[string]string{"teams_ddi": "020 3000 4002"})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, db, "step", "--site", "KX", "--position", "PE-02", "--step", "teams_ddi", "--correct",
+		"--value", "020 3000 4020", "--note", "mistyped")
+	if code != 0 || !strings.Contains(out, "PE-02 teams_ddi: corrected to +442030004020") {
+		t.Fatalf("a correction: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, missing := range []string{"status", "sites", "runbook --site KX --position FC-01", "report --site KX", "export --site KX numbers"} {
+		nowhere := filepath.Join(t.TempDir(), "typo", "c.db")
+		code, out, errs := runCLI(t, nowhere, strings.Fields(missing)...)
+		if code == 0 || !strings.Contains(errs, "no database at "+nowhere) {
+			t.Fatalf("%s on a mistyped --db: exit %d\n%s\n%s", missing, code, out, errs)
+		}
+		if _, err := os.Stat(nowhere); !os.IsNotExist(err) {
+			t.Fatalf("%s created %s", missing, nowhere)
+		}
+	}
+}
+
+// shellWords splits a command line as a shell would, for the help's
+// examples: words, and "quoted words".
+func shellWords(s string) []string {
+	var out []string
+	var cur strings.Builder
+	quoted, in := false, false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted, in = !quoted, true
+		case r == ' ' && !quoted:
+			if in {
+				out = append(out, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		out = append(out, cur.String())
+	}
+	return out
 }

@@ -116,8 +116,11 @@ and its path printed.`,
 			opt.Discover = tuiDiscoverer(env, st)
 			opt.Creds, opt.CredsFrom = devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, "the demo's switches"
 			err = ui.Run(ctx, opt)
-			if keep {
-				fmt.Fprintf(env.Stderr, "demo database kept at %s\n", env.DBPath)
+			switch {
+			case keep || filepath.Dir(env.DBPath) != dir:
+				fmt.Fprintf(env.Stderr, "demo database kept at %s: 'cutover --db %s' opens it again\n", env.DBPath, env.DBPath)
+			default:
+				fmt.Fprintf(env.Stderr, "demo database discarded, with what was recorded in it; 'cutover demo --keep' keeps the next one\n")
 			}
 			return err
 		},

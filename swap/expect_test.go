@@ -149,7 +149,7 @@ func TestAvayaSoftRunbook(t *testing.T) {
 	for _, s := range pr.Steps {
 		keys = append(keys, s.Key)
 	}
-	if got := strings.Join(keys, " "); got != "soft_client legacy_serial legacy_tag legacy_condition remove gone ddi call_in call_out disposition" {
+	if got := strings.Join(keys, " "); got != "soft_client legacy_serial legacy_tag legacy_condition remove gone ddi call_in call_out disposition signoff" {
 		t.Fatalf("steps: %s", got)
 	}
 	if pr.Position.Status != site.StatusDone || pr.Numbers.State != runbook.DDIKept || pr.Number.LegacySurrendered {

@@ -30,7 +30,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	// FC-01's new phone's tag scanned by mistake: refused, naming FC-01.
-	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomePass, Value: "MPS-NFC01"}); !errors.Is(err, runbook.ErrKnown) ||
+	if _, err := rec("FC-02", "legacy_tag", Input{Outcome: runbook.OutcomePass, Value: "MPS-NFC01"}); !errors.Is(err, assets.ErrInUse) ||
 		!strings.Contains(err.Error(), "position FC-01") {
 		t.Fatalf("a tag installed at FC-01: %v", err)
 	}
@@ -70,7 +70,8 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 	}{{"legacy_serial", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
 		{"legacy_tag", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
 		{"legacy_condition", Input{Outcome: runbook.OutcomeSkip, Note: "bulk collection"}},
-		{"remove", Input{Outcome: runbook.OutcomePass}}, {"gone", Input{}}, {"surrender", Input{Outcome: runbook.OutcomePass}}, {"disposition", Input{Outcome: runbook.OutcomePass, Value: "store"}}} {
+		{"remove", Input{Outcome: runbook.OutcomePass}}, {"gone", Input{}}, {"surrender", Input{Outcome: runbook.OutcomePass}}, {"disposition", Input{Outcome: runbook.OutcomePass, Value: "store"}},
+		{"signoff", Input{Outcome: runbook.OutcomePass, Value: "Sgt Ada Okafor"}}} {
 		if _, err := rec("MR-01", s.k, s.in); err != nil {
 			t.Fatal(s.k, err)
 		}

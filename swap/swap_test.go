@@ -77,6 +77,8 @@ func answer(label, key string) Input {
 		return Input{Outcome: runbook.OutcomePass, Value: "weee WTN-2026-0042"}
 	case "signoff":
 		return Input{Outcome: runbook.OutcomePass, Value: "Sgt Ada Okafor"}
+	case "ptt_group":
+		return Input{Outcome: runbook.OutcomePass, Value: "CT OPS 1"}
 	}
 	return Input{Outcome: runbook.OutcomePass}
 }

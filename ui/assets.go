@@ -203,6 +203,9 @@ func (a *assetsScreen) View() string {
 		t string
 		w int
 	}{{"Kind", 8}, {"Handset", 26}, {"Serial", 16}, {"Tag", 10}, {"Position", 9}, {"State", 18}}
+	// A tag is up to 20 characters: shown whole where the width allows
+	// (120 columns), cut only in a narrow terminal.
+	cols[3].w = clamp(a.w-2-(8+26+16+9+18), 10, 21)
 	var hdr strings.Builder
 	for _, c := range cols {
 		hdr.WriteString(pad(c.t, c.w))

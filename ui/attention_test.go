@@ -80,7 +80,7 @@ func TestDashboardListsEveryOpenProblem(t *testing.T) {
 	// The unexpected phone's evidence acts on it like the discovery's.
 	press(t, m, "g", "j", "j", "j", "enter")
 	mustContain(t, m.View(), "Unexpected", "n propose as a new position")
-	press(t, m, "x", "esc")
+	press(t, m, "x", "enter", "esc") // x asks first; enter proposes it
 	mustContain(t, m.View(), "5 problems")
 	mustNotContain(t, m.View(), "unexpected phone on")
 }

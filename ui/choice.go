@@ -17,23 +17,29 @@ type option struct {
 
 // choice picks one answer from a short list: arrow keys move, a first
 // letter jumps, and a scanner's (or a typist's) exact word followed by
-// Enter picks that word. Typed text that matches no answer is kept to be
-// refused with a reason, never taken as a command.
+// Enter picks that word. Nothing is highlighted until a key picks it: no
+// answer (a handset's condition or where it goes) is ever the default.
+// Typed text that matches no answer is kept to be refused with a reason,
+// never taken as a command.
 type choice struct {
 	options []option
-	at      int
+	at      int    // the highlighted answer, -1 for none yet
 	typed   string // what was typed since the list opened
 	// selected is set after a refusal: the next printable key replaces
 	// the typed text instead of adding to it.
 	selected bool
 }
 
-func newChoice(opts []option) *choice { return &choice{options: opts} }
+func newChoice(opts []option) *choice { return &choice{options: opts, at: -1} }
 
 // picked is the word Enter takes: the typed word when something was typed
-// (the store judges it), else the highlighted answer.
+// (the store judges it), else the highlighted answer; "" when nothing is
+// typed or highlighted.
 func (c *choice) picked() string {
 	t := strings.ToLower(strings.TrimSpace(c.typed))
+	if c.at < 0 {
+		return strings.TrimSpace(c.typed)
+	}
 	if t == "" || strings.HasPrefix(c.options[c.at].word, t) {
 		return c.options[c.at].word // a first letter, or the start of the word
 	}
@@ -46,6 +52,9 @@ func (c *choice) key(msg tea.KeyMsg) (enter bool) {
 	case tea.KeyEnter:
 		return true
 	case tea.KeyUp, tea.KeyShiftTab:
+		if c.at < 0 {
+			c.at = 0
+		}
 		c.at = (c.at + len(c.options) - 1) % len(c.options)
 		c.typed, c.selected = "", false
 	case tea.KeyDown, tea.KeyTab:

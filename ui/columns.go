@@ -2,6 +2,8 @@ package ui
 
 import (
 	"strings"
+
+	"cutover/site"
 )
 
 // column is one column of the position table.
@@ -22,14 +24,15 @@ const statusColWidth = 14 // "◐ in progress" and a space
 
 func (l *positionList) columns() posColumns {
 	w := l.w - 2 - statusColWidth // the cursor marker and the status
+	// The plan stays at 80 columns: it says what the position's runbook is.
 	cols := []column{
-		{"Label", 10, func(r *posRow) string { return txt(r.p.Label) }},
+		{"Label", 10, func(r *posRow) string { return dayMark(r) + txt(r.p.Label) }},
 		{"Ext", 7, func(r *posRow) string { return txt(r.p.Extension) }},
 		{"DDI", 15, func(r *posRow) string { return txt(r.p.DDI) }},
+		{"Plan", 12, func(r *posRow) string { return planShort(r.p.Plan) }},
 	}
 	extra := []column{
 		{"Role", 15, func(r *posRow) string { return roleWord(r.p.Role) }},
-		{"Plan", 12, func(r *posRow) string { return planWord(r.p.Plan) }},
 		{"Switch port", 18, func(r *posRow) string { return txt(r.p.Switch + " " + r.p.Port) }},
 		{"MAC", 18, func(r *posRow) string { return txt(r.p.MAC) }},
 	}
@@ -37,7 +40,7 @@ func (l *positionList) columns() posColumns {
 	for _, c := range cols {
 		used += c.width
 	}
-	const minLoc = 24
+	const minLoc = 20
 	for _, c := range extra {
 		if used+c.width+minLoc > w {
 			break
@@ -53,6 +56,22 @@ func (l *positionList) columns() posColumns {
 	}
 	cols = append(cols[:3], append([]column{loc}, cols[3:]...)...)
 	return posColumns{cols: cols, status: statusColWidth}
+}
+
+// dayMark marks a position on today's list.
+func dayMark(r *posRow) string {
+	if r.today {
+		return "◆"
+	}
+	return ""
+}
+
+// planShort is a plan in a column's eleven characters.
+func planShort(p site.Plan) string {
+	if p == site.PlanAvayaSoft {
+		return "Avaya soft"
+	}
+	return planWord(p)
 }
 
 func (c posColumns) header() string {

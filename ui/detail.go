@@ -80,7 +80,7 @@ func (d *detail) Dirty() bool             { return false }
 func (d *detail) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 
 // ShortHelp implements help.KeyMap.
-func (d *detail) ShortHelp() []key.Binding { return []key.Binding{d.keys.Swap, d.keys.Back} }
+func (d *detail) ShortHelp() []key.Binding { return []key.Binding{d.keys.Swap, nextKey, d.keys.Back} }
 
 // FullHelp implements help.KeyMap.
 func (d *detail) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
@@ -105,6 +105,12 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, d.sh.pop()
 		case key.Matches(msg, d.keys.Swap) && d.loaded:
 			return d, d.sh.push(newWizard(d.sh, d.p))
+		case key.Matches(msg, nextKey):
+			return d, nextPositionCmd(d.sh, d.code, d.label)
+		}
+	case nextPositionMsg:
+		if msg.code == d.code && msg.from == d.label {
+			return d, goNext(d.sh, msg, func(p site.Position) screen { return newDetail(d.sh, p.Site, p.Label) })
 		}
 	}
 	return d, nil
@@ -130,9 +136,6 @@ func (d *detail) View() string {
 	field("Plan", planWord(p.Plan))
 	field("Extension", p.Extension)
 	field("DDI", ddiText(p.DDI))
-	if n := d.pr.Number; n.Old != "" || n.State != runbook.DDIPending && n.State != runbook.DDINone && n.State != "" {
-		field("DDI now", safetext.Line(n.String()))
-	}
 	field("Legacy handset", strings.TrimSpace(string(p.LegacyVendor)+" "+p.LegacyModel))
 	field("MAC", p.MAC)
 	field("Switch port", strings.TrimSpace(p.Switch+" "+p.Port))
@@ -140,6 +143,12 @@ func (d *detail) View() string {
 	field("Notes", strings.ReplaceAll(p.Notes, "\n", " ↵ "))
 	if p.UpdatedBy != "" {
 		field("Last change", shortTime(p.UpdatedAt)+" by "+p.UpdatedBy)
+	}
+	if facts := recordedFacts(d.pr); len(facts) > 0 {
+		b.WriteString("\n" + st.Header.Render("Recorded on site") + "\n")
+		for _, f := range facts {
+			field(f[0], f[1])
+		}
 	}
 	if n := len(d.elsewhere); n > 0 {
 		last := d.elsewhere[n-1]

@@ -98,8 +98,9 @@ func (k actKeys) do(sh *shared, code string, msg tea.KeyMsg, it recItem, names m
 		return proposeCmd(sh, code, site.Proposal{Kind: site.ProposeMove, Label: it.expected.Label, Switch: sw,
 			Port: s.Phone.Port, MAC: s.Phone.MAC})
 	case it.outcome == site.OutcomeUnexpected && key.Matches(msg, k.NotOurs):
-		return proposeCmd(sh, code, site.Proposal{Kind: site.ProposeNotOurs, Switch: sw, Port: s.Phone.Port, MAC: s.Phone.MAC,
-			Vendor: s.Phone.Vendor, Model: s.Phone.Model})
+		// Asked first, never on one key: enter proposes it, esc leaves it.
+		return sh.push(notOursForm(sh, code, site.Proposal{Kind: site.ProposeNotOurs, Switch: sw, Port: s.Phone.Port, MAC: s.Phone.MAC,
+			Vendor: s.Phone.Vendor, Model: s.Phone.Model}))
 	case it.outcome == site.OutcomeUnexpected && key.Matches(msg, k.Add):
 		return sh.push(newPositionForm(sh, code, site.Proposal{Kind: site.ProposeAdd, Switch: sw, Port: s.Phone.Port,
 			MAC: s.Phone.MAC, Vendor: s.Phone.Vendor, Model: s.Phone.Model}))
@@ -134,6 +135,19 @@ func newPositionForm(sh *shared, code string, p site.Proposal) *form {
 	f.pick("role", roles, indexOf(site.Roles, site.RoleOther))
 	f.pick("plan", plans, 0)
 	f.text("note", "", "where it is, who uses it (optional)", false)
+	return f
+}
+
+// notOursForm confirms a phone proposed as not ours, with what it is and
+// an optional note; nothing is proposed until enter.
+func notOursForm(sh *shared, code string, p site.Proposal) *form {
+	f := newForm(sh, "Not ours: "+p.MAC, func(f *form) (tea.Cmd, error) {
+		q := p
+		q.Note = f.value("note")
+		return proposeCmd(sh, code, q), nil
+	}, "Seen on "+p.Switch+" "+p.Port+": "+strings.TrimSpace(p.Vendor+" "+p.Model)+".",
+		"Enter proposes it as not ours (another organisation's phone, left out of the plan); the supervisor decides. Esc leaves it as it is.")
+	f.text("note", "", "whose it is, if known (optional)", false)
 	return f
 }
 

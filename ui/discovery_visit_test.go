@@ -191,7 +191,13 @@ func TestDiscoveryProposals(t *testing.T) {
 	// Changing one's mind: not ours replaces the proposal for that phone.
 	press(t, m, "enter") // the evidence; the same keys work there
 	mustContain(t, m.View(), "Seen on the switch", "kx-sw3 (")
-	press(t, m, "x", "esc")
+	press(t, m, "x") // asked first: nothing is proposed on one key
+	mustContain(t, m.View(), "Enter proposes it as not ours")
+	press(t, m, "esc")
+	if ops = opsOf(t, st, site.ProposalKind); len(ops) != 2 {
+		t.Fatalf("x then esc proposed: %v", ops)
+	}
+	press(t, m, "x", "enter", "esc")
 	mustContain(t, m.View(), "⧗ not ours proposed")
 	if ops = opsOf(t, st, site.ProposalKind); len(ops) != 3 || ops[2]["proposal"] != "not_ours" {
 		t.Fatalf("proposal ops: %v", ops)

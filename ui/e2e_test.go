@@ -95,13 +95,19 @@ func TestEndToEndAvayaFixedSwapInTmux(t *testing.T) {
 	p.keys("✓ swap: pass", "Enter")
 	// After the swap, the simulated switch shows the Avaya phone.
 	p.keys("✓ pass new_phone", "Enter")
+	read()                                               // nothing is taken for a step before it was on screen: not even the serial shown
 	p.keys("✓ new_serial: pass · 23WZ02547224", "Enter") // Enter takes the serial LLDP-MED showed
 	p.keys("✓ new_tag: pass · NEW-0001", "NEW-0001", "Enter")
+	read()
 	p.keys("✓ ddi: pass", "Enter")
-	for _, step := range []string{"call_in", "call_out", "call_internal", "recording", "call_logging", "label"} {
+	// Each test call is answered with y once it was made; the label is
+	// confirmed with Enter.
+	for _, step := range []string{"call_in", "call_out", "call_internal", "recording", "call_logging"} {
 		read()
-		p.keys("✓ "+step+": pass", "Enter")
+		p.keys("✓ "+step+": pass", "y")
 	}
+	read()
+	p.keys("✓ label: pass", "Enter")
 	p.keys("✓ disposition: pass · returned_to_store", "store", "Enter")
 	p.keys("● Done: every step is recorded.", "Sam Patel", "Enter")
 	p.waitFor("17 of 17 steps")

@@ -78,11 +78,29 @@ func (m *root) helpLine() string {
 		}
 		return m.help.ShortHelpView([]key.Binding{m.keys.CloseHelp})
 	}
-	keys := append(m.top().ShortHelp(), m.keys.Help)
-	if !m.top().Capturing() {
-		keys = append(keys, m.keys.Quit)
+	keys := m.top().ShortHelp()
+	var always []key.Binding
+	if !m.top().Capturing() { // while a prompt is open, ? and q are typed
+		always = []key.Binding{m.keys.Help, m.keys.Quit}
 	}
-	return m.help.ShortHelpView(keys)
+	// In a narrow terminal keys give way (all of them are behind ?), never
+	// ? and q: first the arrows everyone knows, then the screen's last.
+	whole := m.help
+	whole.Width = 0 // measured uncut
+	fits := func() bool {
+		return m.width <= 0 || widthOf(whole.ShortHelpView(append(append([]key.Binding{}, keys...), always...))) <= m.width
+	}
+	for i := 0; i < len(keys) && !fits(); {
+		if k := keys[i].Help().Key; k == "↑/k" || k == "↓/j" {
+			keys = append(keys[:i:i], keys[i+1:]...)
+			continue
+		}
+		i++
+	}
+	for len(keys) > 1 && !fits() {
+		keys = keys[:len(keys)-1]
+	}
+	return m.help.ShortHelpView(append(keys, always...))
 }
 
 // helpGroups are the overlay's columns: the screen's, then the keys that

@@ -259,7 +259,7 @@ func TestFailuresShowACrossInTheStatusLine(t *testing.T) {
 		t.Fatalf("status after a failed step: %q", got)
 	}
 	// A rollback's last step passes, but the position ends failed: ✗ too.
-	press(t, m, "b", "enter", "no ring tone on the new handset", "enter", "enter")
+	press(t, m, "b", "f", "enter", "no ring tone on the new handset", "enter", "enter")
 	if current(z) != "rb_verify" {
 		t.Fatalf("rollback at %s; %s", current(z), z.lastErr)
 	}

@@ -17,6 +17,7 @@ import (
 type positionsLoadedMsg struct {
 	code  string
 	rows  []posRow
+	day   []string // today's list
 	index *positionIndex
 	err   error
 }
@@ -58,7 +59,7 @@ func indexPositionsCmd(code string, gen int, rows []posRow) tea.Cmd {
 // index, their search keys and identities too (a reload under a filter),
 // else they follow in a second Cmd after the first frame.
 func loadPositionsCmd(sh *shared, code string, index bool) tea.Cmd {
-	ctx, cache, store := sh.ctx, sh.cache, sh.store
+	ctx, cache, store, today := sh.ctx, sh.cache, sh.store, sh.today()
 	return func() tea.Msg {
 		ps, err := cache.positions(ctx, code)
 		if err != nil {
@@ -78,6 +79,9 @@ func loadPositionsCmd(sh *shared, code string, index bool) tea.Cmd {
 			}
 		}
 		msg := positionsLoadedMsg{code: code, rows: newRows(ps, held)}
+		if store != nil {
+			msg.day, _ = store.DayList(ctx, code, today) // unmarked when unreadable
+		}
 		if index {
 			msg.index = indexRows(msg.rows)
 		}
@@ -146,7 +150,7 @@ func (l *positionList) ShortHelp() []key.Binding {
 		return l.filter.help(l.keys.Back)
 	}
 	fk := l.filter.help(l.keys.Back)
-	return append([]key.Binding{l.keys.list.Up, l.keys.list.Down, l.keys.Open, fk[0], l.keys.Sort}, fk[1:]...)
+	return append([]key.Binding{l.keys.list.Up, l.keys.list.Down, l.keys.Open, fk[0], dayKey, l.keys.Sort}, fk[1:]...)
 }
 
 // FullHelp implements help.KeyMap.
@@ -160,7 +164,7 @@ func (l *positionList) FullHelp() [][]key.Binding {
 	if l.filter.active() {
 		back = l.filter.keys.Clear
 	}
-	return [][]key.Binding{l.keys.list.bindings(), {l.keys.Open, l.filter.keys.Open, l.keys.Sort, l.keys.Refresh, back}}
+	return [][]key.Binding{l.keys.list.bindings(), {l.keys.Open, l.filter.keys.Open, dayKey, l.keys.Sort, l.keys.Refresh, back}}
 }
 
 func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -176,9 +180,14 @@ func (l *positionList) Update(msg tea.Msg) (screen, tea.Cmd) {
 		l.gen++
 		l.index = msg.index
 		l.setRows(msg.rows)
+		l.markDay(msg.day)
 		l.scroll()
 		if l.index == nil {
 			return l, indexPositionsCmd(l.code, l.gen, l.rows)
+		}
+	case dayToggledMsg:
+		if msg.code == l.code {
+			return l, l.dayToggled(msg)
 		}
 	case positionsIndexedMsg:
 		if msg.code == l.code && msg.gen == l.gen && l.index == nil {
@@ -279,6 +288,8 @@ func (l *positionList) listKey(msg tea.KeyMsg) tea.Cmd {
 		l.sort = (l.sort + 1) % numSorts
 		l.order = sortRows(l.rows, l.sort)
 		l.refilter(l.order)
+	case key.Matches(msg, dayKey) && len(l.view) > 0:
+		return toggleDayCmd(l.sh, l.code, l.rows[l.view[l.cur]].p.Label)
 	case key.Matches(msg, l.keys.Open) && len(l.view) > 0:
 		return l.sh.push(newDetail(l.sh, l.code, l.rows[l.view[l.cur]].p.Label))
 	case key.Matches(msg, l.keys.Refresh):

@@ -14,6 +14,8 @@ type posRow struct {
 	p    site.Position
 	held []assets.Asset // what the equipment register holds for it
 	loc  string         // "Main / G / Front counter"
+	// today is set when the position is on today's list (t).
+	today bool
 }
 
 // sortBy is the order of the position list; it also names the groups.

@@ -47,6 +47,26 @@ func fitLines(s string, w, h int) string {
 }
 
 // clamp keeps v within [lo, hi].
+// wrapWords breaks s into lines of at most w cells at spaces; a word longer
+// than w is cut.
+func wrapWords(s string, w int) []string {
+	w = max(w, 4)
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case widthOf(line)+1+widthOf(word) <= w:
+			line += " " + word
+		default:
+			out = append(out, cut(line, w))
+			line = word
+		}
+	}
+	return append(out, cut(line, w))
+}
+
 func clamp(v, lo, hi int) int {
 	if v > hi {
 		v = hi

@@ -15,52 +15,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// progressMsg carries a position's runbook progress.
-type progressMsg struct {
-	code, label string
-	pr          runbook.Progress
-	hub         runbook.HubView // where the hub's record differs (as last pulled)
-	err         error
-}
-
-// recordedMsg is the outcome of recording one step (or a correction).
-type recordedMsg struct {
-	code, label string
-	rec         swap.Recorded
-	err         error
-}
-
-func loadProgressCmd(sh *shared, code, label string) tea.Cmd {
-	ctx, store := sh.ctx, sh.store
-	return func() tea.Msg {
-		pr, err := runbook.Steps(ctx, store, code, label)
-		hub, _ := runbook.HubStanding(ctx, store, code, label) // none when unknown: the runbook is this laptop's
-		return progressMsg{code: code, label: label, pr: pr, hub: hub, err: err}
-	}
-}
-
-// recordCmd records one step through the swap runner (which runs an
-// automatic step's SNMP check first), off the event loop.
-func recordCmd(sh *shared, code, label, step string, in swap.Input) tea.Cmd {
-	ctx, runner, engineer := sh.ctx, sh.runner, sh.engineer
-	return func() tea.Msg {
-		rec, err := runner.Record(ctx, engineer, code, label, step, in)
-		return recordedMsg{code: code, label: label, rec: rec, err: err}
-	}
-}
-
-// correctCmd records a correction of a step already recorded.
-func correctCmd(sh *shared, code, label, step, value, reason string, override bool) tea.Cmd {
-	ctx, runner, engineer := sh.ctx, sh.runner, sh.engineer
-	return func() tea.Msg {
-		rec, err := runner.Correct(ctx, engineer, code, label, step, value, reason, override)
-		return recordedMsg{code: code, label: label, rec: rec, err: err}
-	}
-}
-
 type wizardKeys struct {
 	Do, Fail, Skip, SkipTyping, Retry, Rollback, Correct, Override key.Binding
-	ByEye                                                          key.Binding
+	ByEye, Answered, TakeLast                                      key.Binding
 	Up, Down, Submit, Cancel, Back                                 key.Binding
 }
 
@@ -92,10 +49,18 @@ type wizard struct {
 	// is refused, its Enter with it.
 	held    []tea.KeyMsg
 	holdSeq int
-	// shownAt is when the step due came up (the last result recorded).
-	shownAt time.Time
-	pr      runbook.Progress
-	hub     runbook.HubView
+	// shownAt is when the step due came up (the last result recorded);
+	// keyed is set once a key was pressed for its prompt since (see
+	// wizard_guard.go); replaying while the keys typed during a record are
+	// given to the prompt that opened after it.
+	shownAt   time.Time
+	keyed     bool
+	replaying bool
+	// lastUsed is what this site's engineers typed last for the values
+	// that repeat (a waste transfer note, who signed off): tab takes it.
+	lastUsed runbook.LastUsed
+	pr       runbook.Progress
+	hub      runbook.HubView
 	// cursor is the step the engineer moved to with ↑/↓ to look back at
 	// (an index into rows()), or -1 to follow the step due.
 	cursor   int
@@ -141,6 +106,8 @@ func newWizard(sh *shared, p site.Position) *wizard {
 			Correct:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct this result")),
 			Override:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "record anyway, with a note")),
 			ByEye:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "confirm by eye what the switch does not report, with a note")),
+			Answered:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "the test call worked")),
+			TakeLast:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "take the last one used on this site")),
 			Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "earlier step")),
 			Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "later step")),
 			Submit:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "record")),
@@ -173,7 +140,9 @@ func (z *wizard) Dirty() bool {
 
 func (z *wizard) SetSize(w, h int) screen {
 	z.w, z.h = w, h
-	z.input.Width = max(w/2-8, 20)
+	// The prompt's text fills the step panel (what View gives it), so a
+	// placeholder offering a value is seen whole.
+	z.input.Width = max(w-clamp(w/3, 26, 40)-3-6, 20)
 	return z
 }
 
@@ -255,6 +224,9 @@ func (z *wizard) doBinding(c *runbook.StepState) key.Binding {
 	case runbook.StepInput:
 		return withHelp(z.keys.Do, "scan or type")
 	}
+	if c.Yes != "" {
+		return withHelp(z.keys.Answered, c.Yes)
+	}
 	return withHelp(z.keys.Do, "confirm done")
 }
 
@@ -280,8 +252,9 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return z, func() tea.Msg { return failed("loading the runbook of "+z.label, msg.err) }
 		}
 		first := !z.loaded
-		z.loaded, z.pr, z.hub = true, msg.pr, msg.hub
+		z.loaded, z.pr, z.hub, z.lastUsed = true, msg.pr, msg.hub, msg.last
 		if first {
+			z.stepShown()
 			return z, z.openPrompt()
 		}
 		return z, nil
@@ -292,6 +265,10 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return z, z.recorded(msg)
 	case recheckMsg:
 		return z, z.recheck(msg)
+	case nextPositionMsg:
+		if msg.code == z.code && msg.from == z.label {
+			return z, goNext(z.sh, msg, func(p site.Position) screen { return newWizard(z.sh, p) })
+		}
 	case credsSetMsg:
 		return z, z.credsSet()
 	case addrSavedMsg:
@@ -345,7 +322,7 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if z.sh.readOnly != "" && key.Matches(msg, z.keys.Do, z.keys.Fail, z.keys.Skip, z.keys.SkipTyping, z.keys.Retry,
+	if z.sh.readOnly != "" && key.Matches(msg, z.keys.Do, z.keys.Answered, z.keys.Fail, z.keys.Skip, z.keys.SkipTyping, z.keys.Retry,
 		z.keys.Rollback, z.keys.Correct, z.keys.Override, z.keys.ByEye) {
 		z.lastErr = z.sh.readOnlyRefusal()
 		return nil
@@ -364,8 +341,20 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if key.Matches(msg, z.keys.Correct) {
+		if i := z.lastCorrectable(); i != nil {
+			z.cursor = *i // the value just recorded, looked back at and corrected
+			z.flow = setup{correctKey: z.rows()[*i].Key}
+			return z.ask(promptCorrectValue, z.rows()[*i])
+		}
+	}
 	c := z.due()
 	switch {
+	case c == nil && key.Matches(msg, nextKey) && z.pr.Mode == runbook.ModeFinished:
+		return nextPositionCmd(z.sh, z.code, z.label)
+	case c == nil && key.Matches(msg, z.keys.Rollback) && !z.rollingBack():
+		z.lastErr = z.noRollback()
+		return nil
 	case c == nil:
 		if !key.Matches(msg, z.keys.Do) {
 			return nil
@@ -386,6 +375,11 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		if c.Kind == runbook.StepInput {
 			return z.openPrompt()
 		}
+	case key.Matches(msg, z.keys.Answered) && c.Yes != "" && !z.failedNow():
+		return z.answered(c)
+	case key.Matches(msg, z.keys.Do) && c.Yes != "" && !z.failedNow():
+		z.lastErr = "a test call is answered with one key: y if it " + c.Yes + ", f if it did not (with a note); enter records nothing here"
+		return nil
 	case key.Matches(msg, z.keys.Do) && !z.failedNow():
 		return z.do(c)
 	case key.Matches(msg, z.keys.Fail) && c.Kind != runbook.StepAuto && !z.failedNow():
@@ -435,12 +429,11 @@ func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 	case runbook.StepInput:
 		return z.openPrompt()
 	}
-	// A confirmation means the engineer did what the step says (a test
-	// call, a label): an Enter that comes straight after the previous
+	// A confirmation means the engineer did what the step says (a label,
+	// a reconnection): an Enter that comes straight after the previous
 	// result, before the step could even be read, is not one.
-	if z.sh.readPause > 0 && !z.shownAt.IsZero() && z.sh.wall().Sub(z.shownAt) < z.sh.readPause {
-		z.lastErr = "this step has only just come up: read it and do it, then press enter (an enter straight after the last one is not taken as a confirmation)"
-		z.shownAt = z.sh.wall()
+	if z.unseen(false) {
+		z.refuseUnseen(s)
 		return nil
 	}
 	return z.record(s.Key, in, "recording "+s.Title+"…")
@@ -485,7 +478,7 @@ func (z *wizard) recorded(msg recordedMsg) tea.Cmd {
 	rec := msg.rec
 	z.lingering = wait{}
 	z.last, z.pr = &rec, rec.Progress
-	z.shownAt = z.sh.wall()
+	z.stepShown()
 	z.closePrompt()
 	z.flow, z.cursor, z.retrying = setup{}, -1, false
 	cmds := []tea.Cmd{changed(z.code), z.openPrompt()}

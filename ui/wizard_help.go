@@ -19,6 +19,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 		if z.known && z.prompt.takesValue() {
 			ks = append(ks, z.keys.Override)
 		}
+		if z.offered() != "" && z.input.Value() == "" {
+			ks = append(ks, z.keys.TakeLast)
+		}
 		return append(ks, z.keys.Cancel)
 	}
 	if l := z.looked(); l != nil {
@@ -34,7 +37,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	case z.rollingBack() && c == nil:
 		ks = append(ks, withHelp(z.keys.Do, "record the rollback"))
 	case c == nil && z.pr.Restartable:
-		ks = append(ks, withHelp(z.keys.Do, "start again"))
+		ks = append(ks, withHelp(z.keys.Do, "start again"), nextKey)
+	case c == nil && z.pr.Mode == runbook.ModeFinished:
+		ks = append(ks, nextKey)
 	case c == nil:
 	case z.failedNow():
 		ks = append(ks, z.keys.Retry)
@@ -49,6 +54,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 	}
 	if z.canSkipNow() {
 		ks = append(ks, z.keys.Skip)
+	}
+	if z.lastCorrectable() != nil {
+		ks = append(ks, withHelp(z.keys.Correct, "correct the value just recorded"))
 	}
 	if z.canRollback() {
 		ks = append(ks, z.keys.Rollback)

@@ -94,6 +94,8 @@ func (z *wizard) replay(ahead []tea.KeyMsg) tea.Cmd {
 		return note("%d key(s) typed while recording were ignored", len(ahead))
 	}
 	var cmds []tea.Cmd
+	z.replaying = true
+	defer func() { z.replaying = false }()
 	for i, k := range ahead {
 		if z.busy != "" { // an Enter among them started another record
 			z.ahead = append(z.ahead, ahead[i:]...)

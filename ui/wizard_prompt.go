@@ -57,7 +57,7 @@ func (z *wizard) question() string {
 	case promptWTN:
 		return "Waste transfer note reference: "
 	case promptLost:
-		return "How was it lost? "
+		return "Lost. How was it lost (kept as its note)? "
 	case promptFail:
 		return "What went wrong? "
 	case promptSkip:
@@ -93,7 +93,7 @@ func choicesFor(f runbook.Field) []option {
 		return out
 	case runbook.FieldDisposition:
 		return []option{{"store", "back to stores for reuse (factory-reset it first)"},
-			{"weee", "WEEE disposal: the waste transfer note reference next"}, {"lost", "not found or not recoverable"}}
+			{"weee", "WEEE disposal: the waste transfer note reference next"}, {"lost", "not found or not recoverable: how, in a note, next"}}
 	}
 	return nil
 }
@@ -113,7 +113,7 @@ func (z *wizard) openPrompt() tea.Cmd {
 
 // ask opens a prompt, empty, for step s (nil for a rollback's reason).
 func (z *wizard) ask(p prompt, s *runbook.StepState) tea.Cmd {
-	z.prompt, z.selected, z.pick = p, false, nil
+	z.prompt, z.selected, z.pick, z.keyed = p, false, nil, false
 	z.input.Reset()
 	z.input.Prompt = z.question()
 	z.input.Placeholder = ""
@@ -128,10 +128,17 @@ func (z *wizard) ask(p prompt, s *runbook.StepState) tea.Cmd {
 		if s.Suggested != "" && p == promptValue {
 			z.input.Placeholder = s.Suggested + "  (enter takes it)"
 		}
+		if v := z.offered(); v != "" {
+			z.input.Placeholder = v + "  (tab takes it)"
+		}
 	case promptRollbackKind:
 		z.pick = newChoice(rollbackKinds)
 		z.input.Blur()
 		return nil
+	case promptWTN:
+		if v := z.offered(); v != "" {
+			z.input.Placeholder = v + "  (tab takes it)"
+		}
 	}
 	return z.input.Focus()
 }
@@ -168,13 +175,25 @@ func (z *wizard) promptKey(msg tea.KeyMsg) tea.Cmd {
 			return z.ask(promptSkip, c)
 		}
 		return nil
+	case key.Matches(msg, z.keys.TakeLast) && z.pick == nil && z.input.Value() == "" && z.offered() != "":
+		z.input.SetValue(z.offered()) // shown in the prompt; Enter records it
+		z.input.CursorEnd()
+		z.keyed = z.keyed || !z.replaying
+		return nil
 	case key.Matches(msg, z.keys.Override) && z.prompt.takesValue() && z.known:
 		z.flow.overrideValue = z.typedValue()
 		return z.ask(promptOverride, z.due())
 	}
+	if msg.Type == tea.KeyEnter && z.prompt == promptValue && z.unseen(z.keyed) {
+		z.refuseUnseen(z.due())
+		return nil
+	}
+	if msg.Type != tea.KeyEnter && !z.replaying {
+		z.keyed = true
+	}
 	if z.pick != nil {
 		if z.pick.key(msg) {
-			return z.submit(z.pick.picked())
+			return z.submitPick()
 		}
 		return nil
 	}
@@ -222,6 +241,26 @@ func (z *wizard) cancelPrompt() tea.Cmd {
 	return nil
 }
 
+// sameValue reports whether v, as the step would keep it, is the value
+// the step holds already.
+func sameValue(s *runbook.StepState, v string) bool {
+	got, err := s.Validate(v)
+	if s.Field == runbook.FieldDisposition && strings.EqualFold(strings.TrimSpace(v), "weee") {
+		return false // the reference comes next
+	}
+	return err == nil && strings.EqualFold(got, s.Value)
+}
+
+// submitPick acts on Enter in a list: nothing is picked for the engineer.
+func (z *wizard) submitPick() tea.Cmd {
+	v := z.pick.picked()
+	if v == "" {
+		z.lastErr = "nothing is picked: move to an answer with ↑/↓ or type its first letter, then press enter"
+		return nil
+	}
+	return z.submit(v)
+}
+
 // submit acts on Enter in a prompt.
 func (z *wizard) submit(v string) tea.Cmd {
 	c := z.due()
@@ -247,6 +286,12 @@ func (z *wizard) submit(v string) tea.Cmd {
 	case promptCorrectValue:
 		if strings.TrimSpace(v) == "" {
 			z.lastErr = "type or scan the corrected value"
+			return nil
+		}
+		if l := z.looked(); l != nil && sameValue(l, v) {
+			// Refused now, before a reason is asked for.
+			z.lastErr = "that is the value recorded already: nothing to correct; type or scan the right one, or esc"
+			z.refuse()
 			return nil
 		}
 		z.flow.correctValue, z.lastErr = v, ""

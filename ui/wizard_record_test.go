@@ -83,11 +83,11 @@ func walkPT01(t *testing.T, m *root, z *wizard) {
 	press(t, m, "enter")
 	scan(t, m, "FCH1234PT01")
 	scan(t, m, "MPS-PT01")
-	press(t, m, "enter") // condition: the first answer, good
+	press(t, m, "g", "enter") // condition: good
 	press(t, m, "enter", "enter", "enter")
 	scan(t, m, "MPS-NPT01")
-	press(t, m, "enter")                                     // keep the DDI
-	press(t, m, "enter", "enter", "enter", "enter", "enter") // three test calls, recording, call logging
+	press(t, m, "enter")                 // keep the DDI
+	press(t, m, "y", "y", "y", "y", "y") // three test calls, recording, call logging: each answered
 	if current(z) != "ptt_group" {
 		t.Fatalf("walked PT-01 to %s, want ptt_group; %s", current(z), z.lastErr)
 	}
@@ -99,15 +99,18 @@ func TestRetryReasksAndKeepsTheFailure(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "PT-01")
 	walkPT01(t, m, z)
-	press(t, m, "f", "station 3 hears nothing", "enter", "r")
+	press(t, m, "esc", "f", "station 3 hears nothing", "enter", "r") // the group's name is asked for: esc, then f
 	if got := resultsFor(t, st, "PT-01", "ptt_group"); len(got) != 1 || got[0] != "ptt_group fail | station 3 hears nothing" {
 		t.Fatalf("after f, a note, enter, r the database holds %q; want only the failure", got)
 	}
 	frame := m.View()
-	mustContain(t, frame, "↻ Due again", "Results recorded (1)", "✗ fail · attempt 1 · alex", "station 3 hears nothing")
-	press(t, m, "enter")
+	mustContain(t, frame, "Results recorded (1)", "✗ fail · attempt 1 · alex", "station 3 hears nothing")
+	if z.prompt != promptValue {
+		t.Fatalf("r on the failed group call: prompt %d, want the group's name asked again", z.prompt)
+	}
+	press(t, m, "CT OPS 1", "enter")
 	got := resultsFor(t, st, "PT-01", "ptt_group")
-	if len(got) != 2 || got[1] != "ptt_group pass |" {
+	if len(got) != 2 || got[1] != "ptt_group pass CT OPS 1 |" {
 		t.Fatalf("after the deliberate Enter: %q", got)
 	}
 	press(t, m, "up")
@@ -117,7 +120,7 @@ func TestRetryReasksAndKeepsTheFailure(t *testing.T) {
 	m, z = openWizard(t, st, runner, "HD-01")
 	press(t, m, "esc", "s", "bulk collection", "enter") // serial: skipped
 	press(t, m, "esc", "s", "no tag", "enter")
-	press(t, m, "enter") // condition good
+	press(t, m, "g", "enter") // condition good
 	if current(z) != "remove" {
 		t.Fatalf("HD-01 at %s; %s", current(z), z.lastErr)
 	}

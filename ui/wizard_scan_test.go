@@ -60,7 +60,7 @@ func TestAScanWhereNoValueIsAskedRecordsNothing(t *testing.T) {
 	// r lasts through a cancelled prompt.
 	press(t, m, "r", "f", "esc")
 	mustContain(t, m.View(), "↻ Due again")
-	press(t, m, "enter")
+	press(t, m, "y")
 	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 2 || got[1] != "call_in pass |" {
 		t.Fatalf("after r, f, esc, enter: %q", got)
 	}
@@ -70,7 +70,7 @@ func TestAScanWhereNoValueIsAskedRecordsNothing(t *testing.T) {
 func TestAScanDoesNotRestartAFailedPosition(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "HD-01")
-	press(t, m, "esc", "s", "bulk", "enter", "esc", "b", "enter", "handset bolted to the desk", "enter", "enter")
+	press(t, m, "esc", "s", "bulk", "enter", "esc", "b", "f", "enter", "handset bolted to the desk", "enter", "enter")
 	if status(t, st, "HD-01") != "failed" || z.pr.Restartable != true {
 		t.Fatalf("HD-01 %s restartable %v; %s", status(t, st, "HD-01"), z.pr.Restartable, z.lastErr)
 	}
@@ -85,7 +85,7 @@ func TestAScanDoesNotRestartAFailedPosition(t *testing.T) {
 func TestLostNeedsANoteAndADispositionIsCorrected(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "MR-01")
-	press(t, m, "esc", "s", "bulk", "enter", "esc", "s", "none", "enter", "enter", "enter", "enter")
+	press(t, m, "esc", "s", "bulk", "enter", "esc", "s", "none", "enter", "g", "enter", "enter", "enter")
 	for current(z) != "disposition" {
 		press(t, m, "enter")
 		if z.lastErr != "" {
@@ -93,7 +93,7 @@ func TestLostNeedsANoteAndADispositionIsCorrected(t *testing.T) {
 		}
 	}
 	press(t, m, "l", "enter")
-	mustContain(t, m.View(), "How was it lost?")
+	mustContain(t, m.View(), "Lost. How was it lost (kept as its note)?")
 	press(t, m, "enter")
 	if len(resultsFor(t, st, "MR-01", "disposition")) != 0 || !strings.Contains(z.lastErr, "needs a note saying how") {
 		t.Fatalf("lost without a note: %q %s", resultsFor(t, st, "MR-01", "disposition"), z.lastErr)
@@ -103,7 +103,7 @@ func TestLostNeedsANoteAndADispositionIsCorrected(t *testing.T) {
 		t.Fatalf("lost: %q", got)
 	}
 	// Found after all: back to stores, as a correction.
-	press(t, m, "up", "c", "s", "enter", "found in the cupboard", "enter")
+	press(t, m, "esc", "up", "c", "s", "enter", "found in the cupboard", "enter") // esc: the sign-off's prompt is open
 	got := resultsFor(t, st, "MR-01", "disposition")
 	if len(got) != 2 || got[1] != "disposition pass returned_to_store | found in the cupboard (correction of lost)" {
 		t.Fatalf("corrected disposition: %q (%s)", got, z.lastErr)
@@ -115,26 +115,38 @@ func TestLostNeedsANoteAndADispositionIsCorrected(t *testing.T) {
 	}
 }
 
-// Enter pressed again and again records no confirm step that has only just
-// come up: a test call must have had the time to be made.
-func TestAnEnterBurstConfirmsNothing(t *testing.T) {
+// A test call is answered with y, and only once it could have been made:
+// Enter records nothing on it, and a y straight after the last one is
+// refused (issue 25, point 2).
+func TestATestCallIsAnsweredNotEntered(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "FC-01")
 	walkToCalls(t, m, z)
+	mustContain(t, m.View(), "☎ dial 020 7230 1003 from an outside line", "y if it rang and showed the caller", "y rang and showed the caller")
 	clock := time.Now().Add(time.Hour) // call_in has been on screen an hour
 	m.sh.readPause, m.sh.wall = 700*time.Millisecond, func() time.Time { return clock }
-	press(t, m, "enter") // call_in: on screen for a while already
-	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 1 {
+	press(t, m, "enter")
+	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 0 || !strings.Contains(z.lastErr, "y if it rang and showed the caller, f if it did not") {
+		t.Fatalf("enter on a test call: %q %s", got, z.lastErr)
+	}
+	press(t, m, "y") // call_in: on screen for a while already
+	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 1 || got[0] != "call_in pass |" {
 		t.Fatalf("call_in: %q", got)
 	}
+	mustContain(t, m.View(), "☎ from the new phone, dial your mobile; it should show 020 7230 1003")
 	clock = clock.Add(400 * time.Millisecond)
-	press(t, m, "enter") // call_out, 0.4 s after it came up
+	press(t, m, "y") // call_out, 0.4 s after it came up
 	if got := resultsFor(t, st, "FC-01", "call_out"); len(got) != 0 || !strings.Contains(z.lastErr, "only just come up") {
-		t.Fatalf("an enter 0.4 s after the last recorded call_out: %q %s", got, z.lastErr)
+		t.Fatalf("a y 0.4 s after call_out came up: %q %s", got, z.lastErr)
 	}
 	clock = clock.Add(3 * time.Second)
-	press(t, m, "enter")
-	if got := resultsFor(t, st, "FC-01", "call_out"); len(got) != 1 {
-		t.Fatalf("a deliberate enter: %q", got)
+	press(t, m, "f", "no CLI shown at the far end", "enter")
+	if got := resultsFor(t, st, "FC-01", "call_out"); len(got) != 1 || got[0] != "call_out fail | no CLI shown at the far end" {
+		t.Fatalf("f on a test call: %q", got)
+	}
+	clock = clock.Add(3 * time.Second)
+	press(t, m, "r", "y")
+	if got := resultsFor(t, st, "FC-01", "call_out"); len(got) != 2 || got[1] != "call_out pass |" {
+		t.Fatalf("the call made again: %q (%s)", got, z.lastErr)
 	}
 }

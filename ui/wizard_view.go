@@ -74,11 +74,17 @@ func (z *wizard) stepList(w, h int) string {
 		} else if isDue && z.looked() == nil {
 			focusLine = len(lines)
 		}
-		line := fmt.Sprintf("%s%s %2d %s", pointer, stepMark(st, *s, isDue), n, cut(s.Title, w-7))
-		if isDue || z.cursor == i {
-			line = st.Bold.Render(line)
+		// A title too long for the list wraps under itself, whole.
+		for j, part := range wrapWords(s.Title, w-7) {
+			line := fmt.Sprintf("%s%s %2d %s", pointer, stepMark(st, *s, isDue), n, part)
+			if j > 0 {
+				line = strings.Repeat(" ", 7) + part
+			}
+			if isDue || z.cursor == i {
+				line = st.Bold.Render(line)
+			}
+			lines = append(lines, line)
 		}
-		lines = append(lines, line)
 	}
 	if len(lines) > h && h > 2 {
 		// Keep the step in focus on screen, and say what is cut off.
@@ -104,6 +110,9 @@ func (z *wizard) stepPanel(w int) string {
 	if l := z.looked(); l != nil {
 		z.lookBack(&b, l, w)
 	} else {
+		if line := z.recordedLine(); line != "" {
+			b.WriteString(cut(st.OK.Render("✓ ")+line, w) + "\n\n")
+		}
 		z.duePanel(&b, w)
 	}
 	if z.lastErr != "" {
@@ -128,6 +137,27 @@ func (z *wizard) stepPanel(w int) string {
 		b.WriteString(z.observation(obs, w))
 	}
 	return b.String()
+}
+
+// recordedLine says the value just recorded, and how to put it right:
+// "recorded: FCH1234ABCD · c corrects" ("" when the last result kept no
+// value).
+func (z *wizard) recordedLine() string {
+	if z.last == nil || z.last.Value == "" || z.last.Outcome != runbook.OutcomePass {
+		return ""
+	}
+	line := "recorded: " + safetext.Line(z.last.Value)
+	if z.last.Corrected {
+		line = "corrected to: " + safetext.Line(z.last.Value)
+	}
+	switch {
+	case z.lastCorrectable() == nil:
+	case z.prompt != promptNone:
+		line += " · ↑ then c corrects it" // c would be typed into the prompt
+	default:
+		line += " · c corrects"
+	}
+	return line
 }
 
 func outcomeMark(st *styles, o runbook.Outcome) string {
@@ -158,6 +188,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		switch p.Status {
 		case site.StatusDone:
 			b.WriteString(st.OK.Render("● Done: every step is recorded.") + "\n")
+			b.WriteString(wrap.Render("n goes to the next position to do (on today's list, when you made one with t).") + "\n")
 		default:
 			b.WriteString(wrap.Render(st.status(p.Status, 0)+"  "+safetext.Line(p.StatusReason)) + "\n")
 			if z.pr.Restartable {
@@ -171,6 +202,9 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		return
 	}
 	kind := map[runbook.StepKind]string{runbook.StepAuto: "SNMP check", runbook.StepInput: "scan or type", runbook.StepConfirm: "confirm"}[c.Kind]
+	if c.Yes != "" {
+		kind = "test call: y or f"
+	}
 	title := c.Title
 	if c.RollbackOnly {
 		title = "Rollback: " + title
@@ -179,6 +213,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	if c.Instructions != "" {
 		b.WriteString(wrap.Render(safetext.Line(c.Instructions)) + "\n")
 	}
+	z.dialView(b, c, w)
 	if c.Hint != "" && c.Kind == runbook.StepInput && choicesFor(c.Field) == nil {
 		b.WriteString(st.Faint.Render(cut("Hint: "+c.Hint, w)) + "\n")
 	}

@@ -17,7 +17,7 @@ import (
 func TestGoneWaitsForTheSwitchToForgetTheHandset(t *testing.T) {
 	st, runner, sw := demoRig(t)
 	m, z := openWizard(t, st, runner, "HD-02")
-	press(t, m, "esc", "s", "bulk", "enter", "esc", "s", "no tag", "enter", "enter", "enter")
+	press(t, m, "esc", "s", "bulk", "enter", "esc", "s", "no tag", "enter", "g", "enter", "enter")
 	if current(z) != "gone" {
 		t.Fatalf("HD-02 at %s; %s", current(z), z.lastErr)
 	}

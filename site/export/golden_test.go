@@ -55,7 +55,7 @@ func answer(label, key string) swap.Input {
 	case "signoff":
 		return pass("Sgt Ada Okafor")
 	case "ptt_group":
-		return swap.Input{Outcome: runbook.OutcomePass, Note: "CT ops talk group 3"}
+		return pass("CT ops talk group 3")
 	}
 	return swap.Input{Outcome: runbook.OutcomePass}
 }

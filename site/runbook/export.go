@@ -169,6 +169,7 @@ func ExportNumbers(ctx context.Context, s *site.Store, code string) (export.Numb
 	}
 	var rows []export.Number
 	var uses []export.Use
+	status := map[string]site.Status{} // by position label, this site's
 	hub := map[string]map[string]Derived{}
 	for _, other := range sites {
 		if hub[other.Code], err = HubStates(ctx, s, other.Code); err != nil {
@@ -192,11 +193,12 @@ func ExportNumbers(ctx context.Context, s *site.Store, code string) (export.Numb
 			uses = append(uses, NumberUses(row)...)
 			if other.Code == st.Code {
 				rows = append(rows, row)
+				status[row.Position] = ip.Position.Status
 			}
 		}
 	}
 	return export.BuildNumbers(rows, func(r export.Number) bool {
-		return r.Fate != export.FateWithdrawn && SurrendersLegacyDDI(r.LegacyDDI, fateState(r.Fate), extStateOf(r.ExtensionFate))
+		return LedgerCeases(r, status[r.Position])
 	}, uses), nil
 }
 
@@ -229,6 +231,13 @@ func NumberUses(r export.Number) []export.Use {
 	add(r.NewDDI, "new DDI")
 	add(r.TeamsDDI, "Teams DDI")
 	return out
+}
+
+// LedgerCeases is CeasesWithCarrier for a ledger row whose position
+// stands at status (the laptop's and the hub's numbers export both ask
+// it): a withdrawn or disputed row ceases nothing.
+func LedgerCeases(r export.Number, status site.Status) bool {
+	return r.Fate != export.FateWithdrawn && CeasesWithCarrier(r.LegacyDDI, fateState(r.Fate), extStateOf(r.ExtensionFate), status)
 }
 
 func fateState(f string) DDIState {

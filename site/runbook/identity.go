@@ -73,10 +73,12 @@ func checkIdentity(ctx context.Context, tx *site.Tx, id int64, p site.Position, 
 		if kind == assets.KindNew && a.Kind == assets.KindNew && (a.State == assets.StateInStock || a.State == assets.StateRemoved) {
 			continue // a new phone from stock, or back from a rollback
 		}
-		if res.Override && a.State == assets.StateInstalled {
+		if a.State == assets.StateInstalled {
 			// One serial cannot be installed in two places, even on an
 			// engineer's word: the other record must be put right first.
-			return fmt.Errorf("%w: %s %s is %s: an override cannot put one handset in two places; if that record is wrong, correct it there first (look back to its step and correct the value)",
+			// Said before any override is offered, so nobody is asked for
+			// a note only to be refused.
+			return fmt.Errorf("%w: %s %s is %s: one handset cannot be in two places, and no override changes that; if that record is wrong, correct it there first (look back to its step and correct the value)",
 				assets.ErrInUse, field, value, a.Where())
 		}
 		if res.Override {

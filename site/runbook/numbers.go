@@ -232,6 +232,16 @@ func SurrendersLegacyDDI(legacyDDI string, state DDIState, extState string) bool
 	return false
 }
 
+// CeasesWithCarrier is the one rule for whether a position's legacy DDI
+// may be ceased with the carrier, used by the laptop's numbers export and
+// the hub's: it is given up (SurrendersLegacyDDI) and the position is done,
+// its swap proven by every test call and signed off. Until then a rollback
+// puts the legacy handset back on that number, so it is not ceasable
+// whatever the number step recorded.
+func CeasesWithCarrier(legacyDDI string, state DDIState, extState string, status site.Status) bool {
+	return status == site.StatusDone && SurrendersLegacyDDI(legacyDDI, state, extState)
+}
+
 // MovedToTeams is the one rule for whether a position counts as moved to
 // Teams, used by both reports and progress: a teams_ddi position that is
 // done (its user has the Teams DDI, the legacy numbers are surrendered and

@@ -345,3 +345,39 @@ func (p Progress) Due(key string) error {
 	}
 	return checkTurn(p, step)
 }
+
+// LastUsed is what the site's engineers typed last for the values that
+// repeat from position to position: the waste transfer note reference and
+// the name of who signed off. The wizard offers them (tab takes one); it
+// never records one unless it is taken.
+type LastUsed struct {
+	WTNRef  string `json:"wtn_ref,omitempty"`
+	Contact string `json:"contact,omitempty"`
+}
+
+// LastUsedAt reads a site's last waste transfer note reference and sign-off
+// name, "" for each when none was recorded yet.
+func LastUsedAt(ctx context.Context, s *site.Store, code string) (LastUsed, error) {
+	var out LastUsed
+	rows, err := s.DB().QueryContext(ctx, `SELECT r.step_key, r.value FROM step_results r JOIN positions p ON p.id = r.position_id
+		WHERE p.site = ? AND r.outcome = 'pass' AND r.step_key IN ('signoff', 'disposition') ORDER BY r.id DESC LIMIT 200`, strings.ToUpper(code))
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, v string
+		if err := rows.Scan(&key, &v); err != nil {
+			return out, err
+		}
+		switch {
+		case key == "signoff" && out.Contact == "":
+			out.Contact = v
+		case key == "disposition" && out.WTNRef == "":
+			if d, err := ParseDisposition(v); err == nil && d.WTNRef != "" {
+				out.WTNRef = d.WTNRef
+			}
+		}
+	}
+	return out, rows.Err()
+}

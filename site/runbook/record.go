@@ -124,6 +124,12 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 		return pr, err
 	}
 	after, err := progressOf(ctx, tx, id, p)
+	if err == nil && after.Mode == ModeSwap && after.Current != nil && after.Current.NotApplicable != "" {
+		// A step that cannot apply to the position (no DDI to call) is
+		// never asked for: it is recorded as a skip with its reason, in the
+		// same transaction, the moment it comes due.
+		return RecordTx(ctx, tx, code, label, after.Current.Key, Result{Outcome: OutcomeSkip, Note: "not applicable: " + after.Current.NotApplicable})
+	}
 	if err != nil || after.Mode != ModeRollback || after.Current != nil {
 		return after, err
 	}

@@ -51,8 +51,9 @@ const (
 	FieldDDI          Field = "ddi"       // keep the DDI or give the new one
 	FieldTeamsDDI     Field = "teams_ddi" // the user's Teams number
 	FieldDisposition  Field = "disposition"
-	FieldContact      Field = "contact" // the site contact who signs off
-	FieldReason       Field = "reason"  // why a rollback was needed
+	FieldContact      Field = "contact"   // the person who accepts the change and signs off
+	FieldPTTGroup     Field = "ptt_group" // the push-to-talk group the phone called
+	FieldReason       Field = "reason"    // why a rollback was needed
 )
 
 // Step is one step of a runbook.
@@ -70,6 +71,17 @@ type Step struct {
 	Physical bool `json:"physical,omitempty"`
 	// RollbackOnly steps run only when rolling back.
 	RollbackOnly bool `json:"rollback_only,omitempty"`
+	// NotApplicable says why the step cannot apply to this position (an
+	// inbound test call to a position with no DDI): it is recorded as a
+	// skip with that reason the moment it comes due, by the step engine,
+	// never asked for.
+	NotApplicable string `json:"not_applicable,omitempty"`
+	// Dial is what the engineer dials or looks for on a test call step
+	// ("dial 020 7230 1003 from an outside line").
+	Dial string `json:"dial,omitempty"`
+	// Yes is what the one key that passes a test call step says happened
+	// ("answered both ways"); a failure is recorded with a note.
+	Yes string `json:"yes,omitempty"`
 }
 
 // Runbook is the ordered steps for one position, and the steps a rollback
@@ -191,9 +203,13 @@ func avayaSteps(p site.Position) []Step {
 	if p.DDI != "" {
 		ddi = site.FormatDDI(p.DDI)
 	}
+	mac := orDash(p.MAC)
+	if p.MAC == "" {
+		mac = "by its vendor and model: the inventory has no MAC"
+	}
 	steps := []Step{{Key: "precheck", Title: "Pre-check the port", Kind: StepAuto, Check: CheckPortReady, Skippable: true,
 		Instructions: fmt.Sprintf("Read %s port %s: link up, PoE able to power a %s, voice VLAN set, and the handset on it is the one in the inventory (%s). Skip only when the switch cannot be read, and say why.",
-			orDash(p.Switch), orDash(p.Port), m, orDash(p.MAC))}}
+			orDash(p.Switch), orDash(p.Port), m, mac)}}
 	steps = append(steps, capture(p, false)...)
 	steps = append(steps,
 		Step{Key: "swap", Title: "Swap the handset", Kind: StepConfirm, Physical: true,
@@ -206,45 +222,109 @@ func avayaSteps(p site.Position) []Step {
 		Step{Key: "new_tag", Title: "Scan the new phone's asset tag", Kind: StepInput, Field: FieldNewTag,
 			Instructions: "Scan the asset tag stuck on the new phone.", Hint: "asset tag"},
 		numberStep(p, ddi),
-		Step{Key: "call_in", Title: "Test call: inbound to the DDI", Kind: StepConfirm,
-			Instructions: "From an outside line, call " + ddi + ": the new phone rings and shows the caller's number."},
-		Step{Key: "call_out", Title: "Test call: outbound", Kind: StepConfirm,
-			Instructions: "Call an outside number from the new phone: it connects and presents the right CLI."},
-		Step{Key: "call_internal", Title: "Test call: internal", Kind: StepConfirm,
-			Instructions: "Call another extension and have it call back: both ring and show the extension."},
+		callIn(p, "the new phone"),
+		callOut(p, "the new phone"),
+		Step{Key: "call_internal", Title: "Test call: internal", Kind: StepConfirm, Yes: "both rang and showed the extension",
+			Instructions: "Call another extension and have it call back: both ring and show the extension.",
+			Dial:         "dial another extension from the new phone; it should show " + orNone(p.Extension, "this phone's extension")},
 	)
 	if needsRecording(p.Role) {
 		steps = append(steps,
-			Step{Key: "recording", Title: "Voice recording check", Kind: StepConfirm,
-				Instructions: "Find the test call in the voice recorder with this extension and the right time (business case item 7d)."},
-			Step{Key: "call_logging", Title: "Call logging check", Kind: StepConfirm,
-				Instructions: "Find the test calls in call logging with this extension, numbers and times (business case item 7e)."})
+			Step{Key: "recording", Title: "Voice recording check", Kind: StepConfirm, Yes: "found in the recorder",
+				Instructions: "Find the test call in the voice recorder with this extension and the right time (business case item 7d).",
+				Dial:         "look up " + orNone(p.Extension, "this phone") + " in the voice recorder"},
+			Step{Key: "call_logging", Title: "Call logging check", Kind: StepConfirm, Yes: "found in call logging",
+				Instructions: "Find the test calls in call logging with this extension, numbers and times (business case item 7e).",
+				Dial:         "look up " + orNone(p.Extension, "this phone") + " in call logging"})
 	}
 	if p.Plan == site.PlanAvayaPTT {
-		steps = append(steps, Step{Key: "ptt_group", Title: "Push-to-talk group call", Kind: StepConfirm,
-			Instructions: "Make a push-to-talk group call: every station in the group hears it and can answer."})
+		steps = append(steps, Step{Key: "ptt_group", Title: "Push-to-talk group call", Kind: StepInput, Field: FieldPTTGroup,
+			Instructions: "Make a push-to-talk group call: every station in the group hears it and can answer. Type the group's name as the phone shows it.",
+			Hint:         "push-to-talk group, e.g. CT OPS 1"})
 	}
 	if p.Role == site.RoleDoorAccess {
 		steps = append(steps, Step{Key: "door_release", Title: "Door release test", Kind: StepConfirm, Skippable: true,
 			Instructions: "Call from the door entry panel and release the door from the new phone; check it opens and relocks. Skip, saying so, if this phone drives no door."})
 	}
 	steps = append(steps,
-		Step{Key: "label", Title: "Label the phone and jack", Kind: StepConfirm,
-			Instructions: fmt.Sprintf("Label the phone and the jack with extension %s, the DDI and port %s %s.", orDash(p.Extension), orDash(p.Switch), orDash(p.Port))},
+		Step{Key: "label", Title: "Label the phone and jack", Kind: StepConfirm, Instructions: labelWords(p)},
 		disposition(),
-		Step{Key: "signoff", Title: "Sign-off by the site contact", Kind: StepInput, Field: FieldContact,
-			Instructions: "The site contact checks the phone and signs off: type their name. Give them the user guide and the fault-report number.",
-			Hint:         "site contact's name"},
+		signoff("The site contact checks the phone and signs off: type their name. Give them the user guide and the fault-report number."),
 	)
 	return steps
 }
 
+// signoff is every plan's last step: the name of who accepted the change.
+func signoff(ins string) Step {
+	return Step{Key: "signoff", Title: "Sign-off by the site contact", Kind: StepInput, Field: FieldContact,
+		Instructions: ins, Hint: "their name"}
+}
+
+// labelWords says what goes on the label: only the numbers the position has.
+func labelWords(p site.Position) string {
+	var what []string
+	if p.Extension != "" {
+		what = append(what, "extension "+p.Extension)
+	}
+	if p.DDI != "" {
+		what = append(what, "DDI "+site.FormatDDI(p.DDI))
+	}
+	if p.Switch != "" || p.Port != "" {
+		what = append(what, strings.TrimSpace("port "+p.Switch+" "+p.Port))
+	}
+	if len(what) == 0 {
+		return "Label the phone and the jack with the position's label."
+	}
+	return "Label the phone and the jack with " + strings.Join(what, ", ") + "."
+}
+
+// callIn is the inbound test call to the DDI the position has now; with no
+// DDI it cannot apply, and says so.
+func callIn(p site.Position, phone string) Step {
+	st := Step{Key: "call_in", Title: "Test call: inbound to the DDI", Kind: StepConfirm, Yes: "rang and showed the caller",
+		Instructions: "From an outside line, call " + site.FormatDDI(p.DDI) + ": " + phone + " rings and shows the caller's number.",
+		Dial:         "dial " + site.FormatDDI(p.DDI) + " from an outside line"}
+	if p.DDI == "" {
+		st.Instructions, st.Dial = "The position has no DDI: there is no number to call it on from outside.", ""
+		st.NotApplicable, st.Skippable, st.Yes = "the position has no DDI to call", true, ""
+		st.Title = "Test call: inbound (no DDI)"
+	}
+	return st
+}
+
+// callOut is the outbound test call, and the number it should present.
+func callOut(p site.Position, phone string) Step {
+	cli := "the site's main number"
+	if p.DDI != "" {
+		cli = site.FormatDDI(p.DDI)
+	}
+	return Step{Key: "call_out", Title: "Test call: outbound", Kind: StepConfirm, Yes: "connected and showed " + cli,
+		Instructions: "Call an outside number (your mobile) from " + phone + ": it connects and presents " + cli + ".",
+		Dial:         "from " + phone + ", dial your mobile; it should show " + cli}
+}
+
+// extMoves says the extension moves to the new phone, if there is one.
+func extMoves(p site.Position, to string) string {
+	if p.Extension == "" {
+		return "The position has no extension."
+	}
+	return "Extension " + p.Extension + " moves to " + to + "."
+}
+
+// orNone is s, or what to say when it is empty.
+func orNone(s, none string) string {
+	if strings.TrimSpace(s) == "" {
+		return none
+	}
+	return s
+}
+
 func numberStep(p site.Position, ddi string) Step {
 	st := Step{Key: "ddi", Title: "Number on the new phone", Kind: StepInput, Field: FieldDDI,
-		Instructions: fmt.Sprintf("Extension %s moves to the new phone. Press Enter (or type keep) to keep %s on it, or type the new DDI if it gets a new one.", orDash(p.Extension), ddi),
+		Instructions: fmt.Sprintf("%s Press Enter (or type keep) to keep %s on it, or type the new DDI if it gets a new one.", extMoves(p, "the new phone"), ddi),
 		Hint:         "keep | new DDI"}
 	if p.DDI == "" {
-		st.Instructions = fmt.Sprintf("Extension %s moves to the new phone. The position has no DDI: press Enter for none, or type the DDI it is being given.", orDash(p.Extension))
+		st.Instructions = extMoves(p, "the new phone") + " The position has no DDI: press Enter for none, or type the DDI it is being given."
 		st.Hint = "none | new DDI"
 	}
 	return st
@@ -263,7 +343,8 @@ func teamsSteps(p site.Position) []Step {
 			Instructions: "Unplug the handset, bag it and tag the bag with its serial and MAC."},
 		Step{Key: "gone", Title: "Check the port is empty", Kind: StepAuto, Check: CheckLegacyGone, Skippable: true,
 			Instructions: "Read the port: no phone may be left on it. Skip when the switch cannot be read, saying why."},
-		disposition())
+		disposition(),
+		signoff("The user (or the site contact for them) checks that calls reach them on Teams and accepts the change: type their name."))
 	return steps
 }
 
@@ -280,7 +361,8 @@ func removeSteps(p site.Position) []Step {
 		steps = append(steps, Step{Key: "surrender", Title: "Surrender the legacy numbers", Kind: StepConfirm,
 			Instructions: "Confirm that " + legacyNumbers(p) + " surrendered."})
 	}
-	return append(steps, disposition())
+	return append(steps, disposition(),
+		signoff("The site contact sees the handset gone and accepts the change: type their name."))
 }
 
 func orDash(s string) string {
@@ -313,13 +395,13 @@ func softSteps(p site.Position) []Step {
 		ddi = site.FormatDDI(p.DDI)
 	}
 	steps := []Step{{Key: "soft_client", Title: "Sign the user in to the Avaya soft phone", Kind: StepConfirm,
-		Instructions: fmt.Sprintf("Sign the user in to the Avaya soft-phone client on their PC or laptop with extension %s. Confirm when it shows the extension registered.", orDash(p.Extension))}}
+		Instructions: fmt.Sprintf("Sign the user in to the Avaya soft-phone client on their PC or laptop with %s. Confirm when it shows it registered.", orNone(p.Extension, "the user's extension"))}}
 	steps = append(steps, capture(p, false)...)
 	num := numberStep(p, ddi)
 	num.Title = "Number on the soft phone"
-	num.Instructions = fmt.Sprintf("Extension %s moves to the soft phone. Press Enter (or type keep) to keep %s on it.", orDash(p.Extension), ddi)
+	num.Instructions = fmt.Sprintf("%s Press Enter (or type keep) to keep %s on it.", extMoves(p, "the soft phone"), ddi)
 	if p.DDI == "" {
-		num.Instructions = fmt.Sprintf("Extension %s moves to the soft phone. The position has no DDI: press Enter for none.", orDash(p.Extension))
+		num.Instructions = extMoves(p, "the soft phone") + " The position has no DDI: press Enter for none."
 	}
 	steps = append(steps,
 		Step{Key: "remove", Title: "Remove the handset", Kind: StepConfirm, Physical: true,
@@ -327,11 +409,15 @@ func softSteps(p site.Position) []Step {
 		Step{Key: "gone", Title: "Check the port is empty", Kind: StepAuto, Check: CheckLegacyGone, Skippable: true,
 			Instructions: "Read the port: no phone may be left on it. Skip when the switch cannot be read, saying why."},
 		num,
-		Step{Key: "call_in", Title: "Test call: inbound on the soft phone", Kind: StepConfirm,
-			Instructions: "From an outside line, call " + ddi + ": the soft-phone client rings and shows the caller's number."},
-		Step{Key: "call_out", Title: "Test call: outbound on the soft phone", Kind: StepConfirm,
-			Instructions: "Call an outside number from the soft-phone client: it connects and presents the right CLI."},
+		soft(callIn(p, "the soft-phone client")),
+		soft(callOut(p, "the soft-phone client")),
 		disposition(),
+		signoff("The user checks the soft phone and accepts the change: type their name. Give them the user guide and the fault-report number."),
 	)
 	return steps
+}
+
+func soft(s Step) Step {
+	s.Title = strings.Replace(s.Title, "inbound to the DDI", "inbound", 1) + " on the soft phone"
+	return s
 }

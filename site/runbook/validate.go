@@ -120,6 +120,11 @@ func (s Step) Validate(v string) (string, error) {
 		out = d.String()
 	case FieldContact:
 		out, err = ValidateContact(v)
+	case FieldPTTGroup:
+		out = strings.Join(strings.Fields(v), " ")
+		if n := len([]rune(out)); n < 1 || n > 40 {
+			err = fmt.Errorf("%w: push-to-talk group %q: want its name as the phone shows it, up to 40 characters", ErrBadInput, out)
+		}
 	case FieldReason:
 		var st site.Status
 		var r string

@@ -325,6 +325,7 @@ func (s *Store) exportNumbers(t *tx, p Principal, e *Export, all []site.Site) er
 	}
 	var rows []export.Number
 	var uses []export.Use
+	status := map[[2]string]site.Status{} // by site and position
 	for _, st := range all {
 		ps, err := exportHubPositions(t, st.Code)
 		if err != nil {
@@ -347,12 +348,12 @@ func (s *Store) exportNumbers(t *tx, p Principal, e *Export, all []site.Site) er
 			}
 			if want[st.Code] {
 				rows = append(rows, row)
+				status[[2]string{row.Site, row.Position}] = hp.Position.Status
 			}
 		}
 	}
 	e.Numbers = export.BuildNumbers(rows, func(r export.Number) bool {
-		return r.Fate != export.FateWithdrawn && (r.Fate == export.FateReplaced || r.Fate == export.FateSurrendered ||
-			r.Fate == export.FateTeams && r.ExtensionFate == "surrendered")
+		return runbook.LedgerCeases(r, status[[2]string{r.Site, r.Position}]) // the laptop's rule
 	}, uses)
 	return nil
 }

@@ -49,7 +49,7 @@ func exportAnswer(label, key string) swap.Input {
 	case "signoff":
 		return pass("Sgt Ada Okafor")
 	case "ptt_group":
-		return swap.Input{Outcome: runbook.OutcomePass, Note: "CT ops talk group 3"}
+		return swap.Input{Outcome: runbook.OutcomePass, Value: "CT ops talk group 3"}
 	}
 	return swap.Input{Outcome: runbook.OutcomePass}
 }
