@@ -38,9 +38,12 @@ func (s *screen) tmux(args ...string) (string, error) {
 	return string(out), err
 }
 
-// press sends keys as tmux names them ("Enter", "Down", "e", "public").
+// press sends keys as tmux names them ("Enter", "Down", "e", "public"),
+// at a person's pace: having read what came up first (the wizard takes no
+// key for a step that came up in the same instant).
 func (s *screen) press(keys ...string) {
 	s.t.Helper()
+	time.Sleep(800 * time.Millisecond)
 	for _, k := range keys {
 		if out, err := s.tmux("send-keys", "-t", "t", k); err != nil {
 			s.t.Fatalf("tmux send-keys %q: %v %s", k, err, out)
@@ -59,6 +62,7 @@ func (s *screen) confirm() {
 // typeText sends text literally, as typed or scanned.
 func (s *screen) typeText(text string) {
 	s.t.Helper()
+	time.Sleep(800 * time.Millisecond)
 	if out, err := s.tmux("send-keys", "-t", "t", "-l", text); err != nil {
 		s.t.Fatalf("tmux send-keys -l %q: %v %s", text, err, out)
 	}
