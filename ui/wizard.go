@@ -28,13 +28,15 @@ type wizardKeys struct {
 // prompt is open, or a result is being recorded, no printable key is a
 // command: it is text.
 type wizard struct {
-	sh          *shared
-	code, label string
-	keys        wizardKeys
-	spin        spinner.Model
-	input       textinput.Model
-	pick        *choice // the list of answers while prompt takes a choice
-	prompt      prompt
+	darkSeq       int  // the dark timer's tick
+	darkExplained bool // a reason for leaving it dark was recorded in this visit
+	sh            *shared
+	code, label   string
+	keys          wizardKeys
+	spin          spinner.Model
+	input         textinput.Model
+	pick          *choice // the list of answers while prompt takes a choice
+	prompt        prompt
 	// selected is set after a refused value or note: the text stays in
 	// the prompt, and the next printable key replaces it.
 	selected bool
@@ -255,14 +257,24 @@ func (z *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		z.loaded, z.pr, z.hub, z.lastUsed = true, msg.pr, msg.hub, msg.last
 		if first {
 			z.stepShown()
-			return z, z.openPrompt()
+			return z, tea.Batch(z.openPrompt(), z.darkTick())
 		}
 		return z, nil
 	case recordedMsg:
 		if msg.code != z.code || msg.label != z.label {
 			return z, nil
 		}
-		return z, z.recorded(msg)
+		return z, tea.Batch(z.recorded(msg), z.darkTick())
+	case wizDarkTickMsg:
+		if msg.code == z.code && msg.label == z.label && msg.seq == z.darkSeq {
+			return z, z.darkTick()
+		}
+		return z, nil
+	case leftDarkMsg:
+		if msg.code == z.code && msg.label == z.label {
+			return z, z.leftDark(msg)
+		}
+		return z, nil
 	case recheckMsg:
 		return z, z.recheck(msg)
 	case nextPositionMsg:
@@ -317,6 +329,9 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		case z.rollingBack():
 			z.flow = setup{}
 			return note("%s: rollback cancelled; nothing was recorded", z.label)
+		case z.mustExplainLeaving():
+			// A critical position is not left dark silently.
+			return z.ask(promptLeaveDark, nil)
 		default:
 			return z.sh.pop()
 		}

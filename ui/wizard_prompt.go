@@ -27,6 +27,7 @@ const (
 	promptCorrectValue         // the value a correction records
 	promptCorrectReason        // why it is corrected
 	promptByEye                // what the engineer saw of the facts the switch does not report
+	promptLeaveDark            // why a critical position is left without a phone
 	// promptRefused says why a key was refused (a skip the SNMP proof
 	// forbids); until esc or Enter, printable keys are swallowed, so
 	// words typed on regardless never act as commands.
@@ -47,6 +48,8 @@ func (p prompt) submitWord() string {
 		return "next: the reason"
 	case promptRefused:
 		return "go on"
+	case promptLeaveDark:
+		return "record and leave"
 	}
 	return "record"
 }
@@ -74,6 +77,8 @@ func (z *wizard) question() string {
 		return "Why correct it? "
 	case promptByEye:
 		return "What did you see (PoE light, the phone's VLAN…)? "
+	case promptLeaveDark:
+		return "It is critical and has no phone: why leave it so? "
 	case promptRefused:
 		return ""
 	}
@@ -265,6 +270,8 @@ func (z *wizard) submitPick() tea.Cmd {
 func (z *wizard) submit(v string) tea.Cmd {
 	c := z.due()
 	switch z.prompt {
+	case promptLeaveDark:
+		return z.leaveDark(v)
 	case promptRollbackKind:
 		z.flow.rollbackKind = strings.ToLower(strings.TrimSpace(v))
 		if z.flow.rollbackKind != "failed" && z.flow.rollbackKind != "blocked" {

@@ -40,6 +40,9 @@ func (z *wizard) View() string {
 	if n := z.pr.Number.String(); n != "" {
 		head += "\n" + cut("DDI now: "+n, z.w)
 	}
+	if l := z.darkLine(); l != "" {
+		head += "\n" + l
+	}
 	if v := z.hub; v.Known && (len(v.Disputes) > 0 || len(v.Overruled) > 0) {
 		head += "\n" + st.Warn.Render(cut(fmt.Sprintf("⇄ on the hub: %s · %d disputed · %d of this laptop's values overruled or disputed (the position's detail says which)",
 			statusWord(v.Status), len(v.Disputes), len(v.Overruled)), z.w))
