@@ -143,15 +143,15 @@ func TestHubExportsAgreeWithTheLaptop(t *testing.T) {
 			case export.KindRetire:
 				rows, err := runbook.ExportRetire(ctx, alice.Store, "KX")
 				hubtest.Must(t, err)
-				hubtest.Must(t, export.WriteRetire(&b, "csv", []string{"KX"}, rows))
+				hubtest.Must(t, export.WriteRetire(&b, "csv", []string{"KX"}, rows, nil))
 			case export.KindInstall:
 				rows, err := runbook.ExportInstall(ctx, alice.Store, "KX")
 				hubtest.Must(t, err)
-				hubtest.Must(t, export.WriteInstall(&b, "csv", []string{"KX"}, rows))
+				hubtest.Must(t, export.WriteInstall(&b, "csv", []string{"KX"}, rows, nil))
 			case export.KindNumbers:
 				n, err := runbook.ExportNumbers(ctx, alice.Store, "KX")
 				hubtest.Must(t, err)
-				hubtest.Must(t, export.WriteNumbers(&b, "csv", []string{"KX"}, n))
+				hubtest.Must(t, export.WriteNumbers(&b, "csv", []string{"KX"}, n, nil))
 			case export.KindTeamsLIS:
 				l, err := runbook.ExportLIS(ctx, alice.Store, "KX", false)
 				hubtest.Must(t, err)
