@@ -2,8 +2,8 @@ package export_test
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
