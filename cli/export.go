@@ -21,7 +21,7 @@ func init() {
 	var allPorts bool
 	register(&Command{
 		Name:    "export",
-		Args:    "--site CODE retire|install|numbers|teams-lis [--format F] [--out FILE] [--all-ports]",
+		Args:    "--site CODE retire|install|numbers|teams-lis [--format F] [--out FILE|FOLDER] [--all-ports]",
 		Summary: "what the platform teams need: retire and install lists, the numbers ledger, Teams emergency locations",
 		Help: `Writes one export of the site from this laptop's database; every one is sorted
 and has fixed columns, so the same work gives the same file.
@@ -42,13 +42,22 @@ and has fixed columns, so the same work gives the same file.
              recorded it when; totals by fate; the DDIs to cease with the
              carrier; a DDI at two positions (of any site on this laptop) is
              a duplicate row.
-  teams-lis  Teams emergency locations from the latest discovery: each switch's
-             LLDP chassis ID and the LLDP port ID of each port serving a
-             position moving to Teams (every position with --all-ports),
-             described by the site's address and the building, floor and room.
-             --format ps1 writes a PowerShell script of Set-CsOnlineLisSwitch
-             and Set-CsOnlineLisPort with every value quoted. Ports discovery
-             did not read are listed as gaps.
+  teams-lis  Teams emergency locations from the latest discovery: the site's
+             civic address, one location per building/floor/room, each
+             switch's LLDP chassis ID and the LLDP port ID of each port
+             serving a position moving to Teams (every position with
+             --all-ports). --format csv writes the load files into the
+             folder --out names: civic-addresses.csv, locations.csv,
+             switches.csv, ports.csv (headed by the Teams cmdlets' parameter
+             names) and gaps.csv. --format ps1 writes one PowerShell script
+             (pure ASCII, for Windows PowerShell 5.1 and 7) that looks up
+             every LocationId before changing anything, and with
+             -CreateLocations creates the civic address and locations.
+
+Nothing is left out silently: what an export could not write (a Cisco
+handset with no MAC, a port discovery did not read, a handset the hub's
+record disputes) is listed on standard error, in the JSON, and with --out in
+NAME.gaps.csv beside the file; the exit status is then 4.
 
 Formats: csv (default) and json for every export; cisco-bat for retire; ps1
 for teams-lis. The format follows the --out extension (.csv, .json, .ps1,

@@ -140,3 +140,30 @@ func TestLISGapsAreListedNotGuessed(t *testing.T) {
 		t.Errorf("--all-ports: %+v", all.Ports)
 	}
 }
+
+// TestRetireGapsNameTheHandsetsWithoutADeviceName: a Cisco handset with no
+// MAC is in the retire list but cannot be in the Cisco delete file; it is
+// a gap saying so, with the extension to find it by.
+func TestRetireGapsNameTheHandsetsWithoutADeviceName(t *testing.T) {
+	rows := []export.Retire{
+		{Site: "KX", Position: "FC-01", Vendor: "cisco", MAC: "00:1e:13:8c:90:07", DeviceName: export.DeviceName("cisco", "00:1e:13:8c:90:07")},
+		{Site: "KX", Position: "FC-02", Vendor: "cisco", Extension: "41002"},
+		{Site: "KX", Position: "FC-03", Vendor: "mitel", Extension: "41003"},
+		{Site: "KX", Position: "FC-04", Vendor: "other", Extension: "41004"},
+	}
+	gaps := export.RetireGaps(rows)
+	if len(gaps) != 2 || gaps[0].Position != "FC-02" || !strings.Contains(gaps[0].Reason, "not in the Cisco bulk delete file") ||
+		!strings.Contains(gaps[0].Reason, "41002") || gaps[1].Position != "FC-03" {
+		t.Errorf("gaps %+v", gaps)
+	}
+	var b bytes.Buffer
+	must(t, export.WriteRetire(&b, "cisco-bat", nil, rows, gaps))
+	if b.String() != "SEP001E138C9007\r\n" {
+		t.Errorf("cisco-bat %q", b.String())
+	}
+	b.Reset()
+	must(t, export.WriteRetire(&b, "json", []string{"KX"}, rows, gaps))
+	if !strings.Contains(b.String(), `"gaps": [`) || !strings.Contains(b.String(), `"position": "FC-02"`) {
+		t.Errorf("the JSON does not list the gaps:\n%s", b.String())
+	}
+}
