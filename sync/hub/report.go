@@ -109,22 +109,16 @@ func reportFacts(t *tx, code string, byLabel map[string]*wire.ReportRow) error {
 			}
 		}
 	}
-	crows, err := t.query(`SELECT entity_id, COUNT(*) FROM conflicts WHERE site = ? AND status = 'open' AND entity = 'position' GROUP BY entity_id`, code)
+	conflicts, err := openConflicts(t, code)
 	if err != nil {
 		return err
 	}
-	defer crows.Close()
-	for crows.Next() {
-		var id string
-		var n int
-		if err := crows.Scan(&id, &n); err != nil {
-			return err
-		}
-		if r := byLabel[strings.ToLower(id)]; r != nil {
+	for key, n := range conflicts {
+		if r := byLabel[key]; r != nil {
 			r.OpenConflicts += n
 		}
 	}
-	return crows.Err()
+	return nil
 }
 
 // disputedWord is how a report or an informational export shows a value
