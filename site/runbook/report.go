@@ -75,8 +75,8 @@ type ReportRow struct {
 	// Resolved says each settled dispute in words: every engineer's value
 	// as recorded, and the admin who resolved it beside them.
 	Resolved []string `json:"resolved,omitempty"`
-	// OpenConflicts counts the hub's open conflicts on the position (0 on
-	// a laptop's own report).
+	// OpenConflicts counts the hub's open conflicts on the position (on a
+	// laptop, as of its last sync).
 	OpenConflicts int `json:"open_conflicts"`
 }
 
@@ -131,6 +131,10 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 	if err != nil {
 		return rep, err
 	}
+	conflicts, err := pulledConflicts(ctx, s, st.Code)
+	if err != nil {
+		return rep, err
+	}
 	for _, ip := range ps {
 		p := ip.Position
 		d, history, err := localDerived(ctx, s.DB(), ip.ID, p)
@@ -138,6 +142,7 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 			return rep, err
 		}
 		row := ReportRowOf(p, d, history)
+		row.OpenConflicts = conflicts[strings.ToLower(p.Label)]
 		if hv, err := HubStanding(ctx, s, st.Code, p.Label); err != nil {
 			return rep, err
 		} else if hv.Known {
@@ -152,6 +157,27 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 	}
 	rep.Finish()
 	return rep, nil
+}
+
+// pulledConflicts counts the hub's open conflicts on each position of a
+// site as of the last sync, by lower-case label (none before a sync).
+func pulledConflicts(ctx context.Context, s *site.Store, code string) (map[string]int, error) {
+	rows, err := s.DB().QueryContext(ctx, `SELECT entity_id, COUNT(*) FROM sync_conflicts
+		WHERE site = ? AND status = 'open' AND entity = 'position' GROUP BY entity_id`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(id)] += n
+	}
+	return out, rows.Err()
 }
 
 // Finish sorts the rows (label as people read it: P2 before P10), counts
