@@ -96,7 +96,16 @@ func ReportRowOf(p site.Position, d Derived, history []string) ReportRow {
 		if x.Open() {
 			row.Disputed = append(row.Disputed, x.Words())
 		} else {
-			row.Resolved = append(row.Resolved, x.Words())
+			// Every engineer's value as recorded stays; the admin who
+			// settled it is beside them.
+			l := x.Words() + "; resolved by " + x.ResolvedBy
+			if x.Value != "" {
+				l += ": " + x.Value
+			}
+			if x.Resolution != "" {
+				l += " (" + x.Resolution + ")"
+			}
+			row.Resolved = append(row.Resolved, l)
 		}
 	}
 	return row
