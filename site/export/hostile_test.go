@@ -36,7 +36,7 @@ func TestHostileTextCannotBreakTheCSVOrTheScript(t *testing.T) {
 		read[0].Ports = append(read[0].Ports, site.ObservedPort{Port: positions[i].Port, PortID: positions[i].Port, PortIDSubtype: 5})
 	}
 	st := site.Site{Code: "KX", Name: hostileText[0], Address: hostileText[7]}
-	lis := runbook.BuildLIS(st, positions, read, nil, nil, false)
+	lis := runbook.BuildLIS(st, site.CivicAddress{}, positions, read, nil, nil, false)
 	if len(lis.Ports) != len(hostileText) {
 		t.Fatalf("%d ports; want %d: %+v", len(lis.Ports), len(hostileText), lis.Gaps)
 	}
@@ -48,11 +48,11 @@ func TestHostileTextCannotBreakTheCSVOrTheScript(t *testing.T) {
 	for i := range positions {
 		bad[0].Ports = append(bad[0].Ports, site.ObservedPort{Port: positions[i].Port, PortID: hostileText[i], PortIDSubtype: 7})
 	}
-	if l := runbook.BuildLIS(st, positions, bad, nil, nil, false); len(l.Ports) != 0 || len(l.Gaps) != len(hostileText) {
+	if l := runbook.BuildLIS(st, site.CivicAddress{}, positions, bad, nil, nil, false); len(l.Ports) != 0 || len(l.Gaps) != len(hostileText) {
 		t.Errorf("hostile port IDs: %d ports, %d gaps; want 0 and %d", len(l.Ports), len(l.Gaps), len(hostileText))
 	}
 	bad[0].ChassisID = "x'; Stop-Computer; '"
-	if l := runbook.BuildLIS(st, positions, bad, nil, nil, false); len(l.Switches) != 0 || len(l.Ports) != 0 {
+	if l := runbook.BuildLIS(st, site.CivicAddress{}, positions, bad, nil, nil, false); len(l.Switches) != 0 || len(l.Ports) != 0 {
 		t.Errorf("a hostile chassis ID was written: %+v %+v", l.Switches, l.Ports)
 	}
 
@@ -117,7 +117,7 @@ func TestLISGapsAreListedNotGuessed(t *testing.T) {
 			Ports: []site.ObservedPort{{Port: "GigabitEthernet1/0/1", PortID: "Gi1/0/1", PortIDSubtype: 5}, {Port: "Gi1/0/2", PortID: "Gi1/0/2", PortIDSubtype: 5}}},
 		{Switch: "10.0.0.3:161", SysName: "kx-sw3"},
 	}
-	l := runbook.BuildLIS(site.Site{Code: "KX", Address: "1 Road"}, positions, read, nil, nil, false)
+	l := runbook.BuildLIS(site.Site{Code: "KX", Address: "1 Road"}, site.CivicAddress{}, positions, read, nil, nil, false)
 	if len(l.Ports) != 1 || l.Ports[0].Position != "PE-01" || l.Ports[0].ChassisID != "00-5D-73-41-01-00" || l.Ports[0].PortID != "Gi1/0/1" {
 		t.Errorf("ports %+v", l.Ports)
 	}
@@ -136,7 +136,7 @@ func TestLISGapsAreListedNotGuessed(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("gaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if all := runbook.BuildLIS(site.Site{Code: "KX"}, positions, read, nil, nil, true); len(all.Ports) != 2 {
+	if all := runbook.BuildLIS(site.Site{Code: "KX"}, site.CivicAddress{}, positions, read, nil, nil, true); len(all.Ports) != 2 {
 		t.Errorf("--all-ports: %+v", all.Ports)
 	}
 }

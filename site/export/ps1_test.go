@@ -256,7 +256,7 @@ func TestTeamsScriptReadsTheSameInWindowsPowerShellAnd7(t *testing.T) {
 			Building: r.b, Floor: r.f, Room: r.r, Switch: "kx-sw1", Port: port})
 		read[0].Ports = append(read[0].Ports, site.ObservedPort{Port: port, PortID: port, PortIDSubtype: 5})
 	}
-	l := runbook.BuildLIS(site.Site{Code: "KX", Name: "Kestrel Cross ‘KX’", Address: "1 Peña Road"}, positions, read, nil, nil, false)
+	l := runbook.BuildLIS(site.Site{Code: "KX", Name: "Kestrel Cross ‘KX’", Address: "1 Peña Road"}, site.CivicAddress{HouseNumber: "1", Street: "Peña Road", City: "London", Postcode: "N1 9ZZ", Country: "GB"}, positions, read, nil, nil, false)
 	if len(l.Ports) != len(rooms) || len(l.Gaps) != 0 {
 		t.Fatalf("%d ports, gaps %+v", len(l.Ports), l.Gaps)
 	}

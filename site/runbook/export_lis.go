@@ -48,13 +48,17 @@ func ExportLIS(ctx context.Context, s *site.Store, code string, allPorts bool) (
 			positions = append(positions, ip.Position)
 		}
 	}
-	return BuildLIS(st, positions, read, aliases, verdicts, allPorts), nil
+	civic, err := s.CivicAddress(ctx, st.Code)
+	if err != nil {
+		return export.LIS{}, err
+	}
+	return BuildLIS(st, civic, positions, read, aliases, verdicts, allPorts), nil
 }
 
 // BuildLIS is ExportLIS's rule over what was read.
-func BuildLIS(st site.Site, positions []site.Position, read []site.SwitchLLDP, aliases map[string]string,
+func BuildLIS(st site.Site, civic site.CivicAddress, positions []site.Position, read []site.SwitchLLDP, aliases map[string]string,
 	verdicts map[string]site.Verdict, allPorts bool) export.LIS {
-	l := export.LIS{Addresses: []export.CivicAddress{CivicAddressOf(st)}, Switches: []export.LISSwitch{}, Ports: []export.LISPort{}, Gaps: []export.LISGap{}}
+	l := export.LIS{Addresses: []export.CivicAddress{CivicAddressOf(st, civic)}, Switches: []export.LISSwitch{}, Ports: []export.LISPort{}, Gaps: []export.LISGap{}}
 	find := func(name string) *site.SwitchLLDP {
 		for i := range read {
 			if devices.SwitchMatches(name, read[i].Switch, read[i].SysName, aliases) {
@@ -180,8 +184,10 @@ func notPlain(what, id string) string {
 }
 
 // CivicAddressOf is a site's address in the fields the Teams civic address
-// takes: the site's name as the company, its address line as the
+// takes (New-CsOnlineLisCivicAddress): the structured address the
+// inventory gave, the site's name as the company, its address line as the
 // description.
-func CivicAddressOf(st site.Site) export.CivicAddress {
-	return export.CivicAddress{Site: st.Code, CompanyName: st.Name, Description: st.Address}
+func CivicAddressOf(st site.Site, c site.CivicAddress) export.CivicAddress {
+	return export.CivicAddress{Site: st.Code, CompanyName: st.Name, HouseNumber: c.HouseNumber, StreetName: c.Street, City: c.City,
+		PostalCode: c.Postcode, CountryOrRegion: c.Country, Latitude: c.Latitude, Longitude: c.Longitude, Description: st.Address}
 }

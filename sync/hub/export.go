@@ -444,7 +444,11 @@ func hubLIS(t *tx, st site.Site, ps []*hubPosition, allPorts bool) (export.LIS, 
 			verdicts[hp.Label] = site.Verdict{Label: hp.Label, Outcome: site.OutcomeMoved, Port: hp.observedPort}
 		}
 	}
-	return runbook.BuildLIS(st, positions, read, aliases, verdicts, allPorts), nil
+	civic, err := civicOf(t, st.Code)
+	if err != nil {
+		return export.LIS{}, err
+	}
+	return runbook.BuildLIS(st, civic, positions, read, aliases, verdicts, allPorts), nil
 }
 
 func firstNonBlank(vs ...string) string {

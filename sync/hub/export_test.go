@@ -241,8 +241,28 @@ func TestHubExportsAgreeWithTheLaptop(t *testing.T) {
 			string(body) != "SEP001E138C9007\r\nSEP001E138C900E\r\nSEP001E138C9069\r\nSEP001E138C904D\r\n" {
 			t.Errorf("--all cisco-bat: %d %q", code, body)
 		}
-		if code, _ := get(sam, "/v1/sites/KX/export/teams-lis?format=ps1"); code != http.StatusOK {
-			t.Errorf("ps1 over HTTP: %d", code)
+		// Every teams-lis load file, and the script, the same from both;
+		// the civic address the plan gave in both.
+		ll, err := runbook.ExportLIS(ctx, alice.Store, "KX", false)
+		hubtest.Must(t, err)
+		files, err := export.WriteLISFiles(ll)
+		hubtest.Must(t, err)
+		if !bytes.Contains(files[0].Data, []byte("Kestrel Cross Police Station,GB,1,Kestrel Cross Road,London,N1 9ZZ")) {
+			t.Errorf("the laptop's civic address:\n%s", files[0].Data)
+		}
+		for _, f := range files {
+			code, body := get(sam, "/v1/sites/KX/export/teams-lis?format=csv&file="+f.Name)
+			if code != http.StatusOK || !bytes.Equal(body, f.Data) {
+				t.Errorf("teams-lis %s over HTTP: %d\n%s\nlaptop:\n%s", f.Name, code, body, f.Data)
+			}
+		}
+		var ps1 bytes.Buffer
+		hubtest.Must(t, export.WriteLIS(&ps1, "ps1", []string{"KX"}, ll))
+		if code, body := get(sam, "/v1/sites/KX/export/teams-lis?format=ps1"); code != http.StatusOK || !bytes.Equal(body, ps1.Bytes()) {
+			t.Errorf("ps1 over HTTP: %d\n%s", code, body)
+		}
+		if code, _ := get(sam, "/v1/sites/KX/export/teams-lis?format=csv&file=nosuch.csv"); code != http.StatusBadRequest {
+			t.Errorf("an unknown load file: %d; want 400", code)
 		}
 		if code, _ := get(sam, "/v1/sites/KX/export/numbers?format=ps1"); code != http.StatusBadRequest {
 			t.Errorf("numbers as ps1: %d; want 400", code)

@@ -9,7 +9,7 @@ Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 
 $CivicAddresses = @(
-    [pscustomobject]@{ Site = 'KX'; CivicAddressId = ''; CompanyName = 'Kestrel Cross Police Station'; CountryOrRegion = ''; HouseNumber = ''; StreetName = ''; City = ''; PostalCode = ''; Latitude = ''; Longitude = ''; Description = '1 Kestrel Cross Road, London N1 9ZZ' }
+    [pscustomobject]@{ Site = 'KX'; CivicAddressId = ''; CompanyName = 'Kestrel Cross Police Station'; CountryOrRegion = 'GB'; HouseNumber = '1'; StreetName = 'Kestrel Cross Road'; City = 'London'; PostalCode = 'N1 9ZZ'; Latitude = '51.5308'; Longitude = '-0.1238'; Description = '1 Kestrel Cross Road, London N1 9ZZ' }
 )
 
 # One entry per place; the switches and ports below name it by its index.
