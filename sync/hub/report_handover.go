@@ -23,80 +23,84 @@ func (s *Store) HandoverReport(ctx context.Context, p Principal, code string, no
 	if !p.CanRead(code) {
 		return rep, fmt.Errorf("%w: user %s is not assigned to site %s", ErrForbidden, p.User, code)
 	}
-	err := s.read(ctx, func(t *tx) error {
-		st := &rep.Site
-		if err := t.row(`SELECT code, name, address, cease_date FROM sites WHERE code = ?`, code).Scan(&st.Code, &st.Name,
-			&st.Address, &st.CeaseDate); err != nil {
-			return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
-		}
-		rows, err := t.query(`SELECT label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension, ddi,
-			switch, port, target_model, status, status_reason FROM positions WHERE site = ?`, code)
-		if err != nil {
-			return err
-		}
-		var ps []site.Position
-		for rows.Next() {
-			var q site.Position
-			if err := rows.Scan(&q.Label, &q.Building, &q.Floor, &q.Room, &q.Role, &q.Plan, &q.LegacyVendor, &q.LegacyModel, &q.MAC,
-				&q.Extension, &q.DDI, &q.Switch, &q.Port, &q.TargetModel, &q.Status, &q.StatusReason); err != nil {
-				rows.Close()
-				return err
-			}
-			q.Site = code
-			ps = append(ps, q)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		states, err := derivedSite(t, code)
-		if err != nil {
-			return err
-		}
-		verdict, err := claimVerdicts(t, code)
-		if err != nil {
-			return err
-		}
-		tries, err := journalTries(t, code)
-		if err != nil {
-			return err
-		}
-		conflicts, err := openConflicts(t, code)
-		if err != nil {
-			return err
-		}
-		for _, q := range ps {
-			key := strings.ToLower(q.Label)
-			d, ok := states[key]
-			if !ok {
-				d = runbook.Derive(q, nil, nil)
-			}
-			if verdict.numbersDisputed(d.Numbers, key) {
-				d.Numbers.Disputed = true // a number it was given is claimed elsewhere too
-			}
-			row := runbook.ReportRowOf(q, d, runbook.HistoryLines(q, tries[key]))
-			if h := d.Legacy; h != nil {
-				if v := verdict.handset(h, key); v != "" {
-					row.LegacyState, row.Disposition, row.WTNRef = v, "", ""
-				}
-			}
-			if h := d.New; h != nil && h.State == "installed" {
-				if v := verdict.handset(h, key); v != "" {
-					row.NewState = v
-				}
-			}
-			row.OpenConflicts = conflicts[key]
-			for _, labels := range verdict {
-				if labels[key] == disputedWord {
-					row.OpenConflicts++ // a handset or number it claims is claimed elsewhere too
-				}
-			}
-			rep.Rows = append(rep.Rows, row)
-		}
-		return nil
-	})
+	err := s.read(ctx, func(t *tx) error { return handover(t, code, &rep) })
 	rep.Finish()
 	return rep, err
+}
+
+// handover fills a report's site and rows from the hub's store, in one
+// read: the rule of HandoverReport, also behind SiteReport.
+func handover(t *tx, code string, rep *runbook.Report) error {
+	st := &rep.Site
+	if err := t.row(`SELECT code, name, address, cease_date FROM sites WHERE code = ?`, code).Scan(&st.Code, &st.Name,
+		&st.Address, &st.CeaseDate); err != nil {
+		return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
+	}
+	rows, err := t.query(`SELECT label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension, ddi,
+		switch, port, target_model, status, status_reason FROM positions WHERE site = ?`, code)
+	if err != nil {
+		return err
+	}
+	var ps []site.Position
+	for rows.Next() {
+		var q site.Position
+		if err := rows.Scan(&q.Label, &q.Building, &q.Floor, &q.Room, &q.Role, &q.Plan, &q.LegacyVendor, &q.LegacyModel, &q.MAC,
+			&q.Extension, &q.DDI, &q.Switch, &q.Port, &q.TargetModel, &q.Status, &q.StatusReason); err != nil {
+			rows.Close()
+			return err
+		}
+		q.Site = code
+		ps = append(ps, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	states, err := derivedSite(t, code)
+	if err != nil {
+		return err
+	}
+	verdict, err := claimVerdicts(t, code)
+	if err != nil {
+		return err
+	}
+	tries, err := journalTries(t, code)
+	if err != nil {
+		return err
+	}
+	conflicts, err := openConflicts(t, code)
+	if err != nil {
+		return err
+	}
+	for _, q := range ps {
+		key := strings.ToLower(q.Label)
+		d, ok := states[key]
+		if !ok {
+			d = runbook.Derive(q, nil, nil)
+		}
+		if verdict.numbersDisputed(d.Numbers, key) {
+			d.Numbers.Disputed = true // a number it was given is claimed elsewhere too
+		}
+		row := runbook.ReportRowOf(q, d, runbook.HistoryLines(q, tries[key]))
+		if h := d.Legacy; h != nil {
+			if v := verdict.handset(h, key); v != "" {
+				row.LegacyState, row.Disposition, row.WTNRef = v, "", ""
+			}
+		}
+		if h := d.New; h != nil && h.State == "installed" {
+			if v := verdict.handset(h, key); v != "" {
+				row.NewState = v
+			}
+		}
+		row.OpenConflicts = conflicts[key]
+		for _, labels := range verdict {
+			if labels[key] == disputedWord {
+				row.OpenConflicts++ // a handset or number it claims is claimed elsewhere too
+			}
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	return nil
 }
 
 // openConflicts counts a site's open conflicts by lower-case label.

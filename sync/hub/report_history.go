@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/sync/wire"
 )
@@ -115,38 +114,4 @@ func tryOf(kind, payload string) (journaledTry, bool) {
 	e, ok := evidenceFrom(kind, payload, runbook.Evidence{})
 	return journaledTry{step: e.Step, try: runbook.Try{Attempt: e.Attempt, Outcome: e.Outcome, Value: e.Value, Note: e.Note,
 		Override: e.Override, Correction: e.Correction, Was: e.Was}}, ok
-}
-
-// reportTotals sums a report's rows by the rules the laptop's report and
-// progress use (a position with no DDI has none to be pending).
-func reportTotals(rows []wire.ReportRow) wire.ReportTotals {
-	t := wire.ReportTotals{ByStatus: map[string]int{}, DDIs: map[string]int{}}
-	for _, st := range runbook.DDIStates {
-		t.DDIs[string(st)] = 0
-	}
-	for _, r := range rows {
-		if r.Status == string(site.StatusWithdrawn) {
-			continue
-		}
-		t.Positions++
-		t.ByStatus[r.Status]++
-		if r.Status == string(site.StatusDone) {
-			t.Done++
-		}
-		state := r.DDIState
-		if state == "" || state == string(runbook.DDIPending) {
-			state = string(runbook.DDIPending)
-			if r.DDI == "" {
-				state = string(runbook.DDINone)
-			}
-		}
-		t.DDIs[state]++
-		if r.LegacyDDISurrendered {
-			t.DDIsSurrendered++
-		}
-		if runbook.MovedToTeams(site.Plan(r.Plan), site.Status(r.Status)) {
-			t.MovedToTeams++
-		}
-	}
-	return t
 }
