@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"os/exec"
@@ -271,6 +272,39 @@ func TestTeamsScriptReadsTheSameInWindowsPowerShellAnd7(t *testing.T) {
 	var b bytes.Buffer
 	must(t, export.WriteLIS(&b, "ps1", []string{"KX"}, l))
 	checkScript(t, b.Bytes(), positions)
+
+	// The load files name the same locations: one row each, names unique
+	// without case, every port's LocationKey one of them.
+	files, err := export.WriteLISFiles(l)
+	must(t, err)
+	load := func(name string) [][]string {
+		for _, f := range files {
+			if f.Name == name {
+				recs, err := csv.NewReader(bytes.NewReader(f.Data)).ReadAll()
+				must(t, err)
+				return recs
+			}
+		}
+		t.Fatalf("no %s", name)
+		return nil
+	}
+	keys, names := map[string]bool{}, map[string]bool{}
+	for _, r := range load(export.FileLocations)[1:] {
+		keys[r[7]] = true
+		if n := strings.ToLower(r[3] + "\x00" + r[1]); names[n] {
+			t.Errorf("locations.csv names %q twice", r[1])
+		} else {
+			names[n] = true
+		}
+	}
+	if len(keys) != len(locs) {
+		t.Errorf("locations.csv has %d locations; want %d", len(keys), len(locs))
+	}
+	for _, r := range load(export.FilePorts)[1:] {
+		if !keys[r[4]] {
+			t.Errorf("ports.csv names location %q, not in locations.csv", r[4])
+		}
+	}
 	if !strings.Contains(b.String(), `('SALA PE' + [char]0x00D1 + 'A')`) {
 		t.Errorf("SALA PEÑA is not written with its [char] code:\n%s", b.String())
 	}
