@@ -418,41 +418,6 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 	}
 }
 
-// civic takes a site's civic address as a row (or the JSON site object,
-// line 0) gives it: checked, and the same wherever it is given; col is the
-// file column of its i-th field.
-func (b *builder) civic(acc *siteAcc, line int, c CivicAddress, col func(i int) int) {
-	if c.Empty() {
-		return
-	}
-	c, probs := c.Check()
-	for _, p := range probs {
-		i := 0
-		for k, name := range CivicColumns {
-			if name == p.Field {
-				i = k
-			}
-		}
-		if line == 0 {
-			p.Field = "site." + p.Field
-		}
-		b.problem(line, col(i), p.Field, "%s", p.Msg)
-	}
-	if len(probs) > 0 {
-		return
-	}
-	switch {
-	case !acc.civicSet:
-		acc.inv.Civic, acc.civicLine, acc.civicSet = c, line, true
-	case c != acc.inv.Civic:
-		where := fmt.Sprintf("line %d", acc.civicLine)
-		if acc.civicLine == 0 {
-			where = "the site object"
-		}
-		b.problem(line, col(0), "house_number", "the site's address differs from the one given at %s: give one address per site", where)
-	}
-}
-
 func (b *builder) finish() (*Inventory, error) {
 	if len(b.probs) > 0 {
 		sort.SliceStable(b.probs, func(i, j int) bool {

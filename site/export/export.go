@@ -8,9 +8,11 @@
 // (runbook.Export*) and the hub (hub.Store.Export) fill them from their
 // own stores, so both write the same columns by the same rules. Every
 // output is deterministic: rows sorted, columns fixed, no time of writing.
-// Inventory text is hostile: CSV cells go through safetext.CSVCell and
-// script values through safetext.PowerShellLiteral; nothing is ever
-// concatenated into a script raw.
+// Inventory text is hostile: free-text CSV cells go through
+// safetext.CSVCell, identifiers must be plain (PlainID), and script values
+// are written by PSString in pure ASCII; nothing is ever concatenated into
+// a script raw. What an export cannot write is a Gap, never left out
+// silently.
 package export
 
 import (
