@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"cutover/site"
-	"cutover/sync/wire"
+	"cutover/site/runbook"
 )
 
 // Text as an attacker would plant it: a window title, a screen wipe, a
@@ -223,16 +223,19 @@ func TestRenderersEscapeStoredText(t *testing.T) {
 	}
 }
 
-// TestHubReportWriterEscapes: the writer of `cutover hub report` and
-// `cutover report --from-hub`, given a report as the hub sends it.
-func TestHubReportWriterEscapes(t *testing.T) {
-	rep := wire.SiteReport{Site: "KX", Name: "Kestrel\x1b]0;pwned\x07", CeaseDate: "2027-03-31", Rows: []wire.ReportRow{{
-		Label: evilLabel, Location: evilRoom, Role: "front_counter", Plan: "avaya_fixed", Status: "failed", Reason: evilNote,
-		LegacySerial: evilFormul, Disposition: "+cmd|' /C calc'!A0", Engineer: "eve\x07", Extension: "31001", DDI: "+442072301001",
+// TestReportWriterEscapes: the one writer of `cutover report`, `cutover
+// hub report` and `cutover report --from-hub`, given a report as the hub
+// sends it.
+func TestReportWriterEscapes(t *testing.T) {
+	rep := runbook.Report{Site: site.Site{Code: "KX", Name: "Kestrel\x1b]0;pwned\x07", CeaseDate: "2027-03-31"}, Rows: []runbook.ReportRow{{
+		Label: evilLabel, Location: evilRoom, Role: "front_counter", Plan: "avaya_fixed", Status: "failed", StatusReason: evilNote,
+		LegacySerial: evilFormul, Disposition: "+cmd|' /C calc'!A0", Engineers: []string{"eve\x07"}, Extension: "31001", LegacyDDI: "+442072301001",
+		Disputed: []string{evilNote},
 	}}}
+	rep.Finish()
 	for _, f := range []string{"csv", "markdown", "json"} {
 		var b bytes.Buffer
-		if err := writeHubReport(&b, rep, f); err != nil {
+		if err := writeReport(&b, rep, f, f == "csv"); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -243,7 +246,10 @@ func TestHubReportWriterEscapes(t *testing.T) {
 				t.Errorf("markdown passes HTML through:\n%s", out)
 			}
 		case "csv":
-			recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if !strings.HasPrefix(out, "\ufeff") {
+				t.Errorf("--excel: no byte-order mark")
+			}
+			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
 			if err != nil {
 				t.Fatal(err)
 			}

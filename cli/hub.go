@@ -84,20 +84,21 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 				if siteCode == "" {
 					return usagef("hub report needs --site CODE")
 				}
-				f := strings.ToLower(format)
-				if f != "csv" && f != "json" && f != "markdown" {
-					return usagef("--format %q: want csv, json or markdown", format)
+				f, err := reportFormat(format, "")
+				if err != nil {
+					return err
 				}
 				st, err := env.openHub(ctx, store)
 				if err != nil {
 					return err
 				}
 				defer st.Close()
-				rep, err := st.SiteReport(ctx, hub.Principal{User: env.Engineer, Role: wire.RoleAdmin}, strings.ToUpper(siteCode))
+				rep, err := st.HandoverReport(ctx, hub.Principal{User: env.Engineer, Role: wire.RoleAdmin}, strings.ToUpper(siteCode), env.Now())
 				if err != nil {
 					return err
 				}
-				return writeHubReport(env.Stdout, rep, f)
+				rep.GeneratedBy = env.Engineer
+				return writeReport(env.Stdout, rep, f, false)
 			case args[0] == "export" && len(args) == 2:
 				if fs.Changed("format") {
 					return hubExport(ctx, env, store, args[1], siteCode, format, out, exportAll, allPorts)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,17 +17,18 @@ import (
 
 func init() {
 	var code, format, out string
-	var fromHub bool
+	var fromHub, excel bool
 	register(&Command{
 		Name:    "report",
-		Args:    "--site CODE [--format csv|json|markdown] [--out FILE]",
+		Args:    "--site CODE [--format csv|json|markdown] [--out FILE] [--from-hub] [--excel]",
 		Summary: "a row per position: status, steps, handsets, numbers, disposition",
 		Help: `Writes the site's cutover report: a row per position with role, plan, status,
 steps done and total, legacy MAC and serial, new model, serial and MAC, DDI
 state, disposition of the legacy handset, engineers and times.
 
   markdown  the site handover document, with a summary at the top (default)
-  csv       for the central team
+  csv       for the central team (times in whole seconds, RFC 3339 with the
+            local offset; --excel adds a byte-order mark for spreadsheets)
   json      for scripts
 
 --out writes the file whole or not at all (a temporary file renamed into
@@ -34,75 +36,52 @@ place); without it the report goes to standard output. The format follows
 the --out extension (.csv, .json, .md) when --format is not given.
 
 --from-hub asks the hub this laptop is logged in to instead: what the central
-inventory knows of the site from every laptop's work (status, steps of the
-latest attempt, handsets and where the legacy ones went, numbers, open
-conflicts). Engineers get their own sites; supervisors and admins any.`,
+inventory knows of the site from every laptop's work, in the same columns and
+words, by the same rules, written by the same writer (a disputed fact says
+who recorded each value, a resolved one who resolved it). Engineers get their
+own sites; supervisors and admins any.`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&code, "site", "", "site `CODE`")
 			fs.StringVar(&format, "format", "", "`FORMAT`: csv, json or markdown")
 			fs.BoolVar(&fromHub, "from-hub", false, "report what the central hub knows of the site (every laptop's work) instead of this laptop's database")
 			fs.StringVar(&out, "out", "", "write to `FILE` instead of standard output")
+			fs.BoolVar(&excel, "excel", false, "csv: begin with a UTF-8 byte-order mark, for spreadsheets")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
 			if code == "" {
 				return usagef("--site is required")
 			}
-			f := strings.ToLower(format)
-			if f == "" {
-				switch strings.ToLower(filepath.Ext(out)) {
-				case ".csv":
-					f = "csv"
-				case ".json":
-					f = "json"
-				default:
-					f = "markdown"
-				}
+			f, err := reportFormat(format, out)
+			if err != nil {
+				return err
 			}
-			if f == "md" {
-				f = "markdown"
-			}
-			if f != "csv" && f != "json" && f != "markdown" {
-				return usagef("--format %q: want csv, json or markdown", format)
-			}
-			var buf bytes.Buffer
-			summary := ""
+			var rep runbook.Report
+			from := ""
 			if fromHub {
 				c, err := env.hubClient("")
 				if err != nil {
 					return err
 				}
-				hrep, err := c.SiteReport(ctx, strings.ToUpper(code))
-				if err != nil {
+				if rep, err = c.HandoverReport(ctx, strings.ToUpper(code)); err != nil {
 					return err
 				}
-				if err := writeHubReport(&buf, hrep, f); err != nil {
-					return err
-				}
-				summary = fmt.Sprintf("report for %s from the hub (%d positions)", hrep.Site, len(hrep.Rows))
+				from = " from the hub"
 			} else {
 				st, err := env.OpenExisting()
 				if err != nil {
 					return err
 				}
 				defer st.Close()
-				rep, err := runbook.BuildReport(ctx, st, code, env.Now())
-				if err != nil {
+				if rep, err = runbook.BuildReport(ctx, st, code, env.Now()); err != nil {
 					return err
 				}
-				rep.GeneratedBy = env.Engineer
-				switch f {
-				case "csv":
-					err = rep.WriteCSV(&buf)
-				case "json":
-					err = rep.WriteJSON(&buf)
-				default:
-					err = rep.WriteMarkdown(&buf)
-				}
-				if err != nil {
-					return err
-				}
-				summary = fmt.Sprintf("report for %s (%d positions, %d done)", rep.Site.Code, len(rep.Rows), rep.Done)
 			}
+			rep.GeneratedBy = env.Engineer
+			var buf bytes.Buffer
+			if err := writeReport(&buf, rep, f, excel); err != nil {
+				return err
+			}
+			summary := fmt.Sprintf("report for %s%s (%d positions, %d done)", rep.Site.Code, from, len(rep.Rows), rep.Done)
 			if out == "" {
 				_, err := env.Stdout.Write(buf.Bytes())
 				return err
@@ -114,6 +93,46 @@ conflicts). Engineers get their own sites; supervisors and admins any.`,
 			return nil
 		},
 	})
+}
+
+// reportFormat picks a report's format: --format, else the --out
+// extension, else markdown.
+func reportFormat(format, out string) (string, error) {
+	f := strings.ToLower(format)
+	if f == "" {
+		switch strings.ToLower(filepath.Ext(out)) {
+		case ".csv":
+			f = "csv"
+		case ".json":
+			f = "json"
+		default:
+			f = "markdown"
+		}
+	}
+	if f == "md" {
+		f = "markdown"
+	}
+	if f != "csv" && f != "json" && f != "markdown" {
+		return "", usagef("--format %q: want csv, json or markdown", format)
+	}
+	return f, nil
+}
+
+// writeReport is the one writer of a site report, the laptop's and the
+// hub's alike: csv (with a byte-order mark when excel), json or markdown.
+func writeReport(w io.Writer, rep runbook.Report, format string, excel bool) error {
+	switch format {
+	case "csv":
+		if excel {
+			if _, err := io.WriteString(w, runbook.ExcelBOM); err != nil {
+				return err
+			}
+		}
+		return rep.WriteCSV(w)
+	case "json":
+		return rep.WriteJSON(w)
+	}
+	return rep.WriteMarkdown(w)
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

@@ -207,6 +207,9 @@ func insertSite(ctx context.Context, tx *Tx, site Site, ov SiteOverrides) error 
 // written while the file was read.
 func finishStreamedSite(ctx context.Context, tx *Tx, si SiteInventory, file, hash string) (ImportResult, error) {
 	res := ImportResult{Site: si.Site.Code, Added: len(si.Positions)}
+	if err := writeCivicAddress(ctx, tx, si); err != nil {
+		return res, err
+	}
 	return res, recordImport(ctx, tx, si.Site.Code, res, file, hash)
 }
 
@@ -245,6 +248,9 @@ func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov
 		}
 	}
 
+	if err := writeCivicAddress(ctx, tx, si); err != nil {
+		return res, err
+	}
 	old := map[string]storedPosition{}
 	if found {
 		old, err = loadPlanned(ctx, tx, site.Code)

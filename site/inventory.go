@@ -13,9 +13,13 @@ import (
 	"cutover/internal/safetext"
 )
 
-// Columns are the inventory's field names, in the order the CSV export and
-// the documentation use. A CSV header may list them in any order.
-var Columns = columnsArray[:]
+// Columns are the inventory's position field names, in the order the CSV
+// export and the documentation use. A CSV header may list them in any
+// order, with the site's civic address (CivicColumns) beside them.
+var Columns = columnsArray[:fNotes+1]
+
+// knownColumns names every column an inventory may have, for messages.
+func knownColumns() string { return strings.Join(columnsArray[:], ", ") }
 
 // maxErrorsShown is how many problems an import prints before it counts
 // the rest.
@@ -90,6 +94,9 @@ type SiteInventory struct {
 	// has DefaultCeaseDate: the import says so, and --cease-date sets it.
 	CeaseDefault bool
 	Positions    []Position
+	// Civic is the site's civic address, checked (CivicAddress.Check);
+	// empty when the file gave none.
+	Civic CivicAddress
 }
 
 // ParseOptions steer ParseInventory.
@@ -172,7 +179,10 @@ type fieldColumns [len(columnsArray)]int
 
 var columnsArray = [...]string{"site", "building", "floor", "room", "label", "role", "plan",
 	"legacy_vendor", "legacy_model", "mac", "extension", "ddi", "switch", "port",
-	"target_model", "notes"}
+	"target_model", "notes",
+	// The site's civic address (CivicAddress, CivicColumns): the same on
+	// every row of a site that gives it.
+	"house_number", "street", "city", "postcode", "country", "latitude", "longitude"}
 
 // Field indexes into fieldValues, in the order of Columns.
 const (
@@ -194,6 +204,17 @@ const (
 	fNotes
 )
 
+// The civic address's fields, in the order of CivicColumns.
+const (
+	fHouseNumber = fNotes + 1 + iota
+	fStreet
+	fCity
+	fPostcode
+	fCountry
+	fLatitude
+	fLongitude
+)
+
 var colIndex = func() map[string]int {
 	m := make(map[string]int, len(columnsArray))
 	for i, c := range columnsArray {
@@ -206,6 +227,10 @@ type siteAcc struct {
 	inv   SiteInventory
 	seen  map[string]map[string]int // field → value → line first used
 	order int
+	// civicLine is the line that first gave the site's civic address (0:
+	// the JSON site object); civicSet says one was given.
+	civicLine int
+	civicSet  bool
 }
 
 type builder struct {
@@ -266,7 +291,7 @@ func lineBreaksAllowed(f int) bool {
 // column number of each field for messages.
 func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 	before := len(b.probs)
-	bad := func(f int, format string, args ...any) { b.problem(line, cols[f], Columns[f], format, args...) }
+	bad := func(f int, format string, args ...any) { b.problem(line, cols[f], columnsArray[f], format, args...) }
 	refused := false
 	for f, v := range vals {
 		if err := safetext.Check(v, lineBreaksAllowed(f)); err != nil {
@@ -364,6 +389,8 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 		bad(fSwitch, "a port is given but no switch")
 	}
 	acc := b.site(code)
+	b.civic(acc, line, CivicAddress{HouseNumber: get(fHouseNumber), Street: get(fStreet), City: get(fCity), Postcode: get(fPostcode),
+		Country: get(fCountry), Latitude: get(fLatitude), Longitude: get(fLongitude)}, func(i int) int { return cols[fHouseNumber+i] })
 	for _, f := range []int{fLabel, fMac, fExtension, fDdi} {
 		var v string
 		switch f {
@@ -421,12 +448,8 @@ func (b *builder) finish() (*Inventory, error) {
 }
 
 func known(name string) bool {
-	for _, c := range Columns {
-		if c == name {
-			return true
-		}
-	}
-	return false
+	_, ok := colIndex[name]
+	return ok
 }
 
 func joinNames[T ~string](all []T) string {

@@ -14,7 +14,7 @@ func (b *builder) parseCSV(src io.Reader) {
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err == io.EOF {
-		b.problem(1, 0, "", "the file is empty: want a header row naming the columns (%s)", strings.Join(Columns, ", "))
+		b.problem(1, 0, "", "the file is empty: want a header row naming the columns (%s)", knownColumns())
 		return
 	}
 	if err != nil {
@@ -22,7 +22,7 @@ func (b *builder) parseCSV(src io.Reader) {
 		return
 	}
 	if len(header) > MaxColumns {
-		b.problem(1, 0, "", "the header has %d columns; an inventory has at most %d (known columns: %s)", len(header), MaxColumns, strings.Join(Columns, ", "))
+		b.problem(1, 0, "", "the header has %d columns; an inventory has at most %d (known columns: %s)", len(header), MaxColumns, knownColumns())
 		return
 	}
 	index := make([]int, len(header))
@@ -32,7 +32,7 @@ func (b *builder) parseCSV(src io.Reader) {
 		index[i] = -1
 		name := strings.ToLower(strings.TrimSpace(h))
 		if !known(name) {
-			b.problem(1, i+1, "", "unknown column %s (known columns: %s)", quote(h), strings.Join(Columns, ", "))
+			b.problem(1, i+1, "", "unknown column %s (known columns: %s)", quote(h), knownColumns())
 			continue
 		}
 		if _, dup := cols[name]; dup {

@@ -62,13 +62,23 @@ func (b *builder) parseJSON(in *inputReader, r io.Reader) {
 		line, _ := in.lineAt(dec.InputOffset() + in.skipped)
 		switch key {
 		case "site":
-			var site *Site
-			if err := dec.Decode(&site); err != nil {
+			var form *struct {
+				Site
+				CivicAddress // the address's fields beside the site's own
+			}
+			if err := dec.Decode(&form); err != nil {
 				fail(line, err)
 				return
 			}
+			var site *Site
+			if form != nil {
+				site = &form.Site
+			}
 			if !b.jsonSite(site) {
 				return
+			}
+			if form != nil {
+				b.civic(b.site(b.opt.Site), 0, form.CivicAddress, func(int) int { return 0 })
 			}
 			siteDone = true
 			for _, p := range pending {
@@ -183,7 +193,7 @@ func (b *builder) jsonPosition(line, i int, raw json.RawMessage) (fieldValues, b
 	ok := true
 	for k, v := range fields {
 		if !known(k) {
-			b.problem(line, 0, "", "unknown field %s (known fields: %s)", quote(k), strings.Join(Columns, ", "))
+			b.problem(line, 0, "", "unknown field %s (known fields: %s)", quote(k), knownColumns())
 			ok = false
 			continue
 		}

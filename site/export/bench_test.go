@@ -66,17 +66,17 @@ func BenchmarkExport2000(b *testing.B) {
 				case export.KindRetire:
 					var r []export.Retire
 					if r, err = runbook.ExportRetire(ctx, st, code); err == nil {
-						err, rows = export.WriteRetire(io.Discard, "csv", nil, r), len(r)
+						err, rows = export.WriteRetire(io.Discard, "csv", nil, r, nil), len(r)
 					}
 				case export.KindInstall:
 					var r []export.Install
 					if r, err = runbook.ExportInstall(ctx, st, code); err == nil {
-						err, rows = export.WriteInstall(io.Discard, "csv", nil, r), len(r)
+						err, rows = export.WriteInstall(io.Discard, "csv", nil, r, nil), len(r)
 					}
 				case export.KindNumbers:
 					var n export.Numbers
 					if n, err = runbook.ExportNumbers(ctx, st, code); err == nil {
-						err, rows = export.WriteNumbers(io.Discard, "csv", nil, n), len(n.Rows)
+						err, rows = export.WriteNumbers(io.Discard, "csv", nil, n, nil), len(n.Rows)
 					}
 				case export.KindTeamsLIS:
 					var l export.LIS

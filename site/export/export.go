@@ -8,9 +8,11 @@
 // (runbook.Export*) and the hub (hub.Store.Export) fill them from their
 // own stores, so both write the same columns by the same rules. Every
 // output is deterministic: rows sorted, columns fixed, no time of writing.
-// Inventory text is hostile: CSV cells go through safetext.CSVCell and
-// script values through safetext.PowerShellLiteral; nothing is ever
-// concatenated into a script raw.
+// Inventory text is hostile: free-text CSV cells go through
+// safetext.CSVCell, identifiers must be plain (PlainID), and script values
+// are written by PSString in pure ASCII; nothing is ever concatenated into
+// a script raw. What an export cannot write is a Gap, never left out
+// silently.
 package export
 
 import (
@@ -211,65 +213,6 @@ func BuildNumbers(rows []Number, surrendered func(Number) bool, uses []Use) Numb
 	}
 	sort.Slice(n.Duplicates, func(i, j int) bool { return n.Duplicates[i].DDI < n.Duplicates[j].DDI })
 	return n
-}
-
-// LISSwitch is one switch of a site for the Teams Location Information
-// Service: its chassis ID as LLDP gives it.
-type LISSwitch struct {
-	Site             string `json:"site"`
-	Switch           string `json:"switch"`
-	ChassisID        string `json:"chassis_id"` // in the form Teams takes (a MAC as AA-BB-CC-DD-EE-FF)
-	ChassisIDSubtype int    `json:"chassis_id_subtype"`
-	LocationKey      string `json:"location_key"`
-	Description      string `json:"description"`
-}
-
-// LISPort is one access port serving a position.
-type LISPort struct {
-	Site          string `json:"site"`
-	Position      string `json:"position"`
-	Switch        string `json:"switch"`
-	Port          string `json:"port"`
-	ChassisID     string `json:"chassis_id"`
-	PortID        string `json:"port_id"` // exactly as the switch advertises it (a MAC in the Teams form)
-	PortIDSubtype int    `json:"port_id_subtype"`
-	Building      string `json:"building"`
-	Floor         string `json:"floor"`
-	Room          string `json:"room"`
-	// LocationKey names the Teams location to fill in (building / floor /
-	// room); the LocationId placeholder in the CSV and the script's table
-	// is keyed by it.
-	LocationKey string `json:"location_key"`
-	Description string `json:"description"`
-}
-
-// LISGap is a position whose port discovery could not key: listed, never
-// guessed.
-type LISGap struct {
-	Site     string `json:"site"`
-	Position string `json:"position"`
-	Switch   string `json:"switch"`
-	Port     string `json:"port"`
-	Reason   string `json:"reason"`
-}
-
-// LIS is the Teams emergency locations of one or more sites.
-type LIS struct {
-	Switches []LISSwitch `json:"switches"`
-	Ports    []LISPort   `json:"ports"`
-	Gaps     []LISGap    `json:"gaps"`
-}
-
-// LocationKey is the key of a place: building / floor / room, with the
-// site's code first so keys never collide across sites.
-func LocationKey(site, building, floor, room string) string {
-	parts := []string{site}
-	for _, s := range []string{building, floor, room} {
-		if s = strings.TrimSpace(s); s != "" {
-			parts = append(parts, s)
-		}
-	}
-	return strings.Join(parts, " / ")
 }
 
 // TeamsID writes an LLDP chassis or port ID in the form the Teams LIS

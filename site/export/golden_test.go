@@ -145,20 +145,29 @@ func write(t testing.TB, st *site.Store, kind export.Kind, format string, allPor
 	sites := []string{"KX"}
 	switch kind {
 	case export.KindRetire:
-		rows, err := runbook.ExportRetire(ctx, st, "KX")
+		rows, gaps, err := runbook.ExportRetireGaps(ctx, st, "KX")
 		must(t, err)
-		must(t, export.WriteRetire(&b, format, sites, rows))
+		must(t, export.WriteRetire(&b, format, sites, rows, gaps))
 	case export.KindInstall:
 		rows, err := runbook.ExportInstall(ctx, st, "KX")
 		must(t, err)
-		must(t, export.WriteInstall(&b, format, sites, rows))
+		must(t, export.WriteInstall(&b, format, sites, rows, nil))
 	case export.KindNumbers:
 		n, err := runbook.ExportNumbers(ctx, st, "KX")
 		must(t, err)
-		must(t, export.WriteNumbers(&b, format, sites, n))
+		must(t, export.WriteNumbers(&b, format, sites, n, nil))
 	case export.KindTeamsLIS:
 		l, err := runbook.ExportLIS(ctx, st, "KX", allPorts)
 		must(t, err)
+		if format == "csv" {
+			// The load files, one after another, each under its name.
+			files, err := export.WriteLISFiles(l)
+			must(t, err)
+			for _, f := range files {
+				fmt.Fprintf(&b, "==> %s <==\n%s", f.Name, f.Data)
+			}
+			break
+		}
 		must(t, export.WriteLIS(&b, format, sites, l))
 	}
 	return b.Bytes()

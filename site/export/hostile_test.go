@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -20,67 +21,45 @@ var hostileText = []string{
 	"`$env:USERNAME", "#comment\r\nStop-Computer",
 }
 
-func isQuote(r rune) bool {
-	return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b'
-}
-
-// literals splits a script line into its single-quoted literals by
-// PowerShell's rule, and the code between them.
-func literals(t *testing.T, line string) (lits []string, code string) {
-	t.Helper()
-	rs := []rune(line)
-	var c []rune
-	for i := 0; i < len(rs); i++ {
-		if !isQuote(rs[i]) {
-			c = append(c, rs[i])
-			continue
-		}
-		var v []rune
-		i++
-		for ; ; i++ {
-			if i >= len(rs) {
-				t.Fatalf("a literal never ends: %s", line)
-			}
-			if isQuote(rs[i]) {
-				if i+1 < len(rs) && isQuote(rs[i+1]) {
-					v = append(v, rs[i+1])
-					i++
-					continue
-				}
-				break
-			}
-			v = append(v, rs[i])
-		}
-		lits = append(lits, string(v))
-		c = append(c, 'Q')
-	}
-	return lits, string(c)
-}
-
 func TestHostileTextCannotBreakTheCSVOrTheScript(t *testing.T) {
 	var positions []site.Position
 	var rows []export.Retire
 	for i, h := range hostileText {
 		label := "PE-" + string(rune('A'+i))
 		positions = append(positions, site.Position{Site: "KX", Label: label, Building: h, Floor: h, Room: h,
-			Plan: site.PlanTeamsDDI, Switch: "kx-sw1", Port: "Gi1/0/" + string(rune('1'+i))})
+			Plan: site.PlanTeamsDDI, Switch: "kx-sw1", Port: fmt.Sprintf("Gi1/0/%d", i+1)})
 		rows = append(rows, export.Retire{Site: "KX", Position: label, Building: h, Model: h, Vendor: "cisco",
 			DeviceName: h, Serial: h, WTNRef: h})
 	}
-	read := []site.SwitchLLDP{{Switch: "127.0.0.1:16101", SysName: "kx-sw1", ChassisID: "x'; Stop-Computer; '", ChassisIDSubtype: 7}}
+	read := []site.SwitchLLDP{{Switch: "127.0.0.1:16101", SysName: "kx-sw1", ChassisID: "kx-sw1.local", ChassisIDSubtype: 7}}
 	for i := range positions {
-		read[0].Ports = append(read[0].Ports, site.ObservedPort{Port: positions[i].Port, PortID: hostileText[i], PortIDSubtype: 7})
+		read[0].Ports = append(read[0].Ports, site.ObservedPort{Port: positions[i].Port, PortID: positions[i].Port, PortIDSubtype: 5})
 	}
 	st := site.Site{Code: "KX", Name: hostileText[0], Address: hostileText[7]}
-	lis := runbook.BuildLIS(st, positions, read, nil, nil, false)
+	lis := runbook.BuildLIS(st, site.CivicAddress{}, positions, read, nil, nil, false)
 	if len(lis.Ports) != len(hostileText) {
 		t.Fatalf("%d ports; want %d: %+v", len(lis.Ports), len(hostileText), lis.Gaps)
+	}
+
+	// An identifier goes to the cmdlets exactly or not at all: a hostile
+	// port or chassis ID is a gap, never a guarded cell.
+	bad := append([]site.SwitchLLDP{}, read...)
+	bad[0].Ports = nil
+	for i := range positions {
+		bad[0].Ports = append(bad[0].Ports, site.ObservedPort{Port: positions[i].Port, PortID: hostileText[i], PortIDSubtype: 7})
+	}
+	if l := runbook.BuildLIS(st, site.CivicAddress{}, positions, bad, nil, nil, false); len(l.Ports) != 0 || len(l.Gaps) != len(hostileText) {
+		t.Errorf("hostile port IDs: %d ports, %d gaps; want 0 and %d", len(l.Ports), len(l.Gaps), len(hostileText))
+	}
+	bad[0].ChassisID = "x'; Stop-Computer; '"
+	if l := runbook.BuildLIS(st, site.CivicAddress{}, positions, bad, nil, nil, false); len(l.Switches) != 0 || len(l.Ports) != 0 {
+		t.Errorf("a hostile chassis ID was written: %+v %+v", l.Switches, l.Ports)
 	}
 
 	// CSV: every record has every column, and every cell reads back as
 	// its guarded value (a formula starts with ').
 	var b bytes.Buffer
-	must(t, export.WriteRetire(&b, "csv", []string{"KX"}, rows))
+	must(t, export.WriteRetire(&b, "csv", []string{"KX"}, rows, nil))
 	recs, err := csv.NewReader(&b).ReadAll()
 	must(t, err)
 	if len(recs) != len(rows)+1 {
@@ -94,64 +73,31 @@ func TestHostileTextCannotBreakTheCSVOrTheScript(t *testing.T) {
 			t.Errorf("cell %q starts a formula", c)
 		}
 	}
-	b.Reset()
-	must(t, export.WriteLIS(&b, "csv", []string{"KX"}, lis))
-	lrecs, err := csv.NewReader(&b).ReadAll()
+	files, err := export.WriteLISFiles(lis)
 	must(t, err)
-	if len(lrecs) != 1+len(lis.Switches)+len(lis.Ports) {
-		t.Errorf("%d LIS records", len(lrecs))
+	for _, f := range files {
+		recs, err := csv.NewReader(bytes.NewReader(f.Data)).ReadAll()
+		must(t, err)
+		for _, r := range recs[1:] {
+			for _, c := range r {
+				if c != "" && strings.ContainsRune("=+@", rune(c[0])) {
+					t.Errorf("%s: cell %q starts a formula", f.Name, c)
+				}
+			}
+		}
 	}
 
 	// The Cisco bulk delete file holds device names of the SEP form only.
 	b.Reset()
-	must(t, export.WriteRetire(&b, "cisco-bat", nil, rows))
+	must(t, export.WriteRetire(&b, "cisco-bat", nil, rows, nil))
 	if b.Len() != 0 {
 		t.Errorf("the Cisco file took hostile device names: %q", b.String())
 	}
 
-	// PowerShell: every line is code with whole literals, the code the
-	// same whatever the text, and each literal reads back as the text.
+	// PowerShell: see ps1_test.go.
 	b.Reset()
 	must(t, export.WriteLIS(&b, "ps1", []string{"KX"}, lis))
-	script := b.String()
-	if strings.ContainsRune(script, '\r') {
-		t.Errorf("a carriage return in the script")
-	}
-	wantCode := map[string]string{
-		"Set-CsOnlineLisSwitch": "Set-CsOnlineLisSwitch -ChassisID Q -LocationId $LocationIds[Q] -Description Q",
-		"Set-CsOnlineLisPort":   "Set-CsOnlineLisPort -ChassisID Q -PortID Q -LocationId $LocationIds[Q] -Description Q",
-	}
-	ports := 0
-	for _, line := range strings.Split(script, "\n") {
-		if strings.HasPrefix(line, "#") {
-			continue // a comment runs to the end of its line, and no text holds a line break
-		}
-		lits, code := literals(t, line)
-		cmd, _, _ := strings.Cut(code, " ")
-		if w, ok := wantCode[cmd]; ok {
-			if code != w {
-				t.Errorf("line's code is %q; want %q\n%s", code, w, line)
-			}
-			if cmd == "Set-CsOnlineLisPort" {
-				if lits[1] != safetext.Terminal(hostileText[ports], false) {
-					t.Errorf("port ID %q reads back as %q", hostileText[ports], lits[1])
-				}
-				ports++
-			}
-			continue
-		}
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "", strings.HasPrefix(trimmed, "#"), code == "    Q = Q", strings.HasPrefix(code, "Set-StrictMode"),
-			strings.HasPrefix(code, "$ErrorActionPreference"), strings.HasPrefix(code, "$LocationIds = @{"), trimmed == "}",
-			strings.HasPrefix(code, "$missing"), strings.HasPrefix(code, "if ($missing"), strings.HasPrefix(code, "    throw (Q"):
-		default:
-			t.Errorf("unexpected script line: %s", line)
-		}
-	}
-	if ports != len(hostileText) {
-		t.Errorf("%d port lines; want %d", ports, len(hostileText))
-	}
+	checkScript(t, b.Bytes(), positions)
 }
 
 // TestLISGapsAreListedNotGuessed: a switch not read, a chassis ID not
@@ -171,7 +117,7 @@ func TestLISGapsAreListedNotGuessed(t *testing.T) {
 			Ports: []site.ObservedPort{{Port: "GigabitEthernet1/0/1", PortID: "Gi1/0/1", PortIDSubtype: 5}, {Port: "Gi1/0/2", PortID: "Gi1/0/2", PortIDSubtype: 5}}},
 		{Switch: "10.0.0.3:161", SysName: "kx-sw3"},
 	}
-	l := runbook.BuildLIS(site.Site{Code: "KX", Address: "1 Road"}, positions, read, nil, nil, false)
+	l := runbook.BuildLIS(site.Site{Code: "KX", Address: "1 Road"}, site.CivicAddress{}, positions, read, nil, nil, false)
 	if len(l.Ports) != 1 || l.Ports[0].Position != "PE-01" || l.Ports[0].ChassisID != "00-5D-73-41-01-00" || l.Ports[0].PortID != "Gi1/0/1" {
 		t.Errorf("ports %+v", l.Ports)
 	}
@@ -190,7 +136,34 @@ func TestLISGapsAreListedNotGuessed(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("gaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if all := runbook.BuildLIS(site.Site{Code: "KX"}, positions, read, nil, nil, true); len(all.Ports) != 2 {
+	if all := runbook.BuildLIS(site.Site{Code: "KX"}, site.CivicAddress{}, positions, read, nil, nil, true); len(all.Ports) != 2 {
 		t.Errorf("--all-ports: %+v", all.Ports)
+	}
+}
+
+// TestRetireGapsNameTheHandsetsWithoutADeviceName: a Cisco handset with no
+// MAC is in the retire list but cannot be in the Cisco delete file; it is
+// a gap saying so, with the extension to find it by.
+func TestRetireGapsNameTheHandsetsWithoutADeviceName(t *testing.T) {
+	rows := []export.Retire{
+		{Site: "KX", Position: "FC-01", Vendor: "cisco", MAC: "00:1e:13:8c:90:07", DeviceName: export.DeviceName("cisco", "00:1e:13:8c:90:07")},
+		{Site: "KX", Position: "FC-02", Vendor: "cisco", Extension: "41002"},
+		{Site: "KX", Position: "FC-03", Vendor: "mitel", Extension: "41003"},
+		{Site: "KX", Position: "FC-04", Vendor: "other", Extension: "41004"},
+	}
+	gaps := export.RetireGaps(rows)
+	if len(gaps) != 2 || gaps[0].Position != "FC-02" || !strings.Contains(gaps[0].Reason, "not in the Cisco bulk delete file") ||
+		!strings.Contains(gaps[0].Reason, "41002") || gaps[1].Position != "FC-03" {
+		t.Errorf("gaps %+v", gaps)
+	}
+	var b bytes.Buffer
+	must(t, export.WriteRetire(&b, "cisco-bat", nil, rows, gaps))
+	if b.String() != "SEP001E138C9007\r\n" {
+		t.Errorf("cisco-bat %q", b.String())
+	}
+	b.Reset()
+	must(t, export.WriteRetire(&b, "json", []string{"KX"}, rows, gaps))
+	if !strings.Contains(b.String(), `"gaps": [`) || !strings.Contains(b.String(), `"position": "FC-02"`) {
+		t.Errorf("the JSON does not list the gaps:\n%s", b.String())
 	}
 }

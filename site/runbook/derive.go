@@ -616,7 +616,7 @@ func (d *Derived) handsets(p site.Position, all []*branch, steps map[string]Deri
 	rolled := d.Status == site.StatusFailed || d.Status == site.StatusBlocked
 	if captured || passed(ptr(steps["legacy_tag"])) {
 		h := &Handset{Serial: serial.Value, MAC: p.MAC, Tag: steps["legacy_tag"].Value, Model: p.LegacyModel,
-			Condition: steps["condition"].Value, State: string(assets.StateInstalled), Override: serial.Override || steps["legacy_tag"].Override,
+			Condition: steps["legacy_condition"].Value, State: string(assets.StateInstalled), Override: serial.Override || steps["legacy_tag"].Override,
 			Disputed: serial.Disputed || steps["legacy_tag"].Disputed}
 		if serial.Outcome == OutcomeSkip {
 			h.Serial = ""

@@ -53,13 +53,21 @@ func (e exportPosition) physicalStep() (StepState, bool) {
 // register as removed, returned to store, WEEE or lost (a rollback that
 // reconnected it puts it back in service, off the list).
 func ExportRetire(ctx context.Context, s *site.Store, code string) ([]export.Retire, error) {
+	rows, _, err := ExportRetireGaps(ctx, s, code)
+	return rows, err
+}
+
+// ExportRetireGaps is ExportRetire with its gaps: the handsets it left out
+// because the hub's record does not hold them as taken out, and those it
+// lists without a device name (export.RetireGaps).
+func ExportRetireGaps(ctx context.Context, s *site.Store, code string) ([]export.Retire, []export.Gap, error) {
 	st, err := s.Site(ctx, code)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	all, err := assets.ForSite(ctx, s.DB(), st.Code)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	legacy := map[string]assets.Asset{}
 	for _, a := range all { // ordered by id within a position: the newest wins
@@ -69,20 +77,25 @@ func ExportRetire(ctx context.Context, s *site.Store, code string) ([]export.Ret
 	}
 	ps, err := exportPositions(ctx, s, st.Code, func(l string) bool { _, ok := legacy[l]; return ok })
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hub, err := HubStates(ctx, s, st.Code)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []export.Retire
+	var gaps []export.Gap
 	for _, e := range ps {
 		a, ok := legacy[e.p.Label]
 		if !ok || (a.State != assets.StateRemoved && !a.State.Disposed()) {
 			continue
 		}
 		if d, known := hub[strings.ToLower(e.p.Label)]; known && !hubTookOut(d) {
-			continue // the hub's record does not hold this handset as taken out: nothing to delete from here
+			// The hub's record does not hold this handset as taken out:
+			// nothing to delete from here.
+			gaps = append(gaps, export.Gap{Site: st.Code, Position: e.p.Label,
+				Reason: "left out: this laptop recorded the legacy handset taken out, but the hub's record differs (see 'cutover runbook')"})
+			continue
 		}
 		mac := a.MAC
 		if mac == "" {
@@ -98,7 +111,9 @@ func ExportRetire(ctx context.Context, s *site.Store, code string) ([]export.Ret
 		out = append(out, r)
 	}
 	export.SortRows(out, func(r export.Retire) (string, string) { return r.Site, r.Position })
-	return out, nil
+	gaps = append(gaps, export.RetireGaps(out)...)
+	export.SortGaps(gaps)
+	return out, gaps, nil
 }
 
 // ExportInstall lists every new Avaya phone in service at a site (the

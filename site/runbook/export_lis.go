@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cutover/devices"
+	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/site/export"
 )
@@ -47,13 +48,17 @@ func ExportLIS(ctx context.Context, s *site.Store, code string, allPorts bool) (
 			positions = append(positions, ip.Position)
 		}
 	}
-	return BuildLIS(st, positions, read, aliases, verdicts, allPorts), nil
+	civic, err := s.CivicAddress(ctx, st.Code)
+	if err != nil {
+		return export.LIS{}, err
+	}
+	return BuildLIS(st, civic, positions, read, aliases, verdicts, allPorts), nil
 }
 
 // BuildLIS is ExportLIS's rule over what was read.
-func BuildLIS(st site.Site, positions []site.Position, read []site.SwitchLLDP, aliases map[string]string,
+func BuildLIS(st site.Site, civic site.CivicAddress, positions []site.Position, read []site.SwitchLLDP, aliases map[string]string,
 	verdicts map[string]site.Verdict, allPorts bool) export.LIS {
-	l := export.LIS{Switches: []export.LISSwitch{}, Ports: []export.LISPort{}, Gaps: []export.LISGap{}}
+	l := export.LIS{Addresses: []export.CivicAddress{CivicAddressOf(st, civic)}, Switches: []export.LISSwitch{}, Ports: []export.LISPort{}, Gaps: []export.LISGap{}}
 	find := func(name string) *site.SwitchLLDP {
 		for i := range read {
 			if devices.SwitchMatches(name, read[i].Switch, read[i].SysName, aliases) {
@@ -99,10 +104,12 @@ func BuildLIS(st site.Site, positions []site.Position, read []site.SwitchLLDP, a
 			l.Gaps = append(l.Gaps, export.LISGap{Site: st.Code, Switch: n, Reason: "switch not read by discovery"})
 		case r.ChassisID == "":
 			l.Gaps = append(l.Gaps, export.LISGap{Site: st.Code, Switch: n, Reason: "the switch gave no LLDP chassis ID (lldpLocChassisId)"})
+		case !export.PlainID(export.TeamsID(r.ChassisID, r.ChassisIDSubtype, true)):
+			l.Gaps = append(l.Gaps, export.LISGap{Site: st.Code, Switch: n, Reason: notPlain("chassis ID", r.ChassisID)})
 		default:
-			key := export.LocationKey(st.Code, b, "", "")
+			place := export.Place{Site: st.Code, Building: b}
 			l.Switches = append(l.Switches, export.LISSwitch{Site: st.Code, Switch: n, ChassisID: export.TeamsID(r.ChassisID, r.ChassisIDSubtype, true),
-				ChassisIDSubtype: r.ChassisIDSubtype, LocationKey: key, Description: describe(strings.TrimPrefix(strings.TrimPrefix(key, st.Code), " / "))})
+				ChassisIDSubtype: r.ChassisIDSubtype, Place: place, Description: describe(place.Words())})
 		}
 	}
 	// Ports of the positions asked for, in label order.
@@ -144,11 +151,19 @@ func BuildLIS(st site.Site, positions []site.Position, read []site.SwitchLLDP, a
 			gap(fmt.Sprintf("discovery read no LLDP port ID (lldpLocPortId) for port %s", port))
 			continue
 		}
-		key := export.LocationKey(st.Code, p.Building, p.Floor, p.Room)
+		place := export.Place{Site: st.Code, Building: p.Building, Floor: p.Floor, Room: p.Room}
 		chassis, portID := export.TeamsID(r.ChassisID, r.ChassisIDSubtype, true), export.TeamsID(op.PortID, op.PortIDSubtype, false)
+		if !export.PlainID(chassis) {
+			gap(notPlain("chassis ID", r.ChassisID))
+			continue
+		}
+		if !export.PlainID(portID) {
+			gap(notPlain("port ID", op.PortID))
+			continue
+		}
 		if i, ok := byKey[chassis+"\x00"+portID]; ok {
-			if l.Ports[i].LocationKey != key {
-				gap(fmt.Sprintf("shares port %s with %s, which is at another location (%s)", port, l.Ports[i].Position, l.Ports[i].LocationKey))
+			if !l.Ports[i].Place.Same(place) {
+				gap(fmt.Sprintf("shares port %s with %s, which is at another location (%s)", port, l.Ports[i].Position, l.Ports[i].Place.Words()))
 				continue
 			}
 			l.Ports[i].Position += "; " + p.Label
@@ -156,8 +171,23 @@ func BuildLIS(st site.Site, positions []site.Position, read []site.SwitchLLDP, a
 		}
 		byKey[chassis+"\x00"+portID] = len(l.Ports)
 		l.Ports = append(l.Ports, export.LISPort{Site: st.Code, Position: p.Label, Switch: p.Switch, Port: op.Port, ChassisID: chassis,
-			PortID: portID, PortIDSubtype: op.PortIDSubtype, Building: p.Building, Floor: p.Floor, Room: p.Room, LocationKey: key,
+			PortID: portID, PortIDSubtype: op.PortIDSubtype, Place: place,
 			Description: describe(p.Location())})
 	}
 	return l
+}
+
+// notPlain says why an LLDP identifier is a gap: the cmdlets must get it
+// exactly, and it is not a plain identifier (export.PlainID).
+func notPlain(what, id string) string {
+	return fmt.Sprintf("the switch advertises the %s %q, which is not a plain identifier (letters, digits, / . _ : - and spaces): set it by hand", what, safetext.Clip(id, 40))
+}
+
+// CivicAddressOf is a site's address in the fields the Teams civic address
+// takes (New-CsOnlineLisCivicAddress): the structured address the
+// inventory gave, the site's name as the company, its address line as the
+// description.
+func CivicAddressOf(st site.Site, c site.CivicAddress) export.CivicAddress {
+	return export.CivicAddress{Site: st.Code, CompanyName: st.Name, HouseNumber: c.HouseNumber, StreetName: c.Street, City: c.City,
+		PostalCode: c.Postcode, CountryOrRegion: c.Country, Latitude: c.Latitude, Longitude: c.Longitude, Description: st.Address}
 }

@@ -2,8 +2,6 @@ package runbook
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -293,36 +291,17 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 // stepResults reads every result recorded at a position, oldest first: the
 // latest per step in the current attempt, and each step's whole history.
 func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (map[string]*StepState, map[string][]Try, []Evidence, error) {
-	latest, history := map[string]*StepState{}, map[string][]Try{}
-	var all []Evidence
-	rows, err := q.QueryContext(ctx, `SELECT attempt, step_key, outcome, value, note, evidence, engineer, at, corrects, override
-		FROM step_results WHERE position_id = ? ORDER BY id`, id)
+	latest := map[string]*StepState{}
+	ev, history, err := localEvidence(ctx, q, id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var t Try
-		var key, ev string
-		var corrects sql.NullString
-		if err := rows.Scan(&t.Attempt, &key, &t.Outcome, &t.Value, &t.Note, &ev, &t.Engineer, &t.At, &corrects, &t.Override); err != nil {
-			return nil, nil, nil, err
-		}
-		if ev != "" {
-			var o Observation
-			if json.Unmarshal([]byte(ev), &o) == nil {
-				t.Evidence = &o
-			}
-		}
-		t.Correction, t.Was = corrects.Valid, corrects.String
-		history[key] = append(history[key], t)
-		all = append(all, Evidence{Laptop: "local", Seq: int64(len(all) + 1), Attempt: t.Attempt, Step: key, Outcome: t.Outcome,
-			Value: t.Value, Note: t.Note, Correction: t.Correction, Was: t.Was, Override: t.Override, By: t.Engineer, At: t.At, Evidence: t.Evidence})
+	for _, t := range ev {
 		if t.Attempt != attempt {
 			continue
 		}
-		st := &StepState{Outcome: t.Outcome, Value: t.Value, Note: t.Note, Evidence: t.Evidence, Engineer: t.Engineer, At: t.At}
-		if prev := latest[key]; prev != nil {
+		st := &StepState{Outcome: t.Outcome, Value: t.Value, Note: t.Note, Evidence: t.Evidence, Engineer: t.By, At: t.At}
+		if prev := latest[t.Step]; prev != nil {
 			st.Tries = prev.Tries
 			if t.Correction { // a correction changes the value, not the try
 				st.Outcome, st.Evidence = prev.Outcome, prev.Evidence
@@ -331,9 +310,9 @@ func stepResults(ctx context.Context, q site.Querier, id int64, attempt int) (ma
 		if !t.Correction {
 			st.Tries++
 		}
-		latest[key] = st
+		latest[t.Step] = st
 	}
-	return latest, history, all, rows.Err()
+	return latest, history, ev, nil
 }
 
 // Due checks whether a step may be recorded now, without recording it:

@@ -9,6 +9,7 @@ import (
 
 	"cutover/assets"
 	"cutover/site"
+	"cutover/site/export"
 )
 
 // ReportRow is one position in a site report.
@@ -36,14 +37,18 @@ type ReportRow struct {
 	LegacyTag    string      `json:"legacy_tag"`
 	// LegacyCondition is the handset's condition as recorded (good, worn,
 	// damaged, faulty).
-	LegacyCondition string   `json:"legacy_condition,omitempty"`
-	NewModel        string   `json:"new_model"`
-	NewSerial       string   `json:"new_serial"`
-	NewMAC          string   `json:"new_mac"`
-	NewTag          string   `json:"new_tag"`
-	LegacyDDI       string   `json:"legacy_ddi"`
-	DDIState        DDIState `json:"ddi_state"`
-	NewDDI          string   `json:"new_ddi,omitempty"` // the Avaya DDI when new, or the Teams DDI
+	LegacyCondition string `json:"legacy_condition,omitempty"`
+	NewModel        string `json:"new_model"`
+	NewSerial       string `json:"new_serial"`
+	NewMAC          string `json:"new_mac"`
+	NewTag          string `json:"new_tag"`
+	// NewState is "" while the new phone's place stands, else disputed
+	// (its identity disputed, or claimed at another position too) or
+	// overruled (an admin put it elsewhere).
+	NewState  string   `json:"new_state,omitempty"`
+	LegacyDDI string   `json:"legacy_ddi"`
+	DDIState  DDIState `json:"ddi_state"`
+	NewDDI    string   `json:"new_ddi,omitempty"` // the Avaya DDI when new, or the Teams DDI
 	// Disposition is where the legacy handset went: returned_to_store,
 	// weee_disposal followed by the waste transfer note, or lost; "" while
 	// it is still in place (LegacyState says how it stands).
@@ -64,6 +69,15 @@ type ReportRow struct {
 	// that passed on facts the engineer confirmed by eye because the
 	// switch does not report them (see UnprovenLine).
 	Unproven []string `json:"unproven,omitempty"`
+	// Disputed says each open dispute in words (Dispute.Words): the
+	// values, who recorded each and when.
+	Disputed []string `json:"disputed,omitempty"`
+	// Resolved says each settled dispute in words: every engineer's value
+	// as recorded, and the admin who resolved it beside them.
+	Resolved []string `json:"resolved,omitempty"`
+	// OpenConflicts counts the hub's open conflicts on the position (on a
+	// laptop, as of its last sync).
+	OpenConflicts int `json:"open_conflicts"`
 }
 
 // Report is a site's cutover report: a row per position with the totals.
@@ -82,8 +96,10 @@ type Report struct {
 	// surrendered, by the one rule (SurrendersLegacyDDI).
 	DDIsSurrendered int `json:"ddis_surrendered"`
 	// MovedToTeams counts the positions moved to Teams (MovedToTeams).
-	MovedToTeams int         `json:"moved_to_teams"`
-	Rows         []ReportRow `json:"positions"`
+	MovedToTeams int `json:"moved_to_teams"`
+	// MovedToTeamsWithDDI counts those of them whose Teams DDI is recorded.
+	MovedToTeamsWithDDI int         `json:"moved_to_teams_with_ddi"`
+	Rows                []ReportRow `json:"positions"`
 	// Findings is what the latest discovery found out of line with the
 	// inventory (moved, missing, unexpected, leftover).
 	Findings []site.Finding `json:"discovery_findings"`
@@ -92,18 +108,16 @@ type Report struct {
 	FailedReads []site.FailedRead `json:"discovery_failed_reads,omitempty"`
 }
 
-// Report builds a site's report from the store (withdrawn positions are
-// listed too, so that nothing silently drops out of the handover).
+// BuildReport builds a site's report from this laptop's store: each row
+// by ReportRowOf from the state the laptop's own step results derive
+// (withdrawn positions are listed too, so that nothing silently drops out
+// of the handover), with where the hub's record differs as last pulled.
 func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time) (Report, error) {
 	st, err := s.Site(ctx, code)
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Site: st, GeneratedAt: now.UTC().Format(time.RFC3339), ByStatus: map[site.Status]int{},
-		ByPlan: map[site.Plan]int{}, Dispositions: map[string]int{}}
-	if rep.DDIs, err = DDICounts(ctx, s, st.Code); err != nil {
-		return rep, err
-	}
+	rep := Report{Site: st, GeneratedAt: now.UTC().Format(time.RFC3339)}
 	if rep.Stock, err = assets.Stock(ctx, s.DB(), st.Code); err != nil {
 		return rep, err
 	}
@@ -113,117 +127,22 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 	if rep.FailedReads, err = s.LatestFailedReads(ctx, st.Code); err != nil {
 		return rep, err
 	}
-	if rep.Findings == nil {
-		rep.Findings = []site.Finding{}
-	}
-	all, err := assets.ForSite(ctx, s.DB(), st.Code)
+	ps, err := site.PositionRows(ctx, s.DB(), st.Code)
 	if err != nil {
 		return rep, err
 	}
-	legacy, newer := map[string]assets.Asset{}, map[string]assets.Asset{}
-	for _, a := range all { // ordered by id within a position: the newest wins
-		if a.Kind == assets.KindLegacy {
-			legacy[a.Position] = a
-		} else {
-			newer[a.Position] = a
-		}
-	}
-	ps, err := site.PositionRows(ctx, s.DB(), st.Code)
+	conflicts, err := pulledConflicts(ctx, s, st.Code)
 	if err != nil {
 		return rep, err
 	}
 	for _, ip := range ps {
 		p := ip.Position
-		pr, err := progressOf(ctx, s.DB(), ip.ID, p)
+		d, history, err := localDerived(ctx, s.DB(), ip.ID, p)
 		if err != nil {
 			return rep, err
 		}
-		nums, err := numbersOf(ctx, s.DB(), ip.ID, p)
-		if err != nil {
-			return rep, err
-		}
-		row := ReportRow{Label: p.Label, Location: p.Location(), Role: p.Role, Plan: p.Plan, Status: p.Status,
-			StatusReason: p.StatusReason, StepsDone: pr.Done, StepsTotal: pr.Total, Attempts: len(pr.Attempts),
-			Switch: p.Switch, Port: p.Port, Extension: p.Extension, LegacyModel: p.LegacyModel, LegacyMAC: p.MAC,
-			LegacyDDI: p.DDI, DDIState: nums.State}
-		if pr.Current != nil && pr.Mode != ModeNotStarted {
-			row.CurrentStep = pr.Current.Key
-		}
-		switch nums.State {
-		case DDINew:
-			row.NewDDI = nums.DDI
-		case DDITeams:
-			row.NewDDI = nums.TeamsDDI
-		}
-		row.LegacyDDISurrendered = pr.Number.LegacySurrendered
-		if row.LegacyDDISurrendered && p.Status != site.StatusWithdrawn {
-			rep.DDIsSurrendered++
-		}
-		for _, stp := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
-			if l := stp.HistoryLine(); l != "" {
-				row.StepHistory = append(row.StepHistory, l)
-			}
-			if l := stp.UnprovenLine(); l != "" {
-				row.Unproven = append(row.Unproven, l)
-			}
-		}
-		if a, ok := legacy[p.Label]; ok {
-			row.LegacySerial, row.LegacyTag, row.LegacyCondition = a.Serial, a.AssetTag, a.Condition
-			if a.MAC != "" {
-				row.LegacyMAC = a.MAC
-			}
-			switch a.State {
-			case assets.StateReturnedToStore, assets.StateWEEE, assets.StateLost:
-				rep.Dispositions[string(a.State)]++
-				row.Disposition, row.WTNRef = string(a.State), a.WTNRef
-				if a.WTNRef != "" {
-					row.Disposition += " " + a.WTNRef
-				}
-			default:
-				// Still at the desk (a blocked or unfinished swap): no
-				// disposition yet.
-				row.LegacyState = string(a.State)
-			}
-		}
-		if a, ok := newer[p.Label]; ok && a.State == assets.StateInstalled {
-			row.NewModel, row.NewSerial, row.NewMAC, row.NewTag = a.Model, a.Serial, a.MAC, a.AssetTag
-		}
-		if n := len(pr.Attempts); n > 0 {
-			row.StartedAt = pr.Attempts[0].StartedAt
-			if p.Status == site.StatusDone {
-				row.FinishedAt = pr.Attempts[n-1].EndedAt // a failed or blocked attempt did not finish the swap
-			}
-		}
-		engs := map[string]bool{}
-		for _, stp := range append(append([]StepState{}, pr.Steps...), pr.Rollback...) {
-			if stp.Engineer != "" {
-				engs[stp.Engineer] = true
-			}
-			if stp.At > row.LastAt {
-				row.LastAt = stp.At
-			}
-			if stp.Field == FieldContact && stp.Outcome == OutcomePass {
-				row.SignedOffBy = stp.Value
-			}
-		}
-		for e := range engs {
-			row.Engineers = append(row.Engineers, e)
-		}
-		sort.Strings(row.Engineers)
-		if row.Engineers == nil {
-			row.Engineers = []string{}
-		}
-		rep.ByStatus[p.Status]++
-		if p.Status != site.StatusWithdrawn {
-			rep.Active++
-			rep.ByPlan[p.Plan]++
-			if p.Status == site.StatusDone {
-				rep.Done++
-			}
-			if MovedToTeams(p.Plan, p.Status) {
-				rep.MovedToTeams++
-			}
-		}
+		row := ReportRowOf(p, d, history)
+		row.OpenConflicts = conflicts[strings.ToLower(p.Label)]
 		if hv, err := HubStanding(ctx, s, st.Code, p.Label); err != nil {
 			return rep, err
 		} else if hv.Known {
@@ -236,24 +155,70 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
+	rep.Finish()
 	return rep, nil
 }
 
+// pulledConflicts counts the hub's open conflicts on each position of a
+// site as of the last sync, by lower-case label (none before a sync).
+func pulledConflicts(ctx context.Context, s *site.Store, code string) (map[string]int, error) {
+	rows, err := s.DB().QueryContext(ctx, `SELECT entity_id, COUNT(*) FROM sync_conflicts
+		WHERE site = ? AND status = 'open' AND entity = 'position' GROUP BY entity_id`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(id)] += n
+	}
+	return out, rows.Err()
+}
+
+// Finish sorts the rows (label as people read it: P2 before P10), counts
+// them (Count) and gives every list its empty value, so that both places
+// write the same bytes for the same work.
+func (r *Report) Finish() {
+	sort.SliceStable(r.Rows, func(i, j int) bool { return export.LabelLess(r.Rows[i].Label, r.Rows[j].Label) })
+	for i := range r.Rows {
+		if r.Rows[i].Engineers == nil {
+			r.Rows[i].Engineers = []string{}
+		}
+	}
+	if r.Findings == nil {
+		r.Findings = []site.Finding{}
+	}
+	if r.Rows == nil {
+		r.Rows = []ReportRow{}
+	}
+	r.Count()
+}
+
 // ReportColumns are the CSV report's columns, in order.
+// Both the laptop's report and the hub's (`cutover hub report`, `report
+// --from-hub`) write these columns, from rows made by ReportRowOf.
 var ReportColumns = []string{"label", "location", "role", "plan", "status", "status_reason", "steps_done", "steps_total",
 	"current_step", "attempts", "switch", "port", "extension", "legacy_model", "legacy_mac", "legacy_serial", "legacy_tag",
-	"new_model", "new_serial", "new_mac", "new_tag", "legacy_ddi", "ddi_state", "new_ddi", "disposition", "signed_off_by",
-	"engineers", "started_at", "finished_at", "last_at", "legacy_ddi_surrendered", "step_history", "legacy_condition", "wtn_ref",
-	"legacy_state"}
+	"legacy_condition", "legacy_state", "disposition", "wtn_ref", "new_model", "new_serial", "new_mac", "new_tag",
+	"new_state", "legacy_ddi", "ddi_state", "new_ddi", "legacy_ddi_surrendered", "signed_off_by", "engineers", "started_at", "finished_at",
+	"last_at", "step_history", "unproven", "disputed", "resolved", "open_conflicts"}
 
-// Record is the row as CSV fields, in ReportColumns order.
+// Record is the row as CSV fields, in ReportColumns order; times in whole
+// seconds (CSVTime), in the history lines too.
 func (r ReportRow) Record() []string {
+	lines := func(ls []string) string { return CSVTimes(strings.Join(ls, "; ")) }
 	return []string{r.Label, r.Location, string(r.Role), string(r.Plan), string(r.Status), r.StatusReason,
 		itoa(r.StepsDone), itoa(r.StepsTotal), r.CurrentStep, itoa(r.Attempts), r.Switch, r.Port, r.Extension,
-		r.LegacyModel, r.LegacyMAC, r.LegacySerial, r.LegacyTag, r.NewModel, r.NewSerial, r.NewMAC, r.NewTag,
-		r.LegacyDDI, string(r.DDIState), r.NewDDI, r.Disposition, r.SignedOffBy, strings.Join(r.Engineers, "; "),
-		r.StartedAt, r.FinishedAt, r.LastAt, strconv.FormatBool(r.LegacyDDISurrendered), strings.Join(r.StepHistory, "; "),
-		r.LegacyCondition, r.WTNRef, r.LegacyState}
+		r.LegacyModel, r.LegacyMAC, r.LegacySerial, r.LegacyTag, r.LegacyCondition, r.LegacyState, r.Disposition, r.WTNRef,
+		r.NewModel, r.NewSerial, r.NewMAC, r.NewTag, r.NewState, r.LegacyDDI, string(r.DDIState), r.NewDDI,
+		strconv.FormatBool(r.LegacyDDISurrendered), r.SignedOffBy, strings.Join(r.Engineers, "; "), CSVTime(r.StartedAt),
+		CSVTime(r.FinishedAt), CSVTime(r.LastAt), lines(r.StepHistory), lines(r.Unproven), lines(r.Disputed), lines(r.Resolved),
+		itoa(r.OpenConflicts)}
 }
 
 // HistoryLine sums up a step whose record is more than one plain result

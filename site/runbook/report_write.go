@@ -91,7 +91,13 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	for i, d := range DDIStates {
 		fmt.Fprintf(&b, "%s %s %d", sep(i), d, r.DDIs[d])
 	}
+	if n := r.DDIs[DDIDisputed]; n > 0 {
+		fmt.Fprintf(&b, "; disputed %d", n)
+	}
 	fmt.Fprintf(&b, "\n- Legacy DDIs surrendered: %d; moved to Teams: %d", r.DDIsSurrendered, r.MovedToTeams)
+	if r.MovedToTeams != r.MovedToTeamsWithDDI {
+		fmt.Fprintf(&b, " (%d with their Teams DDI recorded)", r.MovedToTeamsWithDDI)
+	}
 	b.WriteString("\n- Legacy handsets:")
 	for i, d := range []string{"returned_to_store", "weee_disposal", "lost"} {
 		fmt.Fprintf(&b, "%s %s %d", sep(i), dispositionWords(d), r.Dispositions[d])
@@ -134,6 +140,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	r.writeDisputes(&b)
 	var differs []ReportRow
 	for _, row := range r.Rows {
 		if len(row.Hub) > 0 {
@@ -176,6 +183,39 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeDisputes lists the open disputes and conflicts, and the disputes
+// settled with every engineer's value and who resolved it.
+func (r Report) writeDisputes(b *strings.Builder) {
+	var open, settled []ReportRow
+	for _, row := range r.Rows {
+		if len(row.Disputed) > 0 || row.OpenConflicts > 0 {
+			open = append(open, row)
+		}
+		if len(row.Resolved) > 0 {
+			settled = append(settled, row)
+		}
+	}
+	if len(open) > 0 {
+		b.WriteString("## Open disputes\n\n")
+		for _, row := range open {
+			fmt.Fprintf(b, "- **%s**: %d open conflict(s) (cutover hub conflicts --site %s)\n", md(row.Label), row.OpenConflicts, md(r.Site.Code))
+			for _, l := range row.Disputed {
+				fmt.Fprintf(b, "  - %s\n", mdCell(ReadableTimes(l)))
+			}
+		}
+		b.WriteString("\n")
+	}
+	if len(settled) > 0 {
+		b.WriteString("## Disputes resolved\n\n")
+		for _, row := range settled {
+			for _, l := range row.Resolved {
+				fmt.Fprintf(b, "- **%s** %s\n", md(row.Label), mdCell(ReadableTimes(l)))
+			}
+		}
+		b.WriteString("\n")
+	}
 }
 
 // writeAttention lists the failed, blocked and unfinished positions.
@@ -302,6 +342,31 @@ func ReadableTimes(s string) string {
 		return readableTime(ts)
 	})
 }
+
+// CSVTime is an RFC 3339 time as the CSV report writes it: whole seconds,
+// the local offset (2026-12-07T16:55:33Z in UTC, 2026-06-01T10:48:00+01:00
+// in summer in London), which spreadsheets read; a value that is not a
+// time is kept as it is.
+func CSVTime(ts string) string {
+	if ts == "" {
+		return ""
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		if t, err = time.Parse("2006-01-02T15:04Z", ts); err != nil {
+			return ts
+		}
+	}
+	return t.Local().Truncate(time.Second).Format(time.RFC3339)
+}
+
+// CSVTimes rewrites every RFC 3339 UTC time in s (a step history line) as
+// CSVTime does.
+func CSVTimes(s string) string { return machineTime.ReplaceAllStringFunc(s, CSVTime) }
+
+// ExcelBOM is the byte-order mark `report --excel` writes before the CSV,
+// so that a spreadsheet reads it as UTF-8.
+const ExcelBOM = "\ufeff"
 
 // readableDate is a YYYY-MM-DD date as "31 Mar 2027".
 func readableDate(d string) string {

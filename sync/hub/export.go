@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -31,19 +32,28 @@ type Export struct {
 	// Withheld names the positions (SITE/LABEL) whose handset this export
 	// leaves out because its identity, removal or fate is disputed.
 	Withheld []string
+	// Gaps are the rows the export could not write, or wrote without what
+	// its loader needs, and why (the withheld handsets among them).
+	Gaps []export.Gap
 }
 
 // Write writes the export in format (see export.Kind.Formats).
-func (e Export) Write(w interface{ Write([]byte) (int, error) }, format string) error {
+func (e Export) Write(w io.Writer, format string) error {
+	return e.WriteFile(w, format, "")
+}
+
+// WriteFile is Write choosing, for teams-lis csv, which load file
+// (export.LISFileNames; "" for ports.csv).
+func (e Export) WriteFile(w io.Writer, format, file string) error {
 	switch e.Kind {
 	case export.KindRetire:
-		return export.WriteRetire(w, format, e.Sites, e.Retire)
+		return export.WriteRetire(w, format, e.Sites, e.Retire, e.Gaps)
 	case export.KindInstall:
-		return export.WriteInstall(w, format, e.Sites, e.Install)
+		return export.WriteInstall(w, format, e.Sites, e.Install, e.Gaps)
 	case export.KindNumbers:
-		return export.WriteNumbers(w, format, e.Sites, e.Numbers)
+		return export.WriteNumbers(w, format, e.Sites, e.Numbers, e.Gaps)
 	}
-	return export.WriteLIS(w, format, e.Sites, e.LIS)
+	return export.WriteLISFile(w, format, file, e.Sites, e.LIS)
 }
 
 // hubPosition is a position as the export reads it from the hub.
@@ -117,7 +127,8 @@ func (s *Store) Export(ctx context.Context, p Principal, kind export.Kind, sites
 		if kind == export.KindNumbers {
 			return s.exportNumbers(t, p, &e, all)
 		}
-		e.LIS = export.LIS{Switches: []export.LISSwitch{}, Ports: []export.LISPort{}, Gaps: []export.LISGap{}}
+		e.LIS = export.LIS{Addresses: []export.CivicAddress{}, Switches: []export.LISSwitch{}, Ports: []export.LISPort{}, Gaps: []export.LISGap{}}
+		e.Gaps = []export.Gap{}
 		for _, code := range e.Sites {
 			ps, err := exportHubPositions(t, code)
 			if err != nil {
@@ -125,7 +136,9 @@ func (s *Store) Export(ctx context.Context, p Principal, kind export.Kind, sites
 			}
 			switch kind {
 			case export.KindRetire:
-				e.Retire = append(e.Retire, retireRows(ps)...)
+				rows := retireRows(ps)
+				e.Retire = append(e.Retire, rows...)
+				e.Gaps = append(e.Gaps, export.RetireGaps(rows)...)
 				e.Withheld = append(e.Withheld, withheld(ps, func(hp *hubPosition) *hubHandset { return hp.legacy })...)
 			case export.KindInstall:
 				e.Install = append(e.Install, installRows(ps)...)
@@ -135,11 +148,19 @@ func (s *Store) Export(ctx context.Context, p Principal, kind export.Kind, sites
 				if err != nil {
 					return err
 				}
+				e.LIS.Addresses = append(e.LIS.Addresses, l.Addresses...)
 				e.LIS.Switches = append(e.LIS.Switches, l.Switches...)
 				e.LIS.Ports = append(e.LIS.Ports, l.Ports...)
 				e.LIS.Gaps = append(e.LIS.Gaps, l.Gaps...)
+				e.Gaps = append(e.Gaps, l.Gaps...)
 			}
 		}
+		for _, w := range e.Withheld {
+			code, label, _ := strings.Cut(w, "/")
+			e.Gaps = append(e.Gaps, export.Gap{Site: code, Position: label,
+				Reason: "left out: the hub's record of its handset is disputed or overruled (cutover hub conflicts)"})
+		}
+		export.SortGaps(e.Gaps)
 		return nil
 	})
 	return e, err
@@ -424,7 +445,11 @@ func hubLIS(t *tx, st site.Site, ps []*hubPosition, allPorts bool) (export.LIS, 
 			verdicts[hp.Label] = site.Verdict{Label: hp.Label, Outcome: site.OutcomeMoved, Port: hp.observedPort}
 		}
 	}
-	return runbook.BuildLIS(st, positions, read, aliases, verdicts, allPorts), nil
+	civic, err := civicOf(t, st.Code)
+	if err != nil {
+		return export.LIS{}, err
+	}
+	return runbook.BuildLIS(st, civic, positions, read, aliases, verdicts, allPorts), nil
 }
 
 func firstNonBlank(vs ...string) string {

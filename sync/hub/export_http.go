@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"cutover/site/export"
@@ -11,7 +12,10 @@ import (
 // siteExport answers GET /v1/sites/{site}/export/{kind} and, for every
 // site the caller may read, GET /v1/export/{kind} (`--all`):
 // ?format=csv|json|cisco-bat|ps1 (default csv), ?all_ports=1 for
-// teams-lis. The body is the file itself.
+// teams-lis, and for teams-lis csv ?file= one of its load files
+// (export.LISFileNames; ports.csv by default). The body is the file
+// itself; the header X-Cutover-Export-Gaps counts the rows it could not
+// write (export.Gap).
 func (s *Server) siteExport(w http.ResponseWriter, r *http.Request) {
 	kind, err := export.ParseKind(r.PathValue("kind"))
 	if err != nil {
@@ -36,10 +40,14 @@ func (s *Server) siteExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	if err := e.Write(&b, format); err != nil {
-		s.storeError(w, r, err)
+	if err := e.WriteFile(&b, format, r.URL.Query().Get("file")); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
+	// What the export could not write is never silent: counted here, and
+	// listed in the JSON, the teams-lis gaps.csv (?file=gaps.csv) and
+	// script.
+	w.Header().Set("X-Cutover-Export-Gaps", strconv.Itoa(len(e.Gaps)))
 	switch format {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -3,6 +3,7 @@ package hub_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,24 @@ import (
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden checks data against the golden file at path (-update rewrites
+// it).
+func golden(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if *update {
+		hubtest.Must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		hubtest.Must(t, os.WriteFile(path, data, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	hubtest.Must(t, err)
+	if !bytes.Equal(data, want) {
+		t.Errorf("%s differs from its golden file (go test ./sync/hub -run TestHubExportsAgree -update):\n%s", path, data)
+	}
+}
 
 func exportAnswer(label, key string) swap.Input {
 	n := strings.ReplaceAll(label, "-", "")
@@ -143,15 +162,15 @@ func TestHubExportsAgreeWithTheLaptop(t *testing.T) {
 			case export.KindRetire:
 				rows, err := runbook.ExportRetire(ctx, alice.Store, "KX")
 				hubtest.Must(t, err)
-				hubtest.Must(t, export.WriteRetire(&b, "csv", []string{"KX"}, rows))
+				hubtest.Must(t, export.WriteRetire(&b, "csv", []string{"KX"}, rows, nil))
 			case export.KindInstall:
 				rows, err := runbook.ExportInstall(ctx, alice.Store, "KX")
 				hubtest.Must(t, err)
-				hubtest.Must(t, export.WriteInstall(&b, "csv", []string{"KX"}, rows))
+				hubtest.Must(t, export.WriteInstall(&b, "csv", []string{"KX"}, rows, nil))
 			case export.KindNumbers:
 				n, err := runbook.ExportNumbers(ctx, alice.Store, "KX")
 				hubtest.Must(t, err)
-				hubtest.Must(t, export.WriteNumbers(&b, "csv", []string{"KX"}, n))
+				hubtest.Must(t, export.WriteNumbers(&b, "csv", []string{"KX"}, n, nil))
 			case export.KindTeamsLIS:
 				l, err := runbook.ExportLIS(ctx, alice.Store, "KX", false)
 				hubtest.Must(t, err)
@@ -185,12 +204,65 @@ func TestHubExportsAgreeWithTheLaptop(t *testing.T) {
 				t.Errorf("%s over HTTP: %d\n%s", kind, code, body)
 			}
 		}
+		// One report, two places: the laptop's report of the visit and the
+		// hub's (from its derived state, in the store and over HTTP) are
+		// the same bytes, CSV and markdown; the laptop-only sections
+		// (stock, discovery findings) aside.
+		at := time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC)
+		lrep, err := runbook.BuildReport(ctx, alice.Store, "KX", at)
+		hubtest.Must(t, err)
+		lrep.Stock, lrep.Findings, lrep.FailedReads = nil, nil, nil
+		hrep, err := h.Store.HandoverReport(ctx, admin, "KX", at)
+		hubtest.Must(t, err)
+		wrep, err := alice.Syncer.Client.HandoverReport(ctx, "KX")
+		hubtest.Must(t, err)
+		wrep.GeneratedAt = hrep.GeneratedAt
+		for _, form := range []string{"csv", "markdown"} {
+			write := func(r runbook.Report) []byte {
+				var b bytes.Buffer
+				if form == "csv" {
+					hubtest.Must(t, r.WriteCSV(&b))
+				} else {
+					hubtest.Must(t, r.WriteMarkdown(&b))
+				}
+				return b.Bytes()
+			}
+			want := write(lrep)
+			if got := write(hrep); !bytes.Equal(got, want) {
+				t.Errorf("report %s: the hub's differs from the laptop's:\nhub:\n%s\nlaptop:\n%s", form, got, want)
+			}
+			if got := write(wrep); !bytes.Equal(got, want) {
+				t.Errorf("report %s over HTTP differs from the laptop's:\n%s", form, got)
+			}
+			golden(t, filepath.Join("testdata", "handover-report."+map[string]string{"csv": "csv", "markdown": "md"}[form]), want)
+		}
+
 		if code, body := get(sam, "/v1/export/retire?format=cisco-bat"); code != http.StatusOK ||
 			string(body) != "SEP001E138C9007\r\nSEP001E138C900E\r\nSEP001E138C9069\r\nSEP001E138C904D\r\n" {
 			t.Errorf("--all cisco-bat: %d %q", code, body)
 		}
-		if code, _ := get(sam, "/v1/sites/KX/export/teams-lis?format=ps1"); code != http.StatusOK {
-			t.Errorf("ps1 over HTTP: %d", code)
+		// Every teams-lis load file, and the script, the same from both;
+		// the civic address the plan gave in both.
+		ll, err := runbook.ExportLIS(ctx, alice.Store, "KX", false)
+		hubtest.Must(t, err)
+		files, err := export.WriteLISFiles(ll)
+		hubtest.Must(t, err)
+		if !bytes.Contains(files[0].Data, []byte("Kestrel Cross Police Station,GB,1,Kestrel Cross Road,London,N1 9ZZ")) {
+			t.Errorf("the laptop's civic address:\n%s", files[0].Data)
+		}
+		for _, f := range files {
+			code, body := get(sam, "/v1/sites/KX/export/teams-lis?format=csv&file="+f.Name)
+			if code != http.StatusOK || !bytes.Equal(body, f.Data) {
+				t.Errorf("teams-lis %s over HTTP: %d\n%s\nlaptop:\n%s", f.Name, code, body, f.Data)
+			}
+		}
+		var ps1 bytes.Buffer
+		hubtest.Must(t, export.WriteLIS(&ps1, "ps1", []string{"KX"}, ll))
+		if code, body := get(sam, "/v1/sites/KX/export/teams-lis?format=ps1"); code != http.StatusOK || !bytes.Equal(body, ps1.Bytes()) {
+			t.Errorf("ps1 over HTTP: %d\n%s", code, body)
+		}
+		if code, _ := get(sam, "/v1/sites/KX/export/teams-lis?format=csv&file=nosuch.csv"); code != http.StatusBadRequest {
+			t.Errorf("an unknown load file: %d; want 400", code)
 		}
 		if code, _ := get(sam, "/v1/sites/KX/export/numbers?format=ps1"); code != http.StatusBadRequest {
 			t.Errorf("numbers as ps1: %d; want 400", code)

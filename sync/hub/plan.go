@@ -74,6 +74,9 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 			}
 		}
 	}
+	if err := writeCivicFact(t, code, si.Civic, user, stamp, ver); err != nil { // export_civic.go
+		return res, err
+	}
 	type stored struct {
 		p      site.Position
 		status string

@@ -373,6 +373,10 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
 // siteReport serves what the hub knows of a site's cutover, a row per
 // position (engineers: their own sites; supervisors and admins: any).
 func (s *Server) siteReport(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("form") == "handover" {
+		s.handoverReport(w, r) // report_handover.go
+		return
+	}
 	rep, err := s.Store.SiteReport(r.Context(), principal(r), strings.ToUpper(r.PathValue("site")))
 	if err != nil {
 		s.storeError(w, r, err)
