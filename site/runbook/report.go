@@ -78,6 +78,11 @@ type ReportRow struct {
 	// OpenConflicts counts the hub's open conflicts on the position (on a
 	// laptop, as of its last sync).
 	OpenConflicts int `json:"open_conflicts"`
+	// Continuity is a critical position's dark time (DarkTime), counted to
+	// the report's time when still dark; nil for other positions and those
+	// never dark. DarkReasons are the reasons given for leaving it dark.
+	Continuity  *Continuity `json:"continuity,omitempty"`
+	DarkReasons []string    `json:"dark_reasons,omitempty"`
 }
 
 // Report is a site's cutover report: a row per position with the totals.
@@ -135,6 +140,10 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 	if err != nil {
 		return rep, err
 	}
+	darkReasons, err := s.Notes(ctx, st.Code, LeftDarkPrefix)
+	if err != nil {
+		return rep, err
+	}
 	for _, ip := range ps {
 		p := ip.Position
 		d, history, err := localDerived(ctx, s.DB(), ip.ID, p)
@@ -143,6 +152,9 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 		}
 		row := ReportRowOf(p, d, history)
 		row.OpenConflicts = conflicts[strings.ToLower(p.Label)]
+		for _, n := range darkReasons[p.Label] {
+			row.DarkReasons = append(row.DarkReasons, strings.TrimPrefix(n, LeftDarkPrefix))
+		}
 		if hv, err := HubStanding(ctx, s, st.Code, p.Label); err != nil {
 			return rep, err
 		} else if hv.Known {
@@ -185,7 +197,12 @@ func pulledConflicts(ctx context.Context, s *site.Store, code string) (map[strin
 // write the same bytes for the same work.
 func (r *Report) Finish() {
 	sort.SliceStable(r.Rows, func(i, j int) bool { return export.LabelLess(r.Rows[i].Label, r.Rows[j].Label) })
+	at, _ := time.Parse(time.RFC3339Nano, r.GeneratedAt)
 	for i := range r.Rows {
+		if c := r.Rows[i].Continuity; c != nil && !at.IsZero() {
+			counted := c.At(at) // a position still dark counts to the report's time
+			r.Rows[i].Continuity = &counted
+		}
 		if r.Rows[i].Engineers == nil {
 			r.Rows[i].Engineers = []string{}
 		}
@@ -206,19 +223,24 @@ var ReportColumns = []string{"label", "location", "role", "plan", "status", "sta
 	"current_step", "attempts", "switch", "port", "extension", "legacy_model", "legacy_mac", "legacy_serial", "legacy_tag",
 	"legacy_condition", "legacy_state", "disposition", "wtn_ref", "new_model", "new_serial", "new_mac", "new_tag",
 	"new_state", "legacy_ddi", "ddi_state", "new_ddi", "legacy_ddi_surrendered", "signed_off_by", "engineers", "started_at", "finished_at",
-	"last_at", "step_history", "unproven", "disputed", "resolved", "open_conflicts"}
+	"last_at", "step_history", "unproven", "disputed", "resolved", "open_conflicts",
+	"dark_minutes", "dark_target_minutes", "dark_over_target", "dark_reasons"}
 
 // Record is the row as CSV fields, in ReportColumns order; times in whole
 // seconds (CSVTime), in the history lines too.
 func (r ReportRow) Record() []string {
 	lines := func(ls []string) string { return CSVTimes(strings.Join(ls, "; ")) }
+	dm, dt, dover := "", "", ""
+	if c := r.Continuity; c != nil {
+		dm, dt, dover = itoa(c.Minutes()), itoa(int(c.Target/time.Minute)), strconv.FormatBool(c.Over())
+	}
 	return []string{r.Label, r.Location, string(r.Role), string(r.Plan), string(r.Status), r.StatusReason,
 		itoa(r.StepsDone), itoa(r.StepsTotal), r.CurrentStep, itoa(r.Attempts), r.Switch, r.Port, r.Extension,
 		r.LegacyModel, r.LegacyMAC, r.LegacySerial, r.LegacyTag, r.LegacyCondition, r.LegacyState, r.Disposition, r.WTNRef,
 		r.NewModel, r.NewSerial, r.NewMAC, r.NewTag, r.NewState, r.LegacyDDI, string(r.DDIState), r.NewDDI,
 		strconv.FormatBool(r.LegacyDDISurrendered), r.SignedOffBy, strings.Join(r.Engineers, "; "), CSVTime(r.StartedAt),
 		CSVTime(r.FinishedAt), CSVTime(r.LastAt), lines(r.StepHistory), lines(r.Unproven), lines(r.Disputed), lines(r.Resolved),
-		itoa(r.OpenConflicts)}
+		itoa(r.OpenConflicts), dm, dt, dover, strings.Join(r.DarkReasons, "; ")}
 }
 
 // HistoryLine sums up a step whose record is more than one plain result

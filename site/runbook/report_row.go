@@ -27,6 +27,10 @@ func ReportRowOf(p site.Position, d Derived, history []string) ReportRow {
 	if row.Status == "" {
 		row.Status = site.StatusPlanned
 	}
+	if d.Continuity != nil {
+		c := *d.Continuity
+		row.Continuity = &c
+	}
 	n := d.Numbers
 	row.DDIState = n.State
 	switch n.State {

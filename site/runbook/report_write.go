@@ -157,6 +157,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	r.writeContinuity(&b)
 	b.WriteString("## Positions\n\n")
 	b.WriteString("| Position | Location | Role | Plan | Status | Steps | Legacy handset (MAC, serial, tag, condition) | New phone (model, serial, MAC, tag) | DDI | Disposition | Signed off | Engineers | Finished |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -399,4 +400,44 @@ func sep(i int) string {
 		return ""
 	}
 	return ";"
+}
+
+// writeContinuity is the handover's Continuity section: each critical
+// position that went without a phone, from when to when, its minutes
+// against its target and the reasons given for leaving it dark; then the
+// site's worst and median minutes (Figures).
+func (r Report) writeContinuity(b *strings.Builder) {
+	var cs []PositionContinuity
+	for _, row := range r.Rows {
+		if row.Continuity != nil && len(row.Continuity.Periods) > 0 {
+			cs = append(cs, PositionContinuity{Position: site.Position{Label: row.Label}, Continuity: *row.Continuity, Reasons: row.DarkReasons})
+		}
+	}
+	if len(cs) == 0 {
+		return
+	}
+	f := Figures(cs)
+	b.WriteString("## Continuity of critical positions\n\n")
+	fmt.Fprintf(b, "%d critical position(s) went without a phone during their swap: worst %d min (%s), median %d min, %d over target, %d dark now.\n\n",
+		f.Positions, f.Worst, md(f.WorstAt), f.Median, f.Over, f.DarkNow)
+	b.WriteString("| Position | Dark from | Until | Minutes | Target | Within target | Reasons |\n|---|---|---|---:|---:|---|---|\n")
+	for _, pc := range cs {
+		c := pc.Continuity
+		first, last := c.Periods[0], c.Periods[len(c.Periods)-1]
+		until := "still dark"
+		if !last.Open() {
+			until = readableTime(last.To.UTC().Format(time.RFC3339)) + " (" + last.Ended + ")"
+		}
+		if len(c.Periods) > 1 {
+			until += fmt.Sprintf("; %d periods", len(c.Periods))
+		}
+		within := "yes"
+		if c.Over() {
+			within = "✗ no, over by " + Clock(c.Dark-c.Target)
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s | %s |\n", mdCell(pc.Position.Label),
+			mdCell(readableTime(first.From.UTC().Format(time.RFC3339))+" ("+first.Began+")"), mdCell(until), c.Minutes(),
+			int(c.Target/time.Minute), within, mdCell(strings.Join(pc.Reasons, "; ")))
+	}
+	b.WriteString("\n")
 }

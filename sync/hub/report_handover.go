@@ -72,6 +72,10 @@ func handover(t *tx, code string, rep *runbook.Report) error {
 	if err != nil {
 		return err
 	}
+	darkReasons, err := leftDarkReasons(t, code)
+	if err != nil {
+		return err
+	}
 	for _, q := range ps {
 		key := strings.ToLower(q.Label)
 		d, ok := states[key]
@@ -93,6 +97,7 @@ func handover(t *tx, code string, rep *runbook.Report) error {
 			}
 		}
 		row.OpenConflicts = conflicts[key]
+		row.DarkReasons = darkReasons[key]
 		for _, labels := range verdict {
 			if labels[key] == disputedWord {
 				row.OpenConflicts++ // a handset or number it claims is claimed elsewhere too
@@ -132,4 +137,26 @@ func (s *Server) handoverReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, http.StatusOK, rep)
+}
+
+// leftDarkReasons are the reasons given for leaving a site's critical
+// positions dark (notes beginning runbook.LeftDarkPrefix), by lower-case
+// label, oldest first.
+func leftDarkReasons(t *tx, code string) (map[string][]string, error) {
+	rows, err := t.query(`SELECT entity_id, value FROM facts WHERE site = ? AND entity = 'position' AND attr LIKE 'note:%'
+		AND substr(value, 1, ?) = ? ORDER BY updated_at, attr`, code, len(runbook.LeftDarkPrefix), runbook.LeftDarkPrefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var label, text string
+		if err := rows.Scan(&label, &text); err != nil {
+			return nil, err
+		}
+		key := strings.ToLower(label)
+		out[key] = append(out[key], strings.TrimPrefix(text, runbook.LeftDarkPrefix))
+	}
+	return out, rows.Err()
 }
