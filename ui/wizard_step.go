@@ -127,4 +127,3 @@ func (z *wizard) moveCursor(rows []*runbook.StepState, by int) {
 	z.cursor = clamp(at+by, 0, len(rows)-1)
 	z.lastErr = ""
 }
-
