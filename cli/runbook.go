@@ -118,6 +118,9 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 			}
 			if cur {
 				fmt.Fprintf(w, "       %s\n", s.Instructions)
+				if s.Dial != "" {
+					fmt.Fprintf(w, "       %s: --result pass if it %s, fail --note WHAT if not\n", s.Dial, s.Yes)
+				}
 				if s.Hint != "" {
 					fmt.Fprintf(w, "       value: %s", s.Hint)
 					if s.Suggested != "" {

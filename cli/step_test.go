@@ -178,3 +178,29 @@ func shellWords(s string) []string {
 	}
 	return out
 }
+
+// Issue 25 point 3 from the command line: correcting PE-02's Teams DDI
+// after the surrender keeps the legacy numbers surrendered.
+func TestCorrectingATeamsDDIFromTheCommandLineKeepsTheSurrender(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errs := runCLI(t, db, "import", "../testdata/demo/kx.json"); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	st, err := site.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fieldtest.Do(st, "tester", "KX", "PE-02", "surrender", map[string]string{"teams_ddi": "020 3000 4002"})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCLI(t, db, "step", "--site", "KX", "--position", "PE-02", "--step", "teams_ddi", "--correct",
+		"--value", "020 3000 4020", "--note", "mistyped"); code != 0 || !strings.Contains(out, "corrected to +442030004020") {
+		t.Fatalf("the correction: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs := runCLI(t, db, "export", "--site", "KX", "numbers", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "number,KX,PE-02,31071,surrendered,+442072301053,teams,,+442030004020,") {
+		t.Fatalf("numbers export: %d\n%s\n%s", code, out, errs)
+	}
+}

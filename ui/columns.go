@@ -28,7 +28,7 @@ func (l *positionList) columns() posColumns {
 	cols := []column{
 		{"Label", 10, func(r *posRow) string { return dayMark(r) + txt(r.p.Label) }},
 		{"Ext", 7, func(r *posRow) string { return txt(r.p.Extension) }},
-		{"DDI", 15, func(r *posRow) string { return txt(r.p.DDI) }},
+		{"DDI", 15, func(r *posRow) string { return txt(r.ddiNow()) }},
 		{"Plan", 12, func(r *posRow) string { return planShort(r.p.Plan) }},
 	}
 	extra := []column{

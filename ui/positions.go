@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cutover/assets"
+	"cutover/site/runbook"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -43,7 +44,7 @@ type positionsIndexedMsg struct {
 func indexRows(rows []posRow) *positionIndex {
 	search := make([]string, len(rows))
 	for i := range rows {
-		search[i] = positionKey(rows[i].p, rows[i].held)
+		search[i] = positionKey(rows[i].p, rows[i].held, rows[i].now)
 	}
 	return &positionIndex{search: search, ids: identities(rows)}
 }
@@ -80,6 +81,11 @@ func loadPositionsCmd(sh *shared, code string, index bool) tea.Cmd {
 		}
 		msg := positionsLoadedMsg{code: code, rows: newRows(ps, held)}
 		if store != nil {
+			now, err := runbook.SiteNumbers(ctx, store, code)
+			if err != nil {
+				return positionsLoadedMsg{code: code, err: fmt.Errorf("numbers: %w", err)}
+			}
+			msg.rows = withNumbers(msg.rows, now)
 			msg.day, _ = store.DayList(ctx, code, today) // unmarked when unreadable
 		}
 		if index {

@@ -43,3 +43,20 @@ func TestADayOfPositionsGoesOnInOneKey(t *testing.T) {
 		t.Fatalf("n on HD-01's detail: %s\n%s", typeString(m.top()), m.View())
 	}
 }
+
+// Issue 25 point 8: the positions list shows the number a position has
+// now, and / finds a new or Teams DDI.
+func TestTheListShowsAndFindsTheNumberNow(t *testing.T) {
+	st := demoStore(t)
+	if _, err := fieldtest.Do(st, testEngineer, "KX", "FC-02", "ddi", map[string]string{"ddi": "020 7230 1999"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fieldtest.Do(st, testEngineer, "KX", "PE-02", "teams_ddi", map[string]string{"teams_ddi": "020 3000 4002"}); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestRoot(t, st, "KX", 120, 40)
+	press(t, m, "p", "/", "020 7230 1999")
+	mustContain(t, m.View(), "FC-02", "→+442072301999", "1 of 58 positions")
+	press(t, m, "esc", "/", "02030004002")
+	mustContain(t, m.View(), "PE-02", "→+442030004002", "1 of 58 positions")
+}

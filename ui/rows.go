@@ -6,6 +6,7 @@ import (
 	"cutover/assets"
 	"cutover/internal/find"
 	"cutover/site"
+	"cutover/site/runbook"
 )
 
 // posRow is a position with what the list needs precomputed for drawing
@@ -16,6 +17,8 @@ type posRow struct {
 	loc  string         // "Main / G / Front counter"
 	// today is set when the position is on today's list (t).
 	today bool
+	// now is the number the position has now, when one was recorded.
+	now *runbook.NumberNow
 }
 
 // sortBy is the order of the position list; it also names the groups.
@@ -51,17 +54,42 @@ func newRows(ps []site.Position, held map[string][]assets.Asset) []posRow {
 	return rows
 }
 
+// withNumbers gives the rows the numbers they have now.
+func withNumbers(rows []posRow, now map[string]runbook.NumberNow) []posRow {
+	for i := range rows {
+		if n, ok := now[rows[i].p.Label]; ok {
+			rows[i].now = &n
+		}
+	}
+	return rows
+}
+
+// ddiNow is the DDI column: the number now, marked → when it is not the
+// planned one (a new or Teams DDI), "none" when it was given up.
+func (r *posRow) ddiNow() string {
+	if r.now == nil || r.now.DDI == r.p.DDI {
+		return r.p.DDI
+	}
+	if r.now.DDI == "" {
+		return "none"
+	}
+	return "→" + r.now.DDI
+}
+
 // positionKey is what the position filter searches: every column the list
 // shows (status, label, extension, DDI, location, legacy handset, role,
 // plan, switch port, MAC), the new handset, and the serials, MACs and
 // asset tags the register holds for the position.
-func positionKey(p site.Position, held []assets.Asset) string {
+func positionKey(p site.Position, held []assets.Asset, now *runbook.NumberNow) string {
 	var k find.Key
 	k.Text(p.Label, statusWord(p.Status), p.Building, p.Floor, p.Room, p.Location(),
 		roleWord(p.Role), string(p.Role), planWord(p.Plan), string(p.Plan),
 		string(p.LegacyVendor), p.LegacyModel, p.TargetModel)
 	k.Phone(p.Extension)
 	k.Phone(p.DDI)
+	if now != nil {
+		k.Phone(now.DDI) // a new or Teams DDI finds its position
+	}
 	k.Port(p.Switch, p.Port)
 	k.MAC(p.MAC)
 	for _, a := range held {

@@ -45,3 +45,26 @@ func TestAPromptRefusesBeforeItAsks(t *testing.T) {
 		t.Fatalf("b on a done position recorded %q", got)
 	}
 }
+
+// Issue 25 point 3, through the keys: correcting PE-02's Teams DDI after
+// the surrender keeps the legacy numbers surrendered.
+func TestCorrectingATeamsDDIKeepsTheSurrender(t *testing.T) {
+	st, runner, _ := demoRig(t)
+	m, z := openWizard(t, st, runner, "PE-02")
+	press(t, m, "020 3000 4002", "enter", "enter")
+	if current(z) != "legacy_serial" {
+		t.Fatalf("PE-02 at %s (%s)", current(z), z.lastErr)
+	}
+	press(t, m, "esc", "up", "up", "c", "020 3000 4020", "enter", "mistyped", "enter")
+	var teams, ext string
+	if err := st.DB().QueryRow(`SELECT n.teams_ddi, n.ext_state FROM position_numbers n JOIN positions p ON p.id = n.position_id
+		WHERE p.label = 'PE-02'`).Scan(&teams, &ext); err != nil {
+		t.Fatal(err)
+	}
+	if teams != "+442030004020" || ext != "surrendered" {
+		t.Fatalf("after the correction: teams %s, extension %q (%s)", teams, ext, z.lastErr)
+	}
+	if got := resultsFor(t, st, "PE-02", "surrender"); len(got) != 1 || got[0] != "surrender pass |" {
+		t.Fatalf("surrender: %q", got)
+	}
+}

@@ -297,3 +297,27 @@ func (n NumberNow) String() string {
 	}
 	return s
 }
+
+// SiteNumbers says where the positions of a site whose numbers were
+// recorded stand now, by label (a position not in it stands as planned):
+// for lists that show and find the number a position has now (a new or
+// Teams DDI), not the planned one.
+func SiteNumbers(ctx context.Context, s *site.Store, code string) (map[string]NumberNow, error) {
+	rows, err := s.DB().QueryContext(ctx, `SELECT p.label, p.ddi, n.ddi_state, n.ddi, n.teams_ddi, n.extension, n.ext_state
+		FROM position_numbers n JOIN positions p ON p.id = n.position_id WHERE p.site = ?`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]NumberNow{}
+	for rows.Next() {
+		var label string
+		var p site.Position
+		var n Numbers
+		if err := rows.Scan(&label, &p.DDI, &n.State, &n.DDI, &n.TeamsDDI, &n.Extension, &n.ExtState); err != nil {
+			return nil, err
+		}
+		out[label] = NumberOf(p, n)
+	}
+	return out, rows.Err()
+}
