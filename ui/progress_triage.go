@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -99,19 +98,7 @@ func progressSiteKey(sp wire.SiteProgress) string {
 }
 
 // verdictWords is verdict without its style.
-func verdictWords(s wire.SiteProgress) string {
-	switch {
-	case s.Remaining == 0 && s.Positions > 0:
-		return "done"
-	case s.WillMiss && s.ProjectedFinish == "":
-		return "late stalled"
-	case s.WillMiss:
-		return fmt.Sprintf("late %d d", s.DaysLate)
-	case s.RateDays == 0 && s.FirstDone != "":
-		return "started today"
-	}
-	return "on time"
-}
+func verdictWords(s wire.SiteProgress) string { return s.Verdict.Short + " " + s.Verdict.Words }
 
 // attention is one line of the needs-attention panel.
 type attention struct {

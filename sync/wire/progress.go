@@ -69,8 +69,10 @@ type Figures struct {
 	// that started within them; 0 when there is no rate yet (nothing done,
 	// or work started today).
 	RateDays int `json:"rate_days"`
-	// FirstDone is the first day a position was done (YYYY-MM-DD), "" before.
+	// FirstDone is the first day a position was done (YYYY-MM-DD), "" before;
+	// LastDone the latest.
 	FirstDone  string     `json:"first_done,omitempty"`
+	LastDone   string     `json:"last_done,omitempty"`
 	DonePerDay []DayCount `json:"done_per_day"`
 }
 
@@ -79,6 +81,12 @@ type SiteProgress struct {
 	Code      string `json:"code"`
 	Name      string `json:"name"`
 	CeaseDate string `json:"cease_date"`
+	// StartDate is the planned start ("" for none); Wave the site's wave.
+	StartDate string `json:"start_date,omitempty"`
+	Wave      string `json:"wave,omitempty"`
+	// Verdict is where the site stands, by the one rule (Judge); WillMiss,
+	// DaysLate and ProjectedFinish below repeat it for older readers.
+	Verdict Verdict `json:"verdict"`
 	Figures
 	// ProjectedFinish is today plus remaining / rate; empty when nothing
 	// was done in the last 14 days and work remains.
@@ -91,6 +99,9 @@ type SiteProgress struct {
 	DaysToCease  int       `json:"days_to_cease"`
 	NeededPerDay float64   `json:"needed_per_day"`
 	Problems     []Problem `json:"problems"`
+
+	// Further per-site figures (the dark time of issue 29, …) go here:
+	// every view shows what it knows of them and skips the rest.
 }
 
 // EngineerSync is when an engineer's laptops last reached the hub: listed
