@@ -157,7 +157,26 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		sort.Slice(out.Force.DonePerDay, func(i, j int) bool { return out.Force.DonePerDay[i].Day < out.Force.DonePerDay[j].Day })
 		// The people who push: engineers (one who never synced is listed,
 		// to be chased), and anyone else whose laptop has pushed.
-		rows, err = t.query(`SELECT u.name, u.role, MAX(c.last_seen), MAX(c.last_seq) FROM users u LEFT JOIN clients c ON c.user_name = u.name
+		perEngineer := map[string][]wire.DayCount{}
+		var who string
+		rows, err = t.query(`SELECT engineer, day, COUNT(*) FROM done_log WHERE day >= ? AND day <= ? GROUP BY engineer, day ORDER BY engineer, day`, from, today)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := rows.Scan(&who, &day, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			perEngineer[who] = append(perEngineer[who], wire.DayCount{Day: day, Done: n})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = t.query(`SELECT u.name, u.role, MAX(c.last_seen), MAX(c.last_seq),
+			SUM(CASE WHEN c.local_seq > c.last_seq THEN c.local_seq - c.last_seq ELSE 0 END)
+			FROM users u LEFT JOIN clients c ON c.user_name = u.name
 			WHERE u.revoked_at IS NULL GROUP BY u.name, u.role ORDER BY u.name`)
 		if err != nil {
 			return err
@@ -165,9 +184,16 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		defer rows.Close()
 		for rows.Next() {
 			var e wire.EngineerSync
-			var seen, pushed *int64
-			if err := rows.Scan(&e.User, &e.Role, &seen, &pushed); err != nil {
+			var seen, pushed, unsent *int64
+			if err := rows.Scan(&e.User, &e.Role, &seen, &pushed, &unsent); err != nil {
 				return err
+			}
+			if unsent != nil {
+				e.Unsent = *unsent
+			}
+			e.DonePerDay = perEngineer[e.User]
+			if e.DonePerDay == nil {
+				e.DonePerDay = []wire.DayCount{}
 			}
 			if e.Role != wire.RoleEngineer && (pushed == nil || *pushed == 0) {
 				continue

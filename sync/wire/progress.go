@@ -110,6 +110,11 @@ type EngineerSync struct {
 	User     string `json:"user"`
 	Role     string `json:"role"`
 	LastSync string `json:"last_sync,omitempty"`
+	// Unsent is the ops their laptops said they hold that the hub has not
+	// acknowledged, as far as the hub knows (told when a laptop is refused).
+	Unsent int64 `json:"unsent,omitempty"`
+	// DonePerDay is the positions they finished a day, over the chart's days.
+	DonePerDay []DayCount `json:"done_per_day"`
 }
 
 // Progress is the answer to GET /v1/progress.
@@ -117,7 +122,7 @@ type Progress struct {
 	GeneratedAt string         `json:"generated_at"`
 	Today       string         `json:"today"`
 	Force       Figures        `json:"force"`
-	Sites       []SiteProgress `json:"sites"` // sites that will miss their cease date first
+	Sites       []SiteProgress `json:"sites"` // in triage order: wire.VerdictLess
 	Engineers   []EngineerSync `json:"engineers"`
 }
 
