@@ -11,6 +11,7 @@ import (
 
 	"cutover/config"
 	"cutover/sync/hub"
+	"cutover/sync/web"
 
 	"github.com/spf13/pflag"
 )
@@ -35,7 +36,8 @@ func init() {
 		Name:    "serve",
 		Args:    "[--listen ADDR] [--store sqlite:PATH | --store postgres://…] [--tls-cert F --tls-key F] [--trusted-proxy CIDRS] [limits]",
 		Summary: "run the central hub that laptops sync with",
-		Help: `Serves the sync API (HTTP+JSON under /v1) until interrupted, then finishes the
+		Help: `Serves the sync API (HTTP+JSON under /v1) and the read-only web page (at /:
+sign in with a one-time code from 'cutover hub user add') until interrupted, then finishes the
 requests in flight and stops. With no --store the hub keeps its data in an
 SQLite file in the data folder and needs no other setup; with a PostgreSQL URL
 the same hub runs on PostgreSQL.
@@ -99,7 +101,9 @@ People and plans are managed with 'cutover hub'.`,
 				return err
 			}
 			defer st.Close()
-			srv := &hub.Server{Store: st, Limits: lim, Log: log.New(env.Stderr, "hub: ", log.LstdFlags)}
+			logger := log.New(env.Stderr, "hub: ", log.LstdFlags)
+			page := &web.Page{Store: st, Secure: cert != "", Log: logger}
+			srv := &hub.Server{Store: st, Limits: lim, Log: logger, Page: page.Handler()}
 			scheme := "http"
 			if cert != "" {
 				scheme = "https"
