@@ -130,7 +130,9 @@ func burnDown(who string, s chartSchedule, todayS string) template.HTML {
 		fmt.Fprintf(&b, `<text class="lbl" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x(t), H-bottom+16, anchor,
 			html.EscapeString(what+wire.Day(t.Format(time.DateOnly), todayS)))
 	}
-	label(from, "start", "")
+	if x(today)-x(from) > 90 {
+		label(from, "start", "")
+	}
 	fmt.Fprintf(&b, `<line class="today" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x(today), top, x(today), H-bottom)
 	label(today, "middle", "today ")
 	if hasCease {

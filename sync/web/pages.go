@@ -69,6 +69,11 @@ func (p *Page) problem(w http.ResponseWriter, r *http.Request, status int, msg s
 	p.render(w, r, status, "problem.html", view{Title: http.StatusText(status), Msg: msg})
 }
 
+// refuse is problem for a signed-in person, who keeps the page's header.
+func (p *Page) refuse(w http.ResponseWriter, r *http.Request, pr hub.Principal, status int, msg string) {
+	p.render(w, r, status, "problem.html", view{Title: http.StatusText(status), Msg: msg, User: &pr})
+}
+
 func (p *Page) signinForm(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	p.render(w, r, status, "signin.html", view{Title: "Sign in", Msg: msg})
 }
@@ -147,7 +152,7 @@ func overviewOf(prog wire.Progress, q, order string) overview {
 func (p *Page) sitePage(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	code := strings.ToUpper(r.PathValue("site"))
 	if !pr.CanRead(code) {
-		p.problem(w, r, http.StatusForbidden, "You may not see that site.")
+		p.refuse(w, r, pr, http.StatusForbidden, "You may not see that site.")
 		return
 	}
 	prog, err := p.Store.Progress(r.Context(), pr, p.Now())
@@ -185,7 +190,7 @@ type siteView struct {
 func (p *Page) positionPage(w http.ResponseWriter, r *http.Request, pr hub.Principal) {
 	code := strings.ToUpper(r.PathValue("site"))
 	if !pr.CanRead(code) {
-		p.problem(w, r, http.StatusForbidden, "You may not see that site.")
+		p.refuse(w, r, pr, http.StatusForbidden, "You may not see that site.")
 		return
 	}
 	rep, err := p.Store.SiteReport(r.Context(), pr, code)
@@ -248,7 +253,7 @@ func (p *Page) export(w http.ResponseWriter, r *http.Request, pr hub.Principal) 
 	if code := r.PathValue("site"); code != "" {
 		code = strings.ToUpper(code)
 		if !pr.CanRead(code) {
-			p.problem(w, r, http.StatusForbidden, "You may not see that site.")
+			p.refuse(w, r, pr, http.StatusForbidden, "You may not see that site.")
 			return
 		}
 		sites, name = []string{code}, code

@@ -90,7 +90,8 @@ func headers(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin") // a browser then says Origin on its own forms
+
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
@@ -163,6 +164,9 @@ func (p *Page) forget(r *http.Request) {
 // sameOrigin refuses a form posted from another site: a browser says where
 // a POST came from in Origin (the SameSite=Strict cookie is the other guard).
 func sameOrigin(r *http.Request) bool {
+	if sf := r.Header.Get("Sec-Fetch-Site"); sf != "" && sf != "same-origin" && sf != "none" {
+		return false
+	}
 	o := r.Header.Get("Origin")
 	if o == "" || o == "null" {
 		return o == "" // no Origin: not a browser's cross-site form

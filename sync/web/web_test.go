@@ -169,7 +169,7 @@ func TestHeadersAndReadOnly(t *testing.T) {
 			t.Fatalf("%s: CSP %q", path, csp)
 		}
 		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Cache-Control") != "no-store" ||
-			h.Get("Referrer-Policy") != "no-referrer" {
+			h.Get("Referrer-Policy") != "same-origin" {
 			t.Fatalf("%s: headers %v", path, h)
 		}
 	}
