@@ -135,7 +135,7 @@ func principalOf(t *testing.T, h *hubtest.Hub, l *hubtest.Laptop) hub.Principal 
 	return p
 }
 
-// A site whose work started today has no rate yet (and no LATE verdict);
+// A site whose work started today is judged on its one day worked;
 // one that started three days ago is judged on three days, not fourteen;
 // open conflicts and discrepancies are problems beside the failed and
 // blocked positions.

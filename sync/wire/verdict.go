@@ -114,26 +114,15 @@ func Judge(s Schedule) Verdict {
 
 // short is the verdict in a dozen characters.
 func (v Verdict) short(s Schedule) string {
-	switch v.Kind {
-	case VerdictLate:
+	switch {
+	case v.Kind == VerdictLate:
 		return fmt.Sprintf("late %d d", v.DaysLate)
-	case VerdictStalled:
-		return "stalled"
-	case VerdictAtRisk:
-		return "at risk"
-	case VerdictDueToStart:
-		return "due to start"
-	case VerdictOnTrack:
-		return "on track"
-	case VerdictNotStarted:
-		if s.StartDate != "" {
-			return "starts " + Day(s.StartDate, s.Today)
-		}
-		return "not started"
-	case VerdictNoPositions:
+	case v.Kind == VerdictNotStarted && s.StartDate != "":
+		return "starts " + Day(s.StartDate, s.Today)
+	case v.Kind == VerdictNoPositions:
 		return "no positions"
 	}
-	return v.Kind
+	return VerdictName(v.Kind)
 }
 
 // Mark is the verdict's sign, so that it is never told by colour alone:
