@@ -151,10 +151,19 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			}); err != nil {
 			return err
 		}
-		for d, c := range force {
-			out.Force.DonePerDay = append(out.Force.DonePerDay, wire.DayCount{Day: d, Done: c})
+		out.Force.DonePerDay = byDay(force)
+		// Physical extensions go when a position whose plan keeps no
+		// physical phone is done (physicalPlans): the burn-down of them.
+		force = map[string]int{}
+		if err := each(`SELECT d.site, d.day, COUNT(*) FROM done_log d JOIN positions p ON p.site = d.site AND p.label_key = d.label_key
+			WHERE d.day >= ? AND d.day <= ? AND p.plan NOT IN ('avaya_fixed', 'avaya_ptt') GROUP BY d.site, d.day ORDER BY d.site, d.day`,
+			[]any{from, today}, []any{&day, &n}, func(sp *wire.SiteProgress) {
+				sp.PhysicalGonePerDay = append(sp.PhysicalGonePerDay, wire.DayCount{Day: day, Done: n})
+				force[day] += n
+			}); err != nil {
+			return err
 		}
-		sort.Slice(out.Force.DonePerDay, func(i, j int) bool { return out.Force.DonePerDay[i].Day < out.Force.DonePerDay[j].Day })
+		out.Force.PhysicalGonePerDay = byDay(force)
 		// The people who push: engineers (one who never synced is listed,
 		// to be chased), and anyone else whose laptop has pushed.
 		perEngineer := map[string][]wire.DayCount{}
@@ -220,6 +229,16 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		out.Engineers = []wire.EngineerSync{}
 	}
 	return out, nil
+}
+
+// byDay is counts by day, oldest first.
+func byDay(m map[string]int) []wire.DayCount {
+	out := make([]wire.DayCount, 0, len(m))
+	for d, c := range m {
+		out = append(out, wire.DayCount{Day: d, Done: c})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Day < out[j].Day })
+	return out
 }
 
 // conflictWords says what an open conflict is about, for a supervisor.

@@ -81,6 +81,11 @@ func TestProgressFigures(t *testing.T) {
 			t.Fatalf("sites order/projection: %+v", sp.Sites)
 		}
 		a := sp.Sites[1]
+		// P5 to Teams and P8 removed took a physical extension away; P1
+		// and P2 were replaced by Avaya desk phones, still physical.
+		if g := fmt.Sprint(a.PhysicalGonePerDay); g != "[{2026-11-20 1} {2026-11-24 1}]" {
+			t.Errorf("physical extensions gone per day: %s", g)
+		}
 		want := map[string]int{"positions": 10, "done": 4, "remaining": 6, "failed": 1, "blocked": 1,
 			"physical": 8, "teams": 1, "ddis": 2, // P5 to Teams and P8 surrendered; P1 had none
 			"returned": 3, "weee": 1,

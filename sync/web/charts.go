@@ -22,14 +22,15 @@ type chartSchedule struct {
 	FirstDone            string
 	Finish               string // projected
 	DonePerDay           []wire.DayCount
-	Physical             int // physical extensions left now
-	PhysicalPlanned      int // physical phones there will be when all is done
+	PhysicalGone         []wire.DayCount // physical extensions that went, by day
+	Physical             int             // physical extensions left now
+	PhysicalPlanned      int             // physical phones there will be when all is done
 	RatePerDay           float64
 }
 
 func siteSchedule(sp wire.SiteProgress) chartSchedule {
 	return chartSchedule{Positions: sp.Positions, Remaining: sp.Remaining, StartDate: sp.StartDate, CeaseDate: sp.CeaseDate,
-		FirstDone: sp.FirstDone, Finish: sp.ProjectedFinish, DonePerDay: sp.DonePerDay,
+		FirstDone: sp.FirstDone, Finish: sp.ProjectedFinish, DonePerDay: sp.DonePerDay, PhysicalGone: sp.PhysicalGonePerDay,
 		Physical: sp.PhysicalExtensionsRemaining, PhysicalPlanned: physicalPlanned(sp.Figures), RatePerDay: sp.RatePerDay}
 }
 
@@ -46,7 +47,8 @@ func physicalPlanned(f wire.Figures) int {
 func forceSchedule(p wire.Progress) chartSchedule {
 	f := p.Force
 	s := chartSchedule{Positions: f.Positions, Remaining: f.Remaining, FirstDone: f.FirstDone, DonePerDay: f.DonePerDay,
-		Physical: f.PhysicalExtensionsRemaining, PhysicalPlanned: physicalPlanned(f), RatePerDay: f.RatePerDay}
+		PhysicalGone: f.PhysicalGonePerDay,
+		Physical:     f.PhysicalExtensionsRemaining, PhysicalPlanned: physicalPlanned(f), RatePerDay: f.RatePerDay}
 	for _, sp := range p.Sites {
 		if sp.StartDate != "" && (s.StartDate == "" || sp.StartDate < s.StartDate) {
 			s.StartDate = sp.StartDate
@@ -145,26 +147,37 @@ func burnDown(who string, s chartSchedule, todayS string) template.HTML {
 	if hasPlan && hasCease && cease.After(planFrom) {
 		fmt.Fprintf(&b, `<polyline class="plan" points="%.1f,%.1f %.1f,%.1f"/>`, x(planFrom), y(float64(s.Positions)), x(cease), y(0))
 	}
-	// what was: remaining at the end of each day the chart holds
-	byDay := map[string]int{}
-	for _, d := range s.DonePerDay {
-		byDay[d.Day] = d.Done
-	}
-	var pts []string
-	left0 := s.Remaining
-	for d := today; !d.Before(from); d = d.AddDate(0, 0, -1) {
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(d), y(float64(left0))))
-		left0 += byDay[d.Format(time.DateOnly)]
-		if left0 > s.Positions {
-			left0 = s.Positions
+	// what was: left at the end of each day the chart holds, counted back
+	// from today's figure
+	past := func(class string, now int, gone []wire.DayCount) {
+		by := map[string]int{}
+		for _, d := range gone {
+			by[d.Day] = d.Done
 		}
+		var pts []string
+		n := now
+		for d := today; !d.Before(from); d = d.AddDate(0, 0, -1) {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(d), y(float64(n))))
+			n = min(n+by[d.Format(time.DateOnly)], s.Positions)
+		}
+		fmt.Fprintf(&b, `<polyline class="%s" points="%s"/>`, class, strings.Join(pts, " "))
 	}
-	fmt.Fprintf(&b, `<polyline class="actual" points="%s"/>`, strings.Join(pts, " "))
+	physical := s.PhysicalPlanned < s.Positions
+	if physical {
+		if hasPlan && hasCease && cease.After(planFrom) {
+			fmt.Fprintf(&b, `<polyline class="physplan" points="%.1f,%.1f %.1f,%.1f"/>`, x(planFrom), y(float64(s.Positions)), x(cease), y(float64(s.PhysicalPlanned)))
+		}
+		past("phys", s.Physical, s.PhysicalGone)
+	}
+	past("actual", s.Remaining, s.DonePerDay)
 	if hasFinish {
 		fmt.Fprintf(&b, `<polyline class="proj" points="%.1f,%.1f %.1f,%.1f"/>`, x(today), y(float64(s.Remaining)), x(finish), y(0))
 	}
-	b.WriteString(`</svg>`)
-	b.WriteString(`<p class="legend"><span class="k actual">━ positions left</span> <span class="k plan">╌ plan to the cease date</span> <span class="k proj">┅ projection at the current rate</span> <span class="k cease">│ cease date</span></p>`)
+	b.WriteString(`</svg><p class="legend"><span class="k actual">━ positions left</span> <span class="k plan">╌ plan to the cease date</span> <span class="k proj">┅ projection at the current rate</span> <span class="k cease">│ cease date</span>`)
+	if physical {
+		fmt.Fprintf(&b, ` <span class="k phys">═ physical extensions left (%d now)</span> <span class="k physplan">╍ their plan: down to %d</span>`, s.Physical, s.PhysicalPlanned)
+	}
+	b.WriteString(`</p>`)
 	return template.HTML(b.String())
 }
 

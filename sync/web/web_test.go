@@ -200,7 +200,7 @@ func TestRolesAndScoping(t *testing.T) {
 	mustHave(t, "filtered", body, "Sites (1 of 3)", `href="/sites/OK"`)
 	mustLack(t, "filtered", body, `href="/sites/LT"`)
 	_, body = sam.get("/sites/LT")
-	mustHave(t, "late site", body, "⚠ late by", "Late Street", "Positions left against the cease date", `href="/sites/LT/positions/L1"`,
+	mustHave(t, "late site", body, "⚠ late by", "Late Street", "Positions and physical extensions left against the cease date", `href="/sites/LT/positions/L1"`,
 		"done", `href="/sites/LT/export/install"`)
 	_, body = sam.get("/sites/LT/positions/L1")
 	mustHave(t, "position", body, "LT L1", "Every result recorded", "alice")

@@ -74,6 +74,9 @@ type Figures struct {
 	FirstDone  string     `json:"first_done,omitempty"`
 	LastDone   string     `json:"last_done,omitempty"`
 	DonePerDay []DayCount `json:"done_per_day"`
+	// PhysicalGonePerDay is the physical extensions that went a day (a
+	// position done whose plan keeps no physical phone), over the same days.
+	PhysicalGonePerDay []DayCount `json:"physical_gone_per_day,omitempty"`
 }
 
 // SiteProgress is one site's progress and projection.
