@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"log"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,6 +47,43 @@ type Page struct {
 
 	mu       sync.Mutex
 	sessions map[string]*session
+	failed   map[string][]time.Time // refused sign-ins by address, within the last failWindow
+}
+
+// At most failBurst refused sign-ins from one address in failWindow; then
+// 429 until the window has passed (the hub's API has its own limiter).
+const (
+	failBurst  = 10
+	failWindow = 10 * time.Minute
+)
+
+// tooManyFailures reports whether addr has used up its refused sign-ins,
+// and counts one more when failed is set.
+func (p *Page) tooManyFailures(addr string, now time.Time, failed bool) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var keep []time.Time
+	for _, t := range p.failed[addr] {
+		if now.Sub(t) < failWindow {
+			keep = append(keep, t)
+		}
+	}
+	if failed {
+		keep = append(keep, now)
+	}
+	if len(keep) == 0 {
+		delete(p.failed, addr)
+	} else if len(p.failed) < maxSessions || p.failed[addr] != nil {
+		p.failed[addr] = keep
+	}
+	return len(keep) >= failBurst
+}
+
+func remoteHost(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return h
+	}
+	return r.RemoteAddr
 }
 
 type session struct {
@@ -63,7 +101,7 @@ func (p *Page) Handler() http.Handler {
 	if p.Now == nil {
 		p.Now = p.Store.Now
 	}
-	p.sessions = map[string]*session{}
+	p.sessions, p.failed = map[string]*session{}, map[string][]time.Time{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", p.home)
 	mux.HandleFunc("POST /signin", p.signin)
@@ -186,6 +224,10 @@ func (p *Page) signin(w http.ResponseWriter, r *http.Request) {
 		p.signinForm(w, r, http.StatusBadRequest, "That form was too large.")
 		return
 	}
+	if p.tooManyFailures(remoteHost(r), p.Now(), false) {
+		p.signinForm(w, r, http.StatusTooManyRequests, "Too many wrong codes from here: wait ten minutes.")
+		return
+	}
 	code := strings.TrimSpace(r.PostForm.Get("code"))
 	if code == "" || len(code) > 64 {
 		p.signinForm(w, r, http.StatusBadRequest, "Type the one-time code an admin gave you.")
@@ -194,6 +236,7 @@ func (p *Page) signin(w http.ResponseWriter, r *http.Request) {
 	user, err := p.Store.RedeemWebCode(r.Context(), code)
 	if errors.Is(err, hub.ErrBadCode) || errors.Is(err, hub.ErrUnauthorized) {
 		p.logf("web sign-in refused from %s: %v", r.RemoteAddr, err)
+		p.tooManyFailures(remoteHost(r), p.Now(), true)
 		p.signinForm(w, r, http.StatusUnauthorized, "That code is wrong, used or expired: ask an admin for a new one.")
 		return
 	}

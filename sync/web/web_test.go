@@ -148,6 +148,21 @@ func TestSessionsEndAndForeignFormsAreRefused(t *testing.T) {
 	if resp, body := b.get("/"); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Your access was withdrawn") {
 		t.Fatalf("revoked: %d %s", resp.StatusCode, body)
 	}
+	// Wrong codes from one address: after ten, even a good one waits.
+	g := &browser{t: t, base: f.h.URL}
+	for i := 0; i < 10; i++ {
+		if resp := g.signIn("AAAA-BBBB-CCCC-DDDD"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong code %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp := g.signIn(f.code(t, "sam2", wire.RoleSupervisor)); resp.StatusCode != http.StatusTooManyRequests || g.cookie != nil {
+		t.Fatalf("after ten wrong codes: %d", resp.StatusCode)
+	}
+	f.h.Skew.Store(int64(11 * time.Minute))
+	if resp := g.signIn(f.code(t, "sam2", wire.RoleSupervisor)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ten minutes later: %d", resp.StatusCode)
+	}
+	f.h.Skew.Store(0)
 	e := &browser{t: t, base: f.h.URL}
 	resp, _ := e.do("POST", "/signin", url.Values{"code": {f.code(t, "eve", wire.RoleEngineer, "OK")}}, map[string]string{"Origin": "http://evil.example"})
 	if resp.StatusCode != http.StatusForbidden || e.cookie != nil {
