@@ -20,12 +20,11 @@ import (
 var assets embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"t":       safetext.Line,
-	"pct":     func(done, total int) int { return percent(done, total) },
-	"day":     wire.Day,
-	"kinds":   func() []export.Kind { return export.Kinds },
-	"verdict": verdictName,
-	"name":    wire.VerdictName,
+	"t":     safetext.Line,
+	"pct":   percent,
+	"day":   wire.Day,
+	"kinds": func() []export.Kind { return export.Kinds },
+	"name":  wire.VerdictName,
 }).ParseFS(assets, "assets/*.html"))
 
 func percent(done, total int) int {
@@ -34,8 +33,6 @@ func percent(done, total int) int {
 	}
 	return done * 100 / total
 }
-
-func verdictName(k string) string { return wire.VerdictName(k) }
 
 func serveStyle(w http.ResponseWriter, r *http.Request) {
 	b, _ := assets.ReadFile("assets/style.css")
