@@ -14,13 +14,13 @@ import (
 
 func init() {
 	var store, siteCode, role, sites, format, out string
-	var exportAll, allPorts, reinstate bool
+	var exportAll, allPorts, reinstate, webCode bool
 	var laptop string
 	var sched site.Schedule
 	var conflictFlags hubConflictFlags
 	register(&Command{
 		Name:    "hub",
-		Args:    "conflicts [resolve ID --resolution TEXT [--value V]] [--site CODE] [--json] | import FILE [--site CODE] [--start-date D] [--cease-date D] [--wave W] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] [--reinstate] | user revoke NAME [--laptop CLIENT_ID] | user list | restored  [--store STORE]",
+		Args:    "conflicts [resolve ID --resolution TEXT [--value V]] [--site CODE] [--json] | import FILE [--site CODE] [--start-date D] [--cease-date D] [--wave W] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] [--reinstate] [--web] | user revoke NAME [--laptop CLIENT_ID] | user list | restored  [--store STORE]",
 		Summary: "manage the hub: load site plans, add and revoke people",
 		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
 
@@ -44,10 +44,11 @@ func init() {
   cutover hub conflicts resolve ID --resolution TEXT [--value V] [--site CODE]
                                 settle one as admin (ID: the id, 8 or more of its
                                 first characters, or POSITION:STEP with --site)
-  cutover hub user add NAME --role ROLE [--sites A,B] [--reinstate]
+  cutover hub user add NAME --role ROLE [--sites A,B] [--reinstate] [--web]
                                 add a person (or change their role and sites) and
-                                print a one-time enrolment code, valid 24 hours;
-                                a revoked person needs --reinstate
+                                print a one-time code, valid 24 hours, that enrols
+                                a laptop or signs in to the web page (--web: said
+                                for a browser); a revoked person needs --reinstate
   cutover hub user revoke NAME [--laptop CLIENT_ID]
                                 revoke at once every token the person holds, or
                                 (--laptop) one lost laptop's, keeping the person
@@ -74,6 +75,7 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 			fs.StringVar(&conflictFlags.value, "value", "", "conflicts resolve: the value, branch or place that stands")
 			fs.StringVar(&laptop, "laptop", "", "user revoke: only this laptop's `CLIENT_ID` (see 'user list')")
 			fs.BoolVar(&reinstate, "reinstate", false, "user add: let a revoked person back")
+			fs.BoolVar(&webCode, "web", false, "user add: the code is for signing in to the web page (the same kind of code; worded for a browser)")
 			fs.StringVar(&sched.StartDate, "start-date", "", "import: the planned start `DATE` (YYYY-MM-DD) of every site the file gives none")
 			fs.StringVar(&sched.CeaseDate, "cease-date", "", "import: the cease `DATE` (YYYY-MM-DD) of every site the file gives none")
 			fs.StringVar(&sched.Wave, "wave", "", "import: the `WAVE` of every site the file gives none")
@@ -115,7 +117,7 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 				}
 				return hubExport(ctx, env, store, args[1], siteCode, "", out, exportAll, allPorts)
 			case args[0] == "user":
-				return hubUser(ctx, env, store, args[1:], userOpts{role: role, sites: sites, laptop: laptop, reinstate: reinstate})
+				return hubUser(ctx, env, store, args[1:], userOpts{role: role, sites: sites, laptop: laptop, reinstate: reinstate, web: webCode})
 			case args[0] == "restored" && len(args) == 1:
 				st, err := env.openHub(ctx, store)
 				if err != nil {
