@@ -19,6 +19,9 @@ command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v lldpd >/dev/null 2>&1 || need+=(lldpd)
 command -v snmpd >/dev/null 2>&1 || need+=(snmpd)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# The web page's browser test (sync/web) drives Debian's chromium headless;
+# it skips with one line when there is none (outside CI).
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
 # Cross compilers for cgo (SQLite): the Windows build and vet below, and
 # scripts/release.sh's linux/arm64 build.
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)

@@ -14,18 +14,23 @@ import (
 
 func init() {
 	var store, siteCode, role, sites, format, out string
-	var exportAll, allPorts, reinstate bool
+	var exportAll, allPorts, reinstate, webCode bool
 	var laptop string
+	var sched site.Schedule
 	var conflictFlags hubConflictFlags
 	register(&Command{
 		Name:    "hub",
-		Args:    "conflicts [resolve ID --resolution TEXT [--value V]] [--site CODE] [--json] | import FILE [--site CODE] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] [--reinstate] | user revoke NAME [--laptop CLIENT_ID] | user list | restored  [--store STORE]",
+		Args:    "conflicts [resolve ID --resolution TEXT [--value V]] [--site CODE] [--json] | import FILE [--site CODE] [--start-date D] [--cease-date D] [--wave W] | report --site CODE [--format F] | export KIND (--site CODE | --all) [--format F] [--out FILE] | user add NAME --role engineer|supervisor|admin [--sites A,B] [--reinstate] [--web] | user revoke NAME [--laptop CLIENT_ID] | user list | restored  [--store STORE]",
 		Summary: "manage the hub: load site plans, add and revoke people",
 		Help: `Works on the hub's store directly (run it on the hub's machine, as its admin):
 
-  cutover hub import FILE       load or update site plans (same formats and checks
+  cutover hub import FILE [--start-date D] [--cease-date D] [--wave W]
+                                load or update site plans (same formats and checks
                                 as 'cutover import'); laptops get them on their
-                                next pull, field results are never overwritten
+                                next pull, field results are never overwritten;
+                                the flags give the schedule of every site the
+                                file does not (CSV columns start_date, cease_date,
+                                wave; JSON "site" fields of the same names)
   cutover hub report --site CODE [--format csv|json|markdown]
                                 what the hub knows of a site's cutover, a row
                                 per position (the central team's CSV)
@@ -39,10 +44,11 @@ func init() {
   cutover hub conflicts resolve ID --resolution TEXT [--value V] [--site CODE]
                                 settle one as admin (ID: the id, 8 or more of its
                                 first characters, or POSITION:STEP with --site)
-  cutover hub user add NAME --role ROLE [--sites A,B] [--reinstate]
+  cutover hub user add NAME --role ROLE [--sites A,B] [--reinstate] [--web]
                                 add a person (or change their role and sites) and
-                                print a one-time enrolment code, valid 24 hours;
-                                a revoked person needs --reinstate
+                                print a one-time code, valid 24 hours, that enrols
+                                a laptop or signs in to the web page (--web: said
+                                for a browser); a revoked person needs --reinstate
   cutover hub user revoke NAME [--laptop CLIENT_ID]
                                 revoke at once every token the person holds, or
                                 (--laptop) one lost laptop's, keeping the person
@@ -69,6 +75,10 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 			fs.StringVar(&conflictFlags.value, "value", "", "conflicts resolve: the value, branch or place that stands")
 			fs.StringVar(&laptop, "laptop", "", "user revoke: only this laptop's `CLIENT_ID` (see 'user list')")
 			fs.BoolVar(&reinstate, "reinstate", false, "user add: let a revoked person back")
+			fs.BoolVar(&webCode, "web", false, "user add: the code is for signing in to the web page (the same kind of code; worded for a browser)")
+			fs.StringVar(&sched.StartDate, "start-date", "", "import: the planned start `DATE` (YYYY-MM-DD) of every site the file gives none")
+			fs.StringVar(&sched.CeaseDate, "cease-date", "", "import: the cease `DATE` (YYYY-MM-DD) of every site the file gives none")
+			fs.StringVar(&sched.Wave, "wave", "", "import: the `WAVE` of every site the file gives none")
 		},
 		Run: func(ctx context.Context, env *Env, fs *pflag.FlagSet) error {
 			args := fs.Args()
@@ -79,7 +89,10 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 			case args[0] == "conflicts":
 				return hubConflicts(ctx, env, store, args[1:], siteCode, exportAll, conflictFlags)
 			case args[0] == "import" && len(args) == 2:
-				return hubImport(ctx, env, store, args[1], siteCode)
+				if err := sched.Check(); err != nil {
+					return usagef("%v", err)
+				}
+				return hubImport(ctx, env, store, args[1], siteCode, sched)
 			case args[0] == "report" && len(args) == 1:
 				if siteCode == "" {
 					return usagef("hub report needs --site CODE")
@@ -105,7 +118,7 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 				}
 				return hubExport(ctx, env, store, args[1], siteCode, "", out, exportAll, allPorts)
 			case args[0] == "user":
-				return hubUser(ctx, env, store, args[1:], userOpts{role: role, sites: sites, laptop: laptop, reinstate: reinstate})
+				return hubUser(ctx, env, store, args[1:], userOpts{role: role, sites: sites, laptop: laptop, reinstate: reinstate, web: webCode})
 			case args[0] == "restored" && len(args) == 1:
 				st, err := env.openHub(ctx, store)
 				if err != nil {
@@ -124,7 +137,7 @@ site, cannot push), admin (loads plans, resolves any conflict).`,
 	})
 }
 
-func hubImport(ctx context.Context, env *Env, store, file, siteCode string) error {
+func hubImport(ctx context.Context, env *Env, store, file, siteCode string, sched site.Schedule) error {
 	data, err := readInventory(file)
 	if err != nil {
 		return err
@@ -133,6 +146,7 @@ func hubImport(ctx context.Context, env *Env, store, file, siteCode string) erro
 	if err != nil {
 		return err
 	}
+	inv.ApplySchedule(sched)
 	st, err := env.openHub(ctx, store)
 	if err != nil {
 		return err
@@ -143,7 +157,7 @@ func hubImport(ctx context.Context, env *Env, store, file, siteCode string) erro
 		return err
 	}
 	printImport(env.Stdout, results, inv.Skipped, " (a conflict is open for each)")
-	ceaseNotice(env, inv, func(string) string { return site.DefaultCeaseDate },
-		"add \"cease_date\" to the site in a JSON inventory and import it again")
+	ceaseNotice(env, inv, func(code string) string { return st.CeaseDate(ctx, code) },
+		"cutover hub import FILE --cease-date YYYY-MM-DD, or a cease_date column")
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 
 type userOpts struct {
 	role, sites, laptop string
-	reinstate           bool
+	reinstate, web      bool
 }
 
 // hubUser runs `cutover hub user add|revoke|list`.
@@ -40,8 +40,14 @@ func hubUser(ctx context.Context, env *Env, store string, args []string, o userO
 		if o.reinstate {
 			fmt.Fprintf(env.Stdout, "%s is reinstated; their old logins stay revoked.\n", args[1])
 		}
+		if o.web {
+			fmt.Fprintf(env.Stdout, "%s (%s) can now sign in to the hub's web page once with this code, valid 24 hours:\n\n  %s\n\n", args[1], o.role, code)
+			fmt.Fprintln(env.Stdout, "In a browser: open https://HUB/ and type the code.")
+			return nil
+		}
 		fmt.Fprintf(env.Stdout, "%s (%s) can now enrol one laptop with this code, valid 24 hours:\n\n  %s\n\n", args[1], o.role, code)
 		fmt.Fprintf(env.Stdout, "On the laptop: cutover login --hub https://HUB --code %s --ca-cert CA.pem\n", code)
+		fmt.Fprintln(env.Stdout, "Or, instead, in a browser: open https://HUB/ and sign in to the web page with it (it works once).")
 		return nil
 	case len(args) == 2 && args[0] == "revoke":
 		st, err := env.openHub(ctx, store)

@@ -178,6 +178,9 @@ func printImport(w io.Writer, results []site.ImportResult, skipped int, keptNote
 			fmt.Fprintf(w, ", %d back in the plan", r.Reinstated)
 		}
 		fmt.Fprintln(w)
+		if len(r.Schedule) > 0 {
+			fmt.Fprintf(w, "  schedule changed: %s\n", strings.Join(r.Schedule, ", "))
+		}
 		if len(r.Kept) > 0 {
 			fmt.Fprintf(w, "  %d position(s) left out of the new file were kept because field work has been done on them%s: %v\n",
 				len(r.Kept), keptNote, r.Kept)
@@ -186,4 +189,17 @@ func printImport(w io.Writer, results []site.ImportResult, skipped int, keptNote
 	if skipped > 0 {
 		fmt.Fprintf(w, "%d row(s) for other sites skipped\n", skipped)
 	}
+	if n := schedulesChanged(results); n > 0 {
+		fmt.Fprintf(w, "%d site schedule(s) changed\n", n)
+	}
+}
+
+func schedulesChanged(results []site.ImportResult) int {
+	n := 0
+	for _, r := range results {
+		if len(r.Schedule) > 0 {
+			n++
+		}
+	}
+	return n
 }

@@ -145,7 +145,7 @@ func progressCSV(w io.Writer, p wire.Progress) error {
 	}
 	head = append(head, "failed", "blocked", "open_conflicts", "physical_extensions_remaining", "moved_to_teams",
 		"ddis_surrendered", "handsets_returned", "handsets_weee", "handsets_lost", "rate_per_day_14d", "projected_finish", "will_miss_cease_date", "days_late",
-		"rate_days", "days_to_cease", "needed_per_day", "discrepancies")
+		"rate_days", "days_to_cease", "needed_per_day", "discrepancies", "start_date", "wave", "verdict", "verdict_words")
 	cw.Write(head)
 	for _, s := range p.Sites {
 		row := []string{s.Code, s.Name, s.CeaseDate, itoa(s.Positions), itoa(s.Done), itoa(s.Remaining)}
@@ -155,7 +155,8 @@ func progressCSV(w io.Writer, p wire.Progress) error {
 		row = append(row, itoa(s.Failed), itoa(s.Blocked), itoa(s.OpenConflicts), itoa(s.PhysicalExtensionsRemaining),
 			itoa(s.MovedToTeams), itoa(s.DDIsSurrendered), itoa(s.HandsetsReturned), itoa(s.HandsetsWEEE),
 			itoa(s.HandsetsLost), fmt.Sprintf("%.2f", s.RatePerDay), s.ProjectedFinish, fmt.Sprint(s.WillMiss), itoa(s.DaysLate),
-			itoa(s.RateDays), itoa(s.DaysToCease), fmt.Sprintf("%.2f", s.NeededPerDay), itoa(s.Discrepancies))
+			itoa(s.RateDays), itoa(s.DaysToCease), fmt.Sprintf("%.2f", s.NeededPerDay), itoa(s.Discrepancies),
+			s.StartDate, s.Wave, s.Verdict.Kind, s.Verdict.Words)
 		for i, f := range row {
 			row[i] = safetext.CSVCell(f)
 		}
@@ -174,15 +175,12 @@ func progressText(w io.Writer, p wire.Progress) error {
 		f.PhysicalExtensionsRemaining, f.MovedToTeams, f.DDIsSurrendered, f.HandsetsReturned, f.HandsetsWEEE, f.HandsetsLost)
 	fmt.Fprintf(w, "  failed %d, blocked %d, open conflicts %d\n\n", f.Failed, f.Blocked, f.OpenConflicts)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SITE\tDONE\tREMAINING\tRATE/DAY\tFINISH\tCEASE\t\tPROBLEMS")
+	fmt.Fprintln(tw, "SITE\tDONE\tREMAINING\tRATE/DAY\tFINISH\tCEASE\tVERDICT\tPROBLEMS")
 	for _, s := range p.Sites {
-		late := ""
-		if s.WillMiss {
-			late = fmt.Sprintf("LATE %d d", s.DaysLate)
-		}
+		late := s.Verdict.Mark() + " " + s.Verdict.Words
 		finish := s.ProjectedFinish
 		if finish == "" {
-			finish = "never at this rate"
+			finish = "-"
 		}
 		var probs []string
 		for _, pr := range s.Problems {

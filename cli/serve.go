@@ -11,6 +11,8 @@ import (
 
 	"cutover/config"
 	"cutover/sync/hub"
+	"cutover/sync/notify"
+	"cutover/sync/web"
 
 	"github.com/spf13/pflag"
 )
@@ -28,14 +30,15 @@ func (env *Env) openHub(ctx context.Context, spec string) (*hub.Store, error) {
 }
 
 func init() {
-	var listen, store, cert, key, proxies string
+	var listen, store, cert, key, proxies, notifyURL string
 	var lim hub.Limits
 	var bodyMiB int64
 	register(&Command{
 		Name:    "serve",
 		Args:    "[--listen ADDR] [--store sqlite:PATH | --store postgres://…] [--tls-cert F --tls-key F] [--trusted-proxy CIDRS] [limits]",
 		Summary: "run the central hub that laptops sync with",
-		Help: `Serves the sync API (HTTP+JSON under /v1) until interrupted, then finishes the
+		Help: `Serves the sync API (HTTP+JSON under /v1) and the read-only web page (at /:
+sign in with a one-time code from 'cutover hub user add') until interrupted, then finishes the
 requests in flight and stops. With no --store the hub keeps its data in an
 SQLite file in the data folder and needs no other setup; with a PostgreSQL URL
 the same hub runs on PostgreSQL.
@@ -54,6 +57,7 @@ People and plans are managed with 'cutover hub'.`,
 			fs.StringVar(&store, "store", "", "hub `STORE`: sqlite:PATH or postgres://… (default: sqlite file in the data folder)")
 			fs.StringVar(&cert, "tls-cert", "", "TLS certificate `FILE` (PEM, with chain)")
 			fs.StringVar(&key, "tls-key", "", "TLS private key `FILE` (PEM)")
+			fs.StringVar(&notifyURL, "notify-url", "", "webhook `URL` (e.g. a Teams channel's incoming webhook) told when a position is blocked or fails, a conflict opens or a site turns at risk, late or stalled; at most one message per site per hour")
 			fs.StringVar(&proxies, "trusted-proxy", "", "reverse proxy `CIDRS` (comma-separated) whose X-Forwarded-For is believed")
 			fs.IntVar(&lim.MaxInFlight, "max-in-flight", hub.DefaultMaxInFlight, "authenticated requests served at once; more get 503 (`N`)")
 			fs.IntVar(&lim.MaxPreAuth, "max-pre-auth", hub.DefaultMaxPreAuth, "requests without a checked token served at once, bodies in; more get 503 (`N`)")
@@ -94,12 +98,25 @@ People and plans are managed with 'cutover hub'.`,
 				return usagef("--max-in-flight, --max-pre-auth, --max-per-addr, --body-memory, --auth-fail-burst and --auth-fail-every must be positive")
 			}
 			lim.BodyMemory = bodyMiB << 20
+			if notifyURL != "" {
+				if err := notify.CheckURL(notifyURL); err != nil {
+					return usagef("--notify-url: %v", err)
+				}
+			}
 			st, err := env.openHub(ctx, store)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			srv := &hub.Server{Store: st, Limits: lim, Log: log.New(env.Stderr, "hub: ", log.LstdFlags)}
+			logger := log.New(env.Stderr, "hub: ", log.LstdFlags)
+			page := &web.Page{Store: st, Secure: cert != "", Log: logger}
+			srv := &hub.Server{Store: st, Limits: lim, Log: logger, Page: page.Handler()}
+			if notifyURL != "" {
+				n := &notify.Notifier{Store: st, URL: notifyURL, Log: logger}
+				nctx, stop := context.WithCancel(ctx)
+				defer stop()
+				go n.Run(nctx)
+			}
 			scheme := "http"
 			if cert != "" {
 				scheme = "https"

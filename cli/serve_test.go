@@ -5,11 +5,14 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -99,6 +102,33 @@ func TestServeTLSWithPrivateCA(t *testing.T) {
 	if code, o, e := runIn(ctx, t, laptop, "sync"); code != 0 || !strings.Contains(o, "pulled") {
 		t.Fatalf("sync over TLS: %d %s %s", code, o, e)
 	}
+	// The same process serves the web page at /; under TLS its session
+	// cookie is Secure.
+	pool := x509.NewCertPool()
+	caPEM, _ := os.ReadFile(caFile)
+	pool.AppendCertsFromPEM(caPEM)
+	browser := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := browser.Get(url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "One-time code") {
+		t.Fatalf("GET / on the hub: %d\n%s", resp.StatusCode, page)
+	}
+	_, o, _ = runIn(ctx, t, dir, "hub", "user", "add", "pm", "--role", "supervisor", "--web", "--store", store)
+	webCode := regexp.MustCompile(`[A-Z2-7]{4}(-[A-Z2-7]{4}){3}`).FindString(o)
+	req, _ := http.NewRequest("POST", url+"/signin", strings.NewReader("code="+webCode))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, err = browser.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if cs := resp.Cookies(); resp.StatusCode != http.StatusSeeOther || len(cs) != 1 || !cs[0].Secure || !cs[0].HttpOnly {
+		t.Fatalf("web sign-in over TLS: %d %+v", resp.StatusCode, cs)
+	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("serve exit %d: %s", code, out.String())
@@ -106,7 +136,8 @@ func TestServeTLSWithPrivateCA(t *testing.T) {
 }
 
 func TestServeLimitFlags(t *testing.T) {
-	for _, args := range [][]string{{"--trusted-proxy", "not-an-address"}, {"--max-in-flight", "0"}, {"--body-memory", "0"}} {
+	for _, args := range [][]string{{"--trusted-proxy", "not-an-address"}, {"--max-in-flight", "0"}, {"--body-memory", "0"},
+		{"--notify-url", "ftp://example.invalid/hook"}} {
 		code, _, errOut := runCLI(t, "", append([]string{"serve", "--store", "sqlite:" + filepath.Join(t.TempDir(), "hub.db")}, args...)...)
 		if code != 2 || !strings.Contains(errOut, args[0][2:]) {
 			t.Errorf("serve %v: exit %d %q, want 2 naming the flag", args, code, errOut)

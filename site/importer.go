@@ -24,6 +24,9 @@ type ImportResult struct {
 	// Kept positions are missing from the new file but have field work on
 	// them, so they stay as they are and are flagged for the supervisor.
 	Kept []string `json:"kept,omitempty"`
+	// Schedule says each change to the site's schedule, in words (the
+	// hub's import: "cease date 2024-05-31 → 2027-02-01").
+	Schedule []string `json:"schedule,omitempty"`
 }
 
 // SiteOverrides set a site's details from the command line; empty fields
@@ -227,7 +230,11 @@ func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov
 	}
 	if found && !si.SiteDetails {
 		site = existing
+		if !si.CeaseDefault { // a CSV's cease_date column
+			site.CeaseDate = si.Site.CeaseDate
+		}
 	}
+	site.StartDate, site.Wave = "", "" // the hub keeps a site's schedule; the laptop its cease date
 	if ov.Name != "" {
 		site.Name = ov.Name
 	}

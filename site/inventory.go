@@ -231,6 +231,10 @@ type siteAcc struct {
 	// the JSON site object); civicSet says one was given.
 	civicLine int
 	civicSet  bool
+
+	// sched is where a CSV first gave each schedule field, whose rows
+	// must agree (inventory_schedule.go).
+	sched map[string]scheduleSeen
 }
 
 type builder struct {
@@ -419,6 +423,7 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 }
 
 func (b *builder) finish() (*Inventory, error) {
+	b.checkSchedules()
 	if len(b.probs) > 0 {
 		sort.SliceStable(b.probs, func(i, j int) bool {
 			a, c := b.probs[i], b.probs[j]

@@ -28,11 +28,22 @@ func (b *builder) parseCSV(src io.Reader) {
 	index := make([]int, len(header))
 	cols := map[string]int{}
 	var fcols fieldColumns
+	sched := map[int]string{} // the file's schedule columns: index → name
 	for i, h := range header {
 		index[i] = -1
 		name := strings.ToLower(strings.TrimSpace(h))
+		if isScheduleColumn(name) {
+			for _, n := range sched {
+				if n == name {
+					b.problem(1, i+1, "", "column %q appears twice", name)
+				}
+			}
+			sched[i] = name
+			continue
+		}
 		if !known(name) {
-			b.problem(1, i+1, "", "unknown column %s (known columns: %s)", quote(h), knownColumns())
+			b.problem(1, i+1, "", "unknown column %s (known columns: %s, and for the site's schedule %s)", quote(h),
+				knownColumns(), strings.Join(ScheduleColumns, ", "))
 			continue
 		}
 		if _, dup := cols[name]; dup {
@@ -84,6 +95,9 @@ func (b *builder) parseCSV(src io.Reader) {
 			}
 		}
 		b.addRow(line, &vals, &fcols)
+		if len(sched) > 0 {
+			b.scheduleRow(line, vals[fSite], rec, sched)
+		}
 	}
 }
 

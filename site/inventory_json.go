@@ -176,6 +176,7 @@ func (b *builder) jsonSite(site *Site) bool {
 		s.CeaseDate = d
 		acc.inv.CeaseDefault = false
 	}
+	b.jsonSchedule(acc, site)
 	if b.opt.Site == "" {
 		b.opt.Site = code
 	}

@@ -157,6 +157,11 @@ type Site struct {
 	Name      string `json:"name"`
 	Address   string `json:"address"`
 	CeaseDate string `json:"cease_date"` // YYYY-MM-DD
+
+	// The schedule beside the cease date (issue 27): the planned start
+	// (YYYY-MM-DD) and the wave the site belongs to; "" when not given.
+	StartDate string `json:"start_date,omitempty"`
+	Wave      string `json:"wave,omitempty"`
 }
 
 // DaysLeft is the number of whole days from today to the cease date;

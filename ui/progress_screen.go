@@ -253,18 +253,7 @@ func (s *progressScreen) header() []string {
 	lines := flow(doneLine(st, f, s.hub.p.Today, clamp(w/5, 10, 30), st.Title.Render("Force")+" "), w, " · ", "")
 	lines = append(lines, flow(businessParts(f, true), w, " · ", "")...)
 	lines = append(lines, flow(planParts(st, f), w, " · ", "")...)
-	late := 0
-	for _, sp := range s.hub.p.Sites {
-		if sp.WillMiss {
-			late++
-		}
-	}
-	probs := problemParts(st, f)
-	if late > 0 {
-		probs = append(probs, st.Err.Render(fmt.Sprintf("⚠ %d of %d sites LATE for their cease date", late, len(s.hub.p.Sites))))
-	} else {
-		probs = append(probs, st.OK.Render(fmt.Sprintf("✓ all %d sites on time", len(s.hub.p.Sites))))
-	}
+	probs := append(problemParts(st, f), verdictCounts(st, s.hub.p.Sites)...)
 	lines = append(lines, flow(probs, w, " · ", "")...)
 	chartH := 1
 	if s.h >= 34 {

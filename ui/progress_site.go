@@ -87,7 +87,8 @@ func (s *progressSite) View() string {
 		return st.Warn.Render("! "+txt(s.code)+" is no longer in the hub's figures") + "\n\n" + st.Faint.Render("esc goes back to every site.")
 	}
 	w := s.w
-	lines := []string{st.Title.Render(txt(sp.Code+" "+sp.Name)) + "  " + st.Faint.Render("as of "+s.hub.at.Format("15:04:05")), verdictSentence(st, sp)}
+	lines := []string{st.Title.Render(txt(sp.Code+" "+sp.Name)) + "  " + st.Faint.Render("as of "+s.hub.at.Format("15:04:05"))}
+	lines = append(lines, flow(verdictParts(st, sp), w, " · ", "")...)
 	lines = append(lines, flow(append(doneLine(st, sp.Figures, s.hub.p.Today, clamp(w/4, 10, 30), ""), txt(sp.NeededWords())), w, " · ", "")...)
 	lines = append(lines, flow(planParts(st, sp.Figures), w, " · ", "")...)
 	lines = append(lines, flow(businessParts(sp.Figures, false), w, " · ", "")...)

@@ -39,7 +39,7 @@ func TestProgressSupervisorSeesEverySiteLateFirst(t *testing.T) {
 		"physical extensions left 12 (from c20,000 towards c5,000)", "moved to Teams 1", "DDIs surrendered 2",
 		"handsets returned to store 5", "sent to WEEE 1", // P1, P2, P5, R1, R2; P8 to WEEE
 		"done/left by plan: Avaya fixed 4/3", "Avaya PTT 0/0", "Teams DDI 1/3", "removed 1/2",
-		"✗ 1 failed", "■ 1 blocked", "⚠ 1 of 3 sites LATE",
+		"✗ 1 failed", "■ 1 blocked", "◐ 1 at risk", "✓ 1 on track", "✓ 1 done",
 		"[Sites 3]", "Engineers 2")
 	// Problems first: AA (1 failed, 1 blocked) leads; s orders late first.
 	mustContain(t, frame, "ordered by problems first (s)")
@@ -49,7 +49,8 @@ func TestProgressSupervisorSeesEverySiteLateFirst(t *testing.T) {
 	press(t, m, "s")
 	frame = m.View()
 	mustContain(t, frame, "ordered by late first (s)")
-	// BB will miss its cease date: first, with a symbol and a word.
+	// BB, nothing done 6 days before its cease date, is at risk: first,
+	// with a symbol and words.
 	lines := strings.Split(frame, "\n")
 	var order []string
 	for _, l := range lines {
@@ -59,16 +60,16 @@ func TestProgressSupervisorSeesEverySiteLateFirst(t *testing.T) {
 			}
 		}
 	}
-	if len(order) != 3 || !strings.Contains(order[0], "BB") || !strings.Contains(order[0], "⚠ LATE") ||
-		!strings.Contains(order[0], "stalled") || !strings.Contains(order[0], "no pace") {
+	if len(order) != 3 || !strings.Contains(order[0], "BB") || !strings.Contains(order[0], "◐ at risk") ||
+		!strings.Contains(order[0], "no pace") {
 		t.Fatalf("late site not first, marked in words:\n%s", strings.Join(order, "\n"))
 	}
 	for _, l := range order[1:] {
-		if strings.Contains(l, "LATE") {
+		if strings.Contains(l, "late") || strings.Contains(l, "at risk") {
 			t.Fatalf("on-time site marked late: %s", l)
 		}
 	}
-	mustContain(t, strings.Join(order, "\n"), "2026-12-23", "✓ on time", "✓ done", "4/10")
+	mustContain(t, strings.Join(order, "\n"), "2026-12-23", "✓ on track", "✓ done", "4/10")
 	// The chart: a day with work is a bar, a day without is a dot.
 	if !strings.Contains(frame, "█") || !strings.Contains(frame, "·") || !strings.Contains(frame, "peak 2 a day") {
 		t.Fatalf("no done-per-day chart:\n%s", frame)
@@ -110,7 +111,7 @@ func TestProgressSiteDetailAndPositions(t *testing.T) {
 	selectSite(t, m, "AA")
 	press(t, m, "enter")
 	frame := m.View()
-	mustContain(t, frame, "progress › AA", "AA Alpha Road", "✓ on time: projected finish 2026-12-23, cease date 2027-06-30",
+	mustContain(t, frame, "progress › AA", "AA Alpha Road", "✓ on track", "finish 23 Dec at 0.2 a day over 14 days worked; cease date 30 Jun 2027",
 		"4 of 10 done (40%)", "Positions done per day", "Needs attention (2)",
 		"✗ failed", "P3", "■ blocked", "P4", "no PoE on the port")
 	press(t, m, "p")
@@ -139,15 +140,16 @@ func TestProgressRefreshAndAutoRefresh(t *testing.T) {
 	_, cmd := m.Update(progressTickMsg{seq: s.hub.seq})
 	drain(t, m, cmd)
 	mustContain(t, m.View(), "1/2", "7 of 14 done")
-	// BB's first position was done today: no rate yet, said in words.
+	// BB's first position was done today: its rate is today's, over the
+	// one day worked, and 1 a day finishes the last one tomorrow.
 	selectSite(t, m, "BB")
 	press(t, m, "enter")
-	mustContain(t, m.View(), "◐ started today: no rate to project from yet", "started today", "1 to go", "0.17 a day needed to meet the cease date")
+	mustContain(t, m.View(), "✓ on track", "finish 26 Nov at 1.0 a day over 1 day worked", "1 to go", "0.17 a day needed to meet the cease date")
 	press(t, m, "esc")
 	// r refetches too.
 	f.done(bob, "BB", "2026-11-25", "Q2")
 	press(t, m, "r")
-	mustContain(t, m.View(), "8 of 14 done", "✓ all 3 sites on time")
+	mustContain(t, m.View(), "8 of 14 done", "✓ 1 on track · ✓ 2 done")
 	// A timer of an older cycle does nothing.
 	if _, cmd := m.Update(progressTickMsg{seq: s.hub.seq + 7}); cmd != nil {
 		t.Fatal("a stale timer fetched")
@@ -215,10 +217,13 @@ func TestVerdictWords(t *testing.T) {
 		sp   wire.SiteProgress
 		want string
 	}{
-		{wire.SiteProgress{WillMiss: true, DaysLate: 0, Figures: wire.Figures{Positions: 3, Remaining: 3}}, "⚠ LATE stalled"},
-		{wire.SiteProgress{WillMiss: true, DaysLate: 12, ProjectedFinish: "2027-01-01", Figures: wire.Figures{Positions: 3, Remaining: 3}}, "⚠ LATE 12 d"},
-		{wire.SiteProgress{Figures: wire.Figures{Positions: 3, Remaining: 1}}, "✓ on time"},
-		{wire.SiteProgress{Figures: wire.Figures{Positions: 3}}, "✓ done"},
+		{wire.SiteProgress{Verdict: wire.Verdict{Kind: wire.VerdictStalled, Short: "stalled"}}, "⚠ stalled"},
+		{wire.SiteProgress{Verdict: wire.Verdict{Kind: wire.VerdictLate, Short: "late 12 d"}}, "⚠ late 12 d"},
+		{wire.SiteProgress{Verdict: wire.Verdict{Kind: wire.VerdictAtRisk, Short: "at risk"}}, "◐ at risk"},
+		{wire.SiteProgress{Verdict: wire.Verdict{Kind: wire.VerdictDueToStart, Short: "due to start"}}, "○ due to start"},
+		{wire.SiteProgress{Verdict: wire.Verdict{Kind: wire.VerdictNotStarted, Short: "starts 3 Feb"}}, "· starts 3 Feb"},
+		{wire.SiteProgress{Verdict: wire.Verdict{Kind: wire.VerdictOnTrack, Short: "on track"}}, "✓ on track"},
+		{wire.SiteProgress{Verdict: wire.Verdict{Kind: wire.VerdictDone, Short: "done"}}, "✓ done"},
 	}
 	for _, c := range cases {
 		if got := verdict(st, c.sp); got != c.want {

@@ -1,10 +1,6 @@
 package ui
 
 import (
-	"fmt"
-	"sort"
-	"strings"
-
 	"cutover/internal/find"
 	"cutover/site"
 	"cutover/sync/wire"
@@ -14,104 +10,23 @@ import (
 // the `/` filter over them, and the "needs attention" panel listing every
 // failed or blocked position, open conflict and discrepancy across sites.
 
-// siteOrder is how the overview orders the sites.
-type siteOrder int
+// siteOrder is how the overview orders the sites: the one ordering the
+// web page uses too (wire.OrderSites).
+type siteOrder = wire.SiteOrder
 
 const (
-	problemsFirst siteOrder = iota // most problems first, then late first
-	lateFirst                      // the hub's order: most days late first
-	byName
-	leastDone // lowest % done first
-	numOrders
+	problemsFirst = wire.OrderProblems
+	numOrders     = wire.NumSiteOrders
 )
 
-func (o siteOrder) String() string {
-	switch o {
-	case problemsFirst:
-		return "problems first"
-	case lateFirst:
-		return "late first"
-	case byName:
-		return "name"
-	}
-	return "% done"
-}
+func orderSites(sites []wire.SiteProgress, o siteOrder) []int { return wire.OrderSites(sites, o) }
 
-// problemCount is what needs someone at a site: failed, blocked and open
-// conflicts (discrepancies are among the conflicts).
-func problemCount(sp wire.SiteProgress) int { return sp.Failed + sp.Blocked + sp.OpenConflicts }
-
-// orderSites returns the sites' indices in order o; the hub's order (late
-// first) breaks ties, then the code.
-func orderSites(sites []wire.SiteProgress, o siteOrder) []int {
-	idx := make([]int, len(sites))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		x, y := &sites[idx[a]], &sites[idx[b]]
-		switch o {
-		case problemsFirst:
-			if px, py := problemCount(*x), problemCount(*y); px != py {
-				return px > py
-			}
-		case byName:
-			if nx, ny := strings.ToLower(x.Name), strings.ToLower(y.Name); nx != ny {
-				return nx < ny
-			}
-			return x.Code < y.Code
-		case leastDone:
-			if px, py := percentF(x.Done, x.Positions), percentF(y.Done, y.Positions); px != py {
-				return px < py
-			}
-		}
-		return idx[a] < idx[b] // the hub's order
-	})
-	return idx
-}
-
-func percentF(done, total int) float64 {
-	if total <= 0 {
-		return 100
-	}
-	return float64(done) / float64(total)
-}
-
-// progressSiteKey is what the overview's filter searches in a site: what
-// its row shows (code, name, cease date, finish, the verdict in words and
-// the problems).
-func progressSiteKey(sp wire.SiteProgress) string {
-	var k find.Key
-	k.Text(sp.Code, sp.Name, sp.CeaseDate, sp.ProjectedFinish, finishWords(sp), verdictWords(sp))
-	if sp.Failed > 0 {
-		k.Text("failed")
-	}
-	if sp.Blocked > 0 {
-		k.Text("blocked")
-	}
-	if sp.OpenConflicts > 0 {
-		k.Text("conflict")
-	}
-	if sp.Discrepancies > 0 {
-		k.Text("discrepancy")
-	}
-	return k.String()
-}
+// progressSiteKey is what the overview's filter searches in a site: the
+// one key the web page's filter uses too (wire.SiteKey).
+func progressSiteKey(sp wire.SiteProgress) string { return wire.SiteKey(sp) }
 
 // verdictWords is verdict without its style.
-func verdictWords(s wire.SiteProgress) string {
-	switch {
-	case s.Remaining == 0 && s.Positions > 0:
-		return "done"
-	case s.WillMiss && s.ProjectedFinish == "":
-		return "late stalled"
-	case s.WillMiss:
-		return fmt.Sprintf("late %d d", s.DaysLate)
-	case s.RateDays == 0 && s.FirstDone != "":
-		return "started today"
-	}
-	return "on time"
-}
+func verdictWords(s wire.SiteProgress) string { return s.Verdict.Short + " " + s.Verdict.Words }
 
 // attention is one line of the needs-attention panel.
 type attention struct {

@@ -62,7 +62,7 @@ const planKX = `{"site":{"code":"KX","name":"Kestrel Cross","cease_date":"2027-0
 	{"label":"K3","role":"personal","legacy_vendor":"cisco","extension":"4003"}]}`
 
 // startTriageHub is a real hub with 201 sites: 200 generated ones where
-// nothing was done and the (default) cease date passed long ago, all LATE,
+// nothing was done and the (default) cease date passed long ago, all late,
 // and KX, whose engineer found K1 blocked and whose plan then dropped K2
 // with work on it: a conflict. KX is the one that needs attention.
 func startTriageHub(t *testing.T, spec string) *progressHubFixture {

@@ -7,6 +7,8 @@ import (
 
 	"cutover/site"
 	"cutover/sync/wire"
+
+	"github.com/charmbracelet/lipgloss"
 )
 
 // Rendering shared by the progress screens: the figures as text, the
@@ -128,17 +130,21 @@ func businessParts(f wire.Figures, force bool) []string {
 // verdict is a site's projected finish against its cease date, in a symbol
 // and words: "⚠ LATE 27 d", "✓ on time", "✓ done".
 func verdict(st *styles, s wire.SiteProgress) string {
-	switch {
-	case s.Remaining == 0 && s.Positions > 0:
-		return st.OK.Render("✓ done")
-	case s.WillMiss && s.ProjectedFinish == "":
-		return st.Err.Render("⚠ LATE stalled")
-	case s.WillMiss:
-		return st.Err.Render(fmt.Sprintf("⚠ LATE %d d", s.DaysLate))
-	case s.RateDays == 0 && s.FirstDone != "":
-		return st.Warn.Render("◐ started today")
+	return verdictStyle(st, s.Verdict).Render(s.Verdict.Mark() + " " + s.Verdict.Short)
+}
+
+// verdictStyle is how a verdict shows: its sign and words always, the
+// colour only beside them.
+func verdictStyle(st *styles, v wire.Verdict) lipgloss.Style {
+	switch v.Kind {
+	case wire.VerdictLate, wire.VerdictStalled:
+		return st.Err
+	case wire.VerdictAtRisk, wire.VerdictDueToStart:
+		return st.Warn
+	case wire.VerdictOnTrack, wire.VerdictDone:
+		return st.OK
 	}
-	return st.OK.Render("✓ on time")
+	return st.Faint
 }
 
 // finishWords is the projected finish, or why there is none.
@@ -149,20 +155,21 @@ func finishWords(s wire.SiteProgress) string {
 	return txt(s.ProjectedFinish)
 }
 
-// verdictSentence says the same as verdict at length, for the site screen.
-func verdictSentence(st *styles, s wire.SiteProgress) string {
-	switch {
-	case s.Remaining == 0 && s.Positions > 0:
-		return st.OK.Render("✓ done") + ", cease date " + txt(s.CeaseDate)
-	case s.WillMiss && s.ProjectedFinish == "":
-		return st.Err.Render("⚠ LATE: will miss its cease date "+txt(s.CeaseDate)) + ": nothing done in the last 14 days"
-	case s.WillMiss:
-		return st.Err.Render(fmt.Sprintf("⚠ LATE: will miss its cease date %s by %d days", txt(s.CeaseDate), s.DaysLate)) +
-			" (projected finish " + s.ProjectedFinish + ")"
-	case s.RateDays == 0 && s.FirstDone != "":
-		return st.Warn.Render("◐ started today") + ": no rate to project from yet; cease date " + txt(s.CeaseDate)
+// verdictParts say the same as verdict at length, for the site screen:
+// the verdict, on what it rests, and the site's planned start and wave.
+func verdictParts(st *styles, s wire.SiteProgress) []string {
+	v := s.Verdict
+	out := []string{verdictStyle(st, v).Render(v.Mark() + " " + v.Words)}
+	if v.Why != "" {
+		out = append(out, txt(v.Why))
 	}
-	return st.OK.Render("✓ on time") + ": projected finish " + txt(s.ProjectedFinish) + ", cease date " + txt(s.CeaseDate)
+	if s.StartDate != "" {
+		out = append(out, "planned start "+txt(s.StartDate))
+	}
+	if s.Wave != "" {
+		out = append(out, txt("wave "+s.Wave))
+	}
+	return out
 }
 
 // chartDays is the most days a chart shows (what the hub sends).
@@ -265,4 +272,21 @@ func digitRun(s string) int {
 		n++
 	}
 	return n
+}
+
+// verdictCounts counts the sites by verdict, most urgent first: "⚠ 3
+// late", "⚠ 1 stalled", "◐ 2 at risk", … (kinds with no site left out).
+func verdictCounts(st *styles, sites []wire.SiteProgress) []string {
+	n := map[string]int{}
+	for _, sp := range sites {
+		n[sp.Verdict.Kind]++
+	}
+	var out []string
+	for _, k := range wire.VerdictKinds() {
+		if n[k] > 0 {
+			v := wire.Verdict{Kind: k}
+			out = append(out, verdictStyle(st, v).Render(fmt.Sprintf("%s %d %s", v.Mark(), n[k], wire.VerdictName(k))))
+		}
+	}
+	return out
 }

@@ -47,10 +47,10 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 	res := site.ImportResult{Site: si.Site.Code}
 	code := si.Site.Code
 	stamp := now.UTC().Format(time.RFC3339Nano)
-	var old wire.Site
+	var old site.Site
 	var ver int64
-	err := t.row(`SELECT name, address, cease_date, ver FROM sites WHERE code = ?`+s.forUpdate(), code).
-		Scan(&old.Name, &old.Address, &old.CeaseDate, &ver)
+	err := t.row(`SELECT name, address, cease_date, start_date, wave, ver FROM sites WHERE code = ?`+s.forUpdate(), code).
+		Scan(&old.Name, &old.Address, &old.CeaseDate, &old.StartDate, &old.Wave, &ver)
 	found := err == nil
 	if err != nil && err != sql.ErrNoRows {
 		return res, err
@@ -58,18 +58,23 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 	ver++
 	if !found {
 		epoch, _ := uuid.NewV7()
-		if _, err := t.exec(`INSERT INTO sites (code, name, address, cease_date, epoch, ver, row_ver, first_import) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			code, si.Site.Name, si.Site.Address, si.Site.CeaseDate, epoch.String(), ver, ver, stamp); err != nil {
+		if _, err := t.exec(`INSERT INTO sites (code, name, address, cease_date, start_date, wave, epoch, ver, row_ver, first_import)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			code, si.Site.Name, si.Site.Address, si.Site.CeaseDate, si.Site.StartDate, si.Site.Wave, epoch.String(), ver, ver, stamp); err != nil {
 			return res, err
 		}
 	} else {
 		if _, err := t.exec(`UPDATE sites SET ver = ? WHERE code = ?`, ver, code); err != nil {
 			return res, err
 		}
-		nu := wire.Site{Name: si.Site.Name, Address: si.Site.Address, CeaseDate: si.Site.CeaseDate}
-		if si.SiteDetails && nu != old {
-			if _, err := t.exec(`UPDATE sites SET name = ?, address = ?, cease_date = ?, row_ver = ? WHERE code = ?`,
-				nu.Name, nu.Address, nu.CeaseDate, ver, code); err != nil {
+		nu := old
+		if si.SiteDetails {
+			nu.Name, nu.Address = si.Site.Name, si.Site.Address
+		}
+		res.Schedule = scheduleChanges(&nu, si)
+		if nu != old {
+			if _, err := t.exec(`UPDATE sites SET name = ?, address = ?, cease_date = ?, start_date = ?, wave = ?, row_ver = ? WHERE code = ?`,
+				nu.Name, nu.Address, nu.CeaseDate, nu.StartDate, nu.Wave, ver, code); err != nil {
 				return res, err
 			}
 		}
@@ -168,11 +173,35 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		res.Withdrawn++
 	}
 	payload, _ := json.Marshal(map[string]any{"file": file, "sha256": hash, "added": res.Added, "changed": res.Changed,
-		"unchanged": res.Unchanged, "withdrawn": res.Withdrawn, "reinstated": res.Reinstated, "kept": res.Kept})
+		"schedule": res.Schedule, "unchanged": res.Unchanged, "withdrawn": res.Withdrawn, "reinstated": res.Reinstated, "kept": res.Kept})
 	_, err = t.exec(`INSERT INTO op_journal (op_id, client_id, client_seq, site, kind, entity, entity_id, engineer, user_name,
 		observed_at, received_at, payload, outcome, site_ver) VALUES (?, 'hub', NULL, ?, 'site.import.v1', 'site', ?, ?, ?, ?, ?, ?, 'applied', ?)`,
 		opID.String(), code, code, user, user, stamp, now.Unix(), string(payload), ver)
 	return res, err
+}
+
+// scheduleChanges sets in nu the schedule the file gives a stored site (a
+// field the file leaves out stays as stored) and says what changed, in
+// words: "cease date 2024-05-31 → 2027-02-01".
+func scheduleChanges(nu *site.Site, si site.SiteInventory) []string {
+	var out []string
+	set := func(what string, to *string, v string) {
+		if v == "" || v == *to {
+			return
+		}
+		from := *to
+		if from == "" {
+			from = "none"
+		}
+		out = append(out, what+" "+from+" → "+v)
+		*to = v
+	}
+	set("start date", &nu.StartDate, si.Site.StartDate)
+	if !si.CeaseDefault {
+		set("cease date", &nu.CeaseDate, si.Site.CeaseDate)
+	}
+	set("wave", &nu.Wave, si.Site.Wave)
+	return out
 }
 
 // RotateEpochs gives every site a new epoch. Run it after restoring the
@@ -206,4 +235,12 @@ func (s *Store) RotateEpochs(ctx context.Context) (int, error) {
 		return rows.Err()
 	})
 	return n, err
+}
+
+// CeaseDate is a site's cease date on the hub, "" when it has no such site
+// or the store cannot say.
+func (s *Store) CeaseDate(ctx context.Context, code string) string {
+	var d string
+	s.read(ctx, func(t *tx) error { return t.row(`SELECT cease_date FROM sites WHERE code = ?`, code).Scan(&d) })
+	return d
 }

@@ -33,13 +33,13 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 	idx := map[string]*wire.SiteProgress{}
 	var sites []*wire.SiteProgress
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(`SELECT code, name, cease_date FROM sites ORDER BY code`)
+		rows, err := t.query(`SELECT code, name, cease_date, start_date, wave FROM sites ORDER BY code`)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			sp := &wire.SiteProgress{Figures: newFigures(), Problems: []wire.Problem{}}
-			if err := rows.Scan(&sp.Code, &sp.Name, &sp.CeaseDate); err != nil {
+			if err := rows.Scan(&sp.Code, &sp.Name, &sp.CeaseDate, &sp.StartDate, &sp.Wave); err != nil {
 				rows.Close()
 				return err
 			}
@@ -77,7 +77,7 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		}); err != nil {
 			return err
 		}
-		var label, reason, day0 string
+		var label, reason, day0, dayN string
 		if err := each(`SELECT site, label, status, status_reason FROM positions WHERE status IN ('failed', 'blocked')
 			ORDER BY site, label_key`, nil, []any{&label, &status, &reason}, func(sp *wire.SiteProgress) {
 			sp.Problems = append(sp.Problems, wire.Problem{Label: label, Status: status, Reason: reason, Kind: status})
@@ -111,11 +111,12 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			}); err != nil {
 			return err
 		}
-		if err := each(`SELECT site, MIN(day) FROM done_log GROUP BY site`, nil, []any{&day0}, func(sp *wire.SiteProgress) {
-			sp.FirstDone = day0
+		if err := each(`SELECT site, MIN(day), MAX(day) FROM done_log GROUP BY site`, nil, []any{&day0, &dayN}, func(sp *wire.SiteProgress) {
+			sp.FirstDone, sp.LastDone = day0, dayN
 			if out.Force.FirstDone == "" || day0 < out.Force.FirstDone {
 				out.Force.FirstDone = day0
 			}
+			out.Force.LastDone = max(out.Force.LastDone, dayN)
 		}); err != nil {
 			return err
 		}
@@ -150,13 +151,41 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 			}); err != nil {
 			return err
 		}
-		for d, c := range force {
-			out.Force.DonePerDay = append(out.Force.DonePerDay, wire.DayCount{Day: d, Done: c})
+		out.Force.DonePerDay = byDay(force)
+		// Physical extensions go when a position whose plan keeps no
+		// physical phone is done (physicalPlans): the burn-down of them.
+		force = map[string]int{}
+		if err := each(`SELECT d.site, d.day, COUNT(*) FROM done_log d JOIN positions p ON p.site = d.site AND p.label_key = d.label_key
+			WHERE d.day >= ? AND d.day <= ? AND p.plan NOT IN ('avaya_fixed', 'avaya_ptt') GROUP BY d.site, d.day ORDER BY d.site, d.day`,
+			[]any{from, today}, []any{&day, &n}, func(sp *wire.SiteProgress) {
+				sp.PhysicalGonePerDay = append(sp.PhysicalGonePerDay, wire.DayCount{Day: day, Done: n})
+				force[day] += n
+			}); err != nil {
+			return err
 		}
-		sort.Slice(out.Force.DonePerDay, func(i, j int) bool { return out.Force.DonePerDay[i].Day < out.Force.DonePerDay[j].Day })
+		out.Force.PhysicalGonePerDay = byDay(force)
 		// The people who push: engineers (one who never synced is listed,
 		// to be chased), and anyone else whose laptop has pushed.
-		rows, err = t.query(`SELECT u.name, u.role, MAX(c.last_seen), MAX(c.last_seq) FROM users u LEFT JOIN clients c ON c.user_name = u.name
+		perEngineer := map[string][]wire.DayCount{}
+		var who string
+		rows, err = t.query(`SELECT engineer, day, COUNT(*) FROM done_log WHERE day >= ? AND day <= ? GROUP BY engineer, day ORDER BY engineer, day`, from, today)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := rows.Scan(&who, &day, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			perEngineer[who] = append(perEngineer[who], wire.DayCount{Day: day, Done: n})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = t.query(`SELECT u.name, u.role, MAX(c.last_seen), MAX(c.last_seq),
+			SUM(CASE WHEN c.local_seq > c.last_seq THEN c.local_seq - c.last_seq ELSE 0 END)
+			FROM users u LEFT JOIN clients c ON c.user_name = u.name
 			WHERE u.revoked_at IS NULL GROUP BY u.name, u.role ORDER BY u.name`)
 		if err != nil {
 			return err
@@ -164,9 +193,16 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		defer rows.Close()
 		for rows.Next() {
 			var e wire.EngineerSync
-			var seen, pushed *int64
-			if err := rows.Scan(&e.User, &e.Role, &seen, &pushed); err != nil {
+			var seen, pushed, unsent *int64
+			if err := rows.Scan(&e.User, &e.Role, &seen, &pushed, &unsent); err != nil {
 				return err
+			}
+			if unsent != nil {
+				e.Unsent = *unsent
+			}
+			e.DonePerDay = perEngineer[e.User]
+			if e.DonePerDay == nil {
+				e.DonePerDay = []wire.DayCount{}
 			}
 			if e.Role != wire.RoleEngineer && (pushed == nil || *pushed == 0) {
 				continue
@@ -184,21 +220,25 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		return out, err
 	}
 	for _, sp := range sites {
-		project(sp, now)
+		judge(sp, today)
 		out.Sites = append(out.Sites, *sp)
 	}
-	out.Force.RatePerDay, out.Force.RateDays = rate(out.Force.DonePerDay, out.Force.FirstDone, now)
-	sort.SliceStable(out.Sites, func(i, j int) bool {
-		a, b := out.Sites[i], out.Sites[j]
-		if a.WillMiss != b.WillMiss {
-			return a.WillMiss
-		}
-		return a.DaysLate > b.DaysLate
-	})
+	out.Force.RatePerDay, out.Force.RateDays = forceRate(out.Force, today)
+	sort.SliceStable(out.Sites, func(i, j int) bool { return wire.VerdictLess(out.Sites[i].Verdict, out.Sites[j].Verdict) })
 	if out.Engineers == nil {
 		out.Engineers = []wire.EngineerSync{}
 	}
 	return out, nil
+}
+
+// byDay is counts by day, oldest first.
+func byDay(m map[string]int) []wire.DayCount {
+	out := make([]wire.DayCount, 0, len(m))
+	for d, c := range m {
+		out = append(out, wire.DayCount{Day: d, Done: c})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Day < out[j].Day })
+	return out
 }
 
 // conflictWords says what an open conflict is about, for a supervisor.
@@ -255,57 +295,30 @@ func addPositions(f *wire.Figures, plan, status string, n, withDDI int) {
 	f.ByPlan[plan] = pc
 }
 
-// rate is positions done per day over the last rateDays days, or over the
-// days since work started (first, YYYY-MM-DD) when that is fewer: a site
-// that started three days ago is not judged on fourteen. n is the days the
-// rate is over; 0 (no rate) before anything is done and on the first day.
-func rate(days []wire.DayCount, first string, now time.Time) (perDay float64, n int) {
-	today, _ := time.Parse(time.DateOnly, now.UTC().Format(time.DateOnly))
-	start, err := time.Parse(time.DateOnly, first)
-	if err != nil || !start.Before(today) {
-		return 0, 0
+// judge gives a site its verdict by the one rule (wire.Judge) and the
+// figures that follow from it.
+func judge(sp *wire.SiteProgress, today string) {
+	sp.Verdict = wire.Judge(wire.Schedule{Today: today, StartDate: sp.StartDate, CeaseDate: sp.CeaseDate,
+		Positions: sp.Positions, Remaining: sp.Remaining, FirstDone: sp.FirstDone, LastDone: sp.LastDone, DonePerDay: sp.DonePerDay})
+	v := sp.Verdict
+	sp.RatePerDay, sp.RateDays = v.RatePerDay, v.RateDays
+	sp.ProjectedFinish, sp.WillMiss, sp.DaysLate = v.ProjectedFinish, v.Kind == wire.VerdictLate, v.DaysLate
+	if sp.Remaining == 0 {
+		sp.ProjectedFinish = today
 	}
-	n = min(int(today.Sub(start).Hours()/24)+1, rateDays)
-	from := today.AddDate(0, 0, -n+1).Format(time.DateOnly)
-	done := 0
-	for _, d := range days {
-		if d.Day >= from {
-			done += d.Done
-		}
-	}
-	return float64(done) / float64(n), n
-}
-
-func project(sp *wire.SiteProgress, now time.Time) {
-	sp.RatePerDay, sp.RateDays = rate(sp.DonePerDay, sp.FirstDone, now)
 	cease, err := time.Parse(time.DateOnly, sp.CeaseDate)
-	today, _ := time.Parse(time.DateOnly, now.UTC().Format(time.DateOnly))
+	t, _ := time.Parse(time.DateOnly, today)
 	if err == nil {
-		sp.DaysToCease = int(math.Round(cease.Sub(today).Hours() / 24))
+		sp.DaysToCease = int(math.Round(cease.Sub(t).Hours() / 24))
 		if sp.Remaining > 0 {
 			sp.NeededPerDay = float64(sp.Remaining) / float64(max(sp.DaysToCease, 1))
 		}
 	}
-	startedToday := sp.FirstDone == today.Format(time.DateOnly)
-	switch {
-	case sp.Remaining == 0:
-		sp.ProjectedFinish = today.Format(time.DateOnly)
-	case sp.RatePerDay > 0:
-		days := int(math.Ceil(float64(sp.Remaining) / sp.RatePerDay))
-		sp.ProjectedFinish = today.AddDate(0, 0, days).Format(time.DateOnly)
-	}
-	if err != nil || sp.Remaining == 0 {
-		return
-	}
-	finish, ferr := time.Parse(time.DateOnly, sp.ProjectedFinish)
-	switch {
-	case ferr != nil && startedToday && !today.After(cease):
-		// Work began today: too soon for a rate, so no verdict yet.
-	case ferr != nil: // no rate: it will not finish at all at this pace
-		sp.WillMiss = true
-		sp.DaysLate = int(math.Max(0, today.Sub(cease).Hours()/24))
-	case finish.After(cease):
-		sp.WillMiss = true
-		sp.DaysLate = int(finish.Sub(cease).Hours() / 24)
-	}
+}
+
+// forceRate is the force's rate by the same rule as a site's.
+func forceRate(f wire.Figures, today string) (float64, int) {
+	v := wire.Judge(wire.Schedule{Today: today, Positions: f.Positions, Remaining: f.Remaining, FirstDone: f.FirstDone,
+		LastDone: f.LastDone, DonePerDay: f.DonePerDay})
+	return v.RatePerDay, v.RateDays
 }

@@ -74,10 +74,18 @@ func TestProgressFigures(t *testing.T) {
 		// A supervisor's token reads every site.
 		sp, err := h.Store.Progress(ctx, principalOf(t, h, sam), now)
 		hubtest.Must(t, err)
-		if len(sp.Sites) != 2 || sp.Sites[0].Code != "BB" || !sp.Sites[0].WillMiss || sp.Sites[0].ProjectedFinish != "" {
+		// BB, nothing done 6 days before its cease date, is at risk and first;
+		// AA, 3 done over the last 14 days with 6 left, is on track.
+		if len(sp.Sites) != 2 || sp.Sites[0].Code != "BB" || sp.Sites[0].Verdict.Kind != wire.VerdictAtRisk || sp.Sites[0].ProjectedFinish != "" ||
+			sp.Sites[1].Verdict.Kind != wire.VerdictOnTrack || sp.Sites[1].ProjectedFinish != "2026-12-23" {
 			t.Fatalf("sites order/projection: %+v", sp.Sites)
 		}
 		a := sp.Sites[1]
+		// P5 to Teams and P8 removed took a physical extension away; P1
+		// and P2 were replaced by Avaya desk phones, still physical.
+		if g := fmt.Sprint(a.PhysicalGonePerDay); g != "[{2026-11-20 1} {2026-11-24 1}]" {
+			t.Errorf("physical extensions gone per day: %s", g)
+		}
 		want := map[string]int{"positions": 10, "done": 4, "remaining": 6, "failed": 1, "blocked": 1,
 			"physical": 8, "teams": 1, "ddis": 2, // P5 to Teams and P8 surrendered; P1 had none
 			"returned": 3, "weee": 1,
@@ -132,7 +140,7 @@ func principalOf(t *testing.T, h *hubtest.Hub, l *hubtest.Laptop) hub.Principal 
 	return p
 }
 
-// A site whose work started today has no rate yet (and no LATE verdict);
+// A site whose work started today is judged on its one day worked;
 // one that started three days ago is judged on three days, not fourteen;
 // open conflicts and discrepancies are problems beside the failed and
 // blocked positions.
@@ -178,7 +186,8 @@ func TestProgressStartedTodayConflictsAndDiscrepancies(t *testing.T) {
 			by[s.Code] = s
 		}
 		td, th := by["TD"], by["TH"]
-		if td.RateDays != 0 || td.RatePerDay != 0 || td.WillMiss || td.FirstDone != "2026-11-25" || td.ProjectedFinish != "" {
+		// TD started today: its rate is today's, over the one day worked.
+		if td.RateDays != 1 || td.RatePerDay != 1 || td.Verdict.Kind != wire.VerdictOnTrack || td.FirstDone != "2026-11-25" || td.ProjectedFinish != "2026-11-28" {
 			t.Errorf("TD started today: rate %.2f over %d days, will miss %v, first %s, finish %q", td.RatePerDay, td.RateDays, td.WillMiss, td.FirstDone, td.ProjectedFinish)
 		}
 		if td.DaysToCease != 67 || td.NeededPerDay != 3.0/67 {

@@ -29,6 +29,9 @@ type Server struct {
 	Log *log.Logger
 	// Now is the clock of the failed-login limiter (default: the store's).
 	Now func() time.Time
+	// Page, when set, serves every path outside /v1/ (the read-only web
+	// page, sync/web), behind the same edge and limits as the API.
+	Page http.Handler
 
 	lim      Limits
 	slots    chan struct{} // one per authenticated request in flight
@@ -62,7 +65,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/sites/{site}/report", s.auth(s.siteReport))
 	mux.HandleFunc("GET /v1/sites/{site}/export/{kind}", s.auth(s.siteExport))
 	mux.HandleFunc("GET /v1/export/{kind}", s.auth(s.siteExport))
-	mux.HandleFunc("/", s.notRouted(mux))
+	notRouted := s.notRouted(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if s.Page != nil && !strings.HasPrefix(r.URL.Path, "/v1/") {
+			s.Page.ServeHTTP(w, r)
+			return
+		}
+		notRouted(w, r)
+	})
 	return s.edge(s.recoverer(mux))
 }
 

@@ -69,9 +69,14 @@ type Figures struct {
 	// that started within them; 0 when there is no rate yet (nothing done,
 	// or work started today).
 	RateDays int `json:"rate_days"`
-	// FirstDone is the first day a position was done (YYYY-MM-DD), "" before.
+	// FirstDone is the first day a position was done (YYYY-MM-DD), "" before;
+	// LastDone the latest.
 	FirstDone  string     `json:"first_done,omitempty"`
+	LastDone   string     `json:"last_done,omitempty"`
 	DonePerDay []DayCount `json:"done_per_day"`
+	// PhysicalGonePerDay is the physical extensions that went a day (a
+	// position done whose plan keeps no physical phone), over the same days.
+	PhysicalGonePerDay []DayCount `json:"physical_gone_per_day,omitempty"`
 }
 
 // SiteProgress is one site's progress and projection.
@@ -79,6 +84,12 @@ type SiteProgress struct {
 	Code      string `json:"code"`
 	Name      string `json:"name"`
 	CeaseDate string `json:"cease_date"`
+	// StartDate is the planned start ("" for none); Wave the site's wave.
+	StartDate string `json:"start_date,omitempty"`
+	Wave      string `json:"wave,omitempty"`
+	// Verdict is where the site stands, by the one rule (Judge); WillMiss,
+	// DaysLate and ProjectedFinish below repeat it for older readers.
+	Verdict Verdict `json:"verdict"`
 	Figures
 	// ProjectedFinish is today plus remaining / rate; empty when nothing
 	// was done in the last 14 days and work remains.
@@ -91,6 +102,9 @@ type SiteProgress struct {
 	DaysToCease  int       `json:"days_to_cease"`
 	NeededPerDay float64   `json:"needed_per_day"`
 	Problems     []Problem `json:"problems"`
+
+	// Further per-site figures (the dark time of issue 29, …) go here:
+	// every view shows what it knows of them and skips the rest.
 }
 
 // EngineerSync is when an engineer's laptops last reached the hub: listed
@@ -99,6 +113,11 @@ type EngineerSync struct {
 	User     string `json:"user"`
 	Role     string `json:"role"`
 	LastSync string `json:"last_sync,omitempty"`
+	// Unsent is the ops their laptops said they hold that the hub has not
+	// acknowledged, as far as the hub knows (told when a laptop is refused).
+	Unsent int64 `json:"unsent,omitempty"`
+	// DonePerDay is the positions they finished a day, over the chart's days.
+	DonePerDay []DayCount `json:"done_per_day"`
 }
 
 // Progress is the answer to GET /v1/progress.
@@ -106,7 +125,7 @@ type Progress struct {
 	GeneratedAt string         `json:"generated_at"`
 	Today       string         `json:"today"`
 	Force       Figures        `json:"force"`
-	Sites       []SiteProgress `json:"sites"` // sites that will miss their cease date first
+	Sites       []SiteProgress `json:"sites"` // in triage order: wire.VerdictLess
 	Engineers   []EngineerSync `json:"engineers"`
 }
 
