@@ -145,7 +145,8 @@ func progressCSV(w io.Writer, p wire.Progress) error {
 	}
 	head = append(head, "failed", "blocked", "open_conflicts", "physical_extensions_remaining", "moved_to_teams",
 		"ddis_surrendered", "handsets_returned", "handsets_weee", "handsets_lost", "rate_per_day_14d", "projected_finish", "will_miss_cease_date", "days_late",
-		"rate_days", "days_to_cease", "needed_per_day", "discrepancies", "start_date", "wave", "verdict", "verdict_words")
+		"rate_days", "days_to_cease", "needed_per_day", "discrepancies", "start_date", "wave", "verdict", "verdict_words",
+		"critical_dark", "critical_dark_now", "dark_worst_minutes", "dark_median_minutes", "dark_over_target")
 	cw.Write(head)
 	for _, s := range p.Sites {
 		row := []string{s.Code, s.Name, s.CeaseDate, itoa(s.Positions), itoa(s.Done), itoa(s.Remaining)}
@@ -157,6 +158,11 @@ func progressCSV(w io.Writer, p wire.Progress) error {
 			itoa(s.HandsetsLost), fmt.Sprintf("%.2f", s.RatePerDay), s.ProjectedFinish, fmt.Sprint(s.WillMiss), itoa(s.DaysLate),
 			itoa(s.RateDays), itoa(s.DaysToCease), fmt.Sprintf("%.2f", s.NeededPerDay), itoa(s.Discrepancies),
 			s.StartDate, s.Wave, s.Verdict.Kind, s.Verdict.Words)
+		if c := s.Continuity; c != nil {
+			row = append(row, itoa(c.Positions), itoa(c.DarkNow), itoa(c.WorstMinutes), itoa(c.MedianMinutes), itoa(c.OverTarget))
+		} else {
+			row = append(row, "0", "0", "", "", "0")
+		}
 		for i, f := range row {
 			row[i] = safetext.CSVCell(f)
 		}
@@ -173,7 +179,11 @@ func progressText(w io.Writer, p wire.Progress) error {
 	fmt.Fprintf(w, "Force: %d of %d done, %d remaining; %s\n", f.Done, f.Positions, f.Remaining, f.RateWords(p.Today))
 	fmt.Fprintf(w, "  physical extensions remaining %d, moved to Teams %d, DDIs surrendered %d, handsets returned %d, WEEE %d, lost %d\n",
 		f.PhysicalExtensionsRemaining, f.MovedToTeams, f.DDIsSurrendered, f.HandsetsReturned, f.HandsetsWEEE, f.HandsetsLost)
-	fmt.Fprintf(w, "  failed %d, blocked %d, open conflicts %d\n\n", f.Failed, f.Blocked, f.OpenConflicts)
+	fmt.Fprintf(w, "  failed %d, blocked %d, open conflicts %d\n", f.Failed, f.Blocked, f.OpenConflicts)
+	if c := p.ForceContinuity; c != nil {
+		fmt.Fprintf(w, "  continuity: %s\n", c.Words)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SITE\tDONE\tREMAINING\tRATE/DAY\tFINISH\tCEASE\tVERDICT\tPROBLEMS")
 	for _, s := range p.Sites {
@@ -189,6 +199,9 @@ func progressText(w io.Writer, p wire.Progress) error {
 				what = pr.Kind
 			}
 			probs = append(probs, strings.TrimSpace(pr.Label+" "+what))
+		}
+		if c := s.Continuity; c != nil {
+			probs = append(probs, c.Words)
 		}
 		fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%.1f\t%s\t%s\t%s\t%s\n", s.Code, s.Done, s.Positions, s.Remaining, s.RatePerDay,
 			finish, s.CeaseDate, late, strings.Join(probs, ", "))

@@ -255,6 +255,9 @@ func (s *progressScreen) header() []string {
 	lines = append(lines, flow(planParts(st, f), w, " · ", "")...)
 	probs := append(problemParts(st, f), verdictCounts(st, s.hub.p.Sites)...)
 	lines = append(lines, flow(probs, w, " · ", "")...)
+	if c := s.hub.p.ForceContinuity; c != nil {
+		lines = append(lines, continuityLine(st, c, w))
+	}
 	chartH := 1
 	if s.h >= 34 {
 		chartH = 3

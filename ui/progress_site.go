@@ -93,6 +93,9 @@ func (s *progressSite) View() string {
 	lines = append(lines, flow(planParts(st, sp.Figures), w, " · ", "")...)
 	lines = append(lines, flow(businessParts(sp.Figures, false), w, " · ", "")...)
 	lines = append(lines, flow(problemParts(st, sp.Figures), w, " · ", "")...)
+	if c := sp.Continuity; c != nil {
+		lines = append(lines, continuityLine(st, c, w))
+	}
 	chartH := 2
 	if s.h >= 34 {
 		chartH = 5

@@ -290,3 +290,14 @@ func verdictCounts(st *styles, sites []wire.SiteProgress) []string {
 	}
 	return out
 }
+
+// continuityLine is how long critical positions went without a phone in
+// their swaps (issue 29), marked ✗ when any was over its target or is dark
+// now (in words too, never colour alone).
+func continuityLine(st *styles, c *wire.Continuity, w int) string {
+	line := cut("☎ "+txt(c.Words), w)
+	if c.OverTarget > 0 || c.DarkNow > 0 {
+		return st.Err.Render(cut("☎ ✗ "+txt(c.Words), w))
+	}
+	return line
+}

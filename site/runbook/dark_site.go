@@ -109,15 +109,33 @@ type DarkFigures struct {
 	WorstAt   string `json:"worst_position,omitempty"`
 }
 
+// DarkItem is one critical position's dark time, as Figures sums it.
+type DarkItem struct {
+	Label  string
+	Dark   time.Duration
+	Target time.Duration
+	Now    bool // dark now
+}
+
 // Figures sums up a list of continuities (one rule for the report,
 // progress and the hub).
 func Figures(cs []PositionContinuity) DarkFigures {
+	items := make([]DarkItem, 0, len(cs))
+	for _, pc := range cs {
+		items = append(items, DarkItem{Label: pc.Position.Label, Dark: pc.Continuity.Dark, Target: pc.Continuity.Target, Now: pc.Continuity.DarkNow()})
+	}
+	return FiguresOf(items)
+}
+
+// FiguresOf sums up dark times: the one rule behind Figures, for callers
+// that hold the minutes rather than the periods (the hub's progress).
+func FiguresOf(items []DarkItem) DarkFigures {
 	var f DarkFigures
 	var mins []int
-	for _, pc := range cs {
-		c := pc.Continuity
+	for _, it := range items {
+		c := Continuity{Critical: true, Target: it.Target, Dark: it.Dark}
 		f.Positions++
-		if c.DarkNow() {
+		if it.Now {
 			f.DarkNow++
 		}
 		if c.Over() {
@@ -126,9 +144,9 @@ func Figures(cs []PositionContinuity) DarkFigures {
 		m := c.Minutes()
 		mins = append(mins, m)
 		if m > f.Worst || f.WorstAt == "" {
-			f.Worst, f.WorstAt = m, pc.Position.Label
+			f.Worst, f.WorstAt = m, it.Label
 		}
-		if t := int(c.Target / time.Minute); f.Target == 0 || t < f.Target {
+		if t := int(it.Target / time.Minute); f.Target == 0 || t < f.Target {
 			f.Target = t
 		}
 	}
@@ -140,4 +158,18 @@ func Figures(cs []PositionContinuity) DarkFigures {
 		}
 	}
 	return f
+}
+
+// Words is the figures in one line: "3 critical positions dark during
+// their swap: worst 21 min (FC-01), median 8 min, 1 over target, 1 dark
+// now"; "" when none was.
+func (f DarkFigures) Words() string {
+	if f.Positions == 0 {
+		return ""
+	}
+	w := fmt.Sprintf("%d critical dark in swaps: worst %d min (%s), median %d min, %d over target", f.Positions, f.Worst, f.WorstAt, f.Median, f.Over)
+	if f.DarkNow > 0 {
+		w += fmt.Sprintf(", %d dark now", f.DarkNow)
+	}
+	return w
 }

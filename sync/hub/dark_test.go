@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"cutover/site/runbook"
+	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
 )
@@ -62,6 +63,21 @@ func TestDarkTimeIsTheSameAtTheHub(t *testing.T) {
 		}
 		if n := h.Count(`SELECT COUNT(*) FROM positions WHERE label_key = 'p4' AND critical = 0 AND dark_seconds = 0`); n != 1 {
 			t.Errorf("P4, a hot desk, counts as critical at the hub")
+		}
+
+		// Progress sums it up per site and for the force by the one rule:
+		// P2 8 minutes, P5 still dark (20 minutes at 10:30 against 15).
+		p, err := h.Store.Progress(ctx, hub.Principal{User: "ada", Role: wire.RoleAdmin}, now)
+		hubtest.Must(t, err)
+		want := wire.Continuity{Positions: 2, DarkNow: 1, WorstMinutes: 20, MedianMinutes: 14, OverTarget: 1, WorstPosition: "P5",
+			Words: "2 critical dark in swaps: worst 20 min (P5), median 14 min, 1 over target, 1 dark now"}
+		for _, sp := range p.Sites {
+			if sp.Code == "KX" && (sp.Continuity == nil || *sp.Continuity != want) {
+				t.Errorf("KX's continuity in progress: %+v; want %+v", sp.Continuity, want)
+			}
+		}
+		if p.ForceContinuity == nil || p.ForceContinuity.WorstPosition != "KX/P5" || p.ForceContinuity.OverTarget != 1 {
+			t.Errorf("the force's continuity: %+v", p.ForceContinuity)
 		}
 	})
 }

@@ -32,6 +32,8 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 	out.Force = newFigures()
 	idx := map[string]*wire.SiteProgress{}
 	var sites []*wire.SiteProgress
+	darkBySite := map[string][]runbook.DarkItem{}
+	var forceDark []runbook.DarkItem
 	err := s.read(ctx, func(t *tx) error {
 		rows, err := t.query(`SELECT code, name, cease_date, start_date, wave FROM sites ORDER BY code`)
 		if err != nil {
@@ -108,6 +110,25 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 					out.Force.Discrepancies++
 				}
 				sp.Problems = append(sp.Problems, pr)
+			}); err != nil {
+			return err
+		}
+		// Continuity: the derivation keeps each critical position's closed
+		// dark seconds and the start of a period still open.
+		var darkLabel, darkSince string
+		var darkSecs, darkTarget int64
+		if err := each(`SELECT site, label, dark_seconds, dark_target, dark_since FROM positions
+			WHERE critical = 1 AND status <> 'withdrawn' AND (dark_seconds > 0 OR dark_since <> '') ORDER BY site, label_key`, nil,
+			[]any{&darkLabel, &darkSecs, &darkTarget, &darkSince}, func(sp *wire.SiteProgress) {
+				it := runbook.DarkItem{Label: darkLabel, Dark: time.Duration(darkSecs) * time.Second, Target: time.Duration(darkTarget) * time.Second}
+				if t, err := time.Parse(time.RFC3339, darkSince); err == nil && darkSince != "" {
+					it.Now = true
+					if now.After(t) {
+						it.Dark += now.Sub(t)
+					}
+				}
+				darkBySite[sp.Code] = append(darkBySite[sp.Code], it)
+				forceDark = append(forceDark, runbook.DarkItem{Label: sp.Code + "/" + it.Label, Dark: it.Dark, Target: it.Target, Now: it.Now})
 			}); err != nil {
 			return err
 		}
@@ -220,10 +241,12 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		return out, err
 	}
 	for _, sp := range sites {
+		sp.Continuity = continuityOf(darkBySite[sp.Code])
 		judge(sp, today)
 		out.Sites = append(out.Sites, *sp)
 	}
 	out.Force.RatePerDay, out.Force.RateDays = forceRate(out.Force, today)
+	out.ForceContinuity = continuityOf(forceDark)
 	sort.SliceStable(out.Sites, func(i, j int) bool { return wire.VerdictLess(out.Sites[i].Verdict, out.Sites[j].Verdict) })
 	if out.Engineers == nil {
 		out.Engineers = []wire.EngineerSync{}
@@ -321,4 +344,15 @@ func forceRate(f wire.Figures, today string) (float64, int) {
 	v := wire.Judge(wire.Schedule{Today: today, Positions: f.Positions, Remaining: f.Remaining, FirstDone: f.FirstDone,
 		LastDone: f.LastDone, DonePerDay: f.DonePerDay})
 	return v.RatePerDay, v.RateDays
+}
+
+// continuityOf sums up dark times by the one rule (runbook.FiguresOf) in
+// the API's shape; nil when no critical position has been dark.
+func continuityOf(items []runbook.DarkItem) *wire.Continuity {
+	if len(items) == 0 {
+		return nil
+	}
+	f := runbook.FiguresOf(items)
+	return &wire.Continuity{Positions: f.Positions, DarkNow: f.DarkNow, WorstMinutes: f.Worst, MedianMinutes: f.Median,
+		OverTarget: f.Over, WorstPosition: f.WorstAt, Words: f.Words()}
 }

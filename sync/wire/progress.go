@@ -103,8 +103,24 @@ type SiteProgress struct {
 	NeededPerDay float64   `json:"needed_per_day"`
 	Problems     []Problem `json:"problems"`
 
-	// Further per-site figures (the dark time of issue 29, …) go here:
-	// every view shows what it knows of them and skips the rest.
+	// Continuity is how long the site's critical positions went without a
+	// phone during their swaps (runbook.FiguresOf); nil when none has.
+	Continuity *Continuity `json:"continuity,omitempty"`
+	// Further per-site figures go here: every view shows what it knows
+	// of them and skips the rest.
+}
+
+// Continuity sums up the dark time of critical positions (custody suites,
+// front counters, doors…) during their swaps: runbook.DarkFigures.
+type Continuity struct {
+	Positions     int    `json:"positions"`
+	DarkNow       int    `json:"dark_now"`
+	WorstMinutes  int    `json:"worst_minutes"`
+	MedianMinutes int    `json:"median_minutes"`
+	OverTarget    int    `json:"over_target"`
+	WorstPosition string `json:"worst_position,omitempty"`
+	// Words says it in one line, as every view shows it.
+	Words string `json:"words"`
 }
 
 // EngineerSync is when an engineer's laptops last reached the hub: listed
@@ -125,6 +141,8 @@ type Progress struct {
 	GeneratedAt string         `json:"generated_at"`
 	Today       string         `json:"today"`
 	Force       Figures        `json:"force"`
+	// ForceContinuity is Continuity over every site the reader may see.
+	ForceContinuity *Continuity `json:"force_continuity,omitempty"`
 	Sites       []SiteProgress `json:"sites"` // in triage order: wire.VerdictLess
 	Engineers   []EngineerSync `json:"engineers"`
 }
