@@ -138,13 +138,13 @@ type EngineerSync struct {
 
 // Progress is the answer to GET /v1/progress.
 type Progress struct {
-	GeneratedAt string         `json:"generated_at"`
-	Today       string         `json:"today"`
-	Force       Figures        `json:"force"`
+	GeneratedAt string  `json:"generated_at"`
+	Today       string  `json:"today"`
+	Force       Figures `json:"force"`
 	// ForceContinuity is Continuity over every site the reader may see.
-	ForceContinuity *Continuity `json:"force_continuity,omitempty"`
-	Sites       []SiteProgress `json:"sites"` // in triage order: wire.VerdictLess
-	Engineers   []EngineerSync `json:"engineers"`
+	ForceContinuity *Continuity    `json:"force_continuity,omitempty"`
+	Sites           []SiteProgress `json:"sites"` // in triage order: wire.VerdictLess
+	Engineers       []EngineerSync `json:"engineers"`
 }
 
 // RateWords is the rate in words, as every progress view says it:
