@@ -232,24 +232,42 @@ func TestTestbedVisitByCLI(t *testing.T) {
 			t.Fatalf("CS-01 %s: %d %s %s", s[0], code, out, errs)
 		}
 	}
-	// The swap, done for real: unplug the Cisco, plug an Avaya J179 in.
-	if out, err := tb.sh("unplug", "ge1"); err != nil {
-		t.Fatalf("unplug: %v %s", err, out)
+	// A custody suite is critical: the custody sergeant is told, and the
+	// new J179 is staged on a spare port first (ge5), where the switch
+	// must see it before the Cisco is touched.
+	if code, out, errs := step("CS-01", "told_before", "--result", "pass", "--value", "PS Morgan"); code != 0 {
+		t.Fatalf("CS-01 told_before: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := step("CS-01", "stage", append([]string{"--result", "pass", "--value", "ge1"}, snmp...)...); code != 1 ||
+		!strings.Contains(errs, "the position's own port") {
+		t.Fatalf("CS-01 staged on its own port: %d %s", code, errs)
+	}
+	code, out, errs = step("CS-01", "stage", append([]string{"--result", "pass", "--value", "ge5"}, snmp...)...)
+	if code != 0 || !strings.Contains(out, "stage: pass") || !strings.Contains(out, "staged on ge5: avaya J179 serial 22WZ5150B1A7") {
+		t.Fatalf("CS-01 stage on ge5: %d\n%s\n%s", code, out, errs)
+	}
+	t.Logf("testbed CS-01 stage: %s", firstLine(out))
+	// The swap, done for real and now only a cable move: the Cisco out of
+	// ge1, the staged J179 from ge5 into ge1.
+	for _, port := range []string{"ge1", "ge5"} {
+		if out, err := tb.sh("unplug", port); err != nil {
+			t.Fatalf("unplug %s: %v %s", port, err, out)
+		}
 	}
 	tb.neighbour("ge1", "")
-	if out, err := tb.sh("plug", "ge1", "avaya-j179b"); err != nil {
+	if out, err := tb.sh("plug", "ge1", "avaya-j179"); err != nil {
 		t.Fatalf("plug: %v %s", err, out)
 	}
 	if code, out, errs := step("CS-01", "swap", "--result", "pass"); code != 0 {
 		t.Fatalf("CS-01 swap: %d %s %s", code, out, errs)
 	}
-	tb.neighbour("ge1", "22WZ5150C9F2")
+	tb.neighbour("ge1", "22WZ5150B1A7")
 	code, out, errs = step("CS-01", "verify", append([]string{"--result", "pass"}, snmp...)...)
-	if code != 0 || !strings.Contains(out, "verify: pass") || !strings.Contains(out, "avaya J179 serial 22WZ5150C9F2 c8:1f:ea:11:22:44") {
-		t.Fatalf("CS-01 verify: %d\n%s\n%s", code, out, errs)
+	if code != 0 || !strings.Contains(out, "verify: pass") || !strings.Contains(out, "avaya J179 serial 22WZ5150B1A7 c8:1f:ea:11:22:33") {
+		t.Fatalf("CS-01 verify (the phone staged, now on ge1): %d\n%s\n%s", code, out, errs)
 	}
 	t.Logf("testbed CS-01 verify: %s", firstLine(out))
-	if code, out, errs := step("CS-01", "new_serial", "--result", "pass"); code != 0 || !strings.Contains(out, "22WZ5150C9F2") {
+	if code, out, errs := step("CS-01", "new_serial", "--result", "pass"); code != 0 || !strings.Contains(out, "22WZ5150B1A7") {
 		t.Fatalf("CS-01 new_serial (the serial LLDP-MED gave): %d %s %s", code, out, errs)
 	}
 	code, out, _ = tb.cutover("runbook", "--site", "TB", "--position", "CS-01")

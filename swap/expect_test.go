@@ -57,7 +57,7 @@ func TestDiscoveryKnowsWhatTheSwapDid(t *testing.T) {
 	if v := verdict(discover(t, r), label); v != "matched cisco" {
 		t.Fatalf("before the swap: %s", v)
 	}
-	for _, k := range []string{"precheck", "legacy_serial", "legacy_tag", "legacy_condition", "swap"} {
+	for _, k := range []string{"precheck", "legacy_serial", "legacy_tag", "legacy_condition", "told_before", "stage", "swap"} {
 		if _, err := r.run.Record(ctx, "eng-a", "KX", label, k, answer(label, k)); err != nil {
 			t.Fatalf("%s: %v", k, err)
 		}

@@ -51,7 +51,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		t.Fatalf("FC-02 at %s, %d done", pr.Current.Key, pr.Done)
 	}
 	// The new phone's serial must be the one on the port.
-	for _, k := range []string{"legacy_condition", "swap", "verify"} {
+	for _, k := range []string{"legacy_condition", "told_before", "stage", "swap", "verify"} {
 		if _, err := rec("FC-02", k, answer("FC-02", k)); err != nil {
 			t.Fatal(k, err)
 		}
@@ -98,7 +98,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		fc1.Disposition != "weee_disposal WTN-2026-0042" || fc1.SignedOffBy != "Sgt Ada Okafor" || fc1.FinishedAt == "" {
 		t.Errorf("FC-01 row: %+v", fc1)
 	}
-	if fc2.Status != site.StatusInProgress || fc2.StepsDone != 7 || fc2.CurrentStep != "new_tag" || fc2.NewSerial != "" ||
+	if fc2.Status != site.StatusInProgress || fc2.StepsDone != 9 || fc2.CurrentStep != "new_tag" || fc2.NewSerial != "" ||
 		fc2.Disposition != "" || fc2.LegacyState != "removed" || fc2.LegacySerial != "FCH2222BBBB" || fc2.DDIState != runbook.DDIPending ||
 		strings.Join(fc2.Engineers, ",") != "eng-b" {
 		t.Errorf("FC-02 row: %+v", fc2)
@@ -127,7 +127,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 	}
 	md := b.String()
 	for _, w := range []string{"# Cutover handover: Kestrel Cross Police Station (KX)", "**2 of 58** active positions done",
-		"## Needs attention", "**FC-02**", `next step new\_tag (7/17 done)`, "| J179 | 12 | 1 | 11 |", "Sgt Ada Okafor"} {
+		"## Needs attention", "**FC-02**", `next step new\_tag (9/20 done)`, "| J179 | 12 | 1 | 11 |", "Sgt Ada Okafor"} {
 		if !strings.Contains(md, w) {
 			t.Errorf("markdown lacks %q", w)
 		}

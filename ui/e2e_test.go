@@ -87,6 +87,13 @@ func TestEndToEndAvayaFixedSwapInTmux(t *testing.T) {
 	p.keys("✓ legacy_serial: pass · FCH1234ABCD", "FCH1234ABCD\r")
 	p.keys("✓ legacy_tag: pass · LEG-0001", "LEG-0001", "Enter")
 	p.keys("✓ legacy_condition: pass · good", "good", "Enter")
+	// FC-01 is a front counter: critical. Its supervisor is told, and the
+	// staging on a spare port is skipped (the simulated switch has none).
+	time.Sleep(900 * time.Millisecond)
+	p.keys("✓ told_before: pass · PS Morgan", "PS Morgan", "Enter")
+	time.Sleep(900 * time.Millisecond)
+	p.keys("Why skip it?", "s")
+	p.keys("stage: skip", "no spare port free", "Enter")
 	// A confirm step is taken only once it has been on screen long enough
 	// to be read (an Enter straight after the last result is refused), so
 	// the engineer here reads before each confirmation.
@@ -105,12 +112,16 @@ func TestEndToEndAvayaFixedSwapInTmux(t *testing.T) {
 	for _, step := range []string{"call_in", "call_out", "call_internal", "recording", "call_logging"} {
 		read()
 		p.keys("✓ "+step+": pass", "y")
+		if step == "call_in" { // proven: the supervisor is told it works again
+			read()
+			p.keys("✓ told_after: pass · PS Morgan", "PS Morgan", "Enter")
+		}
 	}
 	read()
 	p.keys("✓ label: pass", "Enter")
 	p.keys("✓ disposition: pass · returned_to_store", "store", "Enter")
 	p.keys("● Done: every step is recorded.", "Sam Patel", "Enter")
-	p.waitFor("17 of 17 steps")
+	p.waitFor("20 of 20 steps")
 	p.tmux("send-keys", "-t", "e2e", "q") // nothing half entered: q quits at once
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -158,7 +169,7 @@ func TestEndToEndAvayaFixedSwapInTmux(t *testing.T) {
 		found = true
 		got := fmt.Sprintf("%s %d/%d %s %s %s %s %s %s %s %v", r.Status, r.StepsDone, r.StepsTotal, r.LegacySerial, r.LegacyTag,
 			r.NewModel, r.NewSerial, r.NewTag, r.Disposition, r.SignedOffBy, r.Engineers)
-		want := "done 17/17 FCH1234ABCD LEG-0001 J179 23WZ02547224 NEW-0001 returned_to_store Sam Patel [e2e]"
+		want := "done 20/20 FCH1234ABCD LEG-0001 J179 23WZ02547224 NEW-0001 returned_to_store Sam Patel [e2e]"
 		if got != want {
 			t.Errorf("report row of FC-01:\n got %s\nwant %s", got, want)
 		}

@@ -28,7 +28,7 @@ func TestWhatStaysOnScreenAt80Columns(t *testing.T) {
 	}
 	press(t, m, "/", "FC-01", "enter", "enter", "w")
 	frame := m.View()
-	mustContain(t, frame, "2 Scan the legacy", "handset's serial", "9 Number on the new", "phone")
+	mustContain(t, frame, "2 Scan the legacy", "handset's serial", "6 Stage the new phone", "spare port")
 	mustNotContain(t, frame, "ha…", "si…")
 	m = newTestRoot(t, st, "KX", 120, 40)
 	press(t, m, "a")

@@ -320,6 +320,9 @@ func (z *wizard) do(s *runbook.StepState) tea.Cmd {
 	}
 	switch s.Kind {
 	case runbook.StepAuto:
+		if s.Check == runbook.CheckStaged {
+			return z.ask(promptSparePort, s) // which spare port to read
+		}
 		return z.record(s.Key, z.waitInput(s, in), "running the SNMP check: "+s.Title+"…")
 	case runbook.StepInput:
 		return z.openPrompt()

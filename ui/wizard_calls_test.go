@@ -12,7 +12,9 @@ import (
 func TestAStepThatCannotApplyIsNotAsked(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "DA-01")
-	press(t, m, "enter", "FCH1234DA01", "enter", "LEG-DA01", "enter", "g", "enter", "enter", "enter", "enter", "NEW-DA01", "enter")
+	press(t, m, "enter", "FCH1234DA01", "enter", "LEG-DA01", "enter", "g", "enter")
+	tellAndSkipStaging(t, m) // a door is critical
+	press(t, m, "enter", "enter", "enter", "NEW-DA01", "enter")
 	if current(z) != "ddi" {
 		t.Fatalf("DA-01 at %s (%s)", current(z), z.lastErr)
 	}
@@ -21,8 +23,12 @@ func TestAStepThatCannotApplyIsNotAsked(t *testing.T) {
 	if got := resultsFor(t, st, "DA-01", "call_in"); len(got) != 1 || got[0] != "call_in skip | not applicable: the position has no DDI to call" {
 		t.Fatalf("DA-01 call_in: %q", got)
 	}
-	if current(z) != "call_out" {
+	if current(z) != "told_after" { // a door is critical: the duty officer is told it works again
 		t.Fatalf("DA-01 due after the number: %s", current(z))
+	}
+	press(t, m, "PS Morgan", "enter")
+	if current(z) != "call_out" {
+		t.Fatalf("DA-01 due after the duty officer was told: %s", current(z))
 	}
 	mustContain(t, m.View(), "» ", "it should show the site's main number")
 

@@ -29,6 +29,7 @@ func TestACriticalSwapCountsItsDarkMinutesByKeys(t *testing.T) {
 	}
 	mustContain(t, m.View(), "☎ critical: at most 15:00 without a phone")
 	press(t, m, "enter", "FCH1234ABCD", "enter", "LEG-0001", "enter", "good", "enter")
+	tellAndSkipStaging(t, m)
 	if current(z) != "swap" {
 		t.Fatalf("walked to %s, want swap; %s", current(z), z.lastErr)
 	}
@@ -70,7 +71,7 @@ func TestACriticalSwapCountsItsDarkMinutesByKeys(t *testing.T) {
 		t.Fatalf("walked to %s, want call_in; %s", current(z), z.lastErr)
 	}
 	clock = t0.Add(14 * time.Minute)
-	press(t, m, "y")
+	press(t, m, "y", "PS Morgan", "enter") // the inbound call, and the supervisor told it works again
 	clock = t0.Add(20 * time.Minute)
 	mustContain(t, m.View(), "☎ FC-01 was dark 13:00 of 15:00")
 	press(t, m, "esc")

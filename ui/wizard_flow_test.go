@@ -148,7 +148,9 @@ func TestOneHandsetOneIdentity(t *testing.T) {
 	press(t, m, "enter")
 	scan(t, m, "FCH1234ABCD")
 	scan(t, m, "MPS012345")
-	press(t, m, "g", "enter", "enter", "enter")
+	press(t, m, "g", "enter")
+	tellAndSkipStaging(t, m)
+	press(t, m, "enter", "enter")
 	if current(z) != "new_serial" {
 		t.Fatalf("FC-01 at %s; %s", current(z), z.lastErr)
 	}
@@ -191,7 +193,9 @@ func TestOneHandsetOneIdentity(t *testing.T) {
 func TestTheNewNumberFlowsOn(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "FC-01")
-	press(t, m, "enter", "FCH1234ABCD", "enter", "LEG-0001", "enter", "g", "enter", "enter", "enter", "enter", "NEW-0001", "enter")
+	press(t, m, "enter", "FCH1234ABCD", "enter", "LEG-0001", "enter", "g", "enter")
+	tellAndSkipStaging(t, m)
+	press(t, m, "enter", "enter", "enter", "NEW-0001", "enter")
 	if current(z) != "ddi" {
 		t.Fatalf("at %s", current(z))
 	}

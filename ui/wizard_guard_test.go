@@ -69,6 +69,8 @@ func TestADoubleEnterTakesNoValueOfTheNextStep(t *testing.T) {
 		t.Fatalf("condition: %q", got)
 	}
 	later()
+	tellAndSkipStaging(t, m) // FC-01 is critical
+	later()
 	press(t, m, "enter") // swap
 	later()
 	burst(t, m, "enter", "enter") // verify, and an Enter run on
@@ -144,16 +146,18 @@ func TestTheValueJustRecordedIsShownAndCorrected(t *testing.T) {
 	scan(t, m, "LEG-0001")
 	later()
 	press(t, m, "g", "enter")
-	mustContain(t, m.View(), "✓ recorded: good · c corrects")
-	burst(t, m, "enter")
-	if got := resultsFor(t, st, "FC-01", "swap"); len(got) != 0 || !strings.Contains(z.lastErr, "has only just come up") {
-		t.Fatalf("swap confirmed straight after the condition: %q %s", got, z.lastErr)
-	}
-	press(t, m, "c")
+	mustContain(t, m.View(), "✓ recorded: good · ↑ then c corrects it") // the next step's box is open: c would be typed there
+	press(t, m, "esc", "c") // the box closed, c corrects the value just recorded
 	mustContain(t, m.View(), "Corrected value, pick one:")
 	press(t, m, "w", "enter", "scuffed on the back", "enter")
 	if got := resultsFor(t, st, "FC-01", "legacy_condition"); len(got) != 2 || got[1] != "legacy_condition pass worn | scuffed on the back (correction of good)" {
-		t.Fatalf("condition corrected from the swap step: %q (%s)", got, z.lastErr)
+		t.Fatalf("condition corrected from the next step: %q (%s)", got, z.lastErr)
+	}
+	later()
+	tellAndSkipStaging(t, m) // FC-01 is critical
+	burst(t, m, "enter")
+	if got := resultsFor(t, st, "FC-01", "swap"); len(got) != 0 || !strings.Contains(z.lastErr, "has only just come up") {
+		t.Fatalf("swap confirmed straight after the staging: %q %s", got, z.lastErr)
 	}
 	if current(z) != "swap" {
 		t.Fatalf("after the correction the step due is %s", current(z))

@@ -28,6 +28,7 @@ const (
 	promptCorrectReason        // why it is corrected
 	promptByEye                // what the engineer saw of the facts the switch does not report
 	promptLeaveDark            // why a critical position is left without a phone
+	promptSparePort            // the spare port the new phone is staged on
 	// promptRefused says why a key was refused (a skip the SNMP proof
 	// forbids); until esc or Enter, printable keys are swallowed, so
 	// words typed on regardless never act as commands.
@@ -50,6 +51,8 @@ func (p prompt) submitWord() string {
 		return "go on"
 	case promptLeaveDark:
 		return "record and leave"
+	case promptSparePort:
+		return "read the port"
 	}
 	return "record"
 }
@@ -79,6 +82,8 @@ func (z *wizard) question() string {
 		return "What did you see (PoE light, the phone's VLAN…)? "
 	case promptLeaveDark:
 		return "It is critical and has no phone: why leave it so? "
+	case promptSparePort:
+		return "Spare port the new phone is plugged into: "
 	case promptRefused:
 		return ""
 	}
@@ -340,6 +345,13 @@ func (z *wizard) submit(v string) tea.Cmd {
 		in = swap.Input{Outcome: runbook.OutcomeSkip, Note: v}
 	case promptOverride:
 		in = swap.Input{Outcome: runbook.OutcomePass, Value: z.flow.overrideValue, Note: v, Override: true}
+	case promptSparePort:
+		if err := runbook.SparePort(z.pr.Position, strings.TrimSpace(v)); err != nil {
+			z.lastErr = err.Error()
+			z.refuse()
+			return nil
+		}
+		return z.record(c.Key, swap.Input{Outcome: runbook.OutcomePass, Value: strings.TrimSpace(v)}, "reading "+strings.TrimSpace(v)+" for the new phone…")
 	case promptByEye:
 		if strings.TrimSpace(v) == "" {
 			z.lastErr = "say what you saw: a confirmation by eye is recorded with its note"

@@ -84,10 +84,11 @@ func walkPT01(t *testing.T, m *root, z *wizard) {
 	scan(t, m, "FCH1234PT01")
 	scan(t, m, "MPS-PT01")
 	press(t, m, "g", "enter") // condition: good
+	tellAndSkipStaging(t, m)  // a CT ops PTT phone is critical
 	press(t, m, "enter", "enter", "enter")
 	scan(t, m, "MPS-NPT01")
-	press(t, m, "enter")                 // keep the DDI
-	press(t, m, "y", "y", "y", "y", "y") // three test calls, recording, call logging: each answered
+	press(t, m, "enter")                                       // keep the DDI
+	press(t, m, "y", "PS Morgan", "enter", "y", "y", "y", "y") // the inbound call and who was told it works, the other calls, recording, call logging
 	if current(z) != "ptt_group" {
 		t.Fatalf("walked PT-01 to %s, want ptt_group; %s", current(z), z.lastErr)
 	}

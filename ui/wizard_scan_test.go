@@ -133,6 +133,8 @@ func TestATestCallIsAnsweredNotEntered(t *testing.T) {
 	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 1 || got[0] != "call_in pass |" {
 		t.Fatalf("call_in: %q", got)
 	}
+	mustContain(t, m.View(), "Tell the front-counter supervisor it works again")
+	press(t, m, "PS Morgan", "enter")
 	mustContain(t, m.View(), "☎ from the new phone, dial your mobile; it should show 020 7230 1003")
 	clock = clock.Add(400 * time.Millisecond)
 	press(t, m, "y") // call_out, 0.4 s after it came up

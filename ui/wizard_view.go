@@ -221,7 +221,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		b.WriteString(st.Faint.Render(cut("Hint: "+c.Hint, w)) + "\n")
 	}
 	switch {
-	case c.Skippable && c.Kind == runbook.StepAuto:
+	case c.Skippable && c.Kind == runbook.StepAuto && c.Check != runbook.CheckStaged:
 		b.WriteString(wrap.Render(st.Faint.Render("May be skipped, with a reason, only when the switch cannot be read.")) + "\n")
 	case c.Skippable:
 		b.WriteString(wrap.Render(st.Faint.Render("May be skipped, with a reason.")) + "\n")

@@ -67,7 +67,7 @@ func StepResult(code, label string, s runbook.Step, values map[string]string) ru
 	def := map[runbook.Field]string{
 		runbook.FieldLegacySerial: "FCH" + id, runbook.FieldLegacyTag: "MPS-" + id, runbook.FieldCondition: "good",
 		runbook.FieldNewSerial: "AVX" + id, runbook.FieldNewTag: "AVT-" + id, runbook.FieldDDI: "keep",
-		runbook.FieldTeamsDDI: TeamsDDI(code, label), runbook.FieldDisposition: "store", runbook.FieldContact: "Sgt Jones",
+		runbook.FieldTeamsDDI: TeamsDDI(code, label), runbook.FieldDisposition: "store", runbook.FieldContact: "Sgt Jones", runbook.FieldTold: "PS Morgan",
 		runbook.FieldPTTGroup: "CT OPS 1",
 	}
 	if !given || v == "" {

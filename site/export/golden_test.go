@@ -54,6 +54,10 @@ func answer(label, key string) swap.Input {
 		return pass("weee WTN-2026-0099")
 	case "signoff":
 		return pass("Sgt Ada Okafor")
+	case "told_before", "told_after": // a critical position: who was told
+		return swap.Input{Outcome: runbook.OutcomePass, Value: "PS Morgan"}
+	case "stage": // no spare port on the demo switch: the swap is done without staging
+		return swap.Input{Outcome: runbook.OutcomeSkip, Note: "no spare port free"}
 	case "ptt_group":
 		return pass("CT ops talk group 3")
 	}

@@ -19,11 +19,11 @@ func TestContinuityStepsOfACriticalSwap(t *testing.T) {
 		return strings.Join(k, " ")
 	}
 	custody := site.Position{Label: "CS-01", Role: site.RoleCustodySuite, Plan: site.PlanAvayaFixed, DDI: "+442072301001", Switch: "sw1", Port: "Gi1/0/1", TargetModel: "Avaya J179"}
-	got := keys(withContinuity(custody, avayaSteps(custody)))
+	got := keys(avayaSteps(custody))
 	if !strings.Contains(got, "legacy_condition told_before stage swap verify") || !strings.Contains(got, "call_in told_after call_out") {
 		t.Errorf("custody suite steps: %s", got)
 	}
-	steps := withContinuity(custody, avayaSteps(custody))
+	steps := avayaSteps(custody)
 	for _, s := range steps {
 		if s.Key == "told_before" && !strings.Contains(s.Title+s.Instructions, "custody sergeant") || s.Key == "stage" && (!s.Skippable || s.Check != CheckStaged) {
 			t.Errorf("step %s: %+v", s.Key, s)
@@ -31,7 +31,7 @@ func TestContinuityStepsOfACriticalSwap(t *testing.T) {
 	}
 	hot := custody
 	hot.Role = site.RoleHotDesk
-	if got := keys(withContinuity(hot, avayaSteps(hot))); strings.Contains(got, "told") || strings.Contains(got, "stage") {
+	if got := keys(avayaSteps(hot)); strings.Contains(got, "told") || strings.Contains(got, "stage") {
 		t.Errorf("a hot desk is not critical, but its runbook has %s", got)
 	}
 }

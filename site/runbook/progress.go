@@ -88,8 +88,8 @@ func (s StepState) CanSkip() error {
 	if !s.Skippable {
 		return fmt.Errorf("%w: this step cannot be skipped", ErrStepRule)
 	}
-	if s.Kind != StepAuto || s.Unreadable() {
-		return nil
+	if s.Kind != StepAuto || s.Unreadable() || s.Check == CheckStaged {
+		return nil // staging is offered, never required: skipped with a reason
 	}
 	if s.Outcome == OutcomeFail && s.Evidence != nil {
 		return fmt.Errorf("%w: the switch answered and the check failed (%s): retry the check once it is put right, or roll back; a check is skipped only when the switch cannot be read", ErrStepRule, s.Evidence.Summary)

@@ -52,6 +52,7 @@ const (
 	FieldTeamsDDI     Field = "teams_ddi" // the user's Teams number
 	FieldDisposition  Field = "disposition"
 	FieldContact      Field = "contact"   // the person who accepts the change and signs off
+	FieldTold         Field = "told"      // who was told a critical position goes dark, or works again
 	FieldPTTGroup     Field = "ptt_group" // the push-to-talk group the phone called
 	FieldReason       Field = "reason"    // why a rollback was needed
 )
@@ -251,7 +252,7 @@ func avayaSteps(p site.Position) []Step {
 		disposition(),
 		signoff("The site contact checks the phone and signs off: type their name. Give them the user guide and the fault-report number."),
 	)
-	return steps
+	return withContinuity(p, steps)
 }
 
 // signoff is every plan's last step: the name of who accepted the change.

@@ -118,7 +118,7 @@ func (s Step) Validate(v string) (string, error) {
 		var d Disposition
 		d, err = ParseDisposition(v)
 		out = d.String()
-	case FieldContact:
+	case FieldContact, FieldTold:
 		out, err = ValidateContact(v)
 	case FieldPTTGroup:
 		out = strings.Join(strings.Fields(v), " ")
