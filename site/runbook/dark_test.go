@@ -134,3 +134,23 @@ func TestDarkFromAPortReadDown(t *testing.T) {
 	got = DarkTime(p, ev, at(t, "12:00"))
 	eq(t, "dark when the link is not reported", Clock(got.Dark), "04:00")
 }
+
+// BenchmarkDarkTime: a critical position's dark time from a day's results
+// of two laptops (two attempts, 40 results).
+func BenchmarkDarkTime(b *testing.B) {
+	p := site.Position{Site: "KX", Label: "CS-01", Role: site.RoleCustodySuite, Plan: site.PlanAvayaFixed, DDI: "+442072301001", TargetModel: "Avaya J179"}
+	var ev []Evidence
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	for i, k := range []string{"precheck", "legacy_serial", "legacy_tag", "legacy_condition", "told_before", "stage", "swap", "verify",
+		"new_serial", "new_tag", "ddi", "call_in", "told_after", "call_out", "call_internal", "recording", "call_logging", "label", "disposition", "signoff"} {
+		for l, laptop := range []string{"A", "B"} {
+			ev = append(ev, Evidence{Laptop: laptop, Seq: int64(i), Attempt: 1 + l, Step: k, Outcome: OutcomePass, By: "eng",
+				At: t0.Add(time.Duration(l*60+i) * time.Minute).Format(time.RFC3339)})
+		}
+	}
+	now := t0.Add(3 * time.Hour)
+	b.ResetTimer()
+	for range b.N {
+		DarkTime(p, ev, now)
+	}
+}
