@@ -222,6 +222,9 @@ func (z *wizard) canRollback() bool {
 func (z *wizard) doBinding(c *runbook.StepState) key.Binding {
 	switch c.Kind {
 	case runbook.StepAuto:
+		if c.Check == runbook.CheckStaged {
+			return withHelp(z.keys.Do, "give the spare port and read it")
+		}
 		return withHelp(z.keys.Do, "run the SNMP check")
 	case runbook.StepInput:
 		return withHelp(z.keys.Do, "scan or type")

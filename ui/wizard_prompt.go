@@ -81,7 +81,7 @@ func (z *wizard) question() string {
 	case promptByEye:
 		return "What did you see (PoE light, the phone's VLAN…)? "
 	case promptLeaveDark:
-		return "It is critical and has no phone: why leave it so? "
+		return "It is critical and not proven working yet: why leave it so? "
 	case promptSparePort:
 		return "Spare port the new phone is plugged into: "
 	case promptRefused:
