@@ -194,7 +194,7 @@ func DarkTime(p site.Position, ev []Evidence, now time.Time) Continuity {
 		if cur == nil {
 			why, out := takesOut[e.Step]
 			if out && pass {
-				cur = &DarkPeriod{Attempt: e.Attempt, From: x.at, Began: why + " (" + Who(e.By, e.Label) + ")"}
+				cur = &DarkPeriod{Attempt: e.Attempt, From: x.at, Began: why + " by " + Who(e.By, e.Label)}
 			} else if portDown(e) {
 				cur = &DarkPeriod{Attempt: e.Attempt, From: x.at, Began: "its port read down at the " + e.Step}
 			}
