@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"cutover/internal/safetext"
 	"cutover/site/runbook"
 
 	"github.com/spf13/pflag"
@@ -231,6 +232,6 @@ func writeContinuity(w io.Writer, c runbook.Continuity) {
 		if !d.Open() {
 			to, ended = d.To.Local().Format("15:04:05"), d.Ended
 		}
-		fmt.Fprintf(w, "  attempt %d: from %s (%s) to %s (%s)\n", d.Attempt, d.From.Local().Format("2006-01-02 15:04:05"), d.Began, to, ended)
+		fmt.Fprintf(w, "  attempt %d: from %s (%s) to %s (%s)\n", d.Attempt, d.From.Local().Format("2006-01-02 15:04:05"), safetext.Line(d.Began), to, ended)
 	}
 }

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -104,13 +102,7 @@ func (s *screen) waitFor(limit time.Duration, want ...string) string {
 // and the gone check waits, by itself, for the switch to forget it.
 func TestTestbedVisitByKeys(t *testing.T) {
 	tb := startTestbed(t)
-	inv := filepath.Join(t.TempDir(), "tb.json")
-	if err := os.WriteFile(inv, []byte(testbedInventory), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, errs := tb.cutover("import", inv); code != 0 {
-		t.Fatalf("import: %d %s %s", code, out, errs)
-	}
+	tb.importSite()
 	tb.neighbour("ge1", "SEP0011223341A1")
 	tb.neighbour("ge6", "23AB0177D")
 	s := tb.tui()

@@ -87,6 +87,18 @@ func (tb *testbed) cutover(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// importSite imports the testbed site's inventory (testbedInventory).
+func (tb *testbed) importSite() {
+	tb.t.Helper()
+	inv := filepath.Join(tb.t.TempDir(), "tb.json")
+	if err := os.WriteFile(inv, []byte(testbedInventory), 0o600); err != nil {
+		tb.t.Fatal(err)
+	}
+	if code, out, errs := tb.cutover("import", inv); code != 0 {
+		tb.t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+}
+
 // neighbour waits until the switch's lldpd lists on port what contains
 // want (or, with want "", nothing), as a real switch would after a plug or
 // an unplug.
@@ -134,13 +146,7 @@ const testbedInventory = `{
 // the handset on until its LLDP TTL runs out.
 func TestTestbedVisitByCLI(t *testing.T) {
 	tb := startTestbed(t)
-	inv := filepath.Join(t.TempDir(), "tb.json")
-	if err := os.WriteFile(inv, []byte(testbedInventory), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, errs := tb.cutover("import", inv); code != 0 {
-		t.Fatalf("import: %d %s %s", code, out, errs)
-	}
+	tb.importSite()
 	tb.neighbour("ge1", "SEP0011223341A1")
 	tb.neighbour("ge5", "22WZ5150B1A7")
 	tb.neighbour("ge6", "desk-pc6")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"cutover/internal/safetext"
 	"cutover/site/runbook"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -47,7 +48,7 @@ func (z *wizard) darkLine() string {
 		return st.Faint.Render(cut(fmt.Sprintf("☎ critical: at most %s without a phone, counted from the swap until verify and the inbound call pass",
 			runbook.Clock(c.Target)), z.w))
 	}
-	line := cut("☎ "+z.label+" "+c.Words(), z.w)
+	line := cut("☎ "+safetext.Line(z.label)+" "+c.Words(), z.w)
 	switch {
 	case c.Level() == runbook.DarkOver:
 		return st.Err.Render(line)

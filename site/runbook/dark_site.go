@@ -45,6 +45,18 @@ func LeaveDark(ctx context.Context, s *site.Store, engineer, code, label, reason
 	})
 }
 
+// DarkReasons are the reasons given on this laptop for leaving a site's
+// critical positions dark, by label, oldest first.
+func DarkReasons(ctx context.Context, s *site.Store, code string) (map[string][]string, error) {
+	notes, err := s.Notes(ctx, code, LeftDarkPrefix)
+	for _, ns := range notes {
+		for i, n := range ns {
+			ns[i] = strings.TrimPrefix(n, LeftDarkPrefix)
+		}
+	}
+	return notes, err
+}
+
 // PositionContinuity is a critical position's dark time at a site, with
 // the reasons given for leaving it dark.
 type PositionContinuity struct {
@@ -61,7 +73,7 @@ func SiteContinuity(ctx context.Context, s *site.Store, code string, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	reasons, err := s.Notes(ctx, code, LeftDarkPrefix)
+	reasons, err := DarkReasons(ctx, s, code)
 	if err != nil {
 		return nil, err
 	}
@@ -78,11 +90,7 @@ func SiteContinuity(ctx context.Context, s *site.Store, code string, now time.Ti
 		if len(c.Periods) == 0 {
 			continue
 		}
-		pc := PositionContinuity{Position: p, Continuity: c}
-		for _, r := range reasons[p.Label] {
-			pc.Reasons = append(pc.Reasons, strings.TrimPrefix(r, LeftDarkPrefix))
-		}
-		out = append(out, pc)
+		out = append(out, PositionContinuity{Position: p, Continuity: c, Reasons: reasons[p.Label]})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].Continuity, out[j].Continuity

@@ -140,7 +140,7 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 	if err != nil {
 		return rep, err
 	}
-	darkReasons, err := s.Notes(ctx, st.Code, LeftDarkPrefix)
+	darkReasons, err := DarkReasons(ctx, s, st.Code)
 	if err != nil {
 		return rep, err
 	}
@@ -152,9 +152,7 @@ func BuildReport(ctx context.Context, s *site.Store, code string, now time.Time)
 		}
 		row := ReportRowOf(p, d, history)
 		row.OpenConflicts = conflicts[strings.ToLower(p.Label)]
-		for _, n := range darkReasons[p.Label] {
-			row.DarkReasons = append(row.DarkReasons, strings.TrimPrefix(n, LeftDarkPrefix))
-		}
+		row.DarkReasons = darkReasons[p.Label]
 		if hv, err := HubStanding(ctx, s, st.Code, p.Label); err != nil {
 			return rep, err
 		} else if hv.Known {
