@@ -83,3 +83,35 @@ func TestACriticalSwapCountsItsDarkMinutesByKeys(t *testing.T) {
 		t.Fatalf("FC-01's continuity in the database: %+v %v", cs, err)
 	}
 }
+
+// Issue 29, point 4, by keys with mistakes: the staging step asks which
+// spare port; the position's own port and a name with a space are refused
+// before anything is read or recorded; a spare port with no phone on it
+// is a failed reading, after which staging may still be skipped with a
+// reason, and the swap comes next.
+func TestStagingAsksForASparePortByKeys(t *testing.T) {
+	st, runner, _ := demoRig(t)
+	m, z := openWizard(t, st, runner, "FC-01")
+	press(t, m, "enter", "FCH1234ABCD", "enter", "LEG-0001", "enter", "good", "enter", "PS Morgan", "enter")
+	if current(z) != "stage" {
+		t.Fatalf("walked to %s, want stage; %s", current(z), z.lastErr)
+	}
+	press(t, m, "enter")
+	mustContain(t, m.View(), "Spare port the new phone is plugged into")
+	press(t, m, "Gi1/0/1", "enter")
+	if !strings.Contains(z.lastErr, "the position's own port") || len(resultsFor(t, st, "FC-01", "stage")) != 0 {
+		t.Fatalf("staging on FC-01's own port: %q, recorded %q", z.lastErr, resultsFor(t, st, "FC-01", "stage"))
+	}
+	press(t, m, "Gi1/0/24 x", "enter")
+	if !strings.Contains(z.lastErr, "is not a port name") || len(resultsFor(t, st, "FC-01", "stage")) != 0 {
+		t.Fatalf("a port name with a space: %q, recorded %q", z.lastErr, resultsFor(t, st, "FC-01", "stage"))
+	}
+	press(t, m, "Gi1/0/24", "enter") // an empty spare port: nothing staged there
+	if got := resultsFor(t, st, "FC-01", "stage"); len(got) != 1 || !strings.HasPrefix(got[0], "stage fail") {
+		t.Fatalf("staging on an empty port: %q (%s)", got, z.lastErr)
+	}
+	press(t, m, "s", "no J179 to hand until the swap", "enter")
+	if got := resultsFor(t, st, "FC-01", "stage"); len(got) != 2 || got[1] != "stage skip | no J179 to hand until the swap" || current(z) != "swap" {
+		t.Fatalf("staging skipped: %q, due %s (%s)", got, current(z), z.lastErr)
+	}
+}
