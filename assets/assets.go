@@ -77,7 +77,9 @@ func (k Kind) CanMove(s, to State) bool {
 	case StateInstalled:
 		return to == StateRemoved
 	case StateRemoved:
-		return to == StateInstalled || to == StateInStock || to == StateLost
+		// A new phone taken out of a reopened position goes back to stores
+		// (repair, the supplier) or to WEEE disposal like any handset.
+		return to == StateInstalled || to == StateInStock || to == StateLost || to == StateReturnedToStore || to == StateWEEE
 	}
 	return false
 }

@@ -60,6 +60,16 @@ func AtPosition(ctx context.Context, q Querier, positionID int64, kind Kind) (As
 	return as[0], true, nil
 }
 
+// AtPositionIn returns the newest asset of a kind at a position in a state
+// (the phone on a reopened position's jack, the one a replacement took out).
+func AtPositionIn(ctx context.Context, q Querier, positionID int64, kind Kind, state State) (Asset, bool, error) {
+	as, err := queryAssets(ctx, q, `WHERE a.position_id = ? AND a.kind = ? AND a.state = ? ORDER BY a.id DESC LIMIT 1`, positionID, kind, state)
+	if err != nil || len(as) == 0 {
+		return Asset{}, false, err
+	}
+	return as[0], true, nil
+}
+
 // History returns an asset's state changes, oldest first.
 func History(ctx context.Context, q Querier, id int64) ([]Change, error) {
 	rows, err := q.QueryContext(ctx, `SELECT at, engineer, from_state, to_state, site, position, note

@@ -25,6 +25,7 @@ type DemoSwitches struct {
 	mu       sync.Mutex
 	switches map[string]*simswitch.Switch
 	original map[string]simswitch.Spec
+	replaced map[string]int // replacements unboxed per position
 }
 
 // StartDemoSwitches starts the switches DemoSpecs builds from the demo
@@ -134,6 +135,26 @@ func (d *DemoSwitches) OnSwapConfirmed(_ context.Context, p site.Position) error
 		return sw.SetNeighbour(p.Port, &n)
 	}
 	return sw.ClearNeighbour(p.Port)
+}
+
+// OnReplaced is a Runner hook: a reopened position's port now shows a
+// replacement phone, another each time.
+func (d *DemoSwitches) OnReplaced(_ context.Context, p site.Position) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	sw := d.Switch(p.Switch)
+	if sw == nil {
+		return fmt.Errorf("demo: no simulated switch %s", p.Switch)
+	}
+	if d.replaced == nil {
+		d.replaced = map[string]int{}
+	}
+	k := strings.ToUpper(p.Site + "/" + p.Label)
+	d.replaced[k]++
+	q := p
+	q.Label = fmt.Sprintf("%s#%d", p.Label, d.replaced[k]) // another unboxing
+	n := DemoPhone(q)
+	return sw.SetNeighbour(p.Port, &n)
 }
 
 // OnReconnect is a Runner hook: the port shows its legacy handset again.

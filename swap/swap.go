@@ -26,6 +26,9 @@ type Runner struct {
 	// or a removal) has been committed: the demo changes what its
 	// simulated switch shows on the port.
 	OnSwapConfirmed func(ctx context.Context, p site.Position) error
+	// OnReplaced, if set, is called after a reopened position's phone was
+	// swapped for a replacement: the demo shows another phone on the port.
+	OnReplaced func(ctx context.Context, p site.Position) error
 	// OnReconnect, if set, is called after a rollback's reconnect step has
 	// been committed.
 	OnReconnect func(ctx context.Context, p site.Position) error
@@ -89,6 +92,11 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		return rec, err
 	}
 	rec.Position = pr.Position.Label
+	if strings.EqualFold(key, runbook.StepReopen) {
+		if pr, err = runbook.Reopening(pr); err != nil {
+			return rec, err
+		}
+	}
 	step, ok := pr.Runbook.Step(key)
 	if !ok {
 		return rec, fmt.Errorf("position %s (%s): no step %q in its runbook (steps: %s)", pr.Position.Label, pr.Position.Plan,
@@ -127,6 +135,9 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 		obs := runbook.Evaluate(step.Check, at, reading, readErr)
 		if staged, ok := pr.Step("stage"); ok && step.Check == runbook.CheckNewPhone {
 			runbook.SameAsStaged(&obs, staged)
+		}
+		if step.Check == runbook.CheckNewPhone && pr.Runbook.Reopened {
+			runbook.NotTheReplaced(&obs, pr.Replacing)
 		}
 		rec.Check = &obs
 		if obs.NeedsEye() {
@@ -178,6 +189,8 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 	if res.Outcome == runbook.OutcomePass {
 		var hook func(context.Context, site.Position) error
 		switch {
+		case step.Key == runbook.StepReplace:
+			hook = r.OnReplaced
 		case step.Physical:
 			hook = r.OnSwapConfirmed
 		case step.Key == "rb_reconnect":

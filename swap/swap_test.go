@@ -54,7 +54,7 @@ func newRig(t *testing.T) *rig {
 	opts := devices.DefaultOptions()
 	opts.Timeout, opts.Retries = 2*time.Second, 1
 	chk := &SNMPChecker{Creds: devices.Credentials{Community: devices.NewSecret(DemoCommunity)}, Options: opts, Store: st}
-	return &rig{st: st, sw: sw, run: &Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReconnect: sw.OnReconnect}}
+	return &rig{st: st, sw: sw, run: &Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnReconnect: sw.OnReconnect}}
 }
 
 // answer is what an engineer gives for each step on the happy path.
@@ -73,7 +73,7 @@ func answer(label, key string) Input {
 		return Input{Outcome: runbook.OutcomePass, Value: "MPS-N" + n}
 	case "teams_ddi":
 		return Input{Outcome: runbook.OutcomePass, Value: "020 7946 0" + fmt.Sprintf("%03d", len(label)*7+int(label[len(label)-1]))}
-	case "disposition":
+	case "disposition", "faulty_disposition":
 		return Input{Outcome: runbook.OutcomePass, Value: "weee WTN-2026-0042"}
 	case "signoff":
 		return Input{Outcome: runbook.OutcomePass, Value: "Sgt Ada Okafor"}

@@ -34,7 +34,7 @@ func demoRig(t *testing.T) (*site.Store, *swap.Runner, *swap.DemoSwitches) {
 	}
 	chk := &swap.SNMPChecker{Store: st}
 	chk.Creds.Community = devices.NewSecret(swap.DemoCommunity)
-	return st, &swap.Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReconnect: sw.OnReconnect}, sw
+	return st, &swap.Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnReconnect: sw.OnReconnect}, sw
 }
 
 // openWizard opens the swap wizard of one position through the screens.

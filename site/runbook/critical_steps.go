@@ -62,7 +62,7 @@ func withContinuity(p site.Position, steps []Step) []Step {
 		proof = "verify"
 	}
 	for _, s := range steps {
-		if s.Key == "swap" {
+		if s.Physical { // the swap, or the replacement of a reopened position's phone
 			out = append(out, before...)
 		}
 		out = append(out, s)

@@ -143,7 +143,8 @@ func (c Continuity) Words() string {
 
 // Steps that take a legacy handset out of service, and that prove service.
 var (
-	takesOut = map[string]string{"swap": "the handset swapped out", "remove": "the handset removed"}
+	takesOut = map[string]string{"swap": "the handset swapped out", "remove": "the handset removed",
+		StepReplace: "the phone replaced"}
 )
 
 // DarkTime computes a position's dark periods from every result recorded

@@ -54,9 +54,24 @@ func Derive(p site.Position, ev []Evidence, res []Resolution) Derived {
 	for _, r := range res { // the latest resolution of a fact stands
 		resolved[disputeKey(r.Fact, r.Attempt)] = r
 	}
-	branches := foldBranches(rb, ev)
+	branches := foldBranches(p, ev)
 	for _, b := range branches {
 		d.Attempt = max(d.Attempt, b.attempt)
+	}
+	// An attempt that reopened a done position replaces its phone: the
+	// attempts before it give the legacy handset, the numbers and the
+	// phone on the jack; this one, the replacement.
+	var prior *Derived
+	if reopenedIn(p, ev, d.Attempt) {
+		rb, d.Reopened = AttemptRunbook(p, true), true
+		var earlier []Evidence
+		for _, e := range ev {
+			if e.Attempt < d.Attempt {
+				earlier = append(earlier, e)
+			}
+		}
+		pd := Derive(p, earlier, res)
+		prior = &pd
 	}
 	var cur []*branch
 	for _, b := range branches {
@@ -79,8 +94,13 @@ func Derive(p site.Position, ev []Evidence, res []Resolution) Derived {
 		}
 	}
 	d.status(rb, cur, steps)
-	d.Numbers = numbersFrom(p, steps, d.Status)
-	d.handsets(p, branches, steps)
+	if prior != nil {
+		d.Numbers, d.Legacy, d.TakenOut = prior.Numbers, prior.Legacy, prior.TakenOut
+		d.replacement(p, *prior, steps)
+	} else {
+		d.Numbers = numbersFrom(p, steps, d.Status)
+		d.handsets(p, branches, steps)
+	}
 	seen := map[string]bool{}
 	for _, e := range ev {
 		if !seen[e.By] {
@@ -233,6 +253,17 @@ type Derived struct {
 	// Unproven has a line for every standing SNMP check passed on facts the
 	// switch does not report, confirmed by eye (StepState.UnprovenLine).
 	Unproven []string `json:"unproven,omitempty"`
+	// TakenOut is the passed step (swap or remove) that took the legacy
+	// handset out, in the attempt that did: a reopened attempt keeps its
+	// swap's. Nil while the handset serves.
+	TakenOut *DerivedStep `json:"taken_out,omitempty"`
+	// Reopened is set when the standing attempt reopened the done position
+	// to replace its phone (its runbook is AttemptRunbook(p, true)).
+	Reopened bool `json:"reopened,omitempty"`
+	// Replaced is every phone taken off the position's jack since the swap
+	// (a replaced phone, a replacement rolled back), oldest first, with
+	// where it went.
+	Replaced []Handset `json:"replaced,omitempty"`
 	// Continuity is a critical position's dark periods (DarkTime), an open
 	// one not counted: readers take it At the time they show it. Nil when
 	// the position is not critical or was never dark.
@@ -285,7 +316,7 @@ type branch struct {
 	endBy   Evidence
 }
 
-func foldBranches(rb Runbook, ev []Evidence) []*branch {
+func foldBranches(p site.Position, ev []Evidence) []*branch {
 	var out []*branch
 	byKey := map[string]*branch{}
 	for _, e := range ev {
@@ -310,7 +341,9 @@ func foldBranches(rb Runbook, ev []Evidence) []*branch {
 			At: e.At, Override: e.Override, Evidence: e.Evidence}
 	}
 	for _, b := range out {
-		b.end = branchEnd(rb, b)
+		// Each branch ends by its own runbook: the replacement's when that
+		// laptop reopened the position.
+		b.end = branchEnd(AttemptRunbook(p, reopens(p) && passed(b.steps[StepReopen])), b)
 	}
 	return out
 }
@@ -329,8 +362,10 @@ func branchEnd(rb Runbook, b *branch) string {
 	}
 	if why := b.steps["rb_reason"]; passed(why) {
 		finished := true
-		if physical {
-			finished = passed(b.steps["rb_reconnect"]) && passed(b.steps["rb_verify"])
+		for _, s := range rb.Rollback {
+			if physical && s.Key != "rb_reason" && !passed(b.steps[s.Key]) {
+				finished = false // what a rollback puts back is not back yet
+			}
 		}
 		if !finished {
 			return "rolling_back"
@@ -524,7 +559,7 @@ func (d *Derived) status(rb Runbook, cur []*branch, steps map[string]DerivedStep
 		if _, why, err := ParseReason(steps["rb_reason"].Value); err == nil {
 			d.Reason = why
 		}
-	case ends["done"]:
+	case ends["done"] && d.Done == d.Total: // a branch finished, and the steps that stand cover the runbook
 		d.Status, d.Reason = site.StatusDone, "runbook complete"
 		last := steps[rb.Steps[len(rb.Steps)-1].Key]
 		d.FinishedAt, d.FinishedBy = last.At, last.By
@@ -536,6 +571,9 @@ func (d *Derived) status(rb Runbook, cur []*branch, steps map[string]DerivedStep
 		}
 	default:
 		d.Status, d.Reason = site.StatusInProgress, "runbook started"
+		if why := steps[StepReopen]; rb.Reopened && passed(&why) {
+			d.Reason = "reopened: " + why.Value
+		}
 		if ends["rolling_back"] {
 			d.Reason = "being rolled back"
 		}
@@ -626,6 +664,7 @@ func (d *Derived) handsets(p site.Position, all []*branch, steps map[string]Deri
 		for _, k := range []string{"swap", "remove"} {
 			if s := steps[k]; passed(&s) && !passed(ptr(steps["rb_reconnect"])) {
 				h.State, h.MovedAt, h.MovedBy = string(assets.StateRemoved), s.At, s.By
+				d.TakenOut = &s
 			}
 		}
 		if s := steps["disposition"]; passed(&s) && !rolled {
@@ -641,19 +680,7 @@ func (d *Derived) handsets(p site.Position, all []*branch, steps map[string]Deri
 		h.Key = assets.HandsetKey(h.Serial, h.MAC, h.Tag)
 		d.Legacy = h
 	}
-	if tag := steps["new_tag"]; passed(&tag) {
-		ns := steps["new_serial"]
-		h := &Handset{Serial: ns.Value, Tag: tag.Value, State: string(assets.StateInstalled), MovedAt: tag.At, MovedBy: tag.By,
-			Override: ns.Override || tag.Override, Disputed: ns.Disputed || tag.Disputed}
-		if m, err := assets.NormaliseModel(p.TargetModel); err == nil {
-			h.Model = m
-		}
-		if v := steps["verify"]; v.Evidence != nil && v.Evidence.Phone != nil {
-			h.MAC = v.Evidence.Phone.MAC
-			if m, err := assets.NormaliseModel(v.Evidence.Phone.Model); err == nil && v.Evidence.Phone.Model != "" {
-				h.Model = m
-			}
-		}
+	if h := newPhone(p, steps); h != nil {
 		if rolled || passed(ptr(steps["rb_reconnect"])) {
 			h.State = string(assets.StateRemoved)
 		}
@@ -662,5 +689,65 @@ func (d *Derived) handsets(p site.Position, all []*branch, steps map[string]Deri
 		}
 		h.Key = assets.HandsetKey(h.Serial, h.MAC, h.Tag)
 		d.New = h
+	}
+}
+
+// newPhone is the phone an attempt installed, as its steps give it: nil
+// until its asset tag is scanned.
+func newPhone(p site.Position, steps map[string]DerivedStep) *Handset {
+	tag := steps["new_tag"]
+	if !passed(&tag) {
+		return nil
+	}
+	ns := steps["new_serial"]
+	h := &Handset{Serial: ns.Value, Tag: tag.Value, State: string(assets.StateInstalled), MovedAt: tag.At, MovedBy: tag.By,
+		Override: ns.Override || tag.Override, Disputed: ns.Disputed || tag.Disputed}
+	if m, err := assets.NormaliseModel(p.TargetModel); err == nil {
+		h.Model = m
+	}
+	if v := steps["verify"]; v.Evidence != nil && v.Evidence.Phone != nil {
+		h.MAC = v.Evidence.Phone.MAC
+		if m, err := assets.NormaliseModel(v.Evidence.Phone.Model); err == nil && v.Evidence.Phone.Model != "" {
+			h.Model = m
+		}
+	}
+	return h
+}
+
+// replacement places the phones of an attempt that reopened the position:
+// the phone on the jack before it (prior's) stays until the replace step
+// takes it out, then follows its own disposition; the replacement is on
+// the jack from its asset tag, or bagged again when the attempt is rolled
+// back. Phones taken out are kept in Replaced, oldest first.
+func (d *Derived) replacement(p site.Position, prior Derived, steps map[string]DerivedStep) {
+	d.Replaced = append([]Handset(nil), prior.Replaced...)
+	rolled := d.Status == site.StatusFailed || d.Status == site.StatusBlocked
+	if prior.New != nil {
+		old := *prior.New
+		if out := steps[StepReplace]; passed(&out) {
+			old.State, old.MovedAt, old.MovedBy = string(assets.StateRemoved), out.At, out.By
+			if s := steps[StepFaultyDisposition]; passed(&s) {
+				if s.Disputed {
+					old.Disputed = true
+				} else if disp, err := ParseDisposition(s.Value); err == nil {
+					old.State, old.WTNRef = string(disp.State), disp.WTNRef
+				}
+			}
+			d.Replaced = append(d.Replaced, old)
+		} else {
+			d.New = &old
+		}
+	}
+	if h := newPhone(p, steps); h != nil {
+		if d.OutcomeDisputed() {
+			h.Disputed = true
+		}
+		h.Key = assets.HandsetKey(h.Serial, h.MAC, h.Tag)
+		if rolled || passed(ptr(steps[StepPutBack])) {
+			h.State = string(assets.StateRemoved)
+			d.Replaced = append(d.Replaced, *h)
+		} else {
+			d.New = h
+		}
 	}
 }

@@ -39,6 +39,8 @@ func genEvidence(r *rand.Rand, p site.Position) ([]Evidence, []Resolution) {
 			return pick("returned_to_store", "weee_disposal WTN-1", "lost")
 		case FieldContact:
 			return "Sgt Jones"
+		case FieldReopen:
+			return pick("phone dead", "no dial tone")
 		}
 		return ""
 	}
@@ -54,9 +56,15 @@ func genEvidence(r *rand.Rand, p site.Position) ([]Evidence, []Resolution) {
 			e.Laptop, e.Seq, e.By, e.At = fmt.Sprint("laptop-", l), seq, fmt.Sprint("eng", l), clock.Format(time.RFC3339)
 			ev = append(ev, e)
 		}
-		for v := 1 + r.IntN(2); v > 0; v-- {
+		finished := false
+		for v := 1 + r.IntN(3); v > 0; v-- {
 			attempts[l] += 1 + r.IntN(2) // a laptop that pulled may start after another's attempt
 			a := attempts[l]
+			rb := rb
+			if finished && reopens(p) && r.IntN(2) == 0 {
+				rb = AttemptRunbook(p, true) // the phone is replaced: the position is reopened
+			}
+			finished = false
 			stop := len(rb.Steps)
 			if r.IntN(3) == 0 {
 				stop = 1 + r.IntN(len(rb.Steps))
@@ -75,10 +83,12 @@ func genEvidence(r *rand.Rand, p site.Position) ([]Evidence, []Resolution) {
 				if i == stop-1 && i < len(rb.Steps)-1 && s.Field != FieldDisposition && r.IntN(3) == 0 {
 					rec(Evidence{Attempt: a, Step: "rb_reason", Outcome: OutcomePass, Value: pick("blocked: no access", "failed: no PoE")})
 					if physical {
-						rec(Evidence{Attempt: a, Step: "rb_reconnect", Outcome: OutcomePass})
-						rec(Evidence{Attempt: a, Step: "rb_verify", Outcome: OutcomePass})
+						for _, s := range rb.Rollback[1:] {
+							rec(Evidence{Attempt: a, Step: s.Key, Outcome: OutcomePass})
+						}
 					}
 				}
+				finished = i == len(rb.Steps)-1
 			}
 		}
 	}
@@ -111,7 +121,7 @@ func TestDeriveProperties(t *testing.T) {
 		n = 300
 	}
 	start := time.Now()
-	disputed, done := 0, 0
+	disputed, done, reopened := 0, 0, 0
 	for i := 0; i < n; i++ {
 		r := rand.New(rand.NewPCG(uint64(i), 7))
 		p := positions[i%len(positions)]
@@ -133,9 +143,13 @@ func TestDeriveProperties(t *testing.T) {
 		if d.Status == site.StatusDone {
 			done++
 		}
+		if d.Reopened {
+			reopened++
+		}
 		checkDerived(t, i, p, d)
 	}
-	t.Logf("%d histories × 5 orders in %s: %d done, %d with an open dispute", n, time.Since(start).Round(time.Millisecond), done, disputed)
+	t.Logf("%d histories × 5 orders in %s: %d done, %d with an open dispute, %d reopened to replace the phone", n,
+		time.Since(start).Round(time.Millisecond), done, disputed, reopened)
 }
 
 func checkDerived(t *testing.T, i int, p site.Position, d Derived) {
@@ -145,6 +159,17 @@ func checkDerived(t *testing.T, i int, p site.Position, d Derived) {
 		t.Fatalf("history %d (%s): %s\n%s", i, p.Plan, fmt.Sprintf(format, args...), b)
 	}
 	rolled := d.Status == site.StatusFailed || d.Status == site.StatusBlocked
+	if d.Reopened { // a replacement rolled back gives back no number and no legacy handset
+		rolled = false
+	}
+	for _, h := range d.Replaced {
+		if h.State == "installed" {
+			fail("a phone taken off the jack reads installed")
+		}
+	}
+	if d.Reopened && d.Status == site.StatusDone && !d.Disputed() && (d.New == nil || d.New.State != "installed") {
+		fail("a replacement done with no phone on the jack")
+	}
 	switch {
 	case d.Status == site.StatusDone && d.Done != d.Total:
 		fail("done with %d of %d steps", d.Done, d.Total)
@@ -164,6 +189,9 @@ func checkDerived(t *testing.T, i int, p site.Position, d Derived) {
 	if h := d.Legacy; h != nil {
 		switch h.State {
 		case "returned_to_store", "weee_disposal", "lost":
+			if d.Reopened {
+				break // its disposition is in the attempt the position was swapped in
+			}
 			disp := d.Step("disposition")
 			dd, err := ParseDisposition(disp.Value)
 			if disp.Disputed || err != nil || string(dd.State) != h.State {

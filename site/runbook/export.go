@@ -38,16 +38,13 @@ func exportPositions(ctx context.Context, s *site.Store, code string, want func(
 	return out, nil
 }
 
-// physicalStep is the passed step of the current attempt where the legacy
-// handset was unplugged (swap or remove).
-func (e exportPosition) physicalStep() (StepState, bool) {
-	for _, st := range e.pr.Steps {
-		if st.Physical && st.Passed() {
-			return st, true
-		}
-	}
-	return StepState{}, false
+// takenOut is the step that took the legacy handset out, by the one rule
+// (Derived.TakenOut): in an earlier attempt when this one reopened the
+// position to replace its phone.
+func (e exportPosition) takenOut() *DerivedStep {
+	return Derive(e.p, e.pr.Results, nil).TakenOut
 }
+
 
 // ExportRetire lists every legacy handset taken off a site: in the
 // register as removed, returned to store, WEEE or lost (a rollback that
@@ -105,8 +102,8 @@ func ExportRetireGaps(ctx context.Context, s *site.Store, code string) ([]export
 			Vendor: string(e.p.LegacyVendor), Model: firstOf(a.Model, e.p.LegacyModel), DeviceName: export.DeviceName(string(e.p.LegacyVendor), mac),
 			MAC: mac, Serial: a.Serial, AssetTag: a.AssetTag, Extension: e.p.Extension, DDI: e.p.DDI,
 			Disposition: string(a.State), WTNRef: a.WTNRef}
-		if stp, ok := e.physicalStep(); ok {
-			r.RemovedAt, r.RemovedBy = stp.At, stp.Engineer
+		if o := e.takenOut(); o != nil {
+			r.RemovedAt, r.RemovedBy = o.At, Who(o.By, o.Label)
 		}
 		out = append(out, r)
 	}

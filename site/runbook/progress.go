@@ -142,9 +142,16 @@ type Progress struct {
 	// Restartable is set when the position failed or was blocked: its
 	// runbook can be started again from the first step (a new attempt).
 	Restartable bool `json:"restartable"`
-	Done        int  `json:"done"` // runbook steps passed or skipped
-	Total       int  `json:"total"`
-	CanRollback bool `json:"can_rollback"`
+	// Reopenable is set when the position is done and has a phone on its
+	// jack: it can be reopened as a new attempt that replaces the phone
+	// (the step reopen, with why).
+	Reopenable bool `json:"reopenable,omitempty"`
+	// Replacing is the phone a reopened attempt replaces: its verify must
+	// not find that one on the port.
+	Replacing   PhoneID `json:"replacing,omitzero"`
+	Done        int     `json:"done"` // runbook steps passed or skipped
+	Total       int     `json:"total"`
+	CanRollback bool    `json:"can_rollback"`
 	// Numbers is where the position's numbers stand now: every later step
 	// and every report uses them, not the planned ones.
 	Numbers Numbers `json:"numbers"`
@@ -211,6 +218,10 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 		return pr, err
 	}
 	pr.Results = all
+	if reopenedIn(p, all, pr.Attempt) { // this attempt replaces the phone of a done position
+		pr.Runbook = replaceRunbook(p, now)
+		pr.Replacing = replacedPhone(all, pr.Attempt)
+	}
 	fill := func(s Step) StepState {
 		st := StepState{Step: s, History: history[s.Key]}
 		if l := latest[s.Key]; l != nil {
@@ -267,6 +278,7 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 	case !open:
 		pr.Mode = ModeFinished
 		pr.Restartable = p.Status == site.StatusFailed || p.Status == site.StatusBlocked
+		pr.Reopenable = CanReopen(p) == nil
 	case rollingBack:
 		pr.Mode = ModeRollback
 		for i := range pr.Rollback {

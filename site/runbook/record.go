@@ -46,6 +46,13 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 	if err != nil {
 		return pr, err
 	}
+	if strings.EqualFold(key, StepReopen) {
+		// Reopening a done position starts an attempt on the runbook that
+		// replaces its phone; refused, with why, where there is none.
+		if pr, err = Reopening(pr); err != nil {
+			return pr, err
+		}
+	}
 	step, ok := pr.Runbook.Step(key)
 	if !ok {
 		return pr, fmt.Errorf("position %s (%s): no step %q in its runbook (steps: %s)", p.Label, p.Plan, key,
@@ -83,6 +90,9 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 		reason := "runbook started"
 		if attempt > 1 {
 			reason = fmt.Sprintf("runbook started again (attempt %d)", attempt)
+		}
+		if step.Key == StepReopen {
+			reason = fmt.Sprintf("reopened (attempt %d): %s", attempt, value)
 		}
 		if p.Status != site.StatusInProgress {
 			if err := tx.MoveStatus(ctx, id, p.Status, site.StatusInProgress, reason); err != nil {
@@ -140,7 +150,7 @@ func RecordTx(ctx context.Context, tx *site.Tx, code, label, key string, res Res
 	if err != nil {
 		return after, fmt.Errorf("%s: the rollback's reason: %w", where, err)
 	}
-	if err := endAttempt(ctx, tx, id, p, attempt, to, reason); err != nil {
+	if err := endAttempt(ctx, tx, id, p, attempt, to, reason, after.Runbook.Reopened); err != nil {
 		return after, err
 	}
 	_, p, err = site.FindPosition(ctx, tx, code, label)
@@ -178,7 +188,10 @@ func RecordSteps(ctx context.Context, s *site.Store, engineer, code, label strin
 
 // checkTurn checks that step is the one due now.
 func checkTurn(pr Progress, step Step) error {
-	if pr.Position.Status == site.StatusDone {
+	if pr.Position.Status == site.StatusDone && !(step.Key == StepReopen && pr.Runbook.Reopened) {
+		if pr.Reopenable {
+			return fmt.Errorf("%w: the position is done; reopen it (step %s, saying what is wrong) to replace its phone as a new attempt", ErrStepOrder, StepReopen)
+		}
 		return fmt.Errorf("%w: the position is done; nothing more can be recorded", ErrStepOrder)
 	}
 	if pr.Position.Status == site.StatusWithdrawn {
@@ -365,6 +378,12 @@ func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr
 			return err
 		}
 		return assets.SetCondition(ctx, tx, a.ID, value)
+	case step.Key == StepReplace && pass:
+		return replacePhone(ctx, tx, id, p)
+	case step.Key == StepFaultyDisposition && pass:
+		return disposeReplaced(ctx, tx, id, p, value)
+	case step.Key == StepPutBack && pass:
+		return bagReplacement(ctx, tx, id, p, pr)
 	case step.Physical:
 		a, err := legacyAsset(ctx, tx, id, p)
 		if err != nil {
@@ -400,17 +419,20 @@ func stepEffects(ctx context.Context, tx *site.Tx, id int64, p site.Position, pr
 		if step.Field == FieldContact {
 			reason = "signed off by " + value
 		}
-		return endAttempt(ctx, tx, id, p, attempt, site.StatusDone, reason)
+		return endAttempt(ctx, tx, id, p, attempt, site.StatusDone, reason, pr.Runbook.Reopened)
 	}
 	return nil
 }
 
-func endAttempt(ctx context.Context, tx *site.Tx, id int64, p site.Position, attempt int, to site.Status, reason string) error {
+// endAttempt ends an attempt. A swap that did not finish puts the numbers
+// back as planned; a replacement of a reopened position's phone leaves
+// them as the swap gave them (reopened).
+func endAttempt(ctx context.Context, tx *site.Tx, id int64, p site.Position, attempt int, to site.Status, reason string, reopened bool) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE swap_attempts SET ended_at=?, outcome=?, reason=? WHERE position_id=? AND attempt=?`,
 		tx.Now, to, reason, id, attempt); err != nil {
 		return err
 	}
-	if to != site.StatusDone {
+	if to != site.StatusDone && !reopened {
 		if err := resetNumbers(ctx, tx, id, p); err != nil {
 			return err
 		}

@@ -92,6 +92,9 @@ type Runbook struct {
 	Role     site.Role `json:"role"`
 	Steps    []Step    `json:"steps"`
 	Rollback []Step    `json:"rollback"`
+	// Reopened marks the runbook of an attempt that reopened a done
+	// position to replace its phone (reopen.go).
+	Reopened bool `json:"reopened,omitempty"`
 }
 
 // Step finds a step (runbook or rollback) by key.
@@ -154,6 +157,16 @@ func disposition() Step {
 // RunbookFor builds a position's runbook from its plan and role, as it
 // reads before any number is recorded.
 func RunbookFor(p site.Position) Runbook { return runbookFor(p, NumberNow{DDI: p.DDI}) }
+
+// AttemptRunbook is the runbook of one attempt at a position: the swap's,
+// or, for an attempt that reopened the position (Reopened), the
+// replacement of its new phone.
+func AttemptRunbook(p site.Position, reopened bool) Runbook {
+	if reopened {
+		return replaceRunbook(p, NumberNow{DDI: p.DDI})
+	}
+	return RunbookFor(p)
+}
 
 // CountSteps is the one rule by which the wizard, both reports and the
 // hub count a position's steps: the steps of its runbook (the rollback's
@@ -223,12 +236,27 @@ func avayaSteps(p site.Position) []Step {
 		Step{Key: "new_tag", Title: "Scan the new phone's asset tag", Kind: StepInput, Field: FieldNewTag,
 			Instructions: "Scan the asset tag stuck on the new phone.", Hint: "asset tag"},
 		numberStep(p, ddi),
+	)
+	steps = append(steps, proving(p)...)
+	steps = append(steps,
+		Step{Key: "label", Title: "Label the phone and jack", Kind: StepConfirm, Instructions: labelWords(p)},
+		disposition(),
+		signoff("The site contact checks the phone and signs off: type their name. Give them the user guide and the fault-report number."),
+	)
+	return withContinuity(p, steps)
+}
+
+// proving is the steps that prove a new phone on the position works: the
+// test calls, the recording and logging checks its role needs, the
+// push-to-talk group and the door release.
+func proving(p site.Position) []Step {
+	steps := []Step{
 		callIn(p, "the new phone"),
 		callOut(p, "the new phone"),
-		Step{Key: "call_internal", Title: "Test call: internal", Kind: StepConfirm, Yes: "both rang and showed the extension",
+		{Key: "call_internal", Title: "Test call: internal", Kind: StepConfirm, Yes: "both rang and showed the extension",
 			Instructions: "Call another extension and have it call back: both ring and show the extension.",
 			Dial:         "dial another extension from the new phone; it should show " + orNone(p.Extension, "this phone's extension")},
-	)
+	}
 	if needsRecording(p.Role) {
 		steps = append(steps,
 			Step{Key: "recording", Title: "Voice recording check", Kind: StepConfirm, Yes: "found in the recorder",
@@ -247,12 +275,7 @@ func avayaSteps(p site.Position) []Step {
 		steps = append(steps, Step{Key: "door_release", Title: "Door release test", Kind: StepConfirm, Skippable: true,
 			Instructions: "Call from the door entry panel and release the door from the new phone; check it opens and relocks. Skip, saying so, if this phone drives no door."})
 	}
-	steps = append(steps,
-		Step{Key: "label", Title: "Label the phone and jack", Kind: StepConfirm, Instructions: labelWords(p)},
-		disposition(),
-		signoff("The site contact checks the phone and signs off: type their name. Give them the user guide and the fault-report number."),
-	)
-	return withContinuity(p, steps)
+	return steps
 }
 
 // signoff is every plan's last step: the name of who accepted the change.

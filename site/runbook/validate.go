@@ -125,6 +125,8 @@ func (s Step) Validate(v string) (string, error) {
 		if n := len([]rune(out)); n < 1 || n > 40 {
 			err = fmt.Errorf("%w: push-to-talk group %q: want its name as the phone shows it, up to 40 characters", ErrBadInput, out)
 		}
+	case FieldReopen:
+		out, err = ValidateReopen(v)
 	case FieldReason:
 		var st site.Status
 		var r string

@@ -56,10 +56,17 @@ func writeClaims(t *tx, r posRef, d runbook.Derived, keys map[claimKey]bool) err
 	}
 	// Each identifier of its handsets, so that an override can say where
 	// else a serial, MAC or tag is known.
-	for _, h := range []struct {
+	hs := []struct {
 		kind string
 		h    *runbook.Handset
-	}{{"legacy", d.Legacy}, {"new", d.New}} {
+	}{{"legacy", d.Legacy}, {"new", d.New}}
+	for i := range d.Replaced { // phones a reopened position's replacements took out
+		hs = append(hs, struct {
+			kind string
+			h    *runbook.Handset
+		}{"replaced", &d.Replaced[i]})
+	}
+	for _, h := range hs {
 		if h.h == nil || h.h.Key == "" {
 			continue
 		}

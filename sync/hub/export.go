@@ -68,6 +68,8 @@ type hubPosition struct {
 	steps           map[string]exportTry // the latest result of each step in the latest attempt
 	legacy          *hubHandset
 	installed       *hubHandset
+	// takenOut is the step that took the legacy handset out (Derived.TakenOut).
+	takenOut *runbook.DerivedStep
 	// observedPort is the port discovery saw the position's phone on when
 	// it was not the planned one (the position.observe.v1 fact).
 	observedPort string
@@ -223,7 +225,7 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 		if !ok {
 			d = runbook.Derive(hp.Position, nil, nil)
 		}
-		hp.numbers, hp.recorded, hp.attempt = d.Numbers.Numbers, d.Numbers.At != "", d.Attempt
+		hp.numbers, hp.recorded, hp.attempt, hp.takenOut = d.Numbers.Numbers, d.Numbers.At != "", d.Attempt, d.TakenOut
 		hp.numbersDisputed = verdict.numbersDisputed(d.Numbers, key)
 		for _, st := range d.Steps {
 			hp.steps[st.Key] = exportTry{outcome: string(st.Outcome), value: st.Value, note: st.Note,
@@ -264,10 +266,10 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 	return out, frows.Err()
 }
 
-// physical is the passed step of the latest attempt where the legacy
-// handset was unplugged.
+// physical is the passed step of the latest attempt where the phone on
+// the jack was put there: the swap, or a reopened position's replacement.
 func (hp *hubPosition) physical() (exportTry, bool) {
-	for _, key := range []string{"swap", "remove"} {
+	for _, key := range []string{"swap", "remove", runbook.StepReplace} {
 		if tr, ok := hp.steps[key]; ok && (tr.outcome == "pass" || tr.outcome == "skip") {
 			return tr, true
 		}
@@ -294,8 +296,8 @@ func retireRows(ps []*hubPosition) []export.Retire {
 		r := export.Retire{Site: p.Site, Position: p.Label, Building: p.Building, Floor: p.Floor, Room: p.Room, Vendor: string(p.LegacyVendor),
 			Model: firstNonBlank(h.model, p.LegacyModel), DeviceName: export.DeviceName(string(p.LegacyVendor), mac), MAC: mac,
 			Serial: h.rec.Serial, AssetTag: h.rec.AssetTag, Extension: p.Extension, DDI: p.DDI, Disposition: disp, WTNRef: h.wtn}
-		if tr, ok := hp.physical(); ok {
-			r.RemovedAt, r.RemovedBy = tr.at, tr.engineer
+		if o := hp.takenOut; o != nil {
+			r.RemovedAt, r.RemovedBy = o.At, runbook.Who(o.By, o.Label)
 		}
 		out = append(out, r)
 	}
