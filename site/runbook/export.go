@@ -45,7 +45,6 @@ func (e exportPosition) takenOut() *DerivedStep {
 	return Derive(e.p, e.pr.Results, nil).TakenOut
 }
 
-
 // ExportRetire lists every legacy handset taken off a site: in the
 // register as removed, returned to store, WEEE or lost (a rollback that
 // reconnected it puts it back in service, off the list).
