@@ -16,7 +16,7 @@ import (
 )
 
 type wizardKeys struct {
-	Do, Fail, Skip, SkipTyping, Retry, Rollback, Correct, Override key.Binding
+	Do, Fail, Skip, SkipTyping, Retry, Rollback, Reopen, Correct, Override key.Binding
 	ByEye, Answered, TakeLast                                      key.Binding
 	Up, Down, Submit, Cancel, Back                                 key.Binding
 }
@@ -105,6 +105,7 @@ func newWizard(sh *shared, p site.Position) *wizard {
 			SkipTyping: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "skip, with a reason")),
 			Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry the step")),
 			Rollback:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
+			Reopen:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "reopen: replace its phone")),
 			Correct:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "correct this result")),
 			Override:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "record anyway, with a note")),
 			ByEye:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "confirm by eye what the switch does not report, with a note")),

@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"strings"
+
 	"cutover/site"
 	"cutover/site/runbook"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // The input guard: no value is taken unseen. A step's result (a confirm,
@@ -67,8 +71,11 @@ func (z *wizard) offered() string {
 // do instead.
 func (z *wizard) noRollback() string {
 	p := z.pr.Position
+	if p.Status == site.StatusDone && z.pr.Reopenable {
+		return "b: " + p.Label + " is done (" + p.StatusReason + "): a done position is not rolled back, because its legacy handset has gone to its disposition. If its phone has failed since, o reopens it as a new attempt that replaces the phone; c still corrects a value recorded wrongly"
+	}
 	if p.Status == site.StatusDone {
-		return "b: " + p.Label + " is done (" + p.StatusReason + "): a done position is not rolled back or reopened from the wizard, because its legacy handset has gone to its disposition. A phone that fails since is a fault: report it with the fault-report number; c still corrects a value recorded wrongly"
+		return "b: " + p.Label + " is done (" + p.StatusReason + "): a done position is not rolled back, because its legacy handset has gone to its disposition; c still corrects a value recorded wrongly"
 	}
 	return "b: " + p.Label + " is already rolled back (" + statusWord(p.Status) + "); enter starts the runbook again"
 }
@@ -85,4 +92,19 @@ func (z *wizard) lastCorrectable() *int {
 		}
 	}
 	return nil
+}
+
+// reopen asks why a done position is reopened to replace its phone, after
+// refusing, before anything is typed, a position that cannot be (not done,
+// or no phone on its jack: a Teams move, a soft phone, a removal).
+func (z *wizard) reopen() tea.Cmd {
+	if z.sh.readOnly != "" {
+		z.lastErr = z.sh.readOnlyRefusal()
+		return nil
+	}
+	if err := runbook.CanReopen(z.pr.Position); err != nil {
+		z.lastErr = "o: " + strings.TrimPrefix(err.Error(), runbook.ErrStepOrder.Error()+": ")
+		return nil
+	}
+	return z.ask(promptReopen, nil)
 }

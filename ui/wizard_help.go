@@ -40,6 +40,9 @@ func (z *wizard) ShortHelp() []key.Binding {
 		ks = append(ks, withHelp(z.keys.Do, "start again"), nextKey)
 	case c == nil && z.pr.Mode == runbook.ModeFinished:
 		ks = append(ks, nextKey)
+		if z.pr.Reopenable && z.sh.readOnly == "" {
+			ks = append(ks, z.keys.Reopen)
+		}
 	case c == nil:
 	case z.failedNow():
 		ks = append(ks, z.keys.Retry)

@@ -29,6 +29,7 @@ const (
 	promptByEye                // what the engineer saw of the facts the switch does not report
 	promptLeaveDark            // why a critical position is left without a phone
 	promptSparePort            // the spare port the new phone is staged on
+	promptReopen               // why a done position is reopened to replace its phone
 	// promptRefused says why a key was refused (a skip the SNMP proof
 	// forbids); until esc or Enter, printable keys are swallowed, so
 	// words typed on regardless never act as commands.
@@ -53,6 +54,8 @@ func (p prompt) submitWord() string {
 		return "record and leave"
 	case promptSparePort:
 		return "read the port"
+	case promptReopen:
+		return "reopen"
 	}
 	return "record"
 }
@@ -84,6 +87,8 @@ func (z *wizard) question() string {
 		return "It is critical and not proven working yet: why leave it so? "
 	case promptSparePort:
 		return "Spare port the new phone is plugged into: "
+	case promptReopen:
+		return "Reopen to replace its phone. What is wrong with it? "
 	case promptRefused:
 		return ""
 	}
@@ -277,6 +282,14 @@ func (z *wizard) submit(v string) tea.Cmd {
 	switch z.prompt {
 	case promptLeaveDark:
 		return z.leaveDark(v)
+	case promptReopen:
+		why, err := runbook.ValidateReopen(v)
+		if err != nil {
+			z.lastErr = errText("", err)
+			z.refuse()
+			return nil
+		}
+		return z.record(runbook.StepReopen, swap.Input{Outcome: runbook.OutcomePass, Value: why}, "reopening "+z.label+"…")
 	case promptRollbackKind:
 		z.flow.rollbackKind = strings.ToLower(strings.TrimSpace(v))
 		if z.flow.rollbackKind != "failed" && z.flow.rollbackKind != "blocked" {

@@ -70,6 +70,8 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 	case c == nil && key.Matches(msg, z.keys.Rollback) && !z.rollingBack():
 		z.lastErr = z.noRollback()
 		return nil
+	case c == nil && key.Matches(msg, z.keys.Reopen) && z.pr.Mode == runbook.ModeFinished:
+		return z.reopen()
 	case c == nil:
 		if !key.Matches(msg, z.keys.Do) {
 			return nil
