@@ -75,7 +75,9 @@ func Derive(p site.Position, ev []Evidence, res []Resolution) Derived {
 	}
 	var cur []*branch
 	for _, b := range branches {
-		if b.attempt == d.Attempt {
+		// A laptop that had not heard of the reopen and began the swap
+		// again under the same number is not part of the replacement.
+		if b.attempt == d.Attempt && (prior == nil || passed(b.steps[StepReopen])) {
 			cur = append(cur, b)
 		}
 	}
@@ -559,7 +561,7 @@ func (d *Derived) status(rb Runbook, cur []*branch, steps map[string]DerivedStep
 		if _, why, err := ParseReason(steps["rb_reason"].Value); err == nil {
 			d.Reason = why
 		}
-	case ends["done"] && d.Done == d.Total: // a branch finished, and the steps that stand cover the runbook
+	case ends["done"]:
 		d.Status, d.Reason = site.StatusDone, "runbook complete"
 		last := steps[rb.Steps[len(rb.Steps)-1].Key]
 		d.FinishedAt, d.FinishedBy = last.At, last.By

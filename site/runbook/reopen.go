@@ -250,3 +250,29 @@ func NotTheReplaced(o *Observation, old PhoneID) {
 		strings.TrimSpace(ph.Serial+" "+ph.MAC)))
 	o.Summary = o.Problems[len(o.Problems)-1]
 }
+
+// ReplacedLines says, for a position reopened after its swap, why it was
+// reopened and every phone taken off its jack since, where it went:
+// "reopened (attempt 2): PTT button stuck", "J189 23WZ… tag MPS-N1 taken
+// out 2026-11-30T09:05:00Z by alice: returned to store". Nil for others.
+func ReplacedLines(d Derived) []string {
+	var out []string
+	if why := d.Step(StepReopen); d.Reopened && why.Value != "" {
+		out = append(out, fmt.Sprintf("reopened (attempt %d): %s", d.Attempt, why.Value))
+	}
+	for _, h := range d.Replaced {
+		what := strings.Join(strings.Fields(strings.Join([]string{h.Model, h.Serial, h.MAC}, " ")), " ")
+		if h.Tag != "" {
+			what += " tag " + h.Tag
+		}
+		where := assets.State(h.State).Words()
+		if h.WTNRef != "" {
+			where += ", waste transfer note " + h.WTNRef
+		}
+		if h.Disputed {
+			where += " (disputed)"
+		}
+		out = append(out, fmt.Sprintf("%s taken out %s by %s: %s", strings.TrimSpace(what), h.MovedAt, h.MovedBy, where))
+	}
+	return out
+}

@@ -83,6 +83,9 @@ type ReportRow struct {
 	// never dark. DarkReasons are the reasons given for leaving it dark.
 	Continuity  *Continuity `json:"continuity,omitempty"`
 	DarkReasons []string    `json:"dark_reasons,omitempty"`
+	// Replaced says, for a position reopened after its swap, why, and
+	// every phone taken off its jack since, where it went (ReplacedLines).
+	Replaced []string `json:"replaced,omitempty"`
 }
 
 // Report is a site's cutover report: a row per position with the totals.
@@ -222,7 +225,7 @@ var ReportColumns = []string{"label", "location", "role", "plan", "status", "sta
 	"legacy_condition", "legacy_state", "disposition", "wtn_ref", "new_model", "new_serial", "new_mac", "new_tag",
 	"new_state", "legacy_ddi", "ddi_state", "new_ddi", "legacy_ddi_surrendered", "signed_off_by", "engineers", "started_at", "finished_at",
 	"last_at", "step_history", "unproven", "disputed", "resolved", "open_conflicts",
-	"dark_minutes", "dark_target_minutes", "dark_over_target", "dark_reasons"}
+	"dark_minutes", "dark_target_minutes", "dark_over_target", "dark_reasons", "replaced"}
 
 // Record is the row as CSV fields, in ReportColumns order; times in whole
 // seconds (CSVTime), in the history lines too.
@@ -238,7 +241,7 @@ func (r ReportRow) Record() []string {
 		r.NewModel, r.NewSerial, r.NewMAC, r.NewTag, r.NewState, r.LegacyDDI, string(r.DDIState), r.NewDDI,
 		strconv.FormatBool(r.LegacyDDISurrendered), r.SignedOffBy, strings.Join(r.Engineers, "; "), CSVTime(r.StartedAt),
 		CSVTime(r.FinishedAt), CSVTime(r.LastAt), lines(r.StepHistory), lines(r.Unproven), lines(r.Disputed), lines(r.Resolved),
-		itoa(r.OpenConflicts), dm, dt, dover, strings.Join(r.DarkReasons, "; ")}
+		itoa(r.OpenConflicts), dm, dt, dover, strings.Join(r.DarkReasons, "; "), lines(r.Replaced)}
 }
 
 // HistoryLine sums up a step whose record is more than one plain result

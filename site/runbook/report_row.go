@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -72,7 +73,8 @@ func ReportRowOf(p site.Position, d Derived, history []string) ReportRow {
 	if p.Status == site.StatusDone {
 		row.FinishedAt = d.FinishedAt
 	}
-	rb := RunbookFor(p)
+	row.Replaced = ReplacedLines(d)
+	rb := AttemptRunbook(p, d.Reopened)
 	if p.Status == site.StatusInProgress {
 		row.CurrentStep = currentStep(rb, d)
 	}
@@ -192,11 +194,42 @@ func localDerived(ctx context.Context, q site.Querier, id int64, p site.Position
 // HistoryLines are a position's step history lines (HistoryLine) from
 // each step's tries, oldest first, in HistoryKeys order. The laptop reads
 // the tries from its step results, the hub from its journal.
+//
+// A position reopened after its swap does its steps again to replace the
+// phone: that is no retry. Each reopen starts a new era of attempts, and
+// a step's tries are summed up within each era.
 func HistoryLines(p site.Position, tries map[string][]Try) []string {
+	var reopened []int // the attempts that reopened the position, in order
+	for _, t := range tries[StepReopen] {
+		if t.Outcome == OutcomePass && !t.Correction && reopens(p) && !slices.Contains(reopened, t.Attempt) {
+			reopened = append(reopened, t.Attempt)
+		}
+	}
+	slices.Sort(reopened)
+	era := func(attempt int) int {
+		n := 0
+		for _, a := range reopened {
+			if attempt >= a {
+				n++
+			}
+		}
+		return n
+	}
 	var lines []string
 	for _, k := range HistoryKeys(p, tries) {
-		if l := HistoryLine(k, tries[k]); l != "" {
-			lines = append(lines, l)
+		byEra := map[int][]Try{}
+		var eras []int
+		for _, t := range tries[k] {
+			e := era(t.Attempt)
+			if byEra[e] == nil {
+				eras = append(eras, e)
+			}
+			byEra[e] = append(byEra[e], t)
+		}
+		for _, e := range eras {
+			if l := HistoryLine(k, byEra[e]); l != "" {
+				lines = append(lines, l)
+			}
 		}
 	}
 	return lines
@@ -208,7 +241,7 @@ func HistoryLines(p site.Position, tries map[string][]Try) []string {
 func HistoryKeys(p site.Position, tries map[string][]Try) []string {
 	var keys []string
 	seen := map[string]bool{}
-	for _, k := range RunbookFor(p).Keys() {
+	for _, k := range append(RunbookFor(p).Keys(), AttemptRunbook(p, true).Keys()...) { // a reopened position's steps after the swap's
 		if tries[k] != nil && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)

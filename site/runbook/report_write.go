@@ -158,6 +158,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("\n")
 	}
 	r.writeContinuity(&b)
+	r.writeReplaced(&b)
 	b.WriteString("## Positions\n\n")
 	b.WriteString("| Position | Location | Role | Plan | Status | Steps | Legacy handset (MAC, serial, tag, condition) | New phone (model, serial, MAC, tag) | DDI | Disposition | Signed off | Engineers | Finished |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -440,4 +441,25 @@ func (r Report) writeContinuity(b *strings.Builder) {
 			int(c.Target/time.Minute), within, mdCell(strings.Join(pc.Reasons, "; ")))
 	}
 	b.WriteString("\n")
+}
+
+// writeReplaced is the handover's section on positions reopened after
+// their swap: why, and each phone taken off the jack and where it went.
+func (r Report) writeReplaced(b *strings.Builder) {
+	any := false
+	for _, row := range r.Rows {
+		if len(row.Replaced) == 0 {
+			continue
+		}
+		if !any {
+			b.WriteString("## Phones replaced after the swap\n\n")
+			any = true
+		}
+		for _, l := range row.Replaced {
+			fmt.Fprintf(b, "- **%s** %s\n", mdCell(row.Label), mdCell(ReadableTimes(l)))
+		}
+	}
+	if any {
+		b.WriteString("\n")
+	}
 }

@@ -112,7 +112,7 @@ func TestHubExportsAgreeWithTheLaptop(t *testing.T) {
 		opts := devices.DefaultOptions()
 		opts.Timeout, opts.Retries = 2*time.Second, 1
 		creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
-		run := &swap.Runner{Store: alice.Store, OnSwapConfirmed: sw.OnSwapConfirmed, OnReconnect: sw.OnReconnect,
+		run := &swap.Runner{Store: alice.Store, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnReconnect: sw.OnReconnect,
 			Checker: &swap.SNMPChecker{Creds: creds, Options: opts, Store: alice.Store}}
 		record := func(label, key string, in swap.Input) {
 			t.Helper()
@@ -142,6 +142,17 @@ func TestHubExportsAgreeWithTheLaptop(t *testing.T) {
 			return exportAnswer(label, key)
 		})
 		walk("PT-01", "", exportAnswer)
+		// PT-01's phone fails the next day: reopened, the phone replaced.
+		record("PT-01", "reopen", swap.Input{Outcome: runbook.OutcomePass, Value: "PTT button stuck"})
+		walk("PT-01", "", func(label, key string) swap.Input {
+			switch key {
+			case "new_tag":
+				return swap.Input{Outcome: runbook.OutcomePass, Value: "MPS-RPT01"}
+			case "faulty_disposition":
+				return swap.Input{Outcome: runbook.OutcomePass, Value: "store"}
+			}
+			return exportAnswer(label, key)
+		})
 		walk("PE-01", "", exportAnswer)
 		walk("PM-01", "", exportAnswer)
 		walk("MR-01", "", exportAnswer)
