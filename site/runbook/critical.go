@@ -75,20 +75,24 @@ func (c Criticality) TargetSource() string {
 }
 
 // Words is the position's criticality in one line, in words (never in
-// colour alone), as the position's detail and `cutover runbook` show it:
-// "Critical: yes · target 20 min (set in the inventory)", "Critical: yes ·
-// target 15 min (custody suite default)", "Critical: no (set in the
-// inventory)". It holds no text from the inventory but the role's name.
-func (c Criticality) Words() string {
+// colour alone), as `cutover runbook` shows it: "Critical: yes · target 20
+// min (set in the inventory)", "Critical: yes · target 15 min (custody
+// suite default)", "Critical: no (set in the inventory)". It holds no text
+// from the inventory but the role's name.
+func (c Criticality) Words() string { return "Critical: " + c.Value() }
+
+// Value is Words without its "Critical: ", for a screen that names the
+// field beside it (the position's detail).
+func (c Criticality) Value() string {
 	switch {
 	case c.KeepsNoPhone:
-		return "Critical: no (set to yes in the inventory, but the plan keeps no physical phone)"
+		return "no (set to yes in the inventory, but the plan keeps no physical phone)"
 	case !c.Critical && c.CriticalSet:
-		return "Critical: no (set in the inventory)"
+		return "no (set in the inventory)"
 	case !c.Critical:
-		return "Critical: no"
+		return "no"
 	}
-	w := fmt.Sprintf("Critical: yes · target %d min (%s", int(c.Target/time.Minute), c.TargetSource())
+	w := fmt.Sprintf("yes · target %d min (%s", int(c.Target/time.Minute), c.TargetSource())
 	if c.CriticalSet && site.RoleDarkTarget(c.role) == 0 {
 		w += "; critical set in the inventory"
 	}
