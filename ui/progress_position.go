@@ -136,7 +136,7 @@ func (p *hubPosition) View() string {
 	field("Open conflicts", fmt.Sprint(r.OpenConflicts))
 	field("Last change", strings.TrimSpace(r.UpdatedAt+" by "+r.Engineer))
 	rb := runbook.RunbookFor(site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role), DDI: r.DDI,
-		Extension: r.Extension, TargetModel: r.TargetModel})
+		Extension: r.Extension, TargetModel: r.TargetModel, Critical: r.Critical, MaxDarkMinutes: r.MaxDarkMinutes})
 	lines = append(lines, "", st.Header.Render(fmt.Sprintf("Steps: %d of %d done, attempt %d", r.StepsDone, len(rb.Steps), max(r.Attempt, 1))))
 	tries := map[string][]wire.StepTry{}
 	for _, t := range r.History {
