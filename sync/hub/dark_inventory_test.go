@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cutover/site/runbook"
+	"cutover/sync/hub"
 	"cutover/sync/internal/hubtest"
 	"cutover/sync/wire"
 )
@@ -78,6 +79,15 @@ func TestInventoryTargetAtTheHub(t *testing.T) {
 		importJSON(t, h, darkPlan(`,"critical":"no"`))
 		if n := h.Count(cols("P2", 0, 0, 0)); n != 1 {
 			t.Errorf("P2 at the hub after critical became no: still counted as critical")
+		}
+		// The hub's report carries it, so the rows' runbooks are the laptop's.
+		rep, err := h.Store.SiteReport(ctx, hub.Principal{User: "ada", Role: wire.RoleAdmin}, "KX")
+		hubtest.Must(t, err)
+		for _, r := range rep.Rows {
+			want := map[string]string{"P2": "no", "P4": "yes"}[r.Label]
+			if r.Critical != want {
+				t.Errorf("%s in the hub's report: critical %q; want %q", r.Label, r.Critical, want)
+			}
 		}
 	})
 }

@@ -156,8 +156,10 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 			again[posRef{code, key}] = true
 		}
 	}
-	if err := s.rederive(t, again, map[string]int64{code: ver}); err != nil {
-		return res, err
+	if len(again) > 0 {
+		if err := s.rederive(t, again, map[string]int64{code: ver}); err != nil {
+			return res, err
+		}
 	}
 	opID, _ := uuid.NewV7()
 	a := &applyCtx{s: s, t: t, ver: ver, now: stamp, p: Principal{User: user, Role: wire.RoleAdmin},
