@@ -33,7 +33,8 @@ except those with field work on them, which are kept and listed.
 
 CSV columns (any order): site, building, floor, room, label, role, plan,
 legacy_vendor, legacy_model, mac, extension, ddi, switch, port, target_model,
-notes. With --site the site column may be left out; in a file with several
+critical (yes/no; blank: the role's default), max_dark_minutes (1-240; blank:
+the default), notes. With --site the site column may be left out; in a file with several
 sites, --site imports only that site's rows.`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&siteCode, "site", "", "site `CODE` for a file without a site column, or the one site to take from a multi-site file")

@@ -102,6 +102,7 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 		fmt.Fprintf(w, "; attempt %d", pr.Attempt)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, safetext.Line(runbook.CriticalityOf(p).Words()))
 	for _, a := range pr.Attempts[:max(0, len(pr.Attempts)-1)] {
 		fmt.Fprintf(w, "  earlier attempt %d by %s at %s: %s %s\n", a.N, a.StartedBy, a.StartedAt, a.Outcome, a.Reason)
 	}

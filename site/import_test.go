@@ -222,7 +222,7 @@ func TestImportFileStreamsButStaysAllOrNothing(t *testing.T) {
 	if err := invgen.WriteCSV(&good, invgen.Options{Sites: 3, PerSite: 700, Seed: 9}); err != nil {
 		t.Fatal(err)
 	}
-	bad := append(append([]byte{}, good.Bytes()...), []byte("S003,Main,1,Room,P9999,front_desk,,cisco,,,123456,,,,,\n")...)
+	bad := append(append([]byte{}, good.Bytes()...), []byte("S003,Main,1,Room,P9999,front_desk,,cisco,,,123456,,,,,,,\n")...)
 	_, _, err := st.ImportFile(ctx, "alice", "late.csv", bad, ParseOptions{}, SiteOverrides{})
 	var probs Problems
 	if !errors.As(err, &probs) || len(probs) != 1 || probs[0].Line != 2102 || probs[0].Field != "role" {

@@ -36,7 +36,8 @@ type SiteOverrides struct {
 }
 
 const positionCols = `site, label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac,
-	extension, ddi, switch, port, target_model, notes, status, status_reason, updated_at, updated_by`
+	extension, ddi, switch, port, target_model, notes, status, status_reason, updated_at, updated_by,
+	critical, max_dark_minutes`
 
 // Import writes a validated inventory in one transaction: all of it or, on
 // any error, none of it. Re-importing updates planned attributes only; the
@@ -287,9 +288,10 @@ func importSite(ctx context.Context, tx *Tx, ins *inserter, si SiteInventory, ov
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE positions SET building=?, floor=?, room=?, role=?, plan=?, legacy_vendor=?,
-			legacy_model=?, mac=?, extension=?, ddi=?, switch=?, port=?, target_model=?, notes=?, updated_at=?, updated_by=?
-			WHERE id=?`, p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension,
-			p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes, tx.Now, tx.Engineer, prev.id); err != nil {
+			legacy_model=?, mac=?, extension=?, ddi=?, switch=?, port=?, target_model=?, notes=?, updated_at=?, updated_by=?,
+			critical=?, max_dark_minutes=? WHERE id=?`, p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel,
+			p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes, tx.Now, tx.Engineer, p.Critical, p.MaxDarkMinutes,
+			prev.id); err != nil {
 			return res, fmt.Errorf("position %s: %w", p.Label, err)
 		}
 		res.Changed++
@@ -357,7 +359,7 @@ type scanner interface{ Scan(dest ...any) error }
 func scanPosition(r scanner, id *int64, p *Position) error {
 	dest := []any{&p.Site, &p.Label, &p.Building, &p.Floor, &p.Room, &p.Role, &p.Plan, &p.LegacyVendor,
 		&p.LegacyModel, &p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &p.Notes,
-		&p.Status, &p.StatusReason, &p.UpdatedAt, &p.UpdatedBy}
+		&p.Status, &p.StatusReason, &p.UpdatedAt, &p.UpdatedBy, &p.Critical, &p.MaxDarkMinutes}
 	if id != nil {
 		dest = append([]any{id}, dest...)
 	}
@@ -415,7 +417,7 @@ func (in *inserter) insert(ctx context.Context, tx *Tx, ps []Position) error {
 		for _, p := range ps[:n] {
 			in.args = append(in.args, p.Site, p.Label, p.Building, p.Floor, p.Room, string(p.Role), string(p.Plan),
 				string(p.LegacyVendor), p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel,
-				p.Notes)
+				p.Notes, p.Critical, p.MaxDarkMinutes)
 		}
 		var err error
 		if n == insertBatch {
@@ -437,19 +439,20 @@ func (in *inserter) insert(ctx context.Context, tx *Tx, ps []Position) error {
 }
 
 // insertSQL is an INSERT of n planned positions: ?1 is the time and ?2 the
-// engineer, shared by every row; each row's 16 fields follow.
+// engineer, shared by every row; each row's insertFields fields follow.
 func insertSQL(n int) string {
+	const insertFields = 18
 	var q strings.Builder
 	q.WriteString(`INSERT INTO positions (site, label, building, floor, room, role, plan, legacy_vendor,
-		legacy_model, mac, extension, ddi, switch, port, target_model, notes, status, created_at, updated_at,
-		updated_by) VALUES `)
+		legacy_model, mac, extension, ddi, switch, port, target_model, notes, critical, max_dark_minutes, status,
+		created_at, updated_at, updated_by) VALUES `)
 	for i := range n {
 		if i > 0 {
 			q.WriteByte(',')
 		}
 		q.WriteByte('(')
-		for f := range 16 {
-			fmt.Fprintf(&q, "?%d,", 3+i*16+f)
+		for f := range insertFields {
+			fmt.Fprintf(&q, "?%d,", 3+i*insertFields+f)
 		}
 		q.WriteString("'planned',?1,?1,?2)")
 	}

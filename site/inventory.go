@@ -179,7 +179,7 @@ type fieldColumns [len(columnsArray)]int
 
 var columnsArray = [...]string{"site", "building", "floor", "room", "label", "role", "plan",
 	"legacy_vendor", "legacy_model", "mac", "extension", "ddi", "switch", "port",
-	"target_model", "notes",
+	"target_model", "critical", "max_dark_minutes", "notes",
 	// The site's civic address (CivicAddress, CivicColumns): the same on
 	// every row of a site that gives it.
 	"house_number", "street", "city", "postcode", "country", "latitude", "longitude"}
@@ -201,6 +201,8 @@ const (
 	fSwitch
 	fPort
 	fTargetModel
+	fCritical
+	fMaxDarkMinutes
 	fNotes
 )
 
@@ -391,6 +393,21 @@ func (b *builder) addRow(line int, vals *fieldValues, cols *fieldColumns) {
 	}
 	if p.Port != "" && p.Switch == "" {
 		bad(fSwitch, "a port is given but no switch")
+	}
+	critOK := true
+	if c, err := ParseCritical(get(fCritical)); err != nil {
+		bad(fCritical, "%v", err)
+		critOK = false
+	} else {
+		p.Critical = c
+	}
+	if m, err := ParseMaxDarkMinutes(get(fMaxDarkMinutes)); err != nil {
+		bad(fMaxDarkMinutes, "%v", err)
+	} else {
+		p.MaxDarkMinutes = m
+	}
+	if critOK {
+		checkCritical(p, bad)
 	}
 	acc := b.site(code)
 	b.civic(acc, line, CivicAddress{HouseNumber: get(fHouseNumber), Street: get(fStreet), City: get(fCity), Postcode: get(fPostcode),

@@ -199,6 +199,9 @@ func (b *builder) jsonPosition(line, i int, raw json.RawMessage) (fieldValues, b
 			continue
 		}
 		s, err := jsonScalar(v)
+		if b := string(bytes.TrimSpace(v)); k == "critical" && (b == "true" || b == "false") {
+			s, err = b, nil // the one field a JSON true or false may give
+		}
 		if err != nil {
 			b.problem(line, 0, k, "%v", err)
 			ok = false

@@ -194,7 +194,13 @@ type Position struct {
 	Switch       string `json:"switch"`
 	Port         string `json:"port"`
 	TargetModel  string `json:"target_model"`
-	Notes        string `json:"notes"`
+	// Critical is "yes" or "no" when the inventory sets whether the
+	// position is critical for continuity, "" for its role's default;
+	// MaxDarkMinutes its dark-time target when the inventory sets one
+	// (0: the default). runbook.CriticalFor reads them.
+	Critical       string `json:"critical,omitempty"`
+	MaxDarkMinutes int    `json:"max_dark_minutes,omitempty"`
+	Notes          string `json:"notes"`
 
 	Status       Status `json:"status"`
 	StatusReason string `json:"status_reason,omitempty"`
@@ -220,7 +226,8 @@ func plannedEqual(a, b Position) bool {
 		a.Role == b.Role && a.Plan == b.Plan && a.LegacyVendor == b.LegacyVendor &&
 		a.LegacyModel == b.LegacyModel && a.MAC == b.MAC && a.Extension == b.Extension &&
 		a.DDI == b.DDI && a.Switch == b.Switch && a.Port == b.Port &&
-		a.TargetModel == b.TargetModel && a.Notes == b.Notes
+		a.TargetModel == b.TargetModel && a.Notes == b.Notes &&
+		a.Critical == b.Critical && a.MaxDarkMinutes == b.MaxDarkMinutes
 }
 
 // StatusChange is one entry in a position's status history.

@@ -54,19 +54,20 @@ func (tx *Tx) ApplyHubPosition(ctx context.Context, p Position, keepStatus bool)
 	if err == sql.ErrNoRows {
 		_, err = tx.ExecContext(ctx, `INSERT INTO positions (site, label, building, floor, room, role, plan, legacy_vendor,
 			legacy_model, mac, extension, ddi, switch, port, target_model, notes, status, status_reason,
-			created_at, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			created_at, updated_at, updated_by, critical, max_dark_minutes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			p.Site, p.Label, p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC,
 			p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes, p.Status, p.StatusReason,
-			tx.Now, p.UpdatedAt, p.UpdatedBy)
+			tx.Now, p.UpdatedAt, p.UpdatedBy, p.Critical, p.MaxDarkMinutes)
 		return err
 	}
 	if err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE positions SET building=?, floor=?, room=?, role=?, plan=?, legacy_vendor=?,
-		legacy_model=?, mac=?, extension=?, ddi=?, switch=?, port=?, target_model=?, notes=? WHERE id=?`,
+		legacy_model=?, mac=?, extension=?, ddi=?, switch=?, port=?, target_model=?, notes=?, critical=?,
+		max_dark_minutes=? WHERE id=?`,
 		p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension, p.DDI,
-		p.Switch, p.Port, p.TargetModel, p.Notes, id); err != nil {
+		p.Switch, p.Port, p.TargetModel, p.Notes, p.Critical, p.MaxDarkMinutes, id); err != nil {
 		return err
 	}
 	if keepStatus || cur == p.Status {

@@ -134,6 +134,7 @@ func (d *detail) View() string {
 	field("Location", p.Location())
 	field("Role", roleWord(p.Role))
 	field("Plan", planWord(p.Plan))
+	field("Critical", runbook.CriticalityOf(p).Value())
 	field("Extension", p.Extension)
 	field("DDI", ddiText(p.DDI))
 	field("Legacy handset", strings.TrimSpace(string(p.LegacyVendor)+" "+p.LegacyModel))

@@ -129,14 +129,16 @@ func (p *hubPosition) View() string {
 	field("Location", r.Location)
 	field("Role", roleWord(site.Role(r.Role)))
 	field("Plan", planWord(site.Plan(r.Plan)))
+	pos := site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role), DDI: r.DDI,
+		Extension: r.Extension, TargetModel: r.TargetModel, Critical: r.Critical, MaxDarkMinutes: r.MaxDarkMinutes}
+	field("Critical", runbook.CriticalityOf(pos).Value())
 	field("Extension", r.Extension)
 	field("DDI", strings.TrimSpace(r.DDI+" "+r.DDIState))
 	field("Legacy handset", strings.TrimSpace(r.LegacySerial+" "+r.LegacyMAC+" "+r.LegacyState+" "+r.Disposition))
 	field("New handset", strings.TrimSpace(r.NewModel+" "+r.NewSerial+" "+r.NewMAC+" "+r.NewAssetTag))
 	field("Open conflicts", fmt.Sprint(r.OpenConflicts))
 	field("Last change", strings.TrimSpace(r.UpdatedAt+" by "+r.Engineer))
-	rb := runbook.RunbookFor(site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role), DDI: r.DDI,
-		Extension: r.Extension, TargetModel: r.TargetModel})
+	rb := runbook.RunbookFor(pos)
 	lines = append(lines, "", st.Header.Render(fmt.Sprintf("Steps: %d of %d done, attempt %d", r.StepsDone, len(rb.Steps), max(r.Attempt, 1))))
 	tries := map[string][]wire.StepTry{}
 	for _, t := range r.History {

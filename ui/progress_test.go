@@ -123,7 +123,8 @@ func TestProgressSiteDetailAndPositions(t *testing.T) {
 	press(t, m, "down", "w", "s")
 	mustContain(t, m.View(), "10 positions at AA")
 	press(t, m, "enter")
-	mustContain(t, m.View(), "positions › P2", "AA P2", "read-only, as the hub holds it", "Steps:")
+	mustContain(t, m.View(), "positions › P2", "AA P2", "read-only, as the hub holds it", "Steps:",
+		"Critical        yes · target 15 min (front counter default)")
 	press(t, m, "esc", "esc", "esc")
 	mustContain(t, m.View(), "[Sites 3]")
 }

@@ -35,7 +35,8 @@ var roles = []struct {
 }
 
 // Columns is the header the generator writes.
-const Columns = "site,building,floor,room,label,role,plan,legacy_vendor,legacy_model,mac,extension,ddi,switch,port,target_model,notes"
+const Columns = "site,building,floor,room,label,role,plan,legacy_vendor,legacy_model,mac,extension,ddi,switch,port,target_model," +
+	"critical,max_dark_minutes,notes"
 
 // WriteCSV writes the inventory as CSV with a header row.
 func WriteCSV(w io.Writer, o Options) error {
@@ -84,12 +85,30 @@ func WriteCSV(w io.Writer, o Options) error {
 			case "ct_ops_ptt":
 				target = "Avaya J189"
 			}
+			crit, mins := criticality(r.role, p)
 			sw := p/48 + 1
-			fmt.Fprintf(bw, "%s,Main,%d,Room %d,P%04d,%s,,%s,%s,%s:%02x:%02x:%02x,%d,%s,%s-sw%d,Gi1/0/%d,%s,\n",
+			fmt.Fprintf(bw, "%s,Main,%d,Room %d,P%04d,%s,,%s,%s,%s:%02x:%02x:%02x,%d,%s,%s-sw%d,Gi1/0/%d,%s,%s,%s,\n",
 				code, p%5, p%40+1, p+1, r.role, vendor, r.model, oui, byte(n>>16), byte(n>>8), byte(n),
-				100000+p, ddi, code, sw, p%48+1, target)
+				100000+p, ddi, code, sw, p%48+1, target, crit, mins)
 			n++
 		}
 	}
 	return bw.Flush()
+}
+
+// criticality gives a few positions the inventory's own critical and
+// max_dark_minutes (issue 29), from the position's number alone so that
+// the rest of the file does not change: every seventh custody suite a
+// 20-minute target, every eleventh reception critical=yes (its default,
+// written out), and every thirteenth door access critical=no.
+func criticality(role string, p int) (critical, maxDarkMinutes string) {
+	switch {
+	case role == "custody_suite" && p%7 == 0:
+		return "", "20"
+	case role == "reception" && p%11 == 0:
+		return "yes", ""
+	case role == "door_access" && p%13 == 0:
+		return "no", ""
+	}
+	return "", ""
 }

@@ -15,28 +15,17 @@ import (
 )
 
 // Dark-time targets by role: the most a critical position may stay out of
-// service during its swap.
+// service during its swap when its inventory does not say (site.RoleDarkTarget).
 const (
-	DarkTargetDefault = 15 * time.Minute // front counter, custody suite, reception
-	DarkTargetShort   = 10 * time.Minute // door access, CT ops push-to-talk
+	DarkTargetDefault = site.DarkTargetDefault // front counter, custody suite, reception
+	DarkTargetShort   = site.DarkTargetShort   // door access, CT ops push-to-talk
 )
 
 // CriticalFor says whether a position is critical for continuity, and the
-// longest it may stay dark. The front counter, custody suite, reception,
-// door access and CT ops push-to-talk roles are, when their plan keeps a
-// physical phone there (a fixed or push-to-talk Avaya phone): a position
-// planned for removal or a Teams number has no service to keep.
+// longest it may stay dark: Criticality's Critical and Target.
 func CriticalFor(p site.Position) (bool, time.Duration) {
-	if p.Plan != site.PlanAvayaFixed && p.Plan != site.PlanAvayaPTT {
-		return false, 0
-	}
-	switch p.Role {
-	case site.RoleFrontCounter, site.RoleCustodySuite, site.RoleReception:
-		return true, DarkTargetDefault
-	case site.RoleDoorAccess, site.RoleCTOpsPTT:
-		return true, DarkTargetShort
-	}
-	return false, 0
+	c := CriticalityOf(p)
+	return c.Critical, c.Target
 }
 
 // DarkPeriod is one stretch without service: from the result that took

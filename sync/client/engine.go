@@ -434,7 +434,7 @@ func applyChange(tx *site.Tx, c wire.Change, pending map[string]bool) error {
 		return tx.ApplyHubPosition(ctx, site.Position{Site: p.Site, Label: p.Label, Building: p.Building, Floor: p.Floor,
 			Room: p.Room, Role: site.Role(p.Role), Plan: site.Plan(p.Plan), LegacyVendor: site.Vendor(p.LegacyVendor),
 			LegacyModel: p.LegacyModel, MAC: p.MAC, Extension: p.Extension, DDI: p.DDI, Switch: p.Switch, Port: p.Port,
-			TargetModel: p.TargetModel, Notes: p.Notes, Status: site.Status(p.Status), StatusReason: p.StatusReason,
+			TargetModel: p.TargetModel, Critical: p.Critical, MaxDarkMinutes: p.MaxDarkMinutes, Notes: p.Notes, Status: site.Status(p.Status), StatusReason: p.StatusReason,
 			UpdatedAt: p.UpdatedAt, UpdatedBy: p.UpdatedBy}, keep)
 	case "fact":
 		var f wire.Fact

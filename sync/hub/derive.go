@@ -78,8 +78,9 @@ func planOf(t *tx, r posRef) (site.Position, string, error) {
 	var p site.Position
 	var status string
 	err := t.row(`SELECT label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension, ddi, switch, port,
-		target_model, status FROM positions WHERE site = ? AND label_key = ?`, r.site, r.label).Scan(&p.Label, &p.Building, &p.Floor,
-		&p.Room, &p.Role, &p.Plan, &p.LegacyVendor, &p.LegacyModel, &p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &status)
+		target_model, status, planned_critical, max_dark_minutes FROM positions WHERE site = ? AND label_key = ?`, r.site, r.label).Scan(&p.Label,
+		&p.Building, &p.Floor, &p.Room, &p.Role, &p.Plan, &p.LegacyVendor, &p.LegacyModel, &p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port,
+		&p.TargetModel, &status, &p.Critical, &p.MaxDarkMinutes)
 	p.Site = r.site
 	p.Status = site.Status(status)
 	return p, status, err

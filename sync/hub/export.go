@@ -190,7 +190,7 @@ func hubSites(t *tx) ([]site.Site, error) {
 // the handsets, each marked disputed where its standing is.
 func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 	rows, err := t.query(`SELECT label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension, ddi,
-		switch, port, target_model, status FROM positions WHERE site = ?`, code)
+		switch, port, target_model, status, planned_critical, max_dark_minutes FROM positions WHERE site = ?`, code)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func exportHubPositions(t *tx, code string) ([]*hubPosition, error) {
 		hp := &hubPosition{steps: map[string]exportTry{}}
 		q := &hp.Position
 		if err := rows.Scan(&q.Label, &q.Building, &q.Floor, &q.Room, &q.Role, &q.Plan, &q.LegacyVendor, &q.LegacyModel, &q.MAC,
-			&q.Extension, &q.DDI, &q.Switch, &q.Port, &q.TargetModel, &q.Status); err != nil {
+			&q.Extension, &q.DDI, &q.Switch, &q.Port, &q.TargetModel, &q.Status, &q.Critical, &q.MaxDarkMinutes); err != nil {
 			rows.Close()
 			return nil, err
 		}

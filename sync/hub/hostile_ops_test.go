@@ -158,7 +158,7 @@ func onePositionCSV(p site.Position) []byte {
 	w := csv.NewWriter(&b)
 	w.Write(site.Columns)
 	w.Write([]string{p.Site, p.Building, p.Floor, p.Room, p.Label, string(p.Role), string(p.Plan), string(p.LegacyVendor),
-		p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes})
+		p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Critical, "", p.Notes})
 	w.Flush()
 	return b.Bytes()
 }

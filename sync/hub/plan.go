@@ -88,7 +88,7 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 	}
 	prev := map[string]stored{}
 	rows, err := t.query(`SELECT label_key, label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension,
-		ddi, switch, port, target_model, notes, status FROM positions WHERE site = ?`, code)
+		ddi, switch, port, target_model, notes, status, planned_critical, max_dark_minutes FROM positions WHERE site = ?`, code)
 	if err != nil {
 		return res, err
 	}
@@ -97,7 +97,7 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		var p site.Position
 		var st string
 		if err := rows.Scan(&key, &p.Label, &p.Building, &p.Floor, &p.Room, &p.Role, &p.Plan, &p.LegacyVendor, &p.LegacyModel,
-			&p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &p.Notes, &st); err != nil {
+			&p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &p.Notes, &st, &p.Critical, &p.MaxDarkMinutes); err != nil {
 			rows.Close()
 			return res, err
 		}
@@ -108,16 +108,18 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		return res, err
 	}
 	seen := map[string]bool{}
+	again := map[posRef]bool{} // positions to derive again: see rederivesOnPlan
 	for _, p := range si.Positions {
 		key := strings.ToLower(p.Label)
 		seen[key] = true
 		old, ok := prev[key]
 		if !ok {
 			if _, err := t.exec(`INSERT INTO positions (site, label_key, label, building, floor, room, role, plan, legacy_vendor,
-				legacy_model, mac, extension, ddi, switch, port, target_model, notes, status, updated_at, updated_by, ver)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)`,
+				legacy_model, mac, extension, ddi, switch, port, target_model, notes, status, updated_at, updated_by, ver,
+				planned_critical, max_dark_minutes)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?)`,
 				code, key, p.Label, p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC,
-				p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes, stamp, user, ver); err != nil {
+				p.Extension, p.DDI, p.Switch, p.Port, p.TargetModel, p.Notes, stamp, user, ver, p.Critical, p.MaxDarkMinutes); err != nil {
 				return res, fmt.Errorf("position %s: %w", p.Label, err)
 			}
 			res.Added++
@@ -128,7 +130,8 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		same := old.p.Building == p.Building && old.p.Floor == p.Floor && old.p.Room == p.Room && old.p.Role == p.Role &&
 			old.p.Plan == p.Plan && old.p.LegacyVendor == p.LegacyVendor && old.p.LegacyModel == p.LegacyModel &&
 			old.p.MAC == p.MAC && old.p.Extension == p.Extension && old.p.DDI == p.DDI && old.p.Switch == p.Switch &&
-			old.p.Port == p.Port && old.p.TargetModel == p.TargetModel && old.p.Notes == p.Notes
+			old.p.Port == p.Port && old.p.TargetModel == p.TargetModel && old.p.Notes == p.Notes &&
+			old.p.Critical == p.Critical && old.p.MaxDarkMinutes == p.MaxDarkMinutes
 		if same && !reinstate {
 			res.Unchanged++
 			continue
@@ -140,15 +143,23 @@ func (s *Store) importSite(t *tx, user string, si site.SiteInventory, file, hash
 		}
 		if _, err := t.exec(`UPDATE positions SET building = ?, floor = ?, room = ?, role = ?, plan = ?, legacy_vendor = ?,
 			legacy_model = ?, mac = ?, extension = ?, ddi = ?, switch = ?, port = ?, target_model = ?, notes = ?, status = ?,
-			updated_at = ?, updated_by = ?, updated_label = '', ver = ? WHERE site = ? AND label_key = ?`,
+			updated_at = ?, updated_by = ?, updated_label = '', ver = ?, planned_critical = ?, max_dark_minutes = ? WHERE site = ? AND label_key = ?`,
 			p.Building, p.Floor, p.Room, p.Role, p.Plan, p.LegacyVendor, p.LegacyModel, p.MAC, p.Extension, p.DDI, p.Switch,
-			p.Port, p.TargetModel, p.Notes, status, stamp, user, ver, code, key); err != nil {
+			p.Port, p.TargetModel, p.Notes, status, stamp, user, ver, p.Critical, p.MaxDarkMinutes, code, key); err != nil {
 			return res, fmt.Errorf("position %s: %w", p.Label, err)
 		}
 		if same {
 			continue
 		}
 		res.Changed++
+		if rederivesOnPlan(old.p, p, old.status) {
+			again[posRef{code, key}] = true
+		}
+	}
+	if len(again) > 0 {
+		if err := s.rederive(t, again, map[string]int64{code: ver}); err != nil {
+			return res, err
+		}
 	}
 	opID, _ := uuid.NewV7()
 	a := &applyCtx{s: s, t: t, ver: ver, now: stamp, p: Principal{User: user, Role: wire.RoleAdmin},
@@ -243,4 +254,18 @@ func (s *Store) CeaseDate(ctx context.Context, code string) string {
 	var d string
 	s.read(ctx, func(t *tx) error { return t.row(`SELECT cease_date FROM sites WHERE code = ?`, code).Scan(&d) })
 	return d
+}
+
+// rederivesOnPlan reports whether a re-import that changes a position's plan
+// from old to nu derives it again at once: when it has field work and the
+// change is to what runbook.CriticalFor reads (role, plan, critical,
+// max_dark_minutes), so that its derived continuity (critical, dark_target,
+// dark_seconds, dark_since) follows the plan. Other positions are derived at
+// their next op, as migration 0009 chose, so that a plan change to a note
+// does not turn a finished position back to in progress.
+func rederivesOnPlan(old, nu site.Position, status string) bool {
+	if !site.Status(status).HasFieldWork() {
+		return false
+	}
+	return old.Role != nu.Role || old.Plan != nu.Plan || old.Critical != nu.Critical || old.MaxDarkMinutes != nu.MaxDarkMinutes
 }

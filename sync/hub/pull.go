@@ -188,7 +188,7 @@ func changes(t *tx, code string, after, upto int64) ([]wire.Change, error) {
 		return nil, err
 	}
 	rows, err := t.query(`SELECT site, label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension,
-		ddi, switch, port, target_model, notes, status, status_reason, updated_at, updated_by, ver
+		ddi, switch, port, target_model, notes, status, status_reason, updated_at, updated_by, ver, planned_critical, max_dark_minutes
 		FROM positions WHERE site = ? AND ver > ? AND ver <= ? ORDER BY ver, label_key`, code, after, upto)
 	if err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func changes(t *tx, code string, after, upto int64) ([]wire.Change, error) {
 		var v int64
 		if err := rows.Scan(&p.Site, &p.Label, &p.Building, &p.Floor, &p.Room, &p.Role, &p.Plan, &p.LegacyVendor,
 			&p.LegacyModel, &p.MAC, &p.Extension, &p.DDI, &p.Switch, &p.Port, &p.TargetModel, &p.Notes,
-			&p.Status, &p.StatusReason, &p.UpdatedAt, &p.UpdatedBy, &v); err != nil {
+			&p.Status, &p.StatusReason, &p.UpdatedAt, &p.UpdatedBy, &v, &p.Critical, &p.MaxDarkMinutes); err != nil {
 			rows.Close()
 			return nil, err
 		}

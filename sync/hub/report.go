@@ -38,18 +38,22 @@ func (s *Store) SiteReport(ctx context.Context, p Principal, code string) (wire.
 			rep.Totals.DDIs[string(d)] = n
 		}
 		who := map[string][4]string{}
-		rows, err := t.query(`SELECT label, updated_by, updated_label, updated_at, target_model FROM positions WHERE site = ?`, code)
+		crit := map[string]site.Position{} // the inventory's criticality, for the row's runbook
+		rows, err := t.query(`SELECT label, updated_by, updated_label, updated_at, target_model, planned_critical, max_dark_minutes
+			FROM positions WHERE site = ?`, code)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var label string
 			var w [4]string
-			if err := rows.Scan(&label, &w[0], &w[1], &w[2], &w[3]); err != nil {
+			var c site.Position
+			if err := rows.Scan(&label, &w[0], &w[1], &w[2], &w[3], &c.Critical, &c.MaxDarkMinutes); err != nil {
 				rows.Close()
 				return err
 			}
 			who[strings.ToLower(label)] = w
+			crit[strings.ToLower(label)] = c
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -62,6 +66,8 @@ func (s *Store) SiteReport(ctx context.Context, p Principal, code string) (wire.
 			w := who[strings.ToLower(r.Label)]
 			row := wireRow(r, w[0], w[1], w[2])
 			row.TargetModel = w[3]
+			c := crit[strings.ToLower(r.Label)]
+			row.Critical, row.MaxDarkMinutes = c.Critical, c.MaxDarkMinutes
 			rep.Rows = append(rep.Rows, row)
 		}
 		byLabel := map[string]*wire.ReportRow{}
@@ -110,7 +116,7 @@ func DisputeLine(x runbook.Dispute) string { return x.Words() }
 // positionOfRow is the plan of a report's position.
 func positionOfRow(r wire.ReportRow) site.Position {
 	return site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role), DDI: r.DDI, Extension: r.Extension,
-		TargetModel: r.TargetModel, MAC: r.LegacyMAC}
+		TargetModel: r.TargetModel, MAC: r.LegacyMAC, Critical: r.Critical, MaxDarkMinutes: r.MaxDarkMinutes}
 }
 
 // labelLess orders labels as people read them: P2 before P10.

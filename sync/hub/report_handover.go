@@ -37,7 +37,7 @@ func handover(t *tx, code string, rep *runbook.Report) error {
 		return fmt.Errorf("site %s: %w on the hub", code, ErrNotFound)
 	}
 	rows, err := t.query(`SELECT label, building, floor, room, role, plan, legacy_vendor, legacy_model, mac, extension, ddi,
-		switch, port, target_model, status, status_reason FROM positions WHERE site = ?`, code)
+		switch, port, target_model, status, status_reason, planned_critical, max_dark_minutes FROM positions WHERE site = ?`, code)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func handover(t *tx, code string, rep *runbook.Report) error {
 	for rows.Next() {
 		var q site.Position
 		if err := rows.Scan(&q.Label, &q.Building, &q.Floor, &q.Room, &q.Role, &q.Plan, &q.LegacyVendor, &q.LegacyModel, &q.MAC,
-			&q.Extension, &q.DDI, &q.Switch, &q.Port, &q.TargetModel, &q.Status, &q.StatusReason); err != nil {
+			&q.Extension, &q.DDI, &q.Switch, &q.Port, &q.TargetModel, &q.Status, &q.StatusReason, &q.Critical, &q.MaxDarkMinutes); err != nil {
 			rows.Close()
 			return err
 		}

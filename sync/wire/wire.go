@@ -179,11 +179,17 @@ type Position struct {
 	Switch       string `json:"switch"`
 	Port         string `json:"port"`
 	TargetModel  string `json:"target_model"`
-	Notes        string `json:"notes"`
-	Status       string `json:"status"`
-	StatusReason string `json:"status_reason"`
-	UpdatedAt    string `json:"updated_at"`
-	UpdatedBy    string `json:"updated_by"`
+	// Critical ("yes", "no" or "" for the role's default) and
+	// MaxDarkMinutes (0: the default) are the inventory's criticality
+	// (site.Position); left out when not set, as laptops before issue 29
+	// knew neither.
+	Critical       string `json:"critical,omitempty"`
+	MaxDarkMinutes int    `json:"max_dark_minutes,omitempty"`
+	Notes          string `json:"notes"`
+	Status         string `json:"status"`
+	StatusReason   string `json:"status_reason"`
+	UpdatedAt      string `json:"updated_at"`
+	UpdatedBy      string `json:"updated_by"`
 }
 
 // Site is a site row in changes and snapshots.
