@@ -17,8 +17,8 @@ import (
 
 type wizardKeys struct {
 	Do, Fail, Skip, SkipTyping, Retry, Rollback, Reopen, Correct, Override key.Binding
-	ByEye, Answered, TakeLast                                      key.Binding
-	Up, Down, Submit, Cancel, Back                                 key.Binding
+	ByEye, Answered, TakeLast                                              key.Binding
+	Up, Down, Submit, Cancel, Back                                         key.Binding
 }
 
 // wizard walks one position through its runbook: the steps with the one in
