@@ -110,6 +110,16 @@ standard error, until the entry has gone or the time to live has run out, and
 records what it then sees; Ctrl+C stops it with nothing recorded. --no-wait
 records what the switch shows at once.
 
+A done position whose phone fails afterwards (dead the next day) is reopened
+as a new attempt that replaces the phone: --step reopen --result pass --value
+WHAT-IS-WRONG. The replacement's steps follow (swap the phone on the jack,
+verify it is not the old one, its serial and tag, the test calls, where the
+phone taken out goes, the sign-off); the legacy handset and the numbers stay
+as the swap left them. Only a done position with a phone on its jack (an
+Avaya fixed or push-to-talk plan) can be reopened; a Teams move, a soft phone
+or a removal is refused, saying who handles it.
+  cutover step --site KX --position CS-01 --step reopen --result pass --value "phone dead since Monday"
+
 Bulk: give --position several times, or --role to take every position of a
 role that is not done or withdrawn. Each position must be at the step given,
 so a bulk run goes step by step; e.g. the meeting-room phones, removed for
@@ -294,6 +304,9 @@ func printRecorded(env *Env, rec swap.Recorded) {
 			fmt.Fprintf(env.Stdout, ": %s", pr.Position.StatusReason)
 		}
 		fmt.Fprintln(env.Stdout)
+		if pr.Reopenable {
+			fmt.Fprintf(env.Stdout, "  if its phone fails later: --step %s --result pass --value \"what is wrong\" reopens it to replace the phone\n", runbook.StepReopen)
+		}
 	}
 }
 

@@ -26,9 +26,18 @@ func recordedFacts(pr runbook.Progress) [][2]string {
 		}
 		return s.Value
 	}
-	add("Legacy serial", val("legacy_serial"))
-	add("Legacy tag", val("legacy_tag"))
-	add("Condition", val("legacy_condition"))
+	// The legacy handset and where it went, by the one rule (Derive): a
+	// position reopened since keeps them from the attempt that swapped it.
+	d := runbook.Derive(pr.Position, pr.Results, nil)
+	legacy := func(f func(h runbook.Handset) string) string {
+		if d.Legacy == nil {
+			return ""
+		}
+		return f(*d.Legacy)
+	}
+	add("Legacy serial", legacy(func(h runbook.Handset) string { return h.Serial }))
+	add("Legacy tag", legacy(func(h runbook.Handset) string { return h.Tag }))
+	add("Condition", legacy(func(h runbook.Handset) string { return h.Condition }))
 	if v, ok := pr.Step("verify"); ok && v.Evidence != nil && v.Evidence.Phone != nil {
 		ph := v.Evidence.Phone
 		add("New phone", strings.TrimSpace(ph.Vendor+" "+ph.Model))
@@ -48,15 +57,18 @@ func recordedFacts(pr runbook.Progress) [][2]string {
 	add("New serial", val("new_serial"))
 	add("New tag", val("new_tag"))
 	add("PTT group", val("ptt_group"))
-	if d := val("disposition"); d != "" {
-		if disp, err := runbook.ParseDisposition(d); err == nil {
-			w := strings.ReplaceAll(string(disp.State), "_", " ")
-			if disp.WTNRef != "" {
-				w += ", waste transfer note " + disp.WTNRef
+	if h := d.Legacy; h != nil {
+		switch h.State {
+		case "returned_to_store", "weee_disposal", "lost":
+			w := strings.ReplaceAll(h.State, "_", " ")
+			if h.WTNRef != "" {
+				w += ", waste transfer note " + h.WTNRef
 			}
-			d = w
+			add("Disposition", w)
 		}
-		add("Disposition", d)
+	}
+	for _, l := range runbook.ReplacedLines(d) {
+		add("Replaced", l)
 	}
 	add("Signed off by", val("signoff"))
 	if n := pr.Number; pr.Attempt > 0 {

@@ -138,7 +138,10 @@ func (p *hubPosition) View() string {
 	field("New handset", strings.TrimSpace(r.NewModel+" "+r.NewSerial+" "+r.NewMAC+" "+r.NewAssetTag))
 	field("Open conflicts", fmt.Sprint(r.OpenConflicts))
 	field("Last change", strings.TrimSpace(r.UpdatedAt+" by "+r.Engineer))
-	rb := runbook.RunbookFor(pos)
+	for _, l := range r.Replaced {
+		field("Replaced", l)
+	}
+	rb := runbook.AttemptRunbook(pos, r.Reopened)
 	lines = append(lines, "", st.Header.Render(fmt.Sprintf("Steps: %d of %d done, attempt %d", r.StepsDone, len(rb.Steps), max(r.Attempt, 1))))
 	tries := map[string][]wire.StepTry{}
 	for _, t := range r.History {

@@ -89,6 +89,13 @@ func TestReopenADonePositionByKeys(t *testing.T) {
 	if pr.Attempt != 2 || pr.Numbers.State != runbook.DDIKept {
 		t.Errorf("attempt %d, numbers %+v", pr.Attempt, pr.Numbers)
 	}
+	// The detail screen keeps the swap's facts and says what was replaced.
+	press(t, m, "esc")
+	if _, ok := m.top().(*detail); !ok {
+		t.Fatalf("esc from the wizard went to %T", m.top())
+	}
+	mustContain(t, m.View(), "FCH1234ABCD", "LEG-0001", "NEW-0002", "reopened (attempt 2): phone dead since Monday",
+		"tag NEW-0001 taken out", "returned to store")
 }
 
 // o on a position that has no phone on its jack says why before anything

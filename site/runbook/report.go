@@ -86,6 +86,9 @@ type ReportRow struct {
 	// Replaced says, for a position reopened after its swap, why, and
 	// every phone taken off its jack since, where it went (ReplacedLines).
 	Replaced []string `json:"replaced,omitempty"`
+	// Reopened is set when the standing attempt reopened the position to
+	// replace its phone: its steps are counted by that runbook.
+	Reopened bool `json:"reopened,omitempty"`
 }
 
 // Report is a site's cutover report: a row per position with the totals.

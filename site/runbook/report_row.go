@@ -73,7 +73,7 @@ func ReportRowOf(p site.Position, d Derived, history []string) ReportRow {
 	if p.Status == site.StatusDone {
 		row.FinishedAt = d.FinishedAt
 	}
-	row.Replaced = ReplacedLines(d)
+	row.Replaced, row.Reopened = ReplacedLines(d), d.Reopened
 	rb := AttemptRunbook(p, d.Reopened)
 	if p.Status == site.StatusInProgress {
 		row.CurrentStep = currentStep(rb, d)

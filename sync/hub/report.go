@@ -88,7 +88,7 @@ func wireRow(r runbook.ReportRow, user, label, at string) wire.ReportRow {
 		DDI: r.LegacyDDI, DDIState: string(r.DDIState), LegacyMAC: r.LegacyMAC, LegacySerial: r.LegacySerial, LegacyState: r.LegacyState,
 		WTNRef: r.WTNRef, NewModel: r.NewModel, NewSerial: r.NewSerial, NewMAC: r.NewMAC, NewAssetTag: r.NewTag, NewState: r.NewState,
 		OpenConflicts: r.OpenConflicts, Engineer: DisplayName(user, label), User: user, LaptopLabel: label, UpdatedAt: at,
-		LegacyDDISurrendered: r.LegacyDDISurrendered, Disputed: r.Disputed, Unproven: r.Unproven}
+		LegacyDDISurrendered: r.LegacyDDISurrendered, Disputed: r.Disputed, Unproven: r.Unproven, Reopened: r.Reopened, Replaced: r.Replaced}
 	if r.DDIState == runbook.DDITeams {
 		w.TeamsDDI = r.NewDDI
 	} else {

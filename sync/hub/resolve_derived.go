@@ -61,7 +61,10 @@ func (a *applyCtx) resolveDerived(kind, entity, entityID, status, detail, text, 
 	if err != nil {
 		return a.reject("unknown_position", "position %s is not in site %s's plan on the hub", entityID, a.op.Site)
 	}
-	step, ok := runbook.RunbookFor(p).Step(d.Step)
+	step, ok := runbook.AttemptRunbook(p, false).Step(d.Step)
+	if !ok { // a step of a reopened position's replacement
+		step, ok = runbook.AttemptRunbook(p, true).Step(d.Step)
+	}
 	if !ok {
 		return a.reject("bad_value", "position %s has no step %s", p.Label, d.Step)
 	}

@@ -51,6 +51,11 @@ type ReportRow struct {
 	// does not report, confirmed by eye (not proven), as the laptop's report.
 	Unproven []string  `json:"unproven,omitempty"`
 	History  []StepTry `json:"history,omitempty"`
+	// Reopened is set when the latest attempt reopened the done position
+	// to replace its phone (its steps are that runbook's); Replaced says
+	// why, and each phone taken off the jack since and where it went.
+	Reopened bool     `json:"reopened,omitempty"`
+	Replaced []string `json:"replaced,omitempty"`
 }
 
 // StepTry is one result recorded for a step, as the hub journaled it: a
