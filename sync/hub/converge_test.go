@@ -61,6 +61,7 @@ type laptopModel struct {
 	r            *rand.Rand
 	clock        time.Time
 	attempt      map[string]int // by site/label
+	done         map[string]bool
 	ops          []wire.Op
 }
 
@@ -103,6 +104,8 @@ func (l *laptopModel) value(s runbook.Step) string {
 		return pick(poolDisp)
 	case runbook.FieldContact:
 		return "Sgt Jones"
+	case runbook.FieldReopen:
+		return "phone dead"
 	}
 	return ""
 }
@@ -130,6 +133,10 @@ func (l *laptopModel) work(p site.Position) {
 	l.attempt[key]++
 	a := l.attempt[key]
 	rb := runbook.RunbookFor(p)
+	if l.done[key] && (p.Plan == site.PlanAvayaFixed || p.Plan == site.PlanAvayaPTT) && l.r.IntN(2) == 0 {
+		rb = runbook.AttemptRunbook(p, true) // the phone died: reopened to replace it
+	}
+	l.done[key] = false
 	stop := len(rb.Steps)
 	if l.r.IntN(3) == 0 {
 		stop = 1 + l.r.IntN(len(rb.Steps))
@@ -153,14 +160,16 @@ func (l *laptopModel) work(p site.Position) {
 			why := []string{"blocked: DCI insists on keeping the desk phone", "failed: no PoE"}[l.r.IntN(2)]
 			l.result(p, a, rb.Rollback[0], "pass", why, "", false)
 			if physical {
-				l.result(p, a, rb.Rollback[1], "pass", "", "", false)
-				l.result(p, a, rb.Rollback[2], "pass", "", "", false)
+				for _, s := range rb.Rollback[1:] {
+					l.result(p, a, s, "pass", "", "", false)
+				}
 			}
 			l.op(p, "position.status.v1", "position", p.Label, map[string]string{"from": "in_progress", "to": why[:strings.Index(why, ":")]})
 			return
 		}
 	}
 	if stop == len(rb.Steps) {
+		l.done[key] = true
 		l.op(p, "position.status.v1", "position", p.Label, map[string]string{"from": "in_progress", "to": "done"})
 		l.op(p, "number.ddi.v1", "position", p.Label, map[string]string{"ddi_state": "surrendered"})
 	}
@@ -180,10 +189,16 @@ func genHistory(seed uint64, ps []site.Position) history {
 	for i := 0; i < n; i++ {
 		name := []string{"alice", "bob", "carol", "dan"}[i]
 		l := &laptopModel{name: name, client: "c-" + name, r: rand.New(rand.NewPCG(seed, uint64(i))), clock: start.Add(time.Duration(i) * time.Minute),
-			attempt: map[string]int{}}
+			attempt: map[string]int{}, done: map[string]bool{}}
 		visits := 1 + r.IntN(4)
+		var last site.Position
 		for v := 0; v < visits; v++ {
-			l.work(ps[r.IntN(len(ps))])
+			p := ps[r.IntN(len(ps))]
+			if l.done[last.Site+"/"+last.Label] && r.IntN(2) == 0 {
+				p = last // back the next day: its phone has failed
+			}
+			l.work(p)
+			last = p
 		}
 		h.laptops = append(h.laptops, l)
 	}
@@ -469,7 +484,7 @@ func checkRow(t *testing.T, seed uint64, code string, r wire.ReportRow) {
 	if r.LegacyDDISurrendered && r.DDIState != "new" && r.DDIState != "surrendered" && r.DDIState != "teams" {
 		t.Errorf("%s: legacy DDI surrendered with the numbers %q", where, r.DDIState)
 	}
-	if (r.Status == "failed" || r.Status == "blocked") && (r.DDIState == "teams" || r.DDIState == "new" || r.LegacyDDISurrendered) {
+	if (r.Status == "failed" || r.Status == "blocked") && !r.Reopened && (r.DDIState == "teams" || r.DDIState == "new" || r.LegacyDDISurrendered) {
 		t.Errorf("%s: rolled back (%s) but the numbers say %s, surrendered %v", where, r.Status, r.DDIState, r.LegacyDDISurrendered)
 	}
 }
@@ -491,7 +506,7 @@ func TestConvergence(t *testing.T) {
 			histories = *convergeHistories
 		}
 		start := time.Now()
-		disputes := 0
+		disputes, reopened := 0, 0
 		var tp *hubTemplate
 		if !strings.HasPrefix(spec, "postgres") {
 			tp = newTemplate(t)
@@ -515,6 +530,7 @@ func TestConvergence(t *testing.T) {
 				if k == 0 {
 					want, res = got, used
 					disputes += len(used)
+					reopened += strings.Count(got, `"reopened":true`)
 					continue
 				}
 				if got != want {
@@ -522,8 +538,8 @@ func TestConvergence(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%d histories × %d interleavings in %s; %d disputes settled by an admin", histories, orders,
-			time.Since(start).Round(time.Millisecond), disputes)
+		t.Logf("%d histories × %d interleavings in %s; %d disputes settled by an admin; %d positions reopened to replace the phone",
+			histories, orders, time.Since(start).Round(time.Millisecond), disputes, reopened)
 	})
 }
 
