@@ -46,13 +46,17 @@ func withContinuity(p site.Position, steps []Step) []Step {
 	}
 	who := criticalWho(p.Role)
 	mins := int(target / time.Minute)
+	touched := "the legacy handset"
+	if _, replacing := (Runbook{Steps: steps}).Step(StepReplace); replacing {
+		touched = "the phone on the jack" // a reopened position's replacement
+	}
 	before := []Step{
 		{Key: "told_before", Title: "Tell " + who, Kind: StepInput, Field: FieldTold, Hint: "their name",
 			Instructions: fmt.Sprintf("%s is critical: tell %s that it will be without a phone from the swap until the new one is proven, %d minutes at most, and type their name.",
 				p.Label, who, mins)},
 		{Key: "stage", Title: "Stage the new phone on a spare port", Kind: StepAuto, Check: CheckStaged, Skippable: true,
-			Instructions: fmt.Sprintf("Before touching the legacy handset, plug the new %s into a spare port of %s near the position and give that port: the switch must see it there (model and serial over LLDP-MED). The swap is then only a cable move. Skip, saying why, when no port is free.",
-				shortModel(p), orDash(p.Switch))},
+			Instructions: fmt.Sprintf("Before touching %s, plug the new %s into a spare port of %s near the position and give that port: the switch must see it there (model and serial over LLDP-MED). The swap is then only a cable move. Skip, saying why, when no port is free.",
+				touched, shortModel(p), orDash(p.Switch))},
 	}
 	after := Step{Key: "told_after", Title: "Tell " + who + " it works again", Kind: StepInput, Field: FieldTold, Hint: "their name",
 		Instructions: fmt.Sprintf("Tell %s that %s has a working phone again (the inbound call passed) and type their name.", who, p.Label)}
