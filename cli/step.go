@@ -118,7 +118,7 @@ phone taken out goes, the sign-off); the legacy handset and the numbers stay
 as the swap left them. Only a done position with a phone on its jack (an
 Avaya fixed or push-to-talk plan) can be reopened; a Teams move, a soft phone
 or a removal is refused, saying who handles it.
-  cutover step --site KX --position CS-01 --step reopen --result pass --value "phone dead since Monday"
+    cutover step --site KX --position FC-01 --step reopen --result pass --value "phone dead since Monday"
 
 Bulk: give --position several times, or --role to take every position of a
 role that is not done or withdrawn. Each position must be at the step given,

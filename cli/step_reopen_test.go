@@ -41,7 +41,21 @@ func TestReopenFromTheCommandLine(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "reopen it (step reopen") {
 		t.Fatalf("a step on a done position: %d\n%s\n%s", code, out, errs)
 	}
-	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "FC-01", "--step", "reopen", "--result", "pass", "--value", "phone dead since Monday")
+	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "CS-01", "--step", "reopen", "--result", "pass", "--value", "phone dead")
+	if code != 1 || !strings.Contains(errs, "only a done position is reopened") {
+		t.Fatalf("reopening a position not done: %d\n%s\n%s", code, out, errs)
+	}
+	// The help's example, as printed.
+	var example string
+	for _, l := range strings.Split(commands["step"].Help, "\n") {
+		if strings.Contains(l, "--step reopen") && strings.HasPrefix(strings.TrimSpace(l), "cutover step ") {
+			example = strings.TrimPrefix(strings.TrimSpace(l), "cutover ")
+		}
+	}
+	if example == "" {
+		t.Fatal("cutover step --help shows no reopen example")
+	}
+	code, out, errs = runCLI(t, db, shellWords(example)...)
 	if code != 0 || !strings.Contains(out, "reopen: pass") || !strings.Contains(out, "next: told_before") {
 		t.Fatalf("reopen: %d\n%s\n%s", code, out, errs)
 	}

@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 
+	"cutover/assets"
 	"cutover/config"
 	"cutover/devices"
 	"cutover/site"
@@ -148,7 +150,45 @@ func loadDemo(ctx context.Context, env *Env) (*site.Store, error) {
 		st.Close()
 		return nil, fmt.Errorf("demo site: %w", err)
 	}
+	if err := issueDemoStock(ctx, st, env.Engineer, inv); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("demo site: %w", err)
+	}
 	return st, nil
+}
+
+// issueDemoStock records the Avaya phones issued to the demo site, as the
+// stores team would: one per position that keeps a phone, by model, and
+// two spares of each (a replacement when a phone dies), so that its stock
+// reads as a real site's does.
+func issueDemoStock(ctx context.Context, st *site.Store, engineer string, inv *site.Inventory) error {
+	for _, si := range inv.Sites {
+		need := map[string]int{}
+		for _, p := range si.Positions {
+			if site.KeepsPhone(p.Plan) {
+				m, err := assets.NormaliseModel(p.TargetModel)
+				if err != nil {
+					m = "J179"
+				}
+				need[m]++
+			}
+		}
+		models := make([]string, 0, len(need))
+		for m := range need {
+			models = append(models, m)
+		}
+		sort.Strings(models)
+		for _, m := range models {
+			err := st.Write(ctx, engineer, func(tx *site.Tx) error {
+				_, err := assets.IssueStock(ctx, tx, si.Site.Code, m, need[m]+2, false)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (env *Env) uiOptions(st *site.Store, siteCode string) ui.Options {

@@ -46,7 +46,7 @@ func recordedFacts(pr runbook.Progress) [][2]string {
 		if r := v.Evidence.Reading; r != nil {
 			port = strings.TrimSpace(r.Switch + " " + r.Port)
 			if r.PoE {
-				port += " · PoE " + r.PoEDetection
+				port += " · PoE " + runbook.PoEStateWords(r.PoEDetection)
 				if r.PoEClass != nil {
 					port += fmt.Sprintf(" class %d", *r.PoEClass)
 				}

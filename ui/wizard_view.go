@@ -406,7 +406,7 @@ func (z *wizard) observation(o *runbook.Observation, w int) string {
 			poe = "PoE not reported by this switch"
 		}
 		if r.PoE {
-			poe = "PoE " + safetext.Line(r.PoEDetection)
+			poe = "PoE " + safetext.Line(runbook.PoEStateWords(r.PoEDetection))
 			if r.PoEClass != nil {
 				poe += fmt.Sprintf(" class %d", *r.PoEClass)
 			}

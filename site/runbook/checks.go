@@ -145,7 +145,7 @@ func Evaluate(c Check, p site.Position, r PortReading, err error) Observation {
 		case !r.PoE:
 			o.Problems = append(o.Problems, "the port has no PoE")
 		case r.PoEDetection == "disabled" || r.PoEDetection == "fault" || r.PoEDetection == "otherFault":
-			o.Problems = append(o.Problems, "PoE is "+r.PoEDetection+" on the port")
+			o.Problems = append(o.Problems, "PoE is "+PoEStateWords(r.PoEDetection)+" on the port")
 		}
 		// Any 802.3af/at port powers class 0-3, and no Avaya desk phone
 		// needs more than class 3, so the port itself is enough; what can
@@ -275,4 +275,17 @@ func describeSeen(p SeenPhone) string {
 		return "an unknown device"
 	}
 	return strings.Join(parts, " ")
+}
+
+// PoEStateWords says a port's PoE detection state (POWER-ETHERNET-MIB's
+// pethPsePortDetectionStatus: deliveringPower, otherFault…) in words:
+// "delivering power", "other fault". Anything else is shown as it came.
+func PoEStateWords(d string) string {
+	switch d {
+	case "deliveringPower":
+		return "delivering power"
+	case "otherFault":
+		return "other fault"
+	}
+	return d
 }

@@ -128,7 +128,7 @@ func poeWords(r PortReading, p site.Position, need int) string {
 	if !r.Reported(FactPoE) {
 		return unreported(FactPoE)
 	}
-	poe := "PoE " + r.PoEDetection
+	poe := "PoE " + PoEStateWords(r.PoEDetection)
 	if r.PoEFrom == FromLLDPMED {
 		poe = "PoE (the phone asks for power over LLDP-MED"
 		if r.PoEMW != nil {

@@ -116,9 +116,7 @@ func replaceRunbook(p site.Position, now NumberNow) Runbook {
 
 // reopens says whether a position's plan leaves a phone on its jack that
 // a reopen could replace.
-func reopens(p site.Position) bool {
-	return p.Plan == site.PlanAvayaFixed || p.Plan == site.PlanAvayaPTT
-}
+func reopens(p site.Position) bool { return site.KeepsPhone(p.Plan) }
 
 // reopenedIn says whether an attempt's results reopened the position (a
 // reopen of a plan with no phone to replace is not taken for one).
@@ -138,8 +136,8 @@ func reopenedIn(p site.Position, ev []Evidence, attempt int) bool {
 // replacement runbook with nothing recorded in it yet; refused, saying
 // why, where there is nothing to replace (CanReopen).
 func Reopening(pr Progress) (Progress, error) {
-	if pr.Mode != ModeFinished || pr.Runbook.Reopened && pr.Position.Status != site.StatusDone {
-		return pr, nil // a reopened attempt's own steps, or one to start again
+	if pr.Runbook.Reopened && (pr.Mode != ModeFinished || pr.Position.Status != site.StatusDone) {
+		return pr, nil // a replacement's own step, or a replacement rolled back started again
 	}
 	if err := CanReopen(pr.Position); err != nil {
 		return pr, err
