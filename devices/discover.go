@@ -128,10 +128,16 @@ func InspectPort(ctx context.Context, t Target, port string, o Options) (PortFac
 	return pf, phones, nil
 }
 
-// FindPort looks a port up by ifName, ifDescr (case-insensitive) or ifIndex.
+// FindPort looks a port up by ifName or ifDescr (as written, then by the
+// one port-name rule, SamePort: Gig1/0/3 finds Gi1/0/3) or ifIndex.
 func FindPort(ports []PortFacts, name string) (PortFacts, bool) {
 	for _, p := range ports {
 		if strings.EqualFold(p.Name, name) || strings.EqualFold(p.Descr, name) {
+			return p, true
+		}
+	}
+	for _, p := range ports {
+		if SamePort(name, p.Name) || SamePort(name, p.Descr) {
 			return p, true
 		}
 	}

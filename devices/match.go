@@ -8,6 +8,3 @@ func SwitchMatches(name, address, sysName string, aliases map[string]string) boo
 	return switchMatches(name, address, sysName, aliases)
 }
 
-// SamePort reports whether two port names are one port (Gi1/0/1 and
-// GigabitEthernet1/0/1).
-func SamePort(a, b string) bool { return a != "" && normPort(a) == normPort(b) }

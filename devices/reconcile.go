@@ -71,7 +71,7 @@ func ReconcileGone(expected, gone []Expected, results []SwitchResult, aliases ma
 	used := make([]bool, len(seen))
 	onSwitch := func(e Expected, s Sighting) bool { return switchMatches(e.Switch, s.Switch, s.SysName, aliases) }
 	onPort := func(e Expected, s Sighting) bool {
-		return e.Port != "" && onSwitch(e, s) && normPort(e.Port) == normPort(s.Phone.Port) &&
+		return e.Port != "" && onSwitch(e, s) && SamePort(e.Port, s.Phone.Port) &&
 			(e.Vendor == "" || strings.EqualFold(e.Vendor, s.Phone.Vendor))
 	}
 	switchRead := func(e Expected) bool {
@@ -178,18 +178,3 @@ func switchMatches(name, address, sysName string, aliases map[string]string) boo
 	return sysName != "" && short(name) == short(sysName)
 }
 
-var portPrefixes = []struct{ long, short string }{
-	{"twentyfivegige", "twe"}, {"hundredgige", "hu"}, {"fortygigabitethernet", "fo"},
-	{"tengigabitethernet", "te"}, {"gigabitethernet", "gi"}, {"fastethernet", "fa"}, {"ethernet", "eth"},
-}
-
-// normPort makes Fa0/13, fa0/13 and FastEthernet0/13 compare equal.
-func normPort(p string) string {
-	p = strings.ToLower(strings.ReplaceAll(p, " ", ""))
-	for _, x := range portPrefixes {
-		if strings.HasPrefix(p, x.long) {
-			return x.short + p[len(x.long):]
-		}
-	}
-	return p
-}

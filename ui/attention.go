@@ -165,7 +165,7 @@ func loadAttention(ctx context.Context, sh *shared, code string) ([]attItem, map
 		exp := devices.Expected{Label: p.Label, Switch: p.Switch, Port: p.Port, MAC: p.MAC}
 		switch v.Outcome {
 		case site.OutcomeMoved:
-			if strings.EqualFold(v.Port, p.Port) {
+			if devices.SamePort(v.Port, p.Port) {
 				continue // the plan has caught up (a proposal accepted)
 			}
 			s := devices.Sighting{Switch: v.Switch, Phone: devices.Phone{Port: v.Port, MAC: v.MAC}}

@@ -12,6 +12,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"cutover/site"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -19,7 +20,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 	"time"
 
 	"cutover/sync/client"
@@ -204,6 +204,6 @@ func snapshotPositions(ctx context.Context, c *client.Client, dir, code string) 
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("snapshot of %s: %w", code, err)
 	}
-	sort.SliceStable(ps, func(i, j int) bool { return naturalLess(strings.ToUpper(ps[i].Label), strings.ToUpper(ps[j].Label)) })
+	sort.SliceStable(ps, func(i, j int) bool { return site.LabelLess(ps[i].Label, ps[j].Label) })
 	return ps, nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"cutover/site"
 	"cutover/sync/wire"
 )
 
@@ -231,8 +232,8 @@ func TestVerdictWords(t *testing.T) {
 			t.Errorf("verdict %+v = %q, want %q", c.sp, got, c.want)
 		}
 	}
-	if !naturalLess("P2", "P10") || naturalLess("P10", "P2") || !naturalLess("CS-01", "CS-1A") || naturalLess("A", "A") {
-		t.Error("naturalLess")
+	if !site.LabelLess("P2", "P10") || site.LabelLess("P10", "P2") || !site.LabelLess("CS-01", "CS-1A") || site.LabelLess("A", "A") || !site.LabelLess("fc-2", "FC-10") {
+		t.Error("site.LabelLess")
 	}
 	if thousands(20000) != "20,000" || thousands(999) != "999" || thousands(1234567) != "1,234,567" {
 		t.Error("thousands")

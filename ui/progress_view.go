@@ -243,37 +243,6 @@ func sinceWords(t, now time.Time) string {
 	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 }
 
-// naturalLess orders labels as people count: P2 before P10.
-func naturalLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digitRun(a), digitRun(b)
-		switch {
-		case da > 0 && db > 0:
-			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-		case a[0] != b[0]:
-			return a[0] < b[0]
-		default:
-			a, b = a[1:], b[1:]
-		}
-	}
-	return len(a) < len(b)
-}
-
-func digitRun(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
-}
-
 // verdictCounts counts the sites by verdict, most urgent first: "⚠ 3
 // late", "⚠ 1 stalled", "◐ 2 at risk", … (kinds with no site left out).
 func verdictCounts(st *styles, sites []wire.SiteProgress) []string {

@@ -11,6 +11,8 @@ package find
 
 import (
 	"strings"
+
+	"cutover/devices"
 )
 
 // sep ends every field of a key, so that no match runs across two fields
@@ -192,50 +194,10 @@ func ID(v string) string {
 	return v
 }
 
-// shortPort is a switch port in its short form: "GigabitEthernet1/0/3",
-// "gig 1/0/3" and "Gi1/0/3" are all "gi1/0/3". ok is false for what is
-// not a port (a name and a number with at least one '/').
-func shortPort(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	i := strings.IndexAny(s, "0123456789")
-	if i <= 0 || !strings.Contains(s[i:], "/") {
-		return "", false
-	}
-	name, num := strings.TrimRight(s[:i], " -"), s[i:]
-	for _, r := range num {
-		if (r < '0' || r > '9') && r != '/' && r != '.' && r != ':' {
-			return "", false
-		}
-	}
-	for _, r := range name {
-		if r < 'a' || r > 'z' {
-			return "", false
-		}
-	}
-	for _, p := range portNames {
-		for _, long := range p.names {
-			if name == long {
-				return p.short + num, true
-			}
-		}
-	}
-	return name + num, true
-}
-
-// portNames are the interface names switches use, long and abbreviated,
-// with the short form the lists compare.
-var portNames = []struct {
-	short string
-	names []string
-}{
-	{"gi", []string{"gi", "gig", "gige", "gigabitethernet", "gigabit", "ge"}},
-	{"fa", []string{"fa", "fas", "fastethernet", "fe"}},
-	{"te", []string{"te", "ten", "tengig", "tengige", "tengigabitethernet", "xe"}},
-	{"tw", []string{"tw", "two", "twogig", "twogigabitethernet"}},
-	{"fi", []string{"fi", "five", "fivegig", "fivegigabitethernet"}},
-	{"eth", []string{"e", "et", "eth", "ethernet"}},
-	{"po", []string{"po", "port-channel", "portchannel"}},
-}
+// shortPort is a switch port in its short form, by the one port-name rule
+// (devices.PortShape): "GigabitEthernet1/0/3", "gig 1/0/3" and "Gi1/0/3"
+// are all "gi1/0/3". ok is false for what is not a port.
+func shortPort(s string) (string, bool) { return devices.PortShape(s) }
 
 func endsInDigit(s string) bool { return s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' }
 

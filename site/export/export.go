@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"cutover/site"
 )
 
 // Kind is what is exported.
@@ -247,39 +249,8 @@ func SortRows[T any](rows []T, key func(T) (string, string)) {
 		if si != sj {
 			return si < sj
 		}
-		return LabelLess(pi, pj)
+		return site.LabelLess(pi, pj)
 	})
-}
-
-// LabelLess orders labels with their numbers as numbers: FC-2 before FC-10.
-func LabelLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digitRun(a), digitRun(b)
-		if da > 0 && db > 0 {
-			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func digitRun(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }
 
 // NumberFate is the one mapping from where a position's numbers stand (a

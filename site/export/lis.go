@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"cutover/site"
 )
 
 // CivicAddress is a site's address in the fields of the Teams cmdlet
@@ -311,11 +313,11 @@ func SortGaps(gs []Gap) {
 			return a.Site < b.Site
 		}
 		if a.Position != b.Position {
-			return LabelLess(a.Position, b.Position)
+			return site.LabelLess(a.Position, b.Position)
 		}
 		if a.Switch != b.Switch {
-			return LabelLess(a.Switch, b.Switch)
+			return site.LabelLess(a.Switch, b.Switch)
 		}
-		return LabelLess(a.Port, b.Port)
+		return site.LabelLess(a.Port, b.Port)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"cutover/devices"
 	"cutover/internal/safetext"
 	"cutover/site"
 )
@@ -110,7 +111,7 @@ func SparePort(p site.Position, port string) error {
 		return fmt.Errorf("%w: %q is not a port name", ErrNoSparePort, port[:64])
 	case safetext.Check(port, false) != nil || strings.ContainsAny(port, " \t"):
 		return fmt.Errorf("%w: %q is not a port name", ErrNoSparePort, safetext.Line(port))
-	case strings.EqualFold(port, p.Port):
+	case devices.SamePort(port, p.Port):
 		return fmt.Errorf("%w: %s is the position's own port; stage the new phone on a spare one", ErrNoSparePort, port)
 	}
 	return nil

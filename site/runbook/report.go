@@ -9,7 +9,6 @@ import (
 
 	"cutover/assets"
 	"cutover/site"
-	"cutover/site/export"
 )
 
 // ReportRow is one position in a site report.
@@ -200,7 +199,7 @@ func pulledConflicts(ctx context.Context, s *site.Store, code string) (map[strin
 // them (Count) and gives every list its empty value, so that both places
 // write the same bytes for the same work.
 func (r *Report) Finish() {
-	sort.SliceStable(r.Rows, func(i, j int) bool { return export.LabelLess(r.Rows[i].Label, r.Rows[j].Label) })
+	sort.SliceStable(r.Rows, func(i, j int) bool { return site.LabelLess(r.Rows[i].Label, r.Rows[j].Label) })
 	at, _ := time.Parse(time.RFC3339Nano, r.GeneratedAt)
 	for i := range r.Rows {
 		if c := r.Rows[i].Continuity; c != nil && !at.IsZero() {

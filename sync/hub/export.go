@@ -472,6 +472,6 @@ func withheld(ps []*hubPosition, which func(*hubPosition) *hubHandset) []string 
 			out = append(out, hp.Site+"/"+hp.Label)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return labelLess(out[i], out[j]) })
+	sort.Slice(out, func(i, j int) bool { return site.LabelLess(out[i], out[j]) })
 	return out
 }

@@ -118,15 +118,3 @@ func positionOfRow(r wire.ReportRow) site.Position {
 	return site.Position{Label: r.Label, Plan: site.Plan(r.Plan), Role: site.Role(r.Role), DDI: r.DDI, Extension: r.Extension,
 		TargetModel: r.TargetModel, MAC: r.LegacyMAC, Critical: r.Critical, MaxDarkMinutes: r.MaxDarkMinutes}
 }
-
-// labelLess orders labels as people read them: P2 before P10.
-func labelLess(a, b string) bool {
-	i := strings.IndexAny(a, "0123456789")
-	j := strings.IndexAny(b, "0123456789")
-	if i > 0 && j > 0 && strings.EqualFold(a[:i], b[:j]) {
-		if len(a[i:]) != len(b[j:]) {
-			return len(a[i:]) < len(b[j:])
-		}
-	}
-	return strings.ToLower(a) < strings.ToLower(b)
-}
