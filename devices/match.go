@@ -7,4 +7,3 @@ package devices
 func SwitchMatches(name, address, sysName string, aliases map[string]string) bool {
 	return switchMatches(name, address, sysName, aliases)
 }
-

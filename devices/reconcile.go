@@ -177,4 +177,3 @@ func switchMatches(name, address, sysName string, aliases map[string]string) boo
 	}
 	return sysName != "" && short(name) == short(sysName)
 }
-
