@@ -104,7 +104,23 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, safetext.Line(runbook.CriticalityOf(p).Words()))
 	for _, a := range pr.Attempts[:max(0, len(pr.Attempts)-1)] {
-		fmt.Fprintf(w, "  earlier attempt %d by %s at %s: %s %s\n", a.N, a.StartedBy, a.StartedAt, a.Outcome, a.Reason)
+		fmt.Fprintf(w, "  earlier attempt %d by %s at %s: %s %s\n", a.N, a.StartedBy, runbook.ReadableTimes(a.StartedAt), a.Outcome, a.Reason)
+	}
+	// A reopened position: its steps below are the replacement's; what the
+	// swap left (the legacy handset, the phones since) is said here, by the
+	// one rule (Derive), and only this replacement's results are listed
+	// under its steps.
+	since := 0
+	if pr.Runbook.Reopened {
+		since = pr.Attempt
+		d := runbook.Derive(p, pr.Results, nil)
+		if h := d.Legacy; h != nil {
+			fmt.Fprintf(w, "  swapped: legacy handset %s, %s\n", safetext.Line(strings.Join(strings.Fields(h.Serial+" "+h.Tag+" "+h.Condition), " ")),
+				strings.ReplaceAll(h.State, "_", " "))
+		}
+		for _, l := range runbook.ReplacedLines(d) {
+			fmt.Fprintf(w, "  %s\n", safetext.Line(runbook.ReadableTimes(l)))
+		}
 	}
 	fmt.Fprintln(w)
 	list := func(states []runbook.StepState) {
@@ -116,7 +132,9 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 			}
 			fmt.Fprintf(w, "%s %2d. %-16s %-7s %s%s\n", outcomeMark(s, cur), i+1, s.Key, s.Kind, s.Title, opt)
 			for _, t := range s.History {
-				writeTry(w, t, pr.Attempt)
+				if t.Attempt >= since {
+					writeTry(w, t, pr.Attempt)
+				}
 			}
 			if cur {
 				fmt.Fprintf(w, "       %s\n", s.Instructions)
@@ -152,7 +170,7 @@ func writeTry(w io.Writer, t runbook.Try, attempt int) {
 	if t.Correction {
 		what = "corrected"
 	}
-	line := fmt.Sprintf("       %s by %s at %s", what, t.Engineer, t.At)
+	line := fmt.Sprintf("       %s by %s at %s", what, t.Engineer, runbook.ReadableTimes(t.At))
 	if t.Attempt != attempt {
 		line += fmt.Sprintf(" (attempt %d)", t.Attempt)
 	}

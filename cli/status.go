@@ -79,6 +79,20 @@ func summaries(ctx context.Context, env *Env, code string) ([]site.SiteSummary, 
 	return st.Summaries(ctx, code, env.Now())
 }
 
+// daysLeftWords is daysLeft in a sentence: "12 days left", "today",
+// "920 days overdue".
+func daysLeftWords(d int) string {
+	switch {
+	case d < 0:
+		return fmt.Sprintf("%d days overdue", -d)
+	case d == 0:
+		return "today"
+	case d == 1:
+		return "1 day left"
+	}
+	return fmt.Sprintf("%d days left", d)
+}
+
 func daysLeft(d int) string {
 	switch {
 	case d < 0:
@@ -99,7 +113,7 @@ func printStatus(w io.Writer, sums []site.SiteSummary) {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "%s  %s\n", s.Code, s.Name)
-		fmt.Fprintf(w, "  cease date %s (%s days left): %d of %d done\n", s.CeaseDate, daysLeft(s.DaysLeft), s.Done, s.Active)
+		fmt.Fprintf(w, "  cease date %s (%s): %d of %d done\n", s.CeaseDate, daysLeftWords(s.DaysLeft), s.Done, s.Active)
 		var plans, statuses []string
 		for _, p := range site.Plans {
 			plans = append(plans, fmt.Sprintf("%s %d", p, s.ByPlan[p]))

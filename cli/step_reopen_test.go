@@ -60,10 +60,14 @@ func TestReopenFromTheCommandLine(t *testing.T) {
 		t.Fatalf("reopen: %d\n%s\n%s", code, out, errs)
 	}
 	code, out, _ = runCLI(t, db, "runbook", "--site", "KX", "--position", "FC-01")
-	for _, w := range []string{"reopened (attempt 2): phone dead since Monday", "Swap the phone for a replacement", "Disposition of the phone taken out"} {
+	for _, w := range []string{"reopened (attempt 2): phone dead since Monday", "Swap the phone for a replacement", "Disposition of the phone taken out",
+		"swapped: legacy handset FCHKXFC01 MPS-KXFC01 good, returned to store"} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("runbook lacks %q:\n%s", w, out)
 		}
+	}
+	if strings.Contains(out, "(attempt 1)") {
+		t.Errorf("the swap's results are listed under the replacement's steps:\n%s", out)
 	}
 	if strings.Contains(out, "Pre-check the port") {
 		t.Errorf("the replacement's runbook shows the swap's pre-check:\n%s", out)

@@ -98,7 +98,10 @@ func checkCritical(p Position, bad func(f int, format string, args ...any)) {
 	switch {
 	case p.Critical == CriticalNo:
 		bad(fMaxDarkMinutes, "max_dark_minutes is given but critical is no: leave one of them blank")
-	case p.Critical == "" && p.Role != "" && p.Plan != "" && (RoleDarkTarget(p.Role) == 0 || !KeepsPhone(p.Plan)):
+	case p.Critical == "" && p.Plan != "" && !KeepsPhone(p.Plan):
+		bad(fMaxDarkMinutes, "max_dark_minutes is given but plan %s keeps no physical phone, so the position has no service to keep: leave max_dark_minutes blank",
+			p.Plan)
+	case p.Critical == "" && p.Role != "" && p.Plan != "" && RoleDarkTarget(p.Role) == 0:
 		bad(fMaxDarkMinutes, "max_dark_minutes is given but the position is not critical (role %s, plan %s): set critical to yes, or leave max_dark_minutes blank",
 			p.Role, p.Plan)
 	}

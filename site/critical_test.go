@@ -69,7 +69,9 @@ func TestInventoryRefusesBadCriticality(t *testing.T) {
 		{"a target on a position not critical", "KX,Desk 9,hot_desk,avaya_fixed,cisco,3101,,20",
 			"crit.csv:2:8: max_dark_minutes: max_dark_minutes is given but the position is not critical (role hot_desk, plan avaya_fixed)"},
 		{"a target on a critical role with no phone", "KX,Custody 1,custody_suite,remove,cisco,3101,,20",
-			"crit.csv:2:8: max_dark_minutes: max_dark_minutes is given but the position is not critical (role custody_suite, plan remove)"},
+			"crit.csv:2:8: max_dark_minutes: max_dark_minutes is given but plan remove keeps no physical phone, so the position has no service to keep: leave max_dark_minutes blank"},
+		{"a target on a Teams move: no advice that cannot be followed", "KX,Desk 3,personal,teams_ddi,cisco,3103,,30",
+			"crit.csv:2:8: max_dark_minutes: max_dark_minutes is given but plan teams_ddi keeps no physical phone, so the position has no service to keep: leave max_dark_minutes blank"},
 		{"a control character", "KX,Custody 1,custody_suite,,cisco,3101,\"ye\x1bs\",", "crit.csv:2:7: critical:"},
 	}
 	for _, c := range cases {
@@ -86,7 +88,7 @@ func TestInventoryRefusesBadCriticality(t *testing.T) {
 	}
 	_, err := ParseInventory("crit.json", []byte(`{"site": {"code": "KX"}, "positions": [
 		{"label": "Desk 9", "role": "hot_desk", "legacy_vendor": "cisco", "extension": "3105", "max_dark_minutes": 20}]}`), ParseOptions{})
-	if want := "crit.json:2: max_dark_minutes: max_dark_minutes is given but the position is not critical"; err == nil ||
+	if want := "crit.json:2: max_dark_minutes: max_dark_minutes is given but plan remove keeps no physical phone"; err == nil ||
 		!strings.Contains(err.Error(), want) {
 		t.Errorf("JSON: got %v; want %q", err, want)
 	}

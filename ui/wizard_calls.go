@@ -38,6 +38,6 @@ func (z *wizard) dialView(b *strings.Builder, c *runbook.StepState, w int) {
 	wrap := st.r.NewStyle().Width(w)
 	b.WriteString(wrap.Render(st.Bold.Render("☎ "+safetext.Line(c.Dial))) + "\n")
 	if c.Yes != "" && !z.failedNow() && z.prompt == promptNone && z.busy == "" {
-		b.WriteString(wrap.Render(st.Faint.Render("y if it "+safetext.Line(c.Yes)+" · f if not, saying what happened")) + "\n")
+		b.WriteString(wrap.Render(st.Faint.Render("y: "+safetext.Line(c.Yes)+" · f: it did not, saying what happened")) + "\n")
 	}
 }

@@ -103,7 +103,7 @@ func (z *wizard) reopen() tea.Cmd {
 		return nil
 	}
 	if err := runbook.CanReopen(z.pr.Position); err != nil {
-		z.lastErr = "o: " + strings.TrimPrefix(err.Error(), runbook.ErrStepOrder.Error()+": ")
+		z.lastErr = "o: " + strings.TrimPrefix(err.Error(), runbook.ErrCannotReopen.Error()+": ")
 		return nil
 	}
 	return z.ask(promptReopen, nil)

@@ -113,6 +113,21 @@ func choicesFor(f runbook.Field) []option {
 	return nil
 }
 
+// choicesForStep is the list a step's value is picked from: its field's,
+// in the words of the step (a phone taken out of a reopened position goes
+// to stores for repair, not for reuse).
+func choicesForStep(s runbook.Step) []option {
+	opts := choicesFor(s.Field)
+	if s.Key == runbook.StepFaultyDisposition {
+		for i := range opts {
+			if opts[i].word == "store" {
+				opts[i].desc = "back to stores, for repair or return to the supplier"
+			}
+		}
+	}
+	return opts
+}
+
 var rollbackKinds = []option{{"failed", "the swap itself went wrong"},
 	{"blocked", "something outside the swap stops it: PoE budget, stock, access"}}
 
@@ -134,7 +149,7 @@ func (z *wizard) ask(p prompt, s *runbook.StepState) tea.Cmd {
 	z.input.Placeholder = ""
 	switch p {
 	case promptValue, promptCorrectValue:
-		if opts := choicesFor(s.Field); opts != nil {
+		if opts := choicesForStep(s.Step); opts != nil {
 			z.pick = newChoice(opts)
 			z.input.Blur()
 			return nil

@@ -122,4 +122,11 @@ func TestReopenRefusedBeforeAskingByKeys(t *testing.T) {
 	if strings.Contains(z.lastErr, "reopen") {
 		t.Errorf("b on a done Teams move offers a reopen: %q", z.lastErr)
 	}
+	// A position not done yet: o says so, and the step due stays due.
+	m, z = openWizard(t, st, runner, "FC-02")
+	press(t, m, "o")
+	if z.prompt != promptNone || !strings.Contains(z.lastErr, "FC-02 is ") || !strings.Contains(z.lastErr, "only a done position is reopened") ||
+		current(z) != "precheck" {
+		t.Errorf("o on FC-02, not started: prompt %d, %q, due %s", z.prompt, z.lastErr, current(z))
+	}
 }

@@ -122,11 +122,11 @@ func TestATestCallIsAnsweredNotEntered(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "FC-01")
 	walkToCalls(t, m, z)
-	mustContain(t, m.View(), "☎ dial 020 7230 1003 from an outside line", "y if it rang and showed the caller", "y rang and showed the caller")
+	mustContain(t, m.View(), "☎ dial 020 7230 1003 from an outside line", "y: rang and showed the caller · f: it did not", "y rang and showed the caller")
 	clock := time.Now().Add(time.Hour) // call_in has been on screen an hour
 	m.sh.readPause, m.sh.wall = 700*time.Millisecond, func() time.Time { return clock }
 	press(t, m, "enter")
-	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 0 || !strings.Contains(z.lastErr, "y if it rang and showed the caller, f if it did not") {
+	if got := resultsFor(t, st, "FC-01", "call_in"); len(got) != 0 || !strings.Contains(z.lastErr, "y (rang and showed the caller) or f (it did not") {
 		t.Fatalf("enter on a test call: %q %s", got, z.lastErr)
 	}
 	press(t, m, "y") // call_in: on screen for a while already

@@ -72,6 +72,8 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case c == nil && key.Matches(msg, z.keys.Reopen) && z.pr.Mode == runbook.ModeFinished:
 		return z.reopen()
+	case key.Matches(msg, z.keys.Reopen) && z.pr.Mode != runbook.ModeFinished:
+		return z.reopen() // says why a position not done is not reopened
 	case c == nil:
 		if !key.Matches(msg, z.keys.Do) {
 			return nil
@@ -95,7 +97,7 @@ func (z *wizard) stepKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, z.keys.Answered) && c.Yes != "" && !z.failedNow():
 		return z.answered(c)
 	case key.Matches(msg, z.keys.Do) && c.Yes != "" && !z.failedNow():
-		z.lastErr = "a test call is answered with one key: y if it " + c.Yes + ", f if it did not (with a note); enter records nothing here"
+		z.lastErr = "a test call is answered with one key: y (" + c.Yes + ") or f (it did not, with a note); enter records nothing here"
 		return nil
 	case key.Matches(msg, z.keys.Do) && !z.failedNow():
 		return z.do(c)

@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -34,6 +35,9 @@ const FieldReopen Field = "reopen"
 // maxReopenReason is the longest reason a reopen keeps.
 const maxReopenReason = 200
 
+// ErrCannotReopen is wrapped when a position cannot be reopened.
+var ErrCannotReopen = errors.New("cannot be reopened")
+
 // CanReopen says why a position cannot be reopened to replace its phone
 // (nil when it can): only a done position whose plan put a phone on its
 // jack has a phone to replace. It is asked before anything is typed.
@@ -43,17 +47,17 @@ func CanReopen(p site.Position) error {
 		if p.Status == site.StatusFailed || p.Status == site.StatusBlocked {
 			what += "; its runbook is started again instead"
 		}
-		return fmt.Errorf("%w: %s is %s: only a done position is reopened", ErrStepOrder, p.Label, what)
+		return fmt.Errorf("%w: %s is %s: only a done position is reopened", ErrCannotReopen, p.Label, what)
 	}
 	switch {
 	case reopens(p):
 		return nil
 	case p.Plan == site.PlanTeamsDDI:
-		return fmt.Errorf("%w: %s moved to Teams: there is no phone on site to replace; a Teams number that does not work is for the Teams administrators", ErrStepOrder, p.Label)
+		return fmt.Errorf("%w: %s moved to Teams: there is no phone on site to replace; a Teams number that does not work is for the Teams administrators", ErrCannotReopen, p.Label)
 	case p.Plan == site.PlanAvayaSoft:
-		return fmt.Errorf("%w: %s moved to the Avaya soft phone: there is no phone on site to replace; a soft phone that does not work is for the Avaya platform team", ErrStepOrder, p.Label)
+		return fmt.Errorf("%w: %s moved to the Avaya soft phone: there is no phone on site to replace; a soft phone that does not work is for the Avaya platform team", ErrCannotReopen, p.Label)
 	}
-	return fmt.Errorf("%w: %s's handset was removed: there is nothing on its jack to replace", ErrStepOrder, p.Label)
+	return fmt.Errorf("%w: %s's handset was removed: there is nothing on its jack to replace", ErrCannotReopen, p.Label)
 }
 
 // ValidateReopen checks why a position is reopened: a few words of plain

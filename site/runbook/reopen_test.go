@@ -101,3 +101,14 @@ func TestReopenRefusedBeforeAsking(t *testing.T) {
 		t.Errorf("a plain reason: %q %v", v, err)
 	}
 }
+
+// Who was told is a name, and a refusal says whose name it wanted.
+func TestToldNameRefusalSaysWhose(t *testing.T) {
+	s, _ := AttemptRunbook(fixedPos, false).Step("told_before")
+	if _, err := s.Validate("x"); err == nil || !strings.Contains(err.Error(), "the name of who was told") {
+		t.Errorf("told_before with %q: %v", "x", err)
+	}
+	if v, err := s.Validate("  PS  Morgan "); err != nil || v != "PS Morgan" {
+		t.Errorf("a name: %q %v", v, err)
+	}
+}

@@ -31,6 +31,9 @@ func ReportRowOf(p site.Position, d Derived, history []string) ReportRow {
 	if d.Continuity != nil {
 		c := *d.Continuity
 		row.Continuity = &c
+	} else if c := CriticalityOf(p); c.Critical {
+		// Critical and never dark yet: its target is known all the same.
+		row.Continuity = &Continuity{Critical: true, Target: c.Target}
 	}
 	n := d.Numbers
 	row.DDIState = n.State

@@ -73,21 +73,25 @@ func ParseReason(v string) (site.Status, string, error) {
 }
 
 // ValidateContact checks a site contact's name.
-func ValidateContact(v string) (string, error) {
+func ValidateContact(v string) (string, error) { return validateName("site contact's name", v) }
+
+// validateName checks a person's name, named in its errors as what (the
+// site contact's, or who was told).
+func validateName(what, v string) (string, error) {
 	s := strings.Join(strings.Fields(cleanInput(v)), " ")
 	if len(s) < 2 || len(s) > 80 {
-		return "", fmt.Errorf("%w: site contact's name %q: want 2 to 80 characters", ErrBadInput, s)
+		return "", fmt.Errorf("%w: %s %q: want 2 to 80 characters", ErrBadInput, what, s)
 	}
 	letters := 0
 	for _, r := range s {
 		if unicode.IsLetter(r) {
 			letters++
 		} else if !strings.ContainsRune(" .'-", r) {
-			return "", fmt.Errorf("%w: site contact's name %q: %q is not part of a name", ErrBadInput, s, r)
+			return "", fmt.Errorf("%w: %s %q: %q is not part of a name", ErrBadInput, what, s, r)
 		}
 	}
 	if letters < 2 {
-		return "", fmt.Errorf("%w: site contact's name %q has no name in it", ErrBadInput, s)
+		return "", fmt.Errorf("%w: %s %q has no name in it", ErrBadInput, what, s)
 	}
 	return s, nil
 }
@@ -118,8 +122,10 @@ func (s Step) Validate(v string) (string, error) {
 		var d Disposition
 		d, err = ParseDisposition(v)
 		out = d.String()
-	case FieldContact, FieldTold:
+	case FieldContact:
 		out, err = ValidateContact(v)
+	case FieldTold:
+		out, err = validateName("the name of who was told", v)
 	case FieldPTTGroup:
 		out = strings.Join(strings.Fields(v), " ")
 		if n := len([]rune(out)); n < 1 || n > 40 {
