@@ -31,7 +31,10 @@ func CriticalFor(p site.Position) (bool, time.Duration) {
 // DarkPeriod is one stretch without service: from the result that took
 // the legacy handset out of service to the one that proved service again.
 type DarkPeriod struct {
-	Attempt int       `json:"attempt"`
+	Attempt int `json:"attempt"`
+	// Episode is 0 for the swap, n for the position's nth reopen: each
+	// visit that takes a phone out is judged against the target on its own.
+	Episode int       `json:"episode,omitempty"`
 	From    time.Time `json:"from"`
 	To      time.Time `json:"to,omitzero"` // zero while still dark
 	// Began and Ended say what started and ended it, in words.
@@ -47,10 +50,45 @@ type Continuity struct {
 	Critical bool          `json:"critical"`
 	Target   time.Duration `json:"target"`
 	Periods  []DarkPeriod  `json:"periods,omitempty"`
-	// Dark is the whole time without service, an open period counted to
-	// the time asked about.
+	// Dark is the time without service in the latest episode (the swap,
+	// or the replacement since the latest reopen), an open period counted
+	// to the time asked about: what the wizard's timer shows.
 	Dark time.Duration `json:"dark"`
+	// Earlier is the longest of the episodes before the latest (the swap,
+	// once the position was reopened); 0 when there was none.
+	Earlier time.Duration `json:"earlier,omitempty"`
 }
+
+// Visit is one visit's part of a position's continuity: the swap (episode
+// 0) or a replacement after the nth reopen.
+type Visit struct {
+	Episode    int
+	Continuity Continuity // its periods, and its own dark time in Dark
+}
+
+// Visits splits the continuity by visit, oldest first, each judged on its
+// own (an open period is the latest visit's, counted as c counted it).
+func (c Continuity) Visits() []Visit {
+	var out []Visit
+	for _, d := range c.Periods {
+		if n := len(out); n == 0 || out[n-1].Episode != d.Episode {
+			out = append(out, Visit{Episode: d.Episode, Continuity: Continuity{Critical: c.Critical, Target: c.Target}})
+		}
+		v := &out[len(out)-1].Continuity
+		v.Periods = append(v.Periods, d)
+		if !d.Open() && d.To.After(d.From) {
+			v.Dark += d.To.Sub(d.From)
+		}
+	}
+	if n := len(out); n > 0 {
+		out[n-1].Continuity.Dark = c.Dark // the latest, open or not, as counted
+	}
+	return out
+}
+
+// Worst is the longest any one episode left the position dark: what the
+// report, progress and the hub judge against the target.
+func (c Continuity) Worst() time.Duration { return max(c.Dark, c.Earlier) }
 
 // DarkNow reports whether the position is dark at the time asked about.
 func (c Continuity) DarkNow() bool {
@@ -88,13 +126,14 @@ func (c Continuity) Level() DarkLevel {
 }
 
 // Over reports whether a critical position was (or is) dark longer than
-// its target.
-func (c Continuity) Over() bool { return c.Level() == DarkOver }
+// its target in any one episode.
+func (c Continuity) Over() bool { return c.Critical && c.Target > 0 && c.Worst() > c.Target }
 
-// Minutes is the dark time in whole minutes, rounded up: a position dark
-// for 61 seconds was dark for 2 minutes as a custody sergeant counts.
+// Minutes is the worst episode's dark time in whole minutes, rounded up: a
+// position dark for 61 seconds was dark for 2 minutes as a custody
+// sergeant counts.
 func (c Continuity) Minutes() int {
-	return int((c.Dark + time.Minute - 1) / time.Minute)
+	return int((c.Worst() + time.Minute - 1) / time.Minute)
 }
 
 // Clock writes a duration as minutes and seconds: "06:12", "75:03".
@@ -119,13 +158,16 @@ func (c Continuity) Words() string {
 		verb = "was dark"
 	}
 	w := fmt.Sprintf("%s %s of %s", verb, Clock(c.Dark), Clock(c.Target))
-	switch c.Level() {
-	case DarkOver:
+	if c.Earlier > 0 {
+		w += fmt.Sprintf(" this visit; %s at an earlier one", Clock(c.Earlier))
+	}
+	switch {
+	case c.Level() == DarkOver:
 		return "✗ " + w + " (over the target)"
-	case DarkWarn:
-		if c.DarkNow() {
-			return "⚠ " + w + " (past two thirds)"
-		}
+	case c.Level() == DarkWarn && c.DarkNow():
+		return "⚠ " + w + " (past two thirds)"
+	case c.Earlier > c.Target:
+		return "✗ " + w + " (the earlier one over the target)"
 	}
 	return w
 }
@@ -151,6 +193,15 @@ func DarkTime(p site.Position, ev []Evidence, now time.Time) Continuity {
 		return c
 	}
 	_, hasCallIn := RunbookFor(p).Step("call_in")
+	episode := func(attempt int) int { // the reopens at or before an attempt
+		n := 0
+		for a := range reopenAttempts(p, ev) {
+			if a <= attempt {
+				n++
+			}
+		}
+		return n
+	}
 	type event struct {
 		e  Evidence
 		at time.Time
@@ -184,9 +235,9 @@ func DarkTime(p site.Position, ev []Evidence, now time.Time) Continuity {
 		if cur == nil {
 			why, out := takesOut[e.Step]
 			if out && pass {
-				cur = &DarkPeriod{Attempt: e.Attempt, From: x.at, Began: why + " by " + Who(e.By, e.Label)}
+				cur = &DarkPeriod{Attempt: e.Attempt, Episode: episode(e.Attempt), From: x.at, Began: why + " by " + Who(e.By, e.Label)}
 			} else if portDown(e) {
-				cur = &DarkPeriod{Attempt: e.Attempt, From: x.at, Began: "its port read down at the " + e.Step}
+				cur = &DarkPeriod{Attempt: e.Attempt, Episode: episode(e.Attempt), From: x.at, Began: "its port read down at the " + e.Step}
 			}
 			verified, called = false, false
 			continue
@@ -223,15 +274,28 @@ func DarkTime(p site.Position, ev []Evidence, now time.Time) Continuity {
 
 // At is the continuity as it stands at now: an open period counted to now
 // (not at all when now is zero, as the derivation stores it).
+//
+// The latest episode's periods add up to Dark; each earlier episode's to
+// its own total, the longest of which is Earlier.
 func (c Continuity) At(now time.Time) Continuity {
-	c.Dark = 0
+	c.Dark, c.Earlier = 0, 0
+	totals := map[int]time.Duration{}
+	latest := 0
 	for _, d := range c.Periods {
 		end := d.To
 		if d.Open() {
 			end = now
 		}
 		if end.After(d.From) {
-			c.Dark += end.Sub(d.From)
+			totals[d.Episode] += end.Sub(d.From)
+		}
+		latest = max(latest, d.Episode)
+	}
+	for ep, t := range totals {
+		if ep == latest {
+			c.Dark = t
+		} else {
+			c.Earlier = max(c.Earlier, t)
 		}
 	}
 	return c

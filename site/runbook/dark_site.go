@@ -130,7 +130,7 @@ type DarkItem struct {
 func Figures(cs []PositionContinuity) DarkFigures {
 	items := make([]DarkItem, 0, len(cs))
 	for _, pc := range cs {
-		items = append(items, DarkItem{Label: pc.Position.Label, Dark: pc.Continuity.Dark, Target: pc.Continuity.Target, Now: pc.Continuity.DarkNow()})
+		items = append(items, DarkItem{Label: pc.Position.Label, Dark: pc.Continuity.Worst(), Target: pc.Continuity.Target, Now: pc.Continuity.DarkNow()})
 	}
 	return FiguresOf(items)
 }

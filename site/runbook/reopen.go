@@ -278,3 +278,17 @@ func ReplacedLines(d Derived) []string {
 	}
 	return out
 }
+
+// reopenAttempts is the set of attempts that reopened the position.
+func reopenAttempts(p site.Position, ev []Evidence) map[int]bool {
+	out := map[int]bool{}
+	if !reopens(p) {
+		return out
+	}
+	for _, e := range ev {
+		if e.Step == StepReopen && !e.Correction && e.Outcome == OutcomePass {
+			out[e.Attempt] = true
+		}
+	}
+	return out
+}

@@ -112,3 +112,36 @@ func TestToldNameRefusalSaysWhose(t *testing.T) {
 		t.Errorf("a name: %q %v", v, err)
 	}
 }
+
+// A replacement the next day is a visit of its own: the wizard's timer and
+// "dark now" count only it, while the report and progress judge the worst
+// visit against the target (the swap's 20 minutes stay over 15).
+func TestAReplacementIsDarkOnItsOwn(t *testing.T) {
+	l := newLaptop("A", "alice", 0)
+	after := func(rb Runbook, attempt int, from string, gap int, values map[string]string) {
+		on := false
+		for _, s := range rb.Steps {
+			if on {
+				l.rec(attempt, s.Key, OutcomePass, values[s.Key])
+			}
+			if s.Key == from {
+				on, l.clock = true, l.clock+gap
+			}
+		}
+	}
+	l.through(fixedPos, 1, "swap", fixedValues)
+	after(RunbookFor(fixedPos), 1, "swap", 16, fixedValues) // 16 minutes from the swap to verify
+	l.replaced(fixedPos, 2, "replace", replaceValues)
+	after(AttemptRunbook(fixedPos, true), 2, "replace", 1, replaceValues)
+	d := Derive(fixedPos, l.ev, nil)
+	c := d.Continuity
+	if c == nil || len(c.Periods) != 2 || c.Periods[0].Episode != 0 || c.Periods[1].Episode != 1 {
+		t.Fatalf("periods: %+v", c)
+	}
+	eq(t, "this visit", Clock(c.Dark), "05:00")  // replace, verify, serial, tag, call_in: a minute each, and a minute's gap
+	eq(t, "the swap", Clock(c.Earlier), "21:00") // swap, verify after 16 minutes, serial, tag, number, call_in
+	eq(t, "worst", c.Minutes(), 21)
+	eq(t, "over", c.Over(), true)
+	eq(t, "level of this visit", c.Level(), DarkWithin)
+	eq(t, "words", c.Words(), "✗ was dark 05:00 of 15:00 this visit; 21:00 at an earlier one (the earlier one over the target)")
+}

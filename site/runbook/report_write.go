@@ -423,22 +423,28 @@ func (r Report) writeContinuity(b *strings.Builder) {
 		f.Positions, f.Worst, md(f.WorstAt), f.Median, f.Over, f.DarkNow)
 	b.WriteString("| Position | Dark from | Until | Minutes | Target | Within target | Reasons |\n|---|---|---|---:|---:|---|---|\n")
 	for _, pc := range cs {
-		c := pc.Continuity
-		first, last := c.Periods[0], c.Periods[len(c.Periods)-1]
-		until := "still dark"
-		if !last.Open() {
-			until = readableTime(last.To.UTC().Format(time.RFC3339)) + " (" + last.Ended + ")"
+		for _, v := range pc.Continuity.Visits() {
+			c := v.Continuity
+			first, last := c.Periods[0], c.Periods[len(c.Periods)-1]
+			until := "still dark"
+			if !last.Open() {
+				until = readableTime(last.To.UTC().Format(time.RFC3339)) + " (" + last.Ended + ")"
+			}
+			if len(c.Periods) > 1 {
+				until += fmt.Sprintf("; %d periods", len(c.Periods))
+			}
+			within := "yes"
+			if c.Over() {
+				within = "✗ no, over by " + Clock(c.Dark-c.Target)
+			}
+			label := pc.Position.Label
+			if v.Episode > 0 {
+				label += fmt.Sprintf(" (reopened, attempt %d)", first.Attempt)
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s | %s |\n", mdCell(label),
+				mdCell(readableTime(first.From.UTC().Format(time.RFC3339))+" ("+first.Began+")"), mdCell(until), c.Minutes(),
+				int(c.Target/time.Minute), within, mdCell(strings.Join(pc.Reasons, "; ")))
 		}
-		if len(c.Periods) > 1 {
-			until += fmt.Sprintf("; %d periods", len(c.Periods))
-		}
-		within := "yes"
-		if c.Over() {
-			within = "✗ no, over by " + Clock(c.Dark-c.Target)
-		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s | %s |\n", mdCell(pc.Position.Label),
-			mdCell(readableTime(first.From.UTC().Format(time.RFC3339))+" ("+first.Began+")"), mdCell(until), c.Minutes(),
-			int(c.Target/time.Minute), within, mdCell(strings.Join(pc.Reasons, "; ")))
 	}
 	b.WriteString("\n")
 }

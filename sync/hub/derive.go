@@ -202,19 +202,20 @@ func (s *Store) deriveOne(t *tx, r posRef, ver int64, keys map[claimKey]bool) er
 		unproven); err != nil {
 		return err
 	}
-	critical, target, darkSecs, darkSince := 0, 0, 0, ""
+	critical, target, darkSecs, darkEarlier, darkSince := 0, 0, 0, 0, ""
 	if c, tgt := runbook.CriticalFor(p); c {
 		critical, target = 1, int(tgt/time.Second)
 	}
 	if c := d.Continuity; c != nil {
-		darkSecs = int(c.Dark / time.Second) // closed periods: Derive counts no open one
+		darkSecs = int(c.Dark / time.Second) // the latest visit's closed periods: Derive counts no open one
+		darkEarlier = int(c.Earlier / time.Second)
 		if c.DarkNow() {
 			darkSince = c.Since().UTC().Format(time.RFC3339)
 		}
 	}
-	if _, err := t.exec(`UPDATE positions SET critical = ?, dark_target = ?, dark_seconds = ?, dark_since = ? WHERE site = ? AND label_key = ?
-		AND (critical <> ? OR dark_target <> ? OR dark_seconds <> ? OR dark_since <> ?)`, critical, target, darkSecs, darkSince, r.site, r.label,
-		critical, target, darkSecs, darkSince); err != nil {
+	if _, err := t.exec(`UPDATE positions SET critical = ?, dark_target = ?, dark_seconds = ?, dark_since = ?, dark_earlier = ? WHERE site = ? AND label_key = ?
+		AND (critical <> ? OR dark_target <> ? OR dark_seconds <> ? OR dark_since <> ? OR dark_earlier <> ?)`, critical, target, darkSecs, darkSince,
+		darkEarlier, r.site, r.label, critical, target, darkSecs, darkSince, darkEarlier); err != nil {
 		return err
 	}
 	if _, err := t.exec(`DELETE FROM done_log WHERE site = ? AND label_key = ?`, r.site, r.label); err != nil {

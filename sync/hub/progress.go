@@ -116,10 +116,10 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 		// Continuity: the derivation keeps each critical position's closed
 		// dark seconds and the start of a period still open.
 		var darkLabel, darkSince string
-		var darkSecs, darkTarget int64
-		if err := each(`SELECT site, label, dark_seconds, dark_target, dark_since FROM positions
-			WHERE critical = 1 AND status <> 'withdrawn' AND (dark_seconds > 0 OR dark_since <> '') ORDER BY site, label_key`, nil,
-			[]any{&darkLabel, &darkSecs, &darkTarget, &darkSince}, func(sp *wire.SiteProgress) {
+		var darkSecs, darkTarget, darkEarlier int64
+		if err := each(`SELECT site, label, dark_seconds, dark_target, dark_since, dark_earlier FROM positions
+			WHERE critical = 1 AND status <> 'withdrawn' AND (dark_seconds > 0 OR dark_since <> '' OR dark_earlier > 0) ORDER BY site, label_key`, nil,
+			[]any{&darkLabel, &darkSecs, &darkTarget, &darkSince, &darkEarlier}, func(sp *wire.SiteProgress) {
 				it := runbook.DarkItem{Label: darkLabel, Dark: time.Duration(darkSecs) * time.Second, Target: time.Duration(darkTarget) * time.Second}
 				if t, err := time.Parse(time.RFC3339, darkSince); err == nil && darkSince != "" {
 					it.Now = true
@@ -127,6 +127,8 @@ func (s *Store) Progress(ctx context.Context, p Principal, now time.Time) (wire.
 						it.Dark += now.Sub(t)
 					}
 				}
+				// The worst visit, as runbook.Continuity.Worst judges it.
+				it.Dark = max(it.Dark, time.Duration(darkEarlier)*time.Second)
 				darkBySite[sp.Code] = append(darkBySite[sp.Code], it)
 				forceDark = append(forceDark, runbook.DarkItem{Label: sp.Code + "/" + it.Label, Dark: it.Dark, Target: it.Target, Now: it.Now})
 			}); err != nil {
