@@ -40,6 +40,6 @@ func startDemoSwitches(ctx context.Context, env *Env, st *site.Store, code strin
 func demoRunner(st *site.Store, sw *swap.DemoSwitches) *swap.Runner {
 	chk := &swap.SNMPChecker{Store: st}
 	chk.Creds.Community = devices.NewSecret(swap.DemoCommunity)
-	return &swap.Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced,
+	return &swap.Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnStage: sw.OnStage,
 		OnReconnect: sw.OnReconnect}
 }

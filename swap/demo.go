@@ -25,7 +25,8 @@ type DemoSwitches struct {
 	mu       sync.Mutex
 	switches map[string]*simswitch.Switch
 	original map[string]simswitch.Spec
-	replaced map[string]int // replacements unboxed per position
+	replaced map[string]int    // replacements unboxed per position
+	staged   map[string]string // the spare port a position's new phone is staged on
 }
 
 // StartDemoSwitches starts the switches DemoSpecs builds from the demo
@@ -131,6 +132,7 @@ func (d *DemoSwitches) OnSwapConfirmed(_ context.Context, p site.Position) error
 		return fmt.Errorf("demo: no simulated switch %s", p.Switch)
 	}
 	if p.Plan == site.PlanAvayaFixed || p.Plan == site.PlanAvayaPTT {
+		d.unstage(sw, demoKey(p))
 		n := DemoPhone(p)
 		return sw.SetNeighbour(p.Port, &n)
 	}
@@ -138,7 +140,7 @@ func (d *DemoSwitches) OnSwapConfirmed(_ context.Context, p site.Position) error
 }
 
 // OnReplaced is a Runner hook: a reopened position's port now shows a
-// replacement phone, another each time.
+// replacement phone, another each time (the one staged, if it was).
 func (d *DemoSwitches) OnReplaced(_ context.Context, p site.Position) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -149,12 +151,56 @@ func (d *DemoSwitches) OnReplaced(_ context.Context, p site.Position) error {
 	if d.replaced == nil {
 		d.replaced = map[string]int{}
 	}
-	k := strings.ToUpper(p.Site + "/" + p.Label)
+	k := demoKey(p)
 	d.replaced[k]++
-	q := p
-	q.Label = fmt.Sprintf("%s#%d", p.Label, d.replaced[k]) // another unboxing
-	n := DemoPhone(q)
+	d.unstage(sw, k)
+	n := demoPhoneN(p, d.replaced[k])
 	return sw.SetNeighbour(p.Port, &n)
+}
+
+// OnStage is a Runner hook, before the staging check reads the spare port
+// the engineer named: the demo plugs the position's new phone (or, for a
+// reopened position, its next replacement) into that port, as the
+// engineer did. A port the switch does not have is left to the check.
+func (d *DemoSwitches) OnStage(_ context.Context, p site.Position, port string, replacement bool) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	sw := d.Switch(p.Switch)
+	if sw == nil {
+		return nil
+	}
+	k := demoKey(p)
+	n := DemoPhone(p)
+	if replacement {
+		n = demoPhoneN(p, d.replaced[k]+1)
+	}
+	d.unstage(sw, k)
+	if err := sw.SetNeighbour(port, &n); err != nil {
+		return nil // no such port: the check says so
+	}
+	if d.staged == nil {
+		d.staged = map[string]string{}
+	}
+	d.staged[k] = port
+	return nil
+}
+
+// unstage empties the spare port a position's phone was staged on: the
+// swap moved it to the position's own port.
+func (d *DemoSwitches) unstage(sw *simswitch.Switch, k string) {
+	if port, ok := d.staged[k]; ok {
+		_ = sw.ClearNeighbour(port)
+		delete(d.staged, k)
+	}
+}
+
+func demoKey(p site.Position) string { return strings.ToUpper(p.Site + "/" + p.Label) }
+
+// demoPhoneN is the nth replacement the demo unboxes for a position.
+func demoPhoneN(p site.Position, n int) simswitch.Neighbour {
+	q := p
+	q.Label = fmt.Sprintf("%s#%d", p.Label, n)
+	return DemoPhone(q)
 }
 
 // OnReconnect is a Runner hook: the port shows its legacy handset again.

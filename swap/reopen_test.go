@@ -184,3 +184,59 @@ func TestReopenedReplacementRolledBack(t *testing.T) {
 		t.Errorf("started again: attempt %d reopened %v next %v", pr.Attempt, pr.Runbook.Reopened, pr.Current)
 	}
 }
+
+// The demo stages as an engineer does: the spare port named shows the new
+// phone (for a reopened position, its replacement) until the swap moves
+// it to the position's port, so the staging check and verify both pass on
+// the demo site, and the phone verified is the one staged.
+func TestTheDemoStagesTheNewPhoneAndTheReplacement(t *testing.T) {
+	r := newRig(t)
+	r.run.OnStage = r.sw.OnStage
+	ctx := context.Background()
+	const label = "CS-01"
+	stage := func() {
+		t.Helper()
+		rec, err := r.run.Record(ctx, "eng-a", "KX", label, "stage", Input{Outcome: runbook.OutcomePass, Value: "Gi1/0/48"})
+		if err != nil || rec.Outcome != runbook.OutcomePass || rec.Check.Phone == nil {
+			t.Fatalf("staging on Gi1/0/48: %v %s %+v", err, rec.Outcome, rec.Check)
+		}
+	}
+	walkTo := func(stop string) runbook.Progress {
+		t.Helper()
+		for range 40 {
+			pr, err := runbook.Steps(ctx, r.st, "KX", label)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pr.Current == nil || pr.Current.Key == stop {
+				return pr
+			}
+			if _, err := r.run.Record(ctx, "eng-a", "KX", label, pr.Current.Key, answer(label, pr.Current.Key)); err != nil {
+				t.Fatalf("%s: %v", pr.Current.Key, err)
+			}
+		}
+		t.Fatalf("%s never came", stop)
+		return runbook.Progress{}
+	}
+	walkTo("stage")
+	stage()
+	pr := walkTo("")
+	st, _ := pr.Step("stage")
+	v, _ := pr.Step("verify")
+	if pr.Position.Status != site.StatusDone || v.Evidence.Phone.Serial != st.Evidence.Phone.Serial {
+		t.Fatalf("the swap with staging: %s; staged %s, verified %s", pr.Position.Status, st.Evidence.Phone.Serial, v.Evidence.Phone.Serial)
+	}
+	first := v.Evidence.Phone.Serial
+	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "reopen", Input{Outcome: runbook.OutcomePass, Value: "handset cord cut"}); err != nil {
+		t.Fatal(err)
+	}
+	walkTo("stage")
+	stage()
+	pr = walkTo("")
+	st, _ = pr.Step("stage")
+	v, _ = pr.Step("verify")
+	if pr.Position.Status != site.StatusDone || v.Evidence.Phone.Serial != st.Evidence.Phone.Serial || v.Evidence.Phone.Serial == first {
+		t.Fatalf("the replacement with staging: %s; staged %s, verified %s, first %s", pr.Position.Status,
+			st.Evidence.Phone.Serial, v.Evidence.Phone.Serial, first)
+	}
+}

@@ -29,6 +29,9 @@ type Runner struct {
 	// OnReplaced, if set, is called after a reopened position's phone was
 	// swapped for a replacement: the demo shows another phone on the port.
 	OnReplaced func(ctx context.Context, p site.Position) error
+	// OnStage, if set, is called before the staging check reads the spare
+	// port named: the demo plugs the new phone (or the replacement) in.
+	OnStage func(ctx context.Context, p site.Position, port string, replacement bool) error
 	// OnReconnect, if set, is called after a rollback's reconnect step has
 	// been committed.
 	OnReconnect func(ctx context.Context, p site.Position) error
@@ -120,6 +123,11 @@ func (r *Runner) Record(ctx context.Context, engineer, code, label, key string, 
 				return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, err)
 			}
 			at.Port = port
+			if r.OnStage != nil {
+				if err := r.OnStage(ctx, pr.Position, port, pr.Runbook.Reopened); err != nil {
+					return rec, fmt.Errorf("position %s step %s: %w; nothing was recorded", pr.Position.Label, step.Key, err)
+				}
+			}
 		}
 		reading, readErr := r.Checker.Read(ctx, at)
 		if errors.Is(readErr, devices.ErrNoCredentials) {
