@@ -247,8 +247,12 @@ func (d *dashboard) View() string {
 		}
 	}
 	plan := []string{st.Header.Render("By plan")}
+	pw := 0
 	for _, p := range site.Plans {
-		plan = append(plan, fmt.Sprintf("%-12s %5d", planWord(p), s.ByPlan[p]))
+		pw = max(pw, lipgloss.Width(planWord(p)))
+	}
+	for _, p := range site.Plans {
+		plan = append(plan, fmt.Sprintf("%-*s %5d", pw, planWord(p), s.ByPlan[p]))
 	}
 	col := st.r.NewStyle().Width(colW)
 	b.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, col.Render(strings.Join(status, "\n")),

@@ -280,7 +280,11 @@ func proving(p site.Position) []Step {
 
 // signoff is every plan's last step: the name of who accepted the change.
 func signoff(ins string) Step {
-	return Step{Key: "signoff", Title: "Sign-off by the site contact", Kind: StepInput, Field: FieldContact,
+	title := "Sign-off by the site contact"
+	if strings.HasPrefix(ins, "The user") {
+		title = "Sign-off by the user" // a Teams move or a soft phone: the person whose number it is accepts it
+	}
+	return Step{Key: "signoff", Title: title, Kind: StepInput, Field: FieldContact,
 		Instructions: ins, Hint: "their name"}
 }
 
