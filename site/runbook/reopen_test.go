@@ -145,3 +145,13 @@ func TestAReplacementIsDarkOnItsOwn(t *testing.T) {
 	eq(t, "level of this visit", c.Level(), DarkWithin)
 	eq(t, "words", c.Words(), "✗ was dark 05:00 of 15:00 this visit; 21:00 at an earlier one (the earlier one over the target)")
 }
+
+// BenchmarkDeriveReopened is a position swapped, then reopened and its
+// phone replaced: the derivation of the replacement stands on the swap's.
+func BenchmarkDeriveReopened(b *testing.B) {
+	ev := all(newLaptop("A", "alice", 0).through(fixedPos, 1, "", fixedValues), newLaptop("B", "bob", 30).replaced(fixedPos, 2, "", replaceValues))
+	b.ReportMetric(float64(len(ev)), "evidence")
+	for b.Loop() {
+		Derive(fixedPos, ev, nil)
+	}
+}
