@@ -62,6 +62,7 @@ func (d *detail) lines() []string {
 	p := d.p
 	var out []string
 	add := func(l string) { out = append(out, strings.Split(l, "\n")...) }
+	long := func(l string) { out = append(out, d.wrapped(l)...) }
 	field := func(name, v string, w int) {
 		v = txt(runbook.ReadableTimes(v))
 		if v == "" {
@@ -115,24 +116,24 @@ func (d *detail) lines() []string {
 		add("")
 		add(st.Header.Render("On the hub: " + statusWord(v.Status)))
 		for _, x := range v.Disputes {
-			add(cut("  ⇄ disputed "+txt(x.Words()), d.w))
+			long("  ⇄ disputed "+txt(x.Words()))
 		}
 		for _, o := range v.Overruled {
-			add(cut("  ✗ "+txt(o.Step)+": this laptop recorded "+txt(o.Mine)+"; "+txt(o.Why), d.w))
+			long("  ✗ "+txt(o.Step)+": this laptop recorded "+txt(o.Mine)+"; "+txt(o.Why))
 		}
 	}
 	if lines := d.attemptLines(); len(lines) > 0 {
 		add("")
 		add(st.Header.Render("Attempts"))
 		for _, l := range lines {
-			add(cut(l, d.w))
+			long(l)
 		}
 	}
 	if lines := d.stepHistory(); len(lines) > 0 {
 		add("")
 		add(st.Header.Render("Steps with more than one result"))
 		for _, l := range lines {
-			add(cut(l, d.w))
+			long(l)
 		}
 	}
 	add("")
@@ -145,7 +146,26 @@ func (d *detail) lines() []string {
 		if c.Reason != "" {
 			line += "  " + st.Faint.Render(txt(runbook.ReadableTimes(c.Reason)))
 		}
-		add(cut(line, d.w))
+		long(line)
+	}
+	return out
+}
+
+// wrapped is a line too long for the screen broken at spaces, each further
+// part indented under the first.
+func (d *detail) wrapped(l string) []string {
+	if d.w < 20 || widthOf(l) <= d.w {
+		return []string{cut(l, d.w)}
+	}
+	body := strings.TrimLeft(l, " ")
+	lead := len(l) - len(body)
+	var out []string
+	for i, part := range wrapWords(body, d.w-lead-2) {
+		if i == 0 {
+			out = append(out, strings.Repeat(" ", lead)+part)
+		} else {
+			out = append(out, strings.Repeat(" ", lead+2)+part)
+		}
 	}
 	return out
 }
