@@ -116,10 +116,10 @@ func (d *detail) lines() []string {
 		add("")
 		add(st.Header.Render("On the hub: " + statusWord(v.Status)))
 		for _, x := range v.Disputes {
-			long("  ⇄ disputed "+txt(x.Words()))
+			long("  ⇄ disputed " + txt(x.Words()))
 		}
 		for _, o := range v.Overruled {
-			long("  ✗ "+txt(o.Step)+": this laptop recorded "+txt(o.Mine)+"; "+txt(o.Why))
+			long("  ✗ " + txt(o.Step) + ": this laptop recorded " + txt(o.Mine) + "; " + txt(o.Why))
 		}
 	}
 	if lines := d.attemptLines(); len(lines) > 0 {
