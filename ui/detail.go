@@ -90,7 +90,7 @@ func (d *detail) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 // screen; the full help always lists them.
 func (d *detail) ShortHelp() []key.Binding {
 	if d.loaded && len(d.lines()) > d.h {
-		return []key.Binding{d.keys.Swap, nextKey, d.keys.Scroll.Down, d.keys.Scroll.PageDown, d.keys.Back}
+		return []key.Binding{d.keys.Swap, nextKey, d.keys.Back, d.keys.Scroll.Down, d.keys.Scroll.PageDown}
 	}
 	return []key.Binding{d.keys.Swap, nextKey, d.keys.Back}
 }

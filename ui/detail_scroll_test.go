@@ -124,3 +124,18 @@ func TestTheDetailOfAReopenedPositionScrolls(t *testing.T) {
 		t.Errorf("the corrected legacy serial is not under attempt 1:\n%s", whole)
 	}
 }
+
+// At 80×24 the detail of the reopened position fits the width from top to
+// bottom, its long lines wrapped, and the footer keeps esc.
+func TestTheDetailOfAReopenedPositionFitsEightyColumns(t *testing.T) {
+	m, d := reopenedFC01(t, 80, 24)
+	mustContain(t, m.View(), "esc back", fmt.Sprintf("↓ %d more lines", len(d.lines())-(d.h-1)))
+	for range len(d.lines()) / max(d.h-2, 1) {
+		fitsWhole(t, m.View(), 80)
+		press(t, m, "pgdown")
+	}
+	frame := m.View()
+	fitsWhole(t, frame, 80)
+	mustContain(t, frame, "  in progress → done  alex  signed off by Sgt Okafor")
+	mustNotContain(t, frame, "more lines (↓")
+}

@@ -160,7 +160,7 @@ func (d *detail) wrapped(l string) []string {
 	body := strings.TrimLeft(l, " ")
 	lead := len(l) - len(body)
 	var out []string
-	for i, part := range wrapWords(body, d.w-lead-2) {
+	for i, part := range strings.Split(wrapTo(body, d.w-lead-2), "\n") {
 		if i == 0 {
 			out = append(out, strings.Repeat(" ", lead)+part)
 		} else {
