@@ -64,6 +64,7 @@ type detail struct {
 	pr          runbook.Progress        // the runbook, with every step's results
 	w, h        int
 	top         int // the first line shown, when the page is longer than the screen
+	darkSeq     int // the dark timer's tick in flight
 }
 
 func newDetail(sh *shared, code, label string) *detail {
@@ -110,6 +111,11 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, func() tea.Msg { return failed("loading position "+d.label, msg.err) }
 		}
 		d.loaded, d.p, d.history, d.elsewhere, d.hub, d.pr = true, msg.p, msg.history, msg.elsewhere, msg.hub, msg.pr
+		return d, d.darkTick()
+	case detailDarkTickMsg:
+		if msg.code == d.code && msg.label == d.label && msg.seq == d.darkSeq {
+			return d, d.darkTick()
+		}
 	case changedMsg:
 		if msg.site == d.code {
 			return d, loadDetailCmd(d.sh, d.code, d.label)

@@ -6,8 +6,11 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"cutover/site/runbook"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // nameWidth is the column the detail's field names take; the facts
@@ -63,8 +66,8 @@ func (d *detail) lines() []string {
 	var out []string
 	add := func(l string) { out = append(out, strings.Split(l, "\n")...) }
 	long := func(l string) { out = append(out, d.wrapped(l)...) }
-	field := func(name, v string, w int) {
-		v = txt(runbook.ReadableTimes(v))
+	// shown is a field whose value is already safe (and may be styled).
+	shown := func(name, v string, w int) {
 		if v == "" {
 			v = st.Faint.Render("—")
 		}
@@ -74,7 +77,7 @@ func (d *detail) lines() []string {
 			return
 		}
 		// A long value wraps under itself.
-		for i, part := range wrapWords(v, room) {
+		for i, part := range strings.Split(wrapTo(v, room), "\n") {
 			if i == 0 {
 				add(fmt.Sprintf("  %-*s %s", w, name, part))
 			} else {
@@ -82,13 +85,14 @@ func (d *detail) lines() []string {
 			}
 		}
 	}
+	field := func(name, v string, w int) { shown(name, txt(runbook.ReadableTimes(v)), w) }
 	add(cut(fmt.Sprintf("%s  %s  %s", st.Bold.Render(txt(p.Label)), st.status(p.Status, 0), st.Faint.Render(txt(p.StatusReason))), d.w))
 	field("Location", p.Location(), nameWidth)
 	field("Role", roleWord(p.Role), nameWidth)
 	field("Plan", planWord(p.Plan), nameWidth)
 	field("Critical", runbook.CriticalityOf(p).Value(), nameWidth)
 	if l := d.darkWords(); l != "" {
-		field("Dark time", l, nameWidth)
+		shown("Dark time", l, nameWidth)
 	}
 	field("Extension", p.Extension, nameWidth)
 	field("DDI", ddiText(p.DDI), nameWidth)
@@ -171,11 +175,35 @@ func (d *detail) wrapped(l string) []string {
 }
 
 // darkWords is a critical position's dark time in the wizard's words
-// ("was dark 03:10 of 15:00"); "" for other positions and before the swap.
+// ("was dark 03:10 of 15:00", "✗ dark 17:40 of 15:00 (over the
+// target)"), graded in colour too; "" for other positions and before the
+// swap.
 func (d *detail) darkWords() string {
 	c := runbook.ContinuityOf(d.pr, d.sh.wall())
-	if !c.Critical || len(c.Periods) == 0 {
+	w := c.Words()
+	switch {
+	case w == "":
 		return ""
+	case c.Level() == runbook.DarkOver:
+		return d.sh.st.Err.Render(w)
+	case c.Level() == runbook.DarkWarn && c.DarkNow():
+		return d.sh.st.Warn.Render(w)
 	}
-	return c.Words()
+	return w
+}
+
+// detailDarkTickMsg redraws the detail's dark time once a second.
+type detailDarkTickMsg struct {
+	code, label string
+	seq         int
+}
+
+// darkTick keeps the dark time counting while the position is dark.
+func (d *detail) darkTick() tea.Cmd {
+	d.darkSeq++
+	if !d.sh.animate || !runbook.ContinuityOf(d.pr, d.sh.wall()).DarkNow() {
+		return nil
+	}
+	code, label, seq := d.code, d.label, d.darkSeq
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return detailDarkTickMsg{code: code, label: label, seq: seq} })
 }
