@@ -270,9 +270,27 @@ func (z *wizard) history(b *strings.Builder, s *runbook.StepState, w int) {
 	}
 	st := z.sh.st
 	wrap := st.r.NewStyle().Width(w)
-	b.WriteString("\n" + st.Header.Render(fmt.Sprintf("Results recorded (%d)", len(s.History))) + "\n")
+	// Results of earlier attempts come apart, under their attempt: a
+	// reopened position's first phone is not the replacement's.
+	var now, earlier []runbook.Try
 	for _, t := range s.History {
-		b.WriteString(wrap.Render(tryLine(st, t)) + "\n")
+		if t.Attempt < z.pr.Attempt {
+			earlier = append(earlier, t)
+		} else {
+			now = append(now, t)
+		}
+	}
+	if len(now) > 0 {
+		b.WriteString("\n" + st.Header.Render(fmt.Sprintf("Results recorded (%d)", len(now))) + "\n")
+		for _, t := range now {
+			b.WriteString(wrap.Render(tryLine(st, t)) + "\n")
+		}
+	}
+	if len(earlier) > 0 {
+		b.WriteString("\n" + st.Header.Render(fmt.Sprintf("In earlier attempts (%d)", len(earlier))) + "\n")
+		for _, t := range earlier {
+			b.WriteString(wrap.Render(st.Faint.Render(tryLine(st, t))) + "\n")
+		}
 	}
 }
 

@@ -25,7 +25,8 @@ func fitsWhole(t *testing.T, frame string, w int) {
 // phone replaced) with a text prompt open shows its header, the step's
 // instructions and the choice list's descriptions whole, wrapped to the
 // width, never clipped; and the list says how many steps, not screen
-// lines, are hidden above and below it.
+// lines, are hidden above and below it; the step's results of the first
+// attempt are set apart from this attempt's.
 func TestTheReplacementWizardFitsEightyColumns(t *testing.T) {
 	st, runner, _ := demoRig(t)
 	m, z := openWizard(t, st, runner, "FC-01")
@@ -44,6 +45,9 @@ func TestTheReplacementWizardFitsEightyColumns(t *testing.T) {
 		"type their name.", "front counter", "Main / G / Front counter",
 		"↑ 6 more steps", "↓ 3 more steps") // 16 steps: 1 to 6 above, 7 to 13 shown, 14 to 16 below
 	mustNotContain(t, frame, "more\n", "more  ")
+	// Who was told in the swap is the first attempt's, not this one's.
+	mustContain(t, frame, "In earlier attempts (1)", "✓ pass · attempt 1")
+	mustNotContain(t, frame, "Results recorded")
 
 	press(t, m, "PS Morgan", "enter", "y", "y", "y", "y", "enter") // the calls, the checks, the label
 	if current(z) != "faulty_disposition" {
