@@ -55,5 +55,11 @@ func TestTheReplacementWizardFitsEightyColumns(t *testing.T) {
 	}
 	frame = m.View()
 	fitsWhole(t, frame, 80)
-	mustContain(t, frame, "back to stores for reuse (factory-reset", "it first)")
+	if z.pick == nil || len(z.pick.options) == 0 {
+		t.Fatal("the disposition of the phone taken out is not picked from a list")
+	}
+	for _, o := range z.pick.options { // each description shown to its end
+		words := strings.Fields(o.desc)
+		mustContain(t, frame, o.word, words[len(words)-1])
+	}
 }
