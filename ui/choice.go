@@ -103,16 +103,23 @@ func (c *choice) refuse() { c.selected = c.typed != "" }
 func (c *choice) view(st *styles, w int) string {
 	var b strings.Builder
 	for i, o := range c.options {
-		mark := "  "
-		line := o.word
-		if o.desc != "" {
-			line += strings.Repeat(" ", max(1, 10-len(o.word))) + st.Faint.Render(o.desc)
-		}
+		mark, word := "  ", o.word
 		if i == c.at {
-			mark = st.Accent.Render("▸ ")
-			line = st.Bold.Render(o.word) + strings.TrimPrefix(line, o.word)
+			mark, word = st.Accent.Render("▸ "), st.Bold.Render(o.word)
 		}
-		b.WriteString(cut(mark+line, w) + "\n")
+		if o.desc == "" {
+			b.WriteString(cut(mark+word, w) + "\n")
+			continue
+		}
+		// The description wraps under itself, in its column.
+		col := 2 + max(len(o.word)+1, 10)
+		for j, part := range wrapWords(o.desc, w-col) {
+			if j == 0 {
+				b.WriteString(cut(mark+word+strings.Repeat(" ", max(1, 10-len(o.word)))+st.Faint.Render(part), w) + "\n")
+			} else {
+				b.WriteString(cut(strings.Repeat(" ", col)+st.Faint.Render(part), w) + "\n")
+			}
+		}
 	}
 	if c.typed != "" {
 		t := safetext.Line(c.typed)

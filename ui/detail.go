@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
-	"cutover/internal/safetext"
 	"cutover/site"
 	"cutover/site/runbook"
 
@@ -49,6 +47,7 @@ func loadDetailCmd(sh *shared, code, label string) tea.Cmd {
 
 type detailKeys struct {
 	Swap, Back key.Binding
+	Scroll     listKeys // move the page, not a cursor
 }
 
 // detail is one position: what the inventory planned, where it is, its
@@ -64,12 +63,20 @@ type detail struct {
 	hub         runbook.HubView         // the hub's record where it differs from this laptop's
 	pr          runbook.Progress        // the runbook, with every step's results
 	w, h        int
+	top         int // the first line shown, when the page is longer than the screen
+	darkSeq     int // the dark timer's tick in flight
 }
 
 func newDetail(sh *shared, code, label string) *detail {
+	scroll := newListKeys()
+	scroll.Up.SetHelp("↑/k", "scroll up")
+	scroll.Down.SetHelp("↓/j", "scroll down")
+	scroll.Top.SetHelp("g/home", "top")
+	scroll.Bottom.SetHelp("G/end", "bottom")
 	return &detail{sh: sh, code: code, label: label, keys: detailKeys{
-		Swap: key.NewBinding(key.WithKeys("w", "enter"), key.WithHelp("w/enter", "swap runbook")),
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Swap:   key.NewBinding(key.WithKeys("w", "enter"), key.WithHelp("w/enter", "swap runbook")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Scroll: scroll,
 	}}
 }
 
@@ -80,10 +87,19 @@ func (d *detail) Dirty() bool             { return false }
 func (d *detail) SetSize(w, h int) screen { d.w, d.h = w, h; return d }
 
 // ShortHelp implements help.KeyMap.
-func (d *detail) ShortHelp() []key.Binding { return []key.Binding{d.keys.Swap, nextKey, d.keys.Back} }
+// The footer names the scroll keys only when the page is longer than the
+// screen; the full help always lists them.
+func (d *detail) ShortHelp() []key.Binding {
+	if d.loaded && len(d.lines()) > d.h {
+		return []key.Binding{d.keys.Swap, nextKey, d.keys.Back, d.keys.Scroll.Down, d.keys.Scroll.PageDown}
+	}
+	return []key.Binding{d.keys.Swap, nextKey, d.keys.Back}
+}
 
 // FullHelp implements help.KeyMap.
-func (d *detail) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+func (d *detail) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{d.keys.Swap, nextKey, d.keys.Back}, d.keys.Scroll.bindings()}
+}
 
 func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -95,6 +111,11 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, func() tea.Msg { return failed("loading position "+d.label, msg.err) }
 		}
 		d.loaded, d.p, d.history, d.elsewhere, d.hub, d.pr = true, msg.p, msg.history, msg.elsewhere, msg.hub, msg.pr
+		return d, d.darkTick()
+	case detailDarkTickMsg:
+		if msg.code == d.code && msg.label == d.label && msg.seq == d.darkSeq {
+			return d, d.darkTick()
+		}
 	case changedMsg:
 		if msg.site == d.code {
 			return d, loadDetailCmd(d.sh, d.code, d.label)
@@ -108,99 +129,17 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, nextKey):
 			return d, nextPositionCmd(d.sh, d.code, d.label)
 		}
+		if d.loaded {
+			if top, ok := d.keys.Scroll.step(msg, d.top, d.lastTop(len(d.lines()))+1, max(d.h-2, 1)); ok {
+				d.top = top
+			}
+		}
 	case nextPositionMsg:
 		if msg.code == d.code && msg.from == d.label {
 			return d, goNext(d.sh, msg, func(p site.Position) screen { return newDetail(d.sh, p.Site, p.Label) })
 		}
 	}
 	return d, nil
-}
-
-func (d *detail) View() string {
-	st := d.sh.st
-	if !d.loaded {
-		return "loading position " + txt(d.label) + "…"
-	}
-	p := d.p
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %s  %s\n", st.Bold.Render(txt(p.Label)), st.status(p.Status, 0), st.Faint.Render(txt(p.StatusReason)))
-	field := func(name, v string) {
-		v = txt(v)
-		if v == "" {
-			v = st.Faint.Render("—")
-		}
-		fmt.Fprintf(&b, "  %-14s %s\n", name, v)
-	}
-	field("Location", p.Location())
-	field("Role", roleWord(p.Role))
-	field("Plan", planWord(p.Plan))
-	field("Critical", runbook.CriticalityOf(p).Value())
-	field("Extension", p.Extension)
-	field("DDI", ddiText(p.DDI))
-	field("Legacy handset", strings.TrimSpace(string(p.LegacyVendor)+" "+p.LegacyModel))
-	field("MAC", p.MAC)
-	field("Switch port", strings.TrimSpace(p.Switch+" "+p.Port))
-	field("Target model", p.TargetModel)
-	field("Notes", strings.ReplaceAll(p.Notes, "\n", " ↵ "))
-	if p.UpdatedBy != "" {
-		field("Last change", shortTime(p.UpdatedAt)+" by "+p.UpdatedBy)
-	}
-	if facts := recordedFacts(d.pr); len(facts) > 0 {
-		b.WriteString("\n" + st.Header.Render("Recorded on site") + "\n")
-		for _, f := range facts {
-			field(f[0], f[1])
-		}
-	}
-	if n := len(d.elsewhere); n > 0 {
-		last := d.elsewhere[n-1]
-		field("Other laptops", fmt.Sprintf("%d step result(s) from the hub, last %s %s by %s %s", n, last.Step,
-			last.Outcome, last.Engineer, shortTime(last.At)))
-	}
-	if v := d.hub; v.Known && (len(v.Disputes) > 0 || len(v.Overruled) > 0) {
-		b.WriteString("\n" + st.Header.Render("On the hub: "+statusWord(v.Status)) + "\n")
-		for _, x := range v.Disputes {
-			b.WriteString(cut("  ⇄ disputed "+txt(x.Words()), d.w) + "\n")
-		}
-		for _, o := range v.Overruled {
-			b.WriteString(cut("  ✗ "+txt(o.Step)+": this laptop recorded "+txt(o.Mine)+"; "+txt(o.Why), d.w) + "\n")
-		}
-	}
-	if lines := d.stepHistory(); len(lines) > 0 {
-		b.WriteString("\n" + st.Header.Render("Steps with more than one result") + "\n")
-		for _, l := range lines {
-			b.WriteString(cut(l, d.w) + "\n")
-		}
-	}
-	b.WriteString("\n" + st.Header.Render("History") + "\n")
-	if len(d.history) == 0 {
-		b.WriteString(st.Faint.Render("  no status changes yet") + "\n")
-	}
-	room := max(d.h-strings.Count(b.String(), "\n")-1, 1)
-	start := max(len(d.history)-room, 0) // the newest that fit
-	for _, c := range d.history[start:] {
-		line := fmt.Sprintf("  %s  %s → %s  %s", txt(shortTime(c.At)), statusWord(c.From), statusWord(c.To), txt(c.Engineer))
-		if c.Reason != "" {
-			line += "  " + st.Faint.Render(txt(c.Reason))
-		}
-		b.WriteString(cut(line, d.w) + "\n")
-	}
-	return b.String()
-}
-
-// stepHistory lists, for each step that was failed, retried or corrected,
-// every result recorded for it: what the wizard's look-back shows.
-func (d *detail) stepHistory() []string {
-	var out []string
-	for _, s := range append(append([]runbook.StepState{}, d.pr.Steps...), d.pr.Rollback...) {
-		if len(s.History) < 2 && (len(s.History) == 0 || s.History[0].Outcome != runbook.OutcomeFail) {
-			continue
-		}
-		out = append(out, "  "+safetext.Line(s.Title))
-		for _, t := range s.History {
-			out = append(out, "    "+tryLine(d.sh.st, t))
-		}
-	}
-	return out
 }
 
 // shortTime shows an RFC 3339 time as "2026-11-25 16:13".

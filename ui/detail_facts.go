@@ -64,7 +64,7 @@ func recordedFacts(pr runbook.Progress) [][2]string {
 			if h.WTNRef != "" {
 				w += ", waste transfer note " + h.WTNRef
 			}
-			add("Disposition", w)
+			add("Legacy disposition", w)
 		}
 	}
 	for _, l := range runbook.ReplacedLines(d) {

@@ -23,9 +23,9 @@ func TestTheDetailShowsEveryRecordedFact(t *testing.T) {
 	mustContain(t, frame, "Recorded on site")
 	for _, f := range [][2]string{{"Legacy serial", "FCH2222BBBB"}, {"Legacy tag", "MPS-00022"}, {"Condition", "worn"},
 		{"New phone", "avaya J179"}, {"New MAC", "c8:1f:ea:"}, {"New on port", "kx-sw1 Gi1/0/2"}, {"New serial", "23WZ0000FC02"},
-		{"New tag", "AVT-FC02"}, {"Disposition", "weee disposal, waste transfer note WTN-2026-0117"},
+		{"New tag", "AVT-FC02"}, {"Legacy disposition", "weee disposal, waste transfer note WTN-2026-0117"},
 		{"Signed off by", "Sgt Ada Okafor"}, {"Number now", "020 7230 1999 (new; was 020 7230 1004, surrendered)"},
 		{"Number before", "020 7230 1004"}} {
-		mustContain(t, frame, fmt.Sprintf("%-14s %s", f[0], f[1]))
+		mustContain(t, frame, fmt.Sprintf("%-18s %s", f[0], f[1]))
 	}
 }

@@ -90,3 +90,43 @@ func lipglossCenter(w int, s string) string {
 
 // widthOf is s's width in cells, escape codes not counted.
 func widthOf(s string) int { return ansi.StringWidth(s) }
+
+// wrapTo breaks s (one line or more) at spaces into lines of at most w
+// cells, a word longer than w broken where it must; a line that fits is
+// kept as it is.
+func wrapTo(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	var out []string
+	for _, l := range lines {
+		if widthOf(l) <= w {
+			out = append(out, l)
+			continue
+		}
+		for _, part := range strings.Split(ansi.Wrap(l, w, " "), "\n") {
+			out = append(out, strings.TrimRight(part, " "))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// wrapParts joins parts with sep into lines of at most w cells, breaking
+// between parts (a part wider than w is wrapped by itself).
+func wrapParts(parts []string, sep string, w int) string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case widthOf(line+sep+p) <= w:
+			line += sep + p
+		default:
+			lines = append(lines, wrapTo(line, w))
+			line = p
+		}
+	}
+	return strings.Join(append(lines, wrapTo(line, w)), "\n")
+}

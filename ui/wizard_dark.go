@@ -45,10 +45,10 @@ func (z *wizard) darkLine() string {
 	}
 	st := z.sh.st
 	if len(c.Periods) == 0 {
-		return st.Faint.Render(cut(fmt.Sprintf("☎ critical: at most %s without a phone, counted from the swap until verify and the inbound call pass",
+		return st.Faint.Render(wrapTo(fmt.Sprintf("☎ critical: at most %s without a phone, counted from the swap until verify and the inbound call pass",
 			runbook.Clock(c.Target)), z.w))
 	}
-	line := cut("☎ "+safetext.Line(z.label)+" "+c.Words(), z.w)
+	line := wrapTo("☎ "+safetext.Line(z.label)+" "+c.Words(), z.w)
 	switch {
 	case c.Level() == runbook.DarkOver:
 		return st.Err.Render(line)

@@ -34,76 +34,29 @@ func (z *wizard) View() string {
 		return "loading the runbook of " + safetext.Line(z.label) + "…"
 	}
 	p := z.pr.Position
-	head := fmt.Sprintf("%s  %s  %d of %d steps · attempt %d · %s · %s · %s", st.Bold.Render(safetext.Line(p.Label)), st.status(p.Status, 0),
-		z.pr.Done, z.pr.Total, max(z.pr.Attempt, 1), planWord(p.Plan), roleWord(p.Role), safetext.Line(p.Location()))
-	head = cut(head, z.w)
+	// The header wraps between its parts, never inside one.
+	parts := []string{fmt.Sprintf("%s  %s  %d of %d steps", st.Bold.Render(safetext.Line(p.Label)), st.status(p.Status, 0),
+		z.pr.Done, z.pr.Total), fmt.Sprintf("attempt %d", max(z.pr.Attempt, 1)), planWord(p.Plan), roleWord(p.Role),
+		safetext.Line(p.Location())}
 	if n := z.pr.Number.String(); n != "" {
-		head += "\n" + cut("DDI now: "+n, z.w)
+		parts = append(parts, "DDI now: "+n)
 	}
+	head := wrapParts(parts, " · ", z.w)
 	if l := z.darkLine(); l != "" {
 		head += "\n" + l
 	}
 	if v := z.hub; v.Known && (len(v.Disputes) > 0 || len(v.Overruled) > 0) {
-		head += "\n" + st.Warn.Render(cut(fmt.Sprintf("⇄ on the hub: %s · %d disputed · %d of this laptop's values overruled or disputed (the position's detail says which)",
+		head += "\n" + st.Warn.Render(wrapTo(fmt.Sprintf("⇄ on the hub: %s · %d disputed · %d of this laptop's values overruled or disputed (the position's detail says which)",
 			statusWord(v.Status), len(v.Disputes), len(v.Overruled)), z.w))
 	}
 	listW := clamp(z.w/3, 26, 40)
 	left := z.stepList(listW, z.h-2-strings.Count(head, "\n"))
-	right := z.stepPanel(max(z.w-listW-3, 20))
+	rightW := max(z.w-listW-3, 20)
+	// Every line of the panel wraps to its width: one line wider would
+	// widen the whole panel past the screen's edge.
+	right := st.r.NewStyle().Width(rightW).Render(strings.TrimSuffix(z.stepPanel(rightW), "\n"))
 	body := lipgloss.JoinHorizontal(lipgloss.Top, st.r.NewStyle().Width(listW).Render(left), "   ", right)
 	return head + "\n\n" + body
-}
-
-func (z *wizard) stepList(w, h int) string {
-	st := z.sh.st
-	due := z.due()
-	rows := z.rows()
-	var lines []string
-	focusLine := 0
-	lines = append(lines, st.Header.Render("Runbook"))
-	for i, s := range rows {
-		if i == len(z.pr.Steps) {
-			lines = append(lines, "", st.Header.Render("Rollback"))
-		}
-		n := i + 1
-		if i >= len(z.pr.Steps) {
-			n = i - len(z.pr.Steps) + 1
-		}
-		isDue := due != nil && due.Key == s.Key
-		pointer := " "
-		if z.cursor == i && z.looked() != nil {
-			pointer = st.Accent.Render("›")
-			focusLine = len(lines)
-		} else if isDue && z.looked() == nil {
-			focusLine = len(lines)
-		}
-		// A title too long for the list wraps under itself, whole.
-		for j, part := range wrapWords(s.Title, w-7) {
-			line := fmt.Sprintf("%s%s %2d %s", pointer, stepMark(st, *s, isDue), n, part)
-			if j > 0 {
-				line = strings.Repeat(" ", 7) + part
-			}
-			if isDue || z.cursor == i {
-				line = st.Bold.Render(line)
-			}
-			lines = append(lines, line)
-		}
-	}
-	if len(lines) > h && h > 2 {
-		// Keep the step in focus on screen, and say what is cut off.
-		start := clamp(focusLine-h/2, 0, len(lines)-h)
-		end := start + h
-		above, below := start, len(lines)-end
-		shown := append([]string{}, lines[start:end]...)
-		if above > 0 {
-			shown[0] = st.Faint.Render(fmt.Sprintf("  ↑ %d more", above+1))
-		}
-		if below > 0 {
-			shown[len(shown)-1] = st.Faint.Render(fmt.Sprintf("  ↓ %d more", below+1))
-		}
-		lines = shown
-	}
-	return strings.Join(lines, "\n")
 }
 
 func (z *wizard) stepPanel(w int) string {
@@ -114,7 +67,7 @@ func (z *wizard) stepPanel(w int) string {
 		z.lookBack(&b, l, w)
 	} else {
 		if line := z.recordedLine(); line != "" {
-			b.WriteString(cut(st.OK.Render("✓ ")+line, w) + "\n\n")
+			b.WriteString(wrap.Render(st.OK.Render("✓ ")+line) + "\n\n")
 		}
 		z.duePanel(&b, w)
 	}
@@ -133,7 +86,7 @@ func (z *wizard) stepPanel(w int) string {
 		if z.last.Value != "" {
 			line += " · " + safetext.Line(z.last.Value)
 		}
-		b.WriteString(cut(line, w) + "\n")
+		b.WriteString(wrap.Render(line) + "\n")
 	}
 	if obs := z.evidence(); obs != nil {
 		b.WriteString("\n" + st.Header.Render("What SNMP saw") + "\n")
@@ -212,13 +165,13 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 	if c.RollbackOnly {
 		title = "Rollback: " + title
 	}
-	fmt.Fprintf(b, "%s  %s\n", st.Title.Render(title), st.Faint.Render("("+kind+")"))
+	b.WriteString(wrap.Render(st.Title.Render(title)+"  "+st.Faint.Render("("+kind+")")) + "\n")
 	if c.Instructions != "" {
 		b.WriteString(wrap.Render(safetext.Line(c.Instructions)) + "\n")
 	}
 	z.dialView(b, c, w)
 	if c.Hint != "" && c.Kind == runbook.StepInput && choicesFor(c.Field) == nil {
-		b.WriteString(st.Faint.Render(cut("Hint: "+c.Hint, w)) + "\n")
+		b.WriteString(wrap.Render(st.Faint.Render("Hint: "+c.Hint)) + "\n")
 	}
 	switch {
 	case c.Skippable && c.Kind == runbook.StepAuto && c.Check != runbook.CheckStaged:
@@ -278,7 +231,7 @@ func (z *wizard) promptView(b *strings.Builder, w int) {
 			b.WriteString("Corrected value, pick one:\n")
 		}
 		b.WriteString(z.pick.view(st, w))
-		b.WriteString(st.r.NewStyle().Width(w).Render(st.Faint.Render("↑/↓ or the first letter, or scan the word; enter picks")) + "\n")
+		b.WriteString(st.r.NewStyle().Width(w).Render(st.Faint.Render("↑/↓, its first letter or a scan; enter picks")) + "\n")
 		return
 	}
 	view := z.input.View()
@@ -317,9 +270,27 @@ func (z *wizard) history(b *strings.Builder, s *runbook.StepState, w int) {
 	}
 	st := z.sh.st
 	wrap := st.r.NewStyle().Width(w)
-	b.WriteString("\n" + st.Header.Render(fmt.Sprintf("Results recorded (%d)", len(s.History))) + "\n")
+	// Results of earlier attempts come apart, under their attempt: a
+	// reopened position's first phone is not the replacement's.
+	var now, earlier []runbook.Try
 	for _, t := range s.History {
-		b.WriteString(wrap.Render(tryLine(st, t)) + "\n")
+		if t.Attempt < z.pr.Attempt {
+			earlier = append(earlier, t)
+		} else {
+			now = append(now, t)
+		}
+	}
+	if len(now) > 0 {
+		b.WriteString("\n" + st.Header.Render(fmt.Sprintf("Results recorded (%d)", len(now))) + "\n")
+		for _, t := range now {
+			b.WriteString(wrap.Render(tryLine(st, t)) + "\n")
+		}
+	}
+	if len(earlier) > 0 {
+		b.WriteString("\n" + st.Header.Render(fmt.Sprintf("In earlier attempts (%d)", len(earlier))) + "\n")
+		for _, t := range earlier {
+			b.WriteString(wrap.Render(st.Faint.Render(tryLine(st, t))) + "\n")
+		}
 	}
 }
 
@@ -415,11 +386,11 @@ func (z *wizard) observation(o *runbook.Observation, w int) string {
 		if !r.Reported(runbook.FactVoiceVLAN) {
 			vlan = "voice VLAN not reported by this switch"
 		}
-		b.WriteString(cut(fmt.Sprintf("  %s %s (%s): link %s · %s · %s", safetext.Line(r.Switch), safetext.Line(r.Port),
-			safetext.Line(r.Addr), link, vlan, poe), w) + "\n")
+		b.WriteString(wrap.Render(fmt.Sprintf("  %s %s (%s): link %s · %s · %s", safetext.Line(r.Switch), safetext.Line(r.Port),
+			safetext.Line(r.Addr), link, vlan, poe)) + "\n")
 		for _, ph := range r.Phones {
-			b.WriteString(cut(fmt.Sprintf("  phone: %s %s %s %s", safetext.Line(ph.Vendor), safetext.Line(ph.Model),
-				safetext.Line(ph.MAC), safetext.Line(ph.Serial)), w) + "\n")
+			b.WriteString(wrap.Render(fmt.Sprintf("  phone: %s %s %s %s", safetext.Line(ph.Vendor), safetext.Line(ph.Model),
+				safetext.Line(ph.MAC), safetext.Line(ph.Serial))) + "\n")
 		}
 	}
 	return b.String()
