@@ -41,7 +41,7 @@ func TestDashboardCountsAndAttention(t *testing.T) {
 	m := newTestRoot(t, st, "KX", 120, 40)
 	frame := m.View()
 	mustContain(t, frame, "KX  Kestrel Cross Police Station", "0 of 58 positions done", "126 days to cease (2027-03-31)",
-		"○ planned         57", "■ blocked          1", "custody suite       6", "Avaya fixed     13",
+		"○ planned         57", "■ blocked          1", "custody suite       6", "Avaya fixed         13",
 		"Needs attention", "▸ ■ CS-01    blocked: custody sergeant refused access")
 	for k, want := range map[string]string{"p": "*ui.positionList", "d": "*ui.discovery", "a": "*ui.assetsScreen",
 		"c": "*ui.conflictsScreen", "enter": "*ui.detail"} {
