@@ -102,9 +102,18 @@ func (z *wizard) recordedLine() string {
 	if z.last == nil || z.last.Value == "" || z.last.Outcome != runbook.OutcomePass {
 		return ""
 	}
-	line := "recorded: " + safetext.Line(z.last.Value)
+	v := z.last.Value
+	if s, ok := z.pr.Step(z.last.Step); ok && s.Field == runbook.FieldDisposition {
+		if d, err := runbook.ParseDisposition(v); err == nil { // "returned to store", not returned_to_store
+			v = d.State.Words()
+			if d.WTNRef != "" {
+				v += ", waste transfer note " + d.WTNRef
+			}
+		}
+	}
+	line := "recorded: " + safetext.Line(v)
 	if z.last.Corrected {
-		line = "corrected to: " + safetext.Line(z.last.Value)
+		line = "corrected to: " + safetext.Line(v)
 	}
 	switch {
 	case z.lastCorrectable() == nil:
@@ -202,7 +211,7 @@ func (z *wizard) duePanel(b *strings.Builder, w int) {
 		}
 		b.WriteString(wrap.Render(strings.Join(opts, " · ")) + "\n")
 	case z.retrying:
-		b.WriteString(wrap.Render(st.Warn.Render("↻ Due again")+": "+z.doBinding(c).Help().Key+" to "+z.doBinding(c).Help().Desc) + "\n")
+		b.WriteString(wrap.Render(st.Warn.Render("↻ Due again")+": "+z.doBinding(c).Help().Key+" ("+z.doBinding(c).Help().Desc+")") + "\n")
 	}
 	z.history(b, c, w)
 }
