@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cutover/site"
+	"cutover/site/runbook"
 	"cutover/sync/client"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -342,7 +343,7 @@ func syncTime(t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	return t.UTC().Format("2006-01-02 15:04")
+	return runbook.ReadableTime(t)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

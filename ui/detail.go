@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"cutover/site"
 	"cutover/site/runbook"
 
@@ -142,12 +140,11 @@ func (d *detail) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return d, nil
 }
 
-// shortTime shows an RFC 3339 time as "2026-11-25 16:13".
+// shortTime shows an RFC 3339 time as "25 Nov 2026 16:13".
 func shortTime(s string) string {
-	if len(s) >= 16 {
-		return strings.Replace(s[:16], "T", " ", 1)
-	}
-	return s
+	// One way to write a time on every screen and document people read:
+	// runbook.ReadableTimes ("25 Nov 2026 09:30", the laptop's time zone).
+	return runbook.ReadableTimes(s)
 }
 
 // ddiText shows a DDI as people dial it, with the stored E.164 form beside it.

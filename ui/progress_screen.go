@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"cutover/site/runbook"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -429,7 +431,7 @@ func (s *progressScreen) engineerLines(rows int) []string {
 		e := h.p.Engineers[i]
 		last, ago := "never", st.Warn.Render("! never synced")
 		if t, err := time.Parse(time.RFC3339, e.LastSync); err == nil {
-			last, ago = t.UTC().Format("2006-01-02 15:04"), sinceWords(t, now)
+			last, ago = runbook.ReadableTime(t), sinceWords(t, now)
 			if now.Sub(t) > 7*24*time.Hour {
 				ago = st.Warn.Render("! " + ago)
 			}

@@ -95,7 +95,7 @@ func TestProgressEngineersPanel(t *testing.T) {
 	press(t, m, "tab", "tab")
 	frame := m.View()
 	// Only the people who push: sam, a supervisor, is not listed.
-	mustContain(t, frame, "[Engineers 2]", "alice", "bob", "engineer", "2026-11-25 09:30", "just now")
+	mustContain(t, frame, "[Engineers 2]", "alice", "bob", "engineer", "25 Nov 2026 09:30", "just now")
 	mustNotContain(t, frame, "never synced", "supervisor  ")
 	for _, e := range progressOverview(t, m).hub.p.Engineers {
 		if e.User == "sam" {

@@ -327,8 +327,12 @@ func readableTime(ts string) string {
 	if err != nil {
 		return ts
 	}
-	return t.Local().Format("2 Jan 2006 15:04")
+	return ReadableTime(t)
 }
+
+// ReadableTime is the one way a time is written for people, on screens
+// and in documents: "25 Nov 2026 09:30", in the local time zone.
+func ReadableTime(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04") }
 
 // machineTime is an RFC 3339 UTC time as the step history lines carry it.
 var machineTime = regexp.MustCompile(`\b\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z\b`)
