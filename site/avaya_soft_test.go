@@ -53,8 +53,8 @@ func TestAvayaSoftMigratesAnOlderDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms[:6] {
-		if _, err := db.Exec(m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
 		}
 	}
 	if _, err := db.Exec(`PRAGMA user_version = 6`); err != nil {

@@ -10,11 +10,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
+	"cutover/internal/migrate"
 	"cutover/internal/platform"
 	"cutover/site/oplog"
 
@@ -41,41 +40,9 @@ type Store struct {
 // cutover than this one. The file is left untouched.
 var ErrNewerSchema = errors.New("database schema is newer than this cutover")
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = migrate.Migration
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		name := e.Name()
-		num, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
-			return nil, fmt.Errorf("migration file %q: want NNNN_name.sql", name)
-		}
-		body, err := migrationFS.ReadFile("migrations/" + name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: name, sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	// user_version records how far a database has come, so the numbers must
-	// run 1, 2, 3… with no gap or repeat.
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: want number %d (migrations are numbered 1, 2, 3… without gaps)", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+func migrations() ([]migration, error) { return migrate.Load(migrationFS, "migrations") }
 
 // SchemaVersion is the newest schema this binary knows.
 func SchemaVersion() int {
@@ -83,7 +50,7 @@ func SchemaVersion() int {
 	if err != nil || len(ms) == 0 {
 		return 0
 	}
-	return ms[len(ms)-1].version
+	return ms[len(ms)-1].Version
 }
 
 func dsn(path string, params string) string {
@@ -106,7 +73,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	newest := ms[len(ms)-1].version
+	newest := ms[len(ms)-1].Version
 	if _, err := os.Stat(path); err == nil {
 		why := readOnlyReason(path)
 		probe, err := checkFile(path, newest, why != "")
@@ -162,7 +129,7 @@ func (s *Store) migrate(ms []migration) error {
 	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
 		return err
 	}
-	newest := ms[len(ms)-1].version
+	newest := ms[len(ms)-1].Version
 	if cur > newest {
 		return fmt.Errorf("%w: schema version %d, this cutover knows up to %d", ErrNewerSchema, cur, newest)
 	}
@@ -177,25 +144,25 @@ func (s *Store) migrate(ms []migration) error {
 	}
 	defer tx.Rollback()
 	for _, m := range ms {
-		if m.version <= cur {
+		if m.Version <= cur {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
-		if strings.Contains(m.sql, "writable_schema") {
+		if strings.Contains(m.SQL, "writable_schema") {
 			// A definition rewritten in place: every connection must read
 			// the schema again, which a new schema version makes it do.
 			var v int
 			if err := tx.QueryRowContext(ctx, "PRAGMA schema_version").Scan(&v); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA schema_version = %d", v+1)); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version)); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -175,7 +175,7 @@ func cannotReadShared(err error) bool {
 // openReadOnly opens a database for reading only: no writer connection, and
 // a schema older than this cutover's is refused (upgrading it is a write).
 func openReadOnly(path, params, why string, ms []migration) (*Store, error) {
-	newest := ms[len(ms)-1].version
+	newest := ms[len(ms)-1].Version
 	r, err := sql.Open("sqlite3", dsn(path, params+"&_foreign_keys=on&_query_only=true"))
 	if err != nil {
 		return nil, err

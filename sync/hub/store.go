@@ -41,15 +41,15 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"cutover/internal/migrate"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver ("pgx")
 	_ "github.com/mattn/go-sqlite3"    // the SQLite driver
@@ -252,33 +252,10 @@ func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
 	return fn(&tx{s: s, tx: t, ctx: ctx})
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = migrate.Migration
 
 func (s *Store) migrations() ([]migration, error) {
-	dir := "migrations/" + s.dialect
-	entries, err := fs.ReadDir(migrationFS, dir)
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", e.Name())
-		}
-		body, err := migrationFS.ReadFile(dir + "/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{v, e.Name(), string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
+	return migrate.Load(migrationFS, "migrations/"+s.dialect)
 }
 
 // migrate applies the dialect's migrations not yet applied, each in its own
@@ -302,18 +279,18 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := t.row(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
 			return err
 		}
-		if newest := ms[len(ms)-1].version; cur > newest {
+		if newest := ms[len(ms)-1].Version; cur > newest {
 			return fmt.Errorf("schema version %d is newer than this cutover knows (%d); upgrade cutover", cur, newest)
 		}
 		for _, m := range ms {
-			if m.version <= cur {
+			if m.Version <= cur {
 				continue
 			}
-			if _, err := t.exec(m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := t.exec(m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := t.exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, s.Now().Unix()); err != nil {
+				m.Version, m.Name, s.Now().Unix()); err != nil {
 				return err
 			}
 		}
