@@ -85,21 +85,6 @@ func TestDashboardListsEveryOpenProblem(t *testing.T) {
 	mustNotContain(t, m.View(), "unexpected phone on")
 }
 
-// TestRollbackHalfDoneNeedsAttention reads a position's runbook state.
-func TestRollbackHalfDoneNeedsAttention(t *testing.T) {
-	pr := runbook.Progress{Position: site.Position{Label: "CS-01"}, Mode: runbook.ModeRollback,
-		Current: &runbook.StepState{Step: runbook.Step{Title: "Reconnect the legacy handset"}}}
-	it, ok := inProgressProblem(pr)
-	if !ok || it.kind != attRollback || it.text != "rollback half done: next Reconnect the legacy handset" {
-		t.Fatalf("%+v %v", it, ok)
-	}
-	pr = runbook.Progress{Position: site.Position{Label: "CS-01"}, Mode: runbook.ModeSwap,
-		Steps: []runbook.StepState{{Step: runbook.Step{Title: "Scan"}, Outcome: runbook.OutcomePass}}}
-	if _, ok := inProgressProblem(pr); ok {
-		t.Fatal("a runbook going well needs attention")
-	}
-}
-
 // BenchmarkAttentionBigSite gathers what needs attention at a
 // 20,000-position site with 200 positions in progress (each's runbook read).
 func BenchmarkAttentionBigSite(b *testing.B) {

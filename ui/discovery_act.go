@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/sync/client"
 
@@ -78,13 +79,9 @@ func (k actKeys) For(it recItem) []key.Binding {
 }
 
 // switchName is the inventory's name of the switch a phone was seen on
-// (names maps recorded addresses to names), else its sysName, else the
-// address it was read at.
+// (laptop.SwitchName).
 func switchName(s *devices.Sighting, names map[string]string) string {
-	if n := names[strings.ToLower(s.Switch)]; n != "" {
-		return n
-	}
-	return orName(s.SysName, s.Switch)
+	return laptop.SwitchName(s, names)
 }
 
 func (k actKeys) do(sh *shared, code string, msg tea.KeyMsg, it recItem, names map[string]string) tea.Cmd {
@@ -151,25 +148,8 @@ func notOursForm(sh *shared, code string, p site.Proposal) *form {
 	return f
 }
 
-// proposalMark is what a results line shows of a proposal made for it.
+// proposalMark is what a results line shows of a proposal made for it
+// (laptop.ProposalMark).
 func proposalMark(ps map[string]site.Proposal, it recItem) string {
-	var p site.Proposal
-	var ok bool
-	switch {
-	case it.outcome == site.OutcomeMoved && it.expected != nil:
-		p, ok = ps[site.Proposal{Kind: site.ProposeMove, Label: it.expected.Label}.Key()]
-	case it.seen != nil:
-		p, ok = ps["phone:"+strings.ToLower(it.seen.Phone.MAC)]
-	}
-	if !ok {
-		return ""
-	}
-	what := map[string]string{site.ProposeMove: "port", site.ProposeAdd: "new position " + p.Label, site.ProposeNotOurs: "not ours"}[p.Kind]
-	switch p.State {
-	case site.ProposalAccepted:
-		return "✓ " + what + " accepted"
-	case site.ProposalDeclined:
-		return "✗ " + what + " declined"
-	}
-	return "⧗ " + what + " proposed"
+	return laptop.ProposalMark(ps, it.evidence())
 }
