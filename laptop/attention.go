@@ -28,7 +28,7 @@ const (
 	Missing                // a planned handset not seen
 	FailedRead             // a switch the last discovery could not read
 	Unproven               // a check passed on facts confirmed by eye
-	Conflicts              // open sync conflicts
+	InConflict             // open sync conflicts
 )
 
 // Evidence is what a discovery saw of a problem: the planned position, the
@@ -84,7 +84,7 @@ func Attention(ctx context.Context, st *site.Store, code string, now time.Time) 
 	for _, a := range addrs {
 		names[strings.ToLower(a.Addr)] = a.Switch
 	}
-	props, err := client.Proposals(ctx, st, code)
+	props, err := Proposals(ctx, st, code)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -208,12 +208,12 @@ func Attention(ctx context.Context, st *site.Store, code string, now time.Time) 
 		out = append(out, Item{Kind: Unproven, Glyph: "≈", Label: label,
 			Text: "unproven: " + safetext.Line(strings.Join(unproven[label], "; ")) + " (the switch does not report it)"})
 	}
-	n, err := client.OpenConflicts(ctx, st, code)
+	n, err := OpenConflicts(ctx, st, code)
 	if err != nil {
 		return nil, nil, err
 	}
 	if n > 0 {
-		out = append(out, Item{Kind: Conflicts, Glyph: "⚠", Text: fmt.Sprintf("%d open sync conflict%s: enter lists them", n, plural(n))})
+		out = append(out, Item{Kind: InConflict, Glyph: "⚠", Text: fmt.Sprintf("%d open sync conflict%s: enter lists them", n, plural(n))})
 	}
 	sortItems(out)
 	return out, vs, nil

@@ -44,7 +44,7 @@ func (a attItem) words(now time.Time) string {
 
 func (a attItem) open(sh *shared, code string) screen {
 	switch {
-	case a.kind == laptop.Conflicts:
+	case a.kind == laptop.InConflict:
 		return newConflictsScreen(sh, code)
 	case a.rec != nil:
 		return newEvidence(sh, code, *a.rec, a.names)

@@ -288,7 +288,7 @@ func (d *dashboard) attentionView(room int) string {
 	for i := d.attTop; i < len(d.att) && i < d.attTop+rows; i++ {
 		a := d.att[i]
 		style := st.Warn
-		if a.kind <= laptop.Blocked || a.kind == laptop.Conflicts || (a.dark != nil && a.dark.At(d.sh.wall()).Over()) {
+		if a.kind <= laptop.Blocked || a.kind == laptop.InConflict || (a.dark != nil && a.dark.At(d.sh.wall()).Over()) {
 			style = st.Err
 		}
 		text := a.words(d.sh.wall())

@@ -6,7 +6,6 @@ import (
 	"cutover/devices"
 	"cutover/laptop"
 	"cutover/site"
-	"cutover/sync/client"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,7 +31,7 @@ type (
 func loadProposalsCmd(sh *shared, code string) tea.Cmd {
 	ctx, store := sh.ctx, sh.store
 	return func() tea.Msg {
-		ps, err := client.Proposals(ctx, store, code)
+		ps, err := laptop.Proposals(ctx, store, code)
 		m := map[string]site.Proposal{}
 		for _, p := range ps {
 			m[p.Key()] = p
@@ -44,7 +43,7 @@ func loadProposalsCmd(sh *shared, code string) tea.Cmd {
 func proposeCmd(sh *shared, code string, p site.Proposal) tea.Cmd {
 	ctx, store, engineer := sh.ctx, sh.store, sh.engineer
 	return func() tea.Msg {
-		if err := client.Propose(ctx, store, engineer, code, p); err != nil {
+		if err := laptop.Propose(ctx, store, engineer, code, p); err != nil {
 			return failed("proposing", err)
 		}
 		return tea.BatchMsg{
