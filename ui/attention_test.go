@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -45,7 +46,7 @@ func TestDashboardListsEveryOpenProblem(t *testing.T) {
 		}
 	}
 	if _, _, err := swap.DiscoverSite(ctx, st, testEngineer, "KX", nil,
-		devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, devices.DefaultOptions()); err != nil {
+		devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}, devices.DefaultOptions()); err != nil {
 		t.Fatal(err)
 	}
 	m := newTestRoot(t, st, "KX", 80, 24)
@@ -115,7 +116,7 @@ func BenchmarkAttentionBigSite(b *testing.B) {
 func TestNeedsAttentionKeepsFindingsOfTheLastGoodRead(t *testing.T) {
 	ctx := context.Background()
 	st, _, sw := demoRig(t)
-	creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+	creds := devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 	if _, _, err := swap.DiscoverSite(ctx, st, testEngineer, "KX", nil, creds, devices.DefaultOptions()); err != nil {
 		t.Fatal(err)
 	}

@@ -36,13 +36,13 @@ func TestDiscoveryProposalsReachTheSupervisor(t *testing.T) {
 		_, err = alice.Syncer.Sync(ctx)
 		hubtest.Must(t, err)
 
-		sw, err := swap.StartDemoSwitches(ctx, data)
+		sw, err := laptop.StartDemoSwitches(ctx, data)
 		hubtest.Must(t, err)
 		t.Cleanup(func() { sw.Close() })
 		hubtest.Must(t, sw.Record(ctx, alice.Store, "alice", "KX"))
 		opts := devices.DefaultOptions()
 		opts.Timeout, opts.Retries = 2*time.Second, 1
-		creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+		creds := devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 		_, rec, err := swap.DiscoverSite(ctx, alice.Store, "alice", "KX", nil, creds, opts)
 		hubtest.Must(t, err)
 		if len(rec.Moved) != 1 || len(rec.Unexpected) != 1 {
