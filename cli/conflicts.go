@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/sync/client"
 	"cutover/sync/wire"
@@ -96,7 +97,7 @@ engineers may settle disputed observations at their own sites.`,
 				}
 				return tw.Flush()
 			}
-			cs, err := client.Conflicts(ctx, st, siteCode, all)
+			cs, err := laptop.Conflicts(ctx, st, siteCode, all)
 			if err != nil {
 				return err
 			}
@@ -124,7 +125,7 @@ engineers may settle disputed observations at their own sites.`,
 // findConflict accepts a whole conflict id, or 8 or more of its first or
 // last characters when only one conflict has them.
 func findConflict(ctx context.Context, st *site.Store, prefix string) (string, error) {
-	cs, err := client.Conflicts(ctx, st, "", true)
+	cs, err := laptop.Conflicts(ctx, st, "", true)
 	if err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/swap"
 )
@@ -13,12 +14,12 @@ import (
 // startDemoSwitches starts the demo site's simulated switches on loopback
 // and records their addresses for the site, so that the runbook's
 // automatic steps read them (community "public").
-func startDemoSwitches(ctx context.Context, env *Env, st *site.Store, code string) (*swap.DemoSwitches, error) {
+func startDemoSwitches(ctx context.Context, env *Env, st *site.Store, code string) (*laptop.DemoSwitches, error) {
 	data, err := fs.ReadFile(env.DemoFS, DemoFile)
 	if err != nil {
 		return nil, fmt.Errorf("demo site: %w", err)
 	}
-	sw, err := swap.StartDemoSwitches(ctx, data)
+	sw, err := laptop.StartDemoSwitches(ctx, data)
 	if err != nil {
 		return nil, err
 	}
@@ -37,9 +38,9 @@ func startDemoSwitches(ctx context.Context, env *Env, st *site.Store, code strin
 // demoRunner is the swap runner of the demo: SNMP checks against the
 // simulated switches, and the hooks that put the new Avaya phone on the
 // port when the swap is confirmed and the legacy handset back on rollback.
-func demoRunner(st *site.Store, sw *swap.DemoSwitches) *swap.Runner {
+func demoRunner(st *site.Store, sw *laptop.DemoSwitches) *swap.Runner {
 	chk := &swap.SNMPChecker{Store: st}
-	chk.Creds.Community = devices.NewSecret(swap.DemoCommunity)
+	chk.Creds.Community = devices.NewSecret(laptop.DemoCommunity)
 	return &swap.Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnStage: sw.OnStage,
 		OnReconnect: sw.OnReconnect}
 }

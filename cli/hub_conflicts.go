@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"cutover/sync/client"
+	"cutover/laptop"
 	"cutover/sync/hub"
 	"cutover/sync/wire"
 )
@@ -20,7 +20,7 @@ type hubConflictFlags struct {
 }
 
 // hubConflicts lists the hub's conflicts, or settles one, on its store:
-// the same words as a laptop's 'cutover conflicts' (client.Describe).
+// the same words as a laptop's 'cutover conflicts' (laptop.Describe).
 func hubConflicts(ctx context.Context, env *Env, store string, args []string, code string, all bool, f hubConflictFlags) error {
 	st, err := env.openHub(ctx, store)
 	if err != nil {
@@ -62,11 +62,11 @@ func hubConflicts(ctx context.Context, env *Env, store string, args []string, co
 		enc.SetIndent("", "  ")
 		type described struct {
 			wire.ConflictRecord
-			Words client.Described `json:"words"`
+			Words laptop.Described `json:"words"`
 		}
 		out := make([]described, 0, len(cs))
 		for _, c := range cs {
-			out = append(out, described{c, client.Describe(asConflict(c))})
+			out = append(out, described{c, laptop.Describe(asConflict(c))})
 		}
 		return enc.Encode(map[string]any{"conflicts": out})
 	}
@@ -82,16 +82,16 @@ func hubConflicts(ctx context.Context, env *Env, store string, args []string, co
 	return tw.Flush()
 }
 
-func asConflict(c wire.ConflictRecord) client.Conflict {
-	return client.Conflict{ID: c.ID, Site: c.Site, Kind: c.Kind, Entity: c.Entity, EntityID: c.EntityID, Status: c.Status,
+func asConflict(c wire.ConflictRecord) laptop.Conflict {
+	return laptop.Conflict{ID: c.ID, Site: c.Site, Kind: c.Kind, Entity: c.Entity, EntityID: c.EntityID, Status: c.Status,
 		Detail: c.Detail, OpenedAt: c.OpenedAt, ResolvedBy: c.ResolvedBy, Resolution: c.Resolution}
 }
 
 // conflictWhat is a conflict in words for the laptop's and the hub's
 // lists alike: what it is, its facts, the values a resolution may name, and
 // what resolving does (or who resolved it and how).
-func conflictWhat(c client.Conflict) string {
-	d := client.Describe(c)
+func conflictWhat(c laptop.Conflict) string {
+	d := laptop.Describe(c)
 	what := d.Title
 	if len(d.Lines) > 0 {
 		what += " — " + strings.Join(d.Lines, "; ")

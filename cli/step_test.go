@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"cutover/internal/fieldtest"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
-	"cutover/swap"
 )
 
 // TestStepRunbookReportStockFromTheCommandLine drives a swap with the
@@ -22,7 +22,7 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 		t.Fatalf("import: %d %s", code, errs)
 	}
 	data, _ := os.ReadFile("../testdata/demo/kx.json")
-	sw, err := swap.StartDemoSwitches(context.Background(), data)
+	sw, err := laptop.StartDemoSwitches(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 	}
 	// The automatic step: the handset is still on the port (nobody unplugged
 	// it in the simulated switch), so the check fails with exit status 3.
-	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", "gone", "--result", "pass", "--community", swap.DemoCommunity, addr)
+	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", "gone", "--result", "pass", "--community", laptop.DemoCommunity, addr)
 	if code != 3 || !strings.Contains(out, "gone: fail: still a phone on the port") {
 		t.Fatalf("gone: %d\n%s\n%s", code, out, errs)
 	}
@@ -62,7 +62,7 @@ func TestStepRunbookReportStockFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Retry: the address was remembered from --switch-addr.
-	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", "gone", "--result", "pass", "--community", swap.DemoCommunity)
+	code, out, errs = runCLI(t, db, "step", "--site", "KX", "--position", "MR-01", "--step", "gone", "--result", "pass", "--community", laptop.DemoCommunity)
 	if code != 0 || !strings.Contains(out, "gone: pass: no phone on 21") {
 		t.Fatalf("gone retry: %d\n%s\n%s", code, out, errs)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"cutover/assets"
+	"cutover/laptop"
 	"cutover/site"
 
 	"github.com/spf13/pflag"
@@ -78,7 +79,7 @@ The model may be written "Avaya J179", "j179" or "J179".`,
 					return err
 				}
 			}
-			lines, err := assets.Stock(ctx, st.DB(), s.Code)
+			lines, err := laptop.Stock(ctx, st, s.Code)
 			if err != nil {
 				return err
 			}

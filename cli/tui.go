@@ -11,6 +11,7 @@ import (
 	"cutover/assets"
 	"cutover/config"
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/swap"
 	"cutover/sync/client"
@@ -116,7 +117,7 @@ and its path printed.`,
 			opt := env.uiOptions(st, "KX")
 			opt.Swap = demoRunner(st, sw)
 			opt.Discover = tuiDiscoverer(env, st)
-			opt.Creds, opt.CredsFrom = devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, "the demo's switches"
+			opt.Creds, opt.CredsFrom = devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}, "the demo's switches"
 			err = ui.Run(ctx, opt)
 			switch {
 			case keep || filepath.Dir(env.DBPath) != dir:

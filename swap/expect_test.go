@@ -9,6 +9,7 @@ import (
 
 	"cutover/devices"
 	"cutover/devices/simswitch"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 )
@@ -17,7 +18,7 @@ func discover(t *testing.T, r *rig) devices.Reconciliation {
 	t.Helper()
 	o := devices.DefaultOptions()
 	_, rec, err := DiscoverSite(context.Background(), r.st, "eng-a", "KX", nil,
-		devices.Credentials{Community: devices.NewSecret(DemoCommunity)}, o)
+		devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestDemoRestartShowsTheSwapsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.sw.Close()
-	sw, err := StartDemoSwitches(ctx, data) // the demo restarted: switches as first planned
+	sw, err := laptop.StartDemoSwitches(ctx, data) // the demo restarted: switches as first planned
 	if err != nil {
 		t.Fatal(err)
 	}

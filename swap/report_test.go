@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cutover/assets"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 )
@@ -57,7 +58,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		}
 	}
 	if _, err := rec("FC-02", "new_serial", Input{Outcome: runbook.OutcomePass, Value: "23WZ99999999"}); !errors.Is(err, runbook.ErrBadInput) ||
-		!strings.Contains(err.Error(), DemoPhone(pr.Position).Serial) {
+		!strings.Contains(err.Error(), laptop.DemoPhone(pr.Position).Serial) {
 		t.Fatalf("wrong serial scanned: %v", err)
 	}
 	if _, err := rec("FC-02", "new_serial", Input{Outcome: runbook.OutcomePass}); err != nil {
@@ -92,7 +93,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 		rows[row.Label] = row
 	}
 	fc1, fc2, mr1, cs1 := rows["FC-01"], rows["FC-02"], rows["MR-01"], rows["CS-01"]
-	want1 := DemoPhone(fc1ToPos(r, "FC-01"))
+	want1 := laptop.DemoPhone(fc1ToPos(r, "FC-01"))
 	if fc1.Status != site.StatusDone || fc1.StepsDone != fc1.StepsTotal || fc1.NewSerial != want1.Serial || fc1.NewMAC != want1.MAC ||
 		fc1.NewModel != "J179" || fc1.LegacySerial != "FCHFC01X1" || fc1.DDIState != runbook.DDIKept ||
 		fc1.Disposition != "weee_disposal WTN-2026-0042" || fc1.SignedOffBy != "Sgt Ada Okafor" || fc1.FinishedAt == "" {

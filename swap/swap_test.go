@@ -12,6 +12,7 @@ import (
 
 	"cutover/assets"
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 )
@@ -20,7 +21,7 @@ import (
 // on loopback and a Runner wired to them, as `cutover demo` does.
 type rig struct {
 	st  *site.Store
-	sw  *DemoSwitches
+	sw  *laptop.DemoSwitches
 	run *Runner
 }
 
@@ -43,7 +44,7 @@ func newRig(t *testing.T) *rig {
 	if _, err := st.Import(ctx, "setup", inv, data, site.SiteOverrides{}); err != nil {
 		t.Fatal(err)
 	}
-	sw, err := StartDemoSwitches(ctx, data)
+	sw, err := laptop.StartDemoSwitches(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func newRig(t *testing.T) *rig {
 	}
 	opts := devices.DefaultOptions()
 	opts.Timeout, opts.Retries = 2*time.Second, 1
-	chk := &SNMPChecker{Creds: devices.Credentials{Community: devices.NewSecret(DemoCommunity)}, Options: opts, Store: st}
+	chk := &SNMPChecker{Creds: devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}, Options: opts, Store: st}
 	return &rig{st: st, sw: sw, run: &Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnReconnect: sw.OnReconnect}}
 }
 
@@ -165,7 +166,7 @@ func TestEachRunbookPassPathAgainstSimulatedSwitch(t *testing.T) {
 				t.Fatalf("legacy asset: %+v", legacy)
 			}
 			if c.plan == site.PlanAvayaFixed || c.plan == site.PlanAvayaPTT {
-				want := DemoPhone(pr.Position)
+				want := laptop.DemoPhone(pr.Position)
 				if newer == nil || newer.State != assets.StateInstalled || newer.Serial != want.Serial ||
 					newer.MAC != want.MAC || newer.Model != want.Model || newer.Vendor != "avaya" {
 					t.Fatalf("new asset %+v, want serial %s mac %s model %s", newer, want.Serial, want.MAC, want.Model)

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"cutover/assets"
-	"cutover/internal/find"
+	"cutover/laptop"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -22,12 +22,8 @@ type assetsLoadedMsg struct {
 func loadAssetsCmd(sh *shared, code string) tea.Cmd {
 	ctx, store := sh.ctx, sh.store
 	return func() tea.Msg {
-		items, err := assets.ForSite(ctx, store.DB(), code)
-		if err != nil {
-			return assetsLoadedMsg{code: code, err: err}
-		}
-		stock, err := assets.Stock(ctx, store.DB(), code)
-		return assetsLoadedMsg{code: code, items: items, stock: stock, err: err}
+		r, err := laptop.ReadRegister(ctx, store, code)
+		return assetsLoadedMsg{code: code, items: r.Assets, stock: r.Stock, err: err}
 	}
 }
 
@@ -92,16 +88,6 @@ func (a *assetsScreen) FullHelp() [][]key.Binding {
 	return a.filter.fullHelp(a.keys.list, []key.Binding{a.keys.Tab, a.keys.Ref}, a.keys.Back)
 }
 
-// assetKey is what the register's filter searches: every column shown, and
-// the MAC a scanner may read.
-func assetKey(it assets.Asset) string {
-	var k find.Key
-	k.Text(string(it.Kind), it.Vendor, it.Model, strings.TrimSpace(it.Vendor+" "+it.Model), it.Serial, it.AssetTag, it.Position,
-		string(it.State), it.State.Words(), strings.ReplaceAll(string(it.State), "_", " "), it.WTNRef, it.Condition)
-	k.MAC(it.MAC)
-	return k.String()
-}
-
 func (a *assetsScreen) refilter(narrows bool) {
 	a.view = a.filter.keep(len(a.items), a.view, narrows, func(i int) string { return a.keyOf[i] })
 	a.cur, a.top = clamp(a.cur, 0, max(len(a.view)-1, 0)), 0
@@ -119,7 +105,7 @@ func (a *assetsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		a.loaded, a.items, a.stock = true, msg.items, msg.stock
 		a.keyOf = make([]string, len(a.items))
 		for i, it := range a.items {
-			a.keyOf[i] = assetKey(it)
+			a.keyOf[i] = laptop.SearchKey(it)
 		}
 		a.refilter(false)
 	case changedMsg:

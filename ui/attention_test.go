@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -45,7 +46,7 @@ func TestDashboardListsEveryOpenProblem(t *testing.T) {
 		}
 	}
 	if _, _, err := swap.DiscoverSite(ctx, st, testEngineer, "KX", nil,
-		devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, devices.DefaultOptions()); err != nil {
+		devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}, devices.DefaultOptions()); err != nil {
 		t.Fatal(err)
 	}
 	m := newTestRoot(t, st, "KX", 80, 24)
@@ -85,21 +86,6 @@ func TestDashboardListsEveryOpenProblem(t *testing.T) {
 	mustNotContain(t, m.View(), "unexpected phone on")
 }
 
-// TestRollbackHalfDoneNeedsAttention reads a position's runbook state.
-func TestRollbackHalfDoneNeedsAttention(t *testing.T) {
-	pr := runbook.Progress{Position: site.Position{Label: "CS-01"}, Mode: runbook.ModeRollback,
-		Current: &runbook.StepState{Step: runbook.Step{Title: "Reconnect the legacy handset"}}}
-	it, ok := inProgressProblem(pr)
-	if !ok || it.kind != attRollback || it.text != "rollback half done: next Reconnect the legacy handset" {
-		t.Fatalf("%+v %v", it, ok)
-	}
-	pr = runbook.Progress{Position: site.Position{Label: "CS-01"}, Mode: runbook.ModeSwap,
-		Steps: []runbook.StepState{{Step: runbook.Step{Title: "Scan"}, Outcome: runbook.OutcomePass}}}
-	if _, ok := inProgressProblem(pr); ok {
-		t.Fatal("a runbook going well needs attention")
-	}
-}
-
 // BenchmarkAttentionBigSite gathers what needs attention at a
 // 20,000-position site with 200 positions in progress (each's runbook read).
 func BenchmarkAttentionBigSite(b *testing.B) {
@@ -130,7 +116,7 @@ func BenchmarkAttentionBigSite(b *testing.B) {
 func TestNeedsAttentionKeepsFindingsOfTheLastGoodRead(t *testing.T) {
 	ctx := context.Background()
 	st, _, sw := demoRig(t)
-	creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+	creds := devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 	if _, _, err := swap.DiscoverSite(ctx, st, testEngineer, "KX", nil, creds, devices.DefaultOptions()); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cutover/laptop"
 	"cutover/sync/client"
 	"cutover/sync/wire"
 
@@ -15,14 +16,14 @@ import (
 // them.
 type conflictsMsg struct {
 	code string
-	cs   []client.Conflict
+	cs   []laptop.Conflict
 	err  error
 }
 
 func loadConflictsCmd(sh *shared, code string) tea.Cmd {
 	ctx, store := sh.ctx, sh.store
 	return func() tea.Msg {
-		cs, err := client.Conflicts(ctx, store, code, false)
+		cs, err := laptop.Conflicts(ctx, store, code, false)
 		return conflictsMsg{code: code, cs: cs, err: err}
 	}
 }
@@ -38,7 +39,7 @@ type conflictsScreen struct {
 	sh     *shared
 	code   string
 	keys   conflictKeys
-	cs     []client.Conflict
+	cs     []laptop.Conflict
 	loaded bool
 	cur    int
 	top    int
@@ -62,11 +63,11 @@ func (c *conflictsScreen) Capturing() bool         { return false }
 func (c *conflictsScreen) Dirty() bool             { return false }
 func (c *conflictsScreen) SetSize(w, h int) screen { c.w, c.h = w, h; return c }
 
-func (c *conflictsScreen) selected() (client.Conflict, bool) {
+func (c *conflictsScreen) selected() (laptop.Conflict, bool) {
 	if c.cur < len(c.cs) {
 		return c.cs[c.cur], true
 	}
-	return client.Conflict{}, false
+	return laptop.Conflict{}, false
 }
 
 // ShortHelp implements help.KeyMap.
@@ -118,7 +119,7 @@ func (c *conflictsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, c.keys.Open) && ok:
 			c.open = true
 		case key.Matches(msg, c.keys.Resolve) && ok:
-			d := client.Describe(k)
+			d := laptop.Describe(k)
 			if err := c.mayResolve(k); err != nil {
 				if c.role() == wire.RoleEngineer {
 					return c, badNote("an engineer cannot settle this one: %s", d.Hint)
@@ -147,7 +148,7 @@ func (c *conflictsScreen) View() string {
 		st.Faint.Render("  (as of the last sync)") + "\n\n")
 	if c.open {
 		k := c.cs[c.cur]
-		d := client.Describe(k)
+		d := laptop.Describe(k)
 		b.WriteString(wrapText("⚠ "+txt(d.Title), c.w) + "\n\n")
 		for _, l := range d.Lines {
 			b.WriteString(wrapText("  "+txt(l), c.w) + "\n")
@@ -167,7 +168,7 @@ func (c *conflictsScreen) View() string {
 	c.top = scrollTo(c.cur, c.top, h)
 	for i := c.top; i < len(c.cs) && i < c.top+h; i++ {
 		k := c.cs[i]
-		d := client.Describe(k)
+		d := laptop.Describe(k)
 		mark := "⚠ "
 		switch {
 		case k.LocalStatus != "":
@@ -187,7 +188,7 @@ func (c *conflictsScreen) View() string {
 
 // newResolveForm settles a conflict: what was decided in words, and the
 // value that stands when the conflict takes one.
-func newResolveForm(sh *shared, code string, k client.Conflict, d client.Described) *form {
+func newResolveForm(sh *shared, code string, k laptop.Conflict, d laptop.Described) *form {
 	const keep = "(keep the standing one)"
 	f := newForm(sh, "Resolve", func(f *form) (tea.Cmd, error) {
 		res, value := f.value("resolution"), f.value("value")
@@ -244,6 +245,6 @@ func (c *conflictsScreen) role() string {
 }
 
 // mayResolve is the one rule (wire.MayResolve) for this laptop's user.
-func (c *conflictsScreen) mayResolve(k client.Conflict) error {
+func (c *conflictsScreen) mayResolve(k laptop.Conflict) error {
 	return wire.MayResolve(c.role(), k.Kind)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/sync/client"
@@ -288,7 +289,7 @@ func (d *dashboard) attentionView(room int) string {
 	for i := d.attTop; i < len(d.att) && i < d.attTop+rows; i++ {
 		a := d.att[i]
 		style := st.Warn
-		if a.kind <= attBlocked || a.kind == attConflicts || (a.dark != nil && a.dark.At(d.sh.wall()).Over()) {
+		if a.kind <= laptop.Blocked || a.kind == laptop.InConflict || (a.dark != nil && a.dark.At(d.sh.wall()).Over()) {
 			style = st.Err
 		}
 		text := a.words(d.sh.wall())

@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
-	"cutover/sync/client"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -31,7 +31,7 @@ type (
 func loadProposalsCmd(sh *shared, code string) tea.Cmd {
 	ctx, store := sh.ctx, sh.store
 	return func() tea.Msg {
-		ps, err := client.Proposals(ctx, store, code)
+		ps, err := laptop.Proposals(ctx, store, code)
 		m := map[string]site.Proposal{}
 		for _, p := range ps {
 			m[p.Key()] = p
@@ -43,7 +43,7 @@ func loadProposalsCmd(sh *shared, code string) tea.Cmd {
 func proposeCmd(sh *shared, code string, p site.Proposal) tea.Cmd {
 	ctx, store, engineer := sh.ctx, sh.store, sh.engineer
 	return func() tea.Msg {
-		if err := client.Propose(ctx, store, engineer, code, p); err != nil {
+		if err := laptop.Propose(ctx, store, engineer, code, p); err != nil {
 			return failed("proposing", err)
 		}
 		return tea.BatchMsg{
@@ -78,13 +78,9 @@ func (k actKeys) For(it recItem) []key.Binding {
 }
 
 // switchName is the inventory's name of the switch a phone was seen on
-// (names maps recorded addresses to names), else its sysName, else the
-// address it was read at.
+// (laptop.SwitchName).
 func switchName(s *devices.Sighting, names map[string]string) string {
-	if n := names[strings.ToLower(s.Switch)]; n != "" {
-		return n
-	}
-	return orName(s.SysName, s.Switch)
+	return laptop.SwitchName(s, names)
 }
 
 func (k actKeys) do(sh *shared, code string, msg tea.KeyMsg, it recItem, names map[string]string) tea.Cmd {
@@ -151,25 +147,8 @@ func notOursForm(sh *shared, code string, p site.Proposal) *form {
 	return f
 }
 
-// proposalMark is what a results line shows of a proposal made for it.
+// proposalMark is what a results line shows of a proposal made for it
+// (laptop.ProposalMark).
 func proposalMark(ps map[string]site.Proposal, it recItem) string {
-	var p site.Proposal
-	var ok bool
-	switch {
-	case it.outcome == site.OutcomeMoved && it.expected != nil:
-		p, ok = ps[site.Proposal{Kind: site.ProposeMove, Label: it.expected.Label}.Key()]
-	case it.seen != nil:
-		p, ok = ps["phone:"+strings.ToLower(it.seen.Phone.MAC)]
-	}
-	if !ok {
-		return ""
-	}
-	what := map[string]string{site.ProposeMove: "port", site.ProposeAdd: "new position " + p.Label, site.ProposeNotOurs: "not ours"}[p.Kind]
-	switch p.State {
-	case site.ProposalAccepted:
-		return "✓ " + what + " accepted"
-	case site.ProposalDeclined:
-		return "✗ " + what + " declined"
-	}
-	return "⧗ " + what + " proposed"
+	return laptop.ProposalMark(ps, it.evidence())
 }

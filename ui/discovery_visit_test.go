@@ -10,6 +10,7 @@ import (
 
 	"cutover/config"
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/swap"
 )
@@ -58,7 +59,7 @@ func TestDiscoveryAsksForCredentialsAndAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sw, err := swap.StartDemoSwitches(context.Background(), data)
+	sw, err := laptop.StartDemoSwitches(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +77,8 @@ func TestDiscoveryAsksForCredentialsAndAddresses(t *testing.T) {
 	// A wrong answer keeps the form open and names the field.
 	press(t, m, "enter", "enter", "enter")
 	mustContain(t, m.View(), "✗ community: type the switches' v2c community")
-	press(t, m, "up", swap.DemoCommunity)
-	if strings.Contains(m.View(), swap.DemoCommunity) {
+	press(t, m, "up", laptop.DemoCommunity)
+	if strings.Contains(m.View(), laptop.DemoCommunity) {
 		t.Fatalf("the community shows as typed:\n%s", m.View())
 	}
 	mustContain(t, m.View(), "••••••")
@@ -127,7 +128,7 @@ func TestDiscoveryOffersProfiles(t *testing.T) {
 	st, _, _ := demoRig(t)
 	m := newTestRoot(t, st, "KX", 100, 30)
 	m.sh.discover = storingDiscoverer(st)
-	m.sh.cfg.SNMP = map[string]config.SNMPProfile{"kx": {Community: swap.DemoCommunity}, "other": {V3User: "ops"}}
+	m.sh.cfg.SNMP = map[string]config.SNMPProfile{"kx": {Community: laptop.DemoCommunity}, "other": {V3User: "ops"}}
 	press(t, m, "d", "c")
 	mustContain(t, m.View(), "profile", "‹ type them in below ›")
 	press(t, m, " ")
@@ -147,7 +148,7 @@ func TestDiscoveryProposals(t *testing.T) {
 	st, _, sw := demoRig(t)
 	m := newTestRoot(t, st, "KX", 120, 40)
 	m.sh.discover = storingDiscoverer(st)
-	m.sh.creds = devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+	m.sh.creds = devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 	press(t, m, "d", "enter", "tab")
 	frame := m.View()
 	mustContain(t, frame, "[moved 1]", "PE-05", "seen on kx-sw1 Gi1/0/30", "m propose this port as planned")

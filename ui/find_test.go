@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"cutover/devices"
-	"cutover/swap"
+	"cutover/laptop"
 	"slices"
 	"strings"
 	"testing"
@@ -239,7 +239,7 @@ func TestEveryListFilters(t *testing.T) {
 		st, _, _ := demoRig(t)
 		m := newTestRoot(t, st, "KX", 120, 40)
 		m.sh.discover = testDiscoverer(st)
-		m.sh.creds = devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+		m.sh.creds = devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 		press(t, m, "d", "enter")
 		d := m.top().(*discovery)
 		if d.phase != phaseResults {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site/runbook"
-	"cutover/swap"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -45,7 +45,7 @@ func helpStates() []helpState {
 			st, runner, _ := demoRig(t)
 			m := newTestRoot(t, st, "", 120, 40)
 			m.sh.runner, m.sh.discover = runner, testDiscoverer(st)
-			m.sh.creds = devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+			m.sh.creds = devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 			press(t, m, keys...)
 			return m
 		}
@@ -132,7 +132,7 @@ func TestDiscoveryHelpSaysAAgain(t *testing.T) {
 	st, _, _ := demoRig(t)
 	m := newTestRoot(t, st, "KX", 120, 40)
 	m.sh.discover = testDiscoverer(st)
-	m.sh.creds = devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+	m.sh.creds = devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 	press(t, m, "d", "?")
 	mustContain(t, m.View(), "a     all or none")
 	press(t, m, "?", "enter")

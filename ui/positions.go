@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cutover/assets"
+	"cutover/laptop"
 	"cutover/site/runbook"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -68,15 +69,9 @@ func loadPositionsCmd(sh *shared, code string, index bool) tea.Cmd {
 		}
 		var held map[string][]assets.Asset
 		if store != nil {
-			items, err := assets.ForSite(ctx, store.DB(), code)
-			if err != nil {
+			var err error
+			if held, err = laptop.HeldBy(ctx, store, code); err != nil {
 				return positionsLoadedMsg{code: code, err: fmt.Errorf("equipment register: %w", err)}
-			}
-			held = make(map[string][]assets.Asset, len(items))
-			for _, a := range items {
-				if a.Position != "" {
-					held[a.Position] = append(held[a.Position], a)
-				}
 			}
 		}
 		msg := positionsLoadedMsg{code: code, rows: newRows(ps, held)}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -15,7 +16,7 @@ import (
 
 // demoRig is the demo site in a real store with its simulated switches
 // running on loopback, and the swap runner the demo uses.
-func demoRig(t *testing.T) (*site.Store, *swap.Runner, *swap.DemoSwitches) {
+func demoRig(t *testing.T) (*site.Store, *swap.Runner, *laptop.DemoSwitches) {
 	t.Helper()
 	st := demoStore(t)
 	data, err := os.ReadFile("../testdata/demo/kx.json")
@@ -24,7 +25,7 @@ func demoRig(t *testing.T) (*site.Store, *swap.Runner, *swap.DemoSwitches) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	sw, err := swap.StartDemoSwitches(ctx, data)
+	sw, err := laptop.StartDemoSwitches(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func demoRig(t *testing.T) (*site.Store, *swap.Runner, *swap.DemoSwitches) {
 		t.Fatal(err)
 	}
 	chk := &swap.SNMPChecker{Store: st}
-	chk.Creds.Community = devices.NewSecret(swap.DemoCommunity)
+	chk.Creds.Community = devices.NewSecret(laptop.DemoCommunity)
 	return st, &swap.Runner{Store: st, Checker: chk, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnReconnect: sw.OnReconnect}, sw
 }
 

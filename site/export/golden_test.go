@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/export"
 	"cutover/site/runbook"
@@ -88,12 +89,12 @@ func visit(t testing.TB) (*site.Store, func()) {
 	must(t, err)
 	_, err = st.Import(ctx, "setup", inv, data, site.SiteOverrides{})
 	must(t, err)
-	sw, err := swap.StartDemoSwitches(ctx, data)
+	sw, err := laptop.StartDemoSwitches(ctx, data)
 	must(t, err)
 	must(t, sw.Record(ctx, st, "alice", "KX"))
 	opts := devices.DefaultOptions()
 	opts.Timeout, opts.Retries = 2*time.Second, 1
-	creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+	creds := devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 	run := &swap.Runner{Store: st, OnSwapConfirmed: sw.OnSwapConfirmed, OnReconnect: sw.OnReconnect,
 		Checker: &swap.SNMPChecker{Creds: creds, Options: opts, Store: st}}
 	record := func(label, key string, in swap.Input) {

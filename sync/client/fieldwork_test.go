@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -70,14 +71,14 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 			}
 		}
 
-		sw, err := swap.StartDemoSwitches(ctx, data)
+		sw, err := laptop.StartDemoSwitches(ctx, data)
 		hubtest.Must(t, err)
 		t.Cleanup(func() { sw.Close() })
 		hubtest.Must(t, sw.Record(ctx, alice.Store, "alice", "KX"))
 		opts := devices.DefaultOptions()
 		opts.Timeout, opts.Retries = 2*time.Second, 1
 		run := &swap.Runner{Store: alice.Store, OnSwapConfirmed: sw.OnSwapConfirmed, OnReconnect: sw.OnReconnect,
-			Checker: &swap.SNMPChecker{Creds: devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)},
+			Checker: &swap.SNMPChecker{Creds: devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)},
 				Options: opts, Store: alice.Store}}
 		walk := func(label string) {
 			for range 40 {
@@ -96,7 +97,7 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 		// Discovery first: on the day the demo's PE-05 handset is on another
 		// port, which the hub must take as an observation beating the plan.
 		_, rec, err := swap.DiscoverSite(ctx, alice.Store, "alice", "KX", nil,
-			devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, opts)
+			devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}, opts)
 		hubtest.Must(t, err)
 		if len(rec.Moved) != 1 || rec.Moved[0].Expected.Label != "PE-05" {
 			t.Fatalf("discovery moved %+v; want PE-05", rec.Moved)
@@ -109,7 +110,7 @@ func TestFieldWorkReachesTheHub(t *testing.T) {
 		// removed handsets are expected gone, and the only phone nobody
 		// listed is still the demo's one on kx-sw3.
 		_, rec, err = swap.DiscoverSite(ctx, alice.Store, "alice", "KX", nil,
-			devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}, opts)
+			devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}, opts)
 		hubtest.Must(t, err)
 		matchedFC := false
 		for _, m := range rec.Matched {

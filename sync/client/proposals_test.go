@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/swap"
 	"cutover/sync/client"
@@ -35,13 +36,13 @@ func TestDiscoveryProposalsReachTheSupervisor(t *testing.T) {
 		_, err = alice.Syncer.Sync(ctx)
 		hubtest.Must(t, err)
 
-		sw, err := swap.StartDemoSwitches(ctx, data)
+		sw, err := laptop.StartDemoSwitches(ctx, data)
 		hubtest.Must(t, err)
 		t.Cleanup(func() { sw.Close() })
 		hubtest.Must(t, sw.Record(ctx, alice.Store, "alice", "KX"))
 		opts := devices.DefaultOptions()
 		opts.Timeout, opts.Retries = 2*time.Second, 1
-		creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+		creds := devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 		_, rec, err := swap.DiscoverSite(ctx, alice.Store, "alice", "KX", nil, creds, opts)
 		hubtest.Must(t, err)
 		if len(rec.Moved) != 1 || len(rec.Unexpected) != 1 {
@@ -54,7 +55,7 @@ func TestDiscoveryProposalsReachTheSupervisor(t *testing.T) {
 		}
 		propose := func(p site.Proposal) {
 			t.Helper()
-			hubtest.Must(t, client.Propose(ctx, alice.Store, "alice", "KX", p))
+			hubtest.Must(t, laptop.Propose(ctx, alice.Store, "alice", "KX", p))
 			rep, err := alice.Syncer.Sync(ctx)
 			hubtest.Must(t, err)
 			if rep.Rejected != 0 {
@@ -139,7 +140,7 @@ func TestDiscoveryProposalsReachTheSupervisor(t *testing.T) {
 		if n := h.Count(`SELECT COUNT(*) FROM positions WHERE site = 'KX' AND label_key = 'ux-01'`); n != 0 {
 			t.Fatal("the hub added a position before anyone accepted it")
 		}
-		if err := client.Propose(ctx, alice.Store, "alice", "KX", site.Proposal{Kind: site.ProposeAdd, Label: "FC-01",
+		if err := laptop.Propose(ctx, alice.Store, "alice", "KX", site.Proposal{Kind: site.ProposeAdd, Label: "FC-01",
 			Role: "hot_desk", Plan: "avaya_fixed", MAC: un.Phone.MAC}); err == nil || !strings.Contains(err.Error(), "already has") {
 			t.Fatalf("a new position over an existing label: %v", err)
 		}
@@ -148,7 +149,7 @@ func TestDiscoveryProposalsReachTheSupervisor(t *testing.T) {
 			un.Phone.MAC); n != 1 {
 			t.Error("accepting the new position did not add UX-01")
 		}
-		ps, err := client.Proposals(ctx, alice.Store, "KX")
+		ps, err := laptop.Proposals(ctx, alice.Store, "KX")
 		hubtest.Must(t, err)
 		states := map[string]string{}
 		for _, p := range ps {

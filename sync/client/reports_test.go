@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 	"cutover/swap"
@@ -40,13 +41,13 @@ func TestBothReportsCountTheSameWork(t *testing.T) {
 		sam := h.Laptop("sam", wire.RoleSupervisor)
 		_, err = alice.Syncer.Sync(ctx)
 		hubtest.Must(t, err)
-		sw, err := swap.StartDemoSwitches(ctx, data)
+		sw, err := laptop.StartDemoSwitches(ctx, data)
 		hubtest.Must(t, err)
 		t.Cleanup(func() { sw.Close() })
 		hubtest.Must(t, sw.Record(ctx, alice.Store, "alice", "KX"))
 		opts := devices.DefaultOptions()
 		opts.Timeout, opts.Retries = 2*time.Second, 1
-		creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+		creds := devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 		run := &swap.Runner{Store: alice.Store, OnSwapConfirmed: sw.OnSwapConfirmed, OnReconnect: sw.OnReconnect,
 			Checker: &swap.SNMPChecker{Creds: creds, Options: opts, Store: alice.Store}}
 		record := func(label, key string, in swap.Input) {

@@ -150,6 +150,12 @@ func AddNote(ctx context.Context, tx *site.Tx, siteCode, entity, id, text string
 	return site.AddNote(ctx, tx, siteCode, entity, id, text)
 }
 
+// PutFact records a fact as the hub holds it (sync_facts), in tx: the
+// local effect of an op recorded in the same transaction.
+func PutFact(tx *site.Tx, siteCode, entity, id, attr, value string) error {
+	return putFact(tx, siteCode, entity, id, attr, value)
+}
+
 func putFact(tx *site.Tx, siteCode, entity, id, attr, value string) error {
 	_, err := tx.ExecContext(tx.Context(), `INSERT INTO sync_facts (site, entity, entity_id, attr, value, updated_by, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, entity, entity_id, attr) DO UPDATE SET value = excluded.value,

@@ -1,4 +1,4 @@
-package client
+package laptop
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"cutover/site"
+	"cutover/sync/client"
 )
 
 // ErrProposalWaiting is returned for a proposal made while one for the
@@ -56,7 +57,7 @@ func Propose(ctx context.Context, st *site.Store, engineer, code string, p site.
 		kept := p
 		kept.State, kept.By = site.ProposalProposed, tx.Engineer
 		b, _ := json.Marshal(kept)
-		if err := putFact(tx, code, "proposal", p.Key(), "proposal", string(b)); err != nil {
+		if err := client.PutFact(tx, code, "proposal", p.Key(), "proposal", string(b)); err != nil {
 			return err
 		}
 		return tx.Op(code, site.ProposalKind, "proposal", p.Key(), op)
@@ -86,45 +87,27 @@ func Proposals(ctx context.Context, st *site.Store, code string) ([]site.Proposa
 	return out, rows.Err()
 }
 
-// NotOurs lists the MACs of the phones at a site that are not ours: marked
-// so by an accepted proposal (the hub's "not_ours" fact) or proposed so by
-// an engineer and not declined. Discovery does not flag them as unexpected.
-func NotOurs(ctx context.Context, st *site.Store, code string) (map[string]bool, error) {
-	code = strings.ToUpper(code)
-	out := map[string]bool{}
-	rows, err := st.DB().QueryContext(ctx, `SELECT entity_id FROM sync_facts WHERE site = ? AND entity = 'phone' AND attr = 'not_ours'
-		AND value <> ''`, code)
-	if err != nil {
-		return nil, err
+// ProposalMark is what a discovery result shows of the proposal made for
+// it (byKey holds the site's proposals by site.Proposal.Key): waiting,
+// accepted or declined; empty if none was made.
+func ProposalMark(byKey map[string]site.Proposal, e Evidence) string {
+	var p site.Proposal
+	var ok bool
+	switch {
+	case e.Outcome == site.OutcomeMoved && e.Expected != nil:
+		p, ok = byKey[site.Proposal{Kind: site.ProposeMove, Label: e.Expected.Label}.Key()]
+	case e.Seen != nil:
+		p, ok = byKey["phone:"+strings.ToLower(e.Seen.Phone.MAC)]
 	}
-	for rows.Next() {
-		var mac string
-		if err := rows.Scan(&mac); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[mac] = true
+	if !ok {
+		return ""
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	what := map[string]string{site.ProposeMove: "port", site.ProposeAdd: "new position " + p.Label, site.ProposeNotOurs: "not ours"}[p.Kind]
+	switch p.State {
+	case site.ProposalAccepted:
+		return "✓ " + what + " accepted"
+	case site.ProposalDeclined:
+		return "✗ " + what + " declined"
 	}
-	ps, err := Proposals(ctx, st, code)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range ps {
-		if p.Kind == site.ProposeNotOurs && p.State != site.ProposalDeclined {
-			out[p.MAC] = true
-		}
-	}
-	return out, nil
-}
-
-// OpenConflicts counts a site's open conflict records (as of the last pull).
-func OpenConflicts(ctx context.Context, st *site.Store, code string) (int, error) {
-	var n int
-	err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_conflicts WHERE status = 'open' AND site = ?`,
-		strings.ToUpper(code)).Scan(&n)
-	return n, err
+	return "⧗ " + what + " proposed"
 }

@@ -1,4 +1,4 @@
-package swap
+package laptop
 
 import (
 	"context"

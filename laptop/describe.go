@@ -1,4 +1,4 @@
-package client
+package laptop
 
 import (
 	"encoding/json"
