@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/sync/client"
 	"cutover/sync/internal/hubtest"
@@ -55,7 +56,7 @@ func laptopState(t *rapid.T, l *hubtest.Laptop, code string) state {
 		st.facts[e+"/"+id+"/"+a] = fmt.Sprint(v, "|", d)
 	}
 	rows.Close()
-	cs, err := client.Conflicts(ctx, l.Store, code, false)
+	cs, err := laptop.Conflicts(ctx, l.Store, code, false)
 	if err != nil {
 		t.Fatal(err)
 	}

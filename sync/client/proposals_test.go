@@ -67,7 +67,7 @@ func TestDiscoveryProposalsReachTheSupervisor(t *testing.T) {
 			t.Helper()
 			_, err := ada.Syncer.Sync(ctx, "KX")
 			hubtest.Must(t, err)
-			cs, err := client.Conflicts(ctx, ada.Store, "KX", false)
+			cs, err := laptop.Conflicts(ctx, ada.Store, "KX", false)
 			hubtest.Must(t, err)
 			n := 0
 			for _, c := range cs {
@@ -173,7 +173,7 @@ func TestDiscoveryProposalsReachTheSupervisor(t *testing.T) {
 // mustConflict is the id of the open proposal conflict of a kind on a laptop.
 func mustConflict(t *testing.T, st *site.Store, kind string) string {
 	t.Helper()
-	cs, err := client.Conflicts(ctx, st, "KX", false)
+	cs, err := laptop.Conflicts(ctx, st, "KX", false)
 	hubtest.Must(t, err)
 	for _, c := range cs {
 		if strings.Contains(string(c.Detail), `"proposal":"`+kind+`"`) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/export"
 	"cutover/site/runbook"
@@ -165,7 +166,7 @@ func TestARollbackDoesNotLoseToACompletion(t *testing.T) {
 			records = append(records, rec)
 			// An admin says alice's completion stands: the rollback is overruled.
 			syncOK(t, f.ada)
-			cs, err := client.Conflicts(ctx, f.ada.Store, "KX", false)
+			cs, err := laptop.Conflicts(ctx, f.ada.Store, "KX", false)
 			hubtest.Must(t, err)
 			if len(cs) != 1 || cs[0].Kind != "outcome_differs" {
 				t.Fatalf("order %v: conflicts %+v", order, cs)
@@ -214,7 +215,7 @@ func TestAResolutionNeverMovesAHandset(t *testing.T) {
 		syncOK(t, f.bob)
 		syncOK(t, f.ada)
 		var serial string
-		cs, err := client.Conflicts(ctx, f.ada.Store, "KX", false)
+		cs, err := laptop.Conflicts(ctx, f.ada.Store, "KX", false)
 		hubtest.Must(t, err)
 		for _, c := range cs {
 			if c.Kind == "step_result_differs" && c.EntityID == "PE-01" {
@@ -298,7 +299,7 @@ func TestResolutionsRefusedOnTheLaptop(t *testing.T) {
 		syncOK(t, f.alice)
 		syncOK(t, f.bob)
 		syncOK(t, sam, "KX")
-		cs, err := client.Conflicts(ctx, sam.Store, "KX", false)
+		cs, err := laptop.Conflicts(ctx, sam.Store, "KX", false)
 		hubtest.Must(t, err)
 		if len(cs) == 0 {
 			t.Fatal("the supervisor's laptop has no conflict to try")

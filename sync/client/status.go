@@ -61,45 +61,6 @@ func ReadStatus(ctx context.Context, st *site.Store) (Status, error) {
 	return s, rows.Err()
 }
 
-// Conflict is a conflict record as this laptop holds it.
-type Conflict struct {
-	ID          string          `json:"id"`
-	Site        string          `json:"site"`
-	Kind        string          `json:"kind"`
-	Entity      string          `json:"entity"`
-	EntityID    string          `json:"entity_id"`
-	Status      string          `json:"status"`
-	Detail      json.RawMessage `json:"detail"`
-	OpenedAt    string          `json:"opened_at"`
-	ResolvedBy  string          `json:"resolved_by,omitempty"`
-	Resolution  string          `json:"resolution,omitempty"`
-	LocalStatus string          `json:"local_status,omitempty"` // "resolving": a resolution is waiting to be pushed
-}
-
-// Conflicts lists conflict records; with all false, only open ones.
-func Conflicts(ctx context.Context, st *site.Store, siteCode string, all bool) ([]Conflict, error) {
-	q := `SELECT id, site, kind, entity, entity_id, status, detail, opened_at, resolved_by, resolution, local_status
-		FROM sync_conflicts WHERE (? OR status = 'open') AND (? = '' OR site = ?) ORDER BY opened_at, id`
-	code := strings.ToUpper(siteCode)
-	rows, err := st.DB().QueryContext(ctx, q, all, code, code)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Conflict{}
-	for rows.Next() {
-		var c Conflict
-		var d string
-		if err := rows.Scan(&c.ID, &c.Site, &c.Kind, &c.Entity, &c.EntityID, &c.Status, &d, &c.OpenedAt,
-			&c.ResolvedBy, &c.Resolution, &c.LocalStatus); err != nil {
-			return nil, err
-		}
-		c.Detail = json.RawMessage(d)
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // ErrUnknownConflict is a conflict id this laptop has not pulled.
 var ErrUnknownConflict = errors.New("no such conflict here (sync first)")
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/oplog"
 	"cutover/site/runbook"
@@ -57,7 +58,7 @@ func TestConflictRules(t *testing.T) {
 				t.Fatalf("%d claims on the serial, want both places", n)
 			}
 			sync(t, alice)
-			cs, err := client.Conflicts(ctx, alice.Store, "KX", false)
+			cs, err := laptop.Conflicts(ctx, alice.Store, "KX", false)
 			hubtest.Must(t, err)
 			if len(cs) != 1 || cs[0].Kind != "serial_in_two_places" {
 				t.Fatalf("alice's open conflicts: %+v", cs)
@@ -72,7 +73,7 @@ func TestConflictRules(t *testing.T) {
 			hubtest.Must(t, client.Resolve(ctx, admin.Store, "ada", cs[0].ID, "serial belongs at "+p1, "KX/"+p1))
 			sync(t, admin)
 			sync(t, alice)
-			cs, _ = client.Conflicts(ctx, alice.Store, "KX", false)
+			cs, _ = laptop.Conflicts(ctx, alice.Store, "KX", false)
 			if len(cs) != 0 {
 				t.Fatalf("still open on alice after the admin resolved: %+v", cs)
 			}

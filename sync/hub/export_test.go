@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"cutover/devices"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/export"
 	"cutover/site/runbook"
@@ -105,13 +106,13 @@ func TestHubExportsAgreeWithTheLaptop(t *testing.T) {
 		var mu gosync.Mutex
 		clock := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 		alice.Store.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); clock = clock.Add(time.Minute); return clock }
-		sw, err := swap.StartDemoSwitches(ctx, data)
+		sw, err := laptop.StartDemoSwitches(ctx, data)
 		hubtest.Must(t, err)
 		t.Cleanup(func() { sw.Close() })
 		hubtest.Must(t, sw.Record(ctx, alice.Store, "alice", "KX"))
 		opts := devices.DefaultOptions()
 		opts.Timeout, opts.Retries = 2*time.Second, 1
-		creds := devices.Credentials{Community: devices.NewSecret(swap.DemoCommunity)}
+		creds := devices.Credentials{Community: devices.NewSecret(laptop.DemoCommunity)}
 		run := &swap.Runner{Store: alice.Store, OnSwapConfirmed: sw.OnSwapConfirmed, OnReplaced: sw.OnReplaced, OnReconnect: sw.OnReconnect,
 			Checker: &swap.SNMPChecker{Creds: creds, Options: opts, Store: alice.Store}}
 		record := func(label, key string, in swap.Input) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/sync/client"
 	"cutover/sync/hub"
@@ -28,7 +29,7 @@ func installOp(t *testing.T, l *hubtest.Laptop, label, kind, serial string) {
 // "kind entity_id fact".
 func openConflicts(t *testing.T, l *hubtest.Laptop) map[string]string {
 	t.Helper()
-	cs, err := client.Conflicts(ctx, l.Store, "KX", false)
+	cs, err := laptop.Conflicts(ctx, l.Store, "KX", false)
 	hubtest.Must(t, err)
 	out := map[string]string{}
 	for _, c := range cs {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"cutover/laptop"
 	"cutover/site/runbook"
 	"cutover/sync/client"
 	"cutover/sync/internal/hubtest"
@@ -41,11 +42,11 @@ func reportRows(t *testing.T, h *hubtest.Hub, sup *hubtest.Laptop, code string) 
 
 // conflictsOfKind lists the site's open conflicts of a kind as the laptop
 // pulled them.
-func conflictsOfKind(t *testing.T, l *hubtest.Laptop, kind string) []client.Conflict {
+func conflictsOfKind(t *testing.T, l *hubtest.Laptop, kind string) []laptop.Conflict {
 	t.Helper()
-	cs, err := client.Conflicts(ctx, l.Store, "II", false)
+	cs, err := laptop.Conflicts(ctx, l.Store, "II", false)
 	hubtest.Must(t, err)
-	var out []client.Conflict
+	var out []laptop.Conflict
 	for _, c := range cs {
 		if c.Kind == kind {
 			out = append(out, c)
@@ -245,7 +246,7 @@ func TestOverridesReachTheSupervisor(t *testing.T) {
 	})
 }
 
-func findID(cs []client.Conflict, entity string) string {
+func findID(cs []laptop.Conflict, entity string) string {
 	for _, c := range cs {
 		if c.EntityID == entity {
 			return c.ID
