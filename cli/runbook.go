@@ -130,7 +130,7 @@ func writeRunbook(w io.Writer, pr runbook.Progress) {
 			if s.Skippable {
 				opt = ", may be skipped"
 			}
-			fmt.Fprintf(w, "%s %2d. %-16s %-7s %s%s\n", outcomeMark(s, cur), i+1, s.Key, s.Kind, s.Title, opt)
+			fmt.Fprintf(w, "%s %2d. %-18s %-7s %s%s\n", outcomeMark(s, cur), i+1, s.Key, s.Kind, s.Title, opt)
 			for _, t := range s.History {
 				if t.Attempt >= since {
 					writeTry(w, t, pr.Attempt)

@@ -93,7 +93,7 @@ func TestADoubleEnterTakesNoValueOfTheNextStep(t *testing.T) {
 	if got := resultsFor(t, st, "FC-01", "ddi"); len(got) != 0 || current(z) != "ddi" {
 		t.Fatalf("the second Enter after new_tag kept the DDI: %q", got)
 	}
-	mustContain(t, m.View(), "recorded: NEW-0001 · ↑ then c corrects it")
+	mustContain(t, m.View(), "recorded: NEW-0001 · esc, then c corrects it")
 	later()
 	press(t, m, "enter")
 	if got := resultsFor(t, st, "FC-01", "ddi"); len(got) != 1 || got[0] != "ddi pass keep |" {
@@ -146,7 +146,7 @@ func TestTheValueJustRecordedIsShownAndCorrected(t *testing.T) {
 	scan(t, m, "LEG-0001")
 	later()
 	press(t, m, "g", "enter")
-	mustContain(t, m.View(), "✓ recorded: good · ↑ then c corrects it") // the next step's box is open: c would be typed there
+	mustContain(t, m.View(), "✓ recorded: good · esc, then c corrects it") // the next step's box is open: c would be typed there
 	press(t, m, "esc", "c")                                             // the box closed, c corrects the value just recorded
 	mustContain(t, m.View(), "Corrected value, pick one:")
 	press(t, m, "w", "enter", "scuffed on the back", "enter")

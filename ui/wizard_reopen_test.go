@@ -94,8 +94,8 @@ func TestReopenADonePositionByKeys(t *testing.T) {
 	if _, ok := m.top().(*detail); !ok {
 		t.Fatalf("esc from the wizard went to %T", m.top())
 	}
-	mustContain(t, m.View(), "FCH1234ABCD", "LEG-0001", "NEW-0002", "reopened (attempt 2): phone dead since Monday",
-		"tag NEW-0001 taken out", "returned to store")
+	mustContain(t, m.View(), "FCH1234ABCD", "LEG-0001", "NEW-0002", "attempt 2 reopened: phone dead since Monday",
+		"phone taken out:", "tag NEW-0001", "returned to store")
 }
 
 // o on a position that has no phone on its jack says why before anything

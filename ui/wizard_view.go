@@ -118,7 +118,7 @@ func (z *wizard) recordedLine() string {
 	switch {
 	case z.lastCorrectable() == nil:
 	case z.prompt != promptNone:
-		line += " · ↑ then c corrects it" // c would be typed into the prompt
+		line += " · esc, then c corrects it" // c would be typed into the prompt
 	default:
 		line += " · c corrects"
 	}

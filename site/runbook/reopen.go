@@ -255,12 +255,13 @@ func NotTheReplaced(o *Observation, old PhoneID) {
 
 // ReplacedLines says, for a position reopened after its swap, why it was
 // reopened and every phone taken off its jack since, where it went:
-// "reopened (attempt 2): PTT button stuck", "J189 23WZ… tag MPS-N1 taken
-// out 2026-11-30T09:05:00Z by alice: returned to store". Nil for others.
+// "attempt 2 reopened: PTT button stuck", "phone taken out: J189 23WZ…
+// tag MPS-N1, 2026-11-30T09:05:00Z by alice: returned to store". Nil for
+// others.
 func ReplacedLines(d Derived) []string {
 	var out []string
 	if why := d.Step(StepReopen); d.Reopened && why.Value != "" {
-		out = append(out, fmt.Sprintf("reopened (attempt %d): %s", d.Attempt, why.Value))
+		out = append(out, fmt.Sprintf("attempt %d reopened: %s", d.Attempt, why.Value))
 	}
 	for _, h := range d.Replaced {
 		what := strings.Join(strings.Fields(strings.Join([]string{h.Model, h.Serial, h.MAC}, " ")), " ")
@@ -274,7 +275,7 @@ func ReplacedLines(d Derived) []string {
 		if h.Disputed {
 			where += " (disputed)"
 		}
-		out = append(out, fmt.Sprintf("%s taken out %s by %s: %s", strings.TrimSpace(what), h.MovedAt, h.MovedBy, where))
+		out = append(out, fmt.Sprintf("phone taken out: %s, %s by %s: %s", strings.TrimSpace(what), h.MovedAt, h.MovedBy, where))
 	}
 	return out
 }
