@@ -147,7 +147,7 @@ func TestTheValueJustRecordedIsShownAndCorrected(t *testing.T) {
 	later()
 	press(t, m, "g", "enter")
 	mustContain(t, m.View(), "✓ recorded: good · esc, then c corrects it") // the next step's box is open: c would be typed there
-	press(t, m, "esc", "c")                                             // the box closed, c corrects the value just recorded
+	press(t, m, "esc", "c")                                                // the box closed, c corrects the value just recorded
 	mustContain(t, m.View(), "Corrected value, pick one:")
 	press(t, m, "w", "enter", "scuffed on the back", "enter")
 	if got := resultsFor(t, st, "FC-01", "legacy_condition"); len(got) != 2 || got[1] != "legacy_condition pass worn | scuffed on the back (correction of good)" {
