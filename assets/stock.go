@@ -13,7 +13,11 @@ type StockLine struct {
 	Model     string `json:"model"`
 	Issued    int    `json:"issued"`
 	Installed int    `json:"installed"`
-	OnHand    int    `json:"on_hand"` // issued − installed; negative means installs without issued stock
+	// Returned counts the new phones taken out of a reopened position and
+	// sent back (stores, for repair or the supplier; WEEE; lost): issued,
+	// no longer on hand.
+	Returned int `json:"returned,omitempty"`
+	OnHand   int `json:"on_hand"` // issued − installed − returned; negative means installs without issued stock
 }
 
 // IssueStock records phones of a model issued to a site: with add set, n
@@ -85,28 +89,33 @@ func Stock(ctx context.Context, q Querier, site string) ([]StockLine, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT model, count(*) FROM assets WHERE site = ? AND kind = 'new' AND state = 'installed' GROUP BY model`, site)
+	rows, err = q.QueryContext(ctx, `SELECT model, state, count(*) FROM assets WHERE site = ? AND kind = 'new'
+		AND state IN ('installed', 'returned_to_store', 'weee_disposal', 'lost') GROUP BY model, state`, site)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m string
+		var m, state string
 		var n int
-		if err := rows.Scan(&m, &n); err != nil {
+		if err := rows.Scan(&m, &state, &n); err != nil {
 			return nil, err
 		}
 		if nm, err := NormaliseModel(m); err == nil {
 			m = nm
 		}
-		get(m).Installed += n
+		if State(state) == StateInstalled {
+			get(m).Installed += n
+		} else {
+			get(m).Returned += n
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]StockLine, 0, len(by))
 	for _, l := range by {
-		l.OnHand = l.Issued - l.Installed
+		l.OnHand = l.Issued - l.Installed - l.Returned
 		out = append(out, *l)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Model < out[j].Model })

@@ -95,13 +95,13 @@ The model may be written "Avaya J179", "j179" or "J179".`,
 				fmt.Fprintf(env.Stdout, "No Avaya stock recorded for %s.\n", s.Code)
 				return nil
 			}
-			fmt.Fprintf(env.Stdout, "%-8s %7s %9s %7s\n", "MODEL", "ISSUED", "INSTALLED", "ON HAND")
+			fmt.Fprintf(env.Stdout, "%-8s %7s %9s %9s %7s\n", "MODEL", "ISSUED", "INSTALLED", "SENT BACK", "ON HAND")
 			for _, l := range lines {
 				warn := ""
 				if l.OnHand < 0 {
 					warn = "  more installed than issued: record the stock issued"
 				}
-				fmt.Fprintf(env.Stdout, "%-8s %7d %9d %7d%s\n", l.Model, l.Issued, l.Installed, l.OnHand, warn)
+				fmt.Fprintf(env.Stdout, "%-8s %7d %9d %9d %7d%s\n", l.Model, l.Issued, l.Installed, l.Returned, l.OnHand, warn)
 			}
 			return nil
 		},

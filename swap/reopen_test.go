@@ -114,6 +114,18 @@ func TestReopenADonePositionReplacesItsPhone(t *testing.T) {
 		t.Errorf("numbers %+v, want them as the swap left them %+v", end.Numbers, numbersBefore)
 	}
 
+	// Stock: the phone sent to WEEE is issued but no longer on hand.
+	if err := r.st.Write(ctx, "stores", func(tx *site.Tx) error {
+		_, err := assets.IssueStock(ctx, tx, "KX", "J179", 5, false)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := assets.Stock(ctx, r.st.DB(), "KX")
+	if err != nil || len(lines) != 1 || lines[0].Installed != 1 || lines[0].Returned != 1 || lines[0].OnHand != 3 {
+		t.Errorf("stock after the replacement: %+v %v; want 5 issued, 1 installed, 1 sent back, 3 on hand", lines, err)
+	}
+
 	// The derivation the hub runs on the same evidence agrees.
 	d := runbook.Derive(end.Position, end.Results, nil)
 	if d.Status != site.StatusDone || !d.Reopened || d.Attempt != 2 {

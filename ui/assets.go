@@ -172,7 +172,7 @@ func (a *assetsScreen) View() string {
 	}
 	fmt.Fprintf(&b, "%s %s   %s\n\n", reg, stock, st.Faint.Render(fmt.Sprintf("%d legacy handsets, %d Avaya phones", removed, installed)))
 	if a.stockT {
-		b.WriteString(st.Header.Render(pad("Avaya model", 24)+pad("Issued", 9)+pad("Installed", 11)+"On hand") + "\n")
+		b.WriteString(st.Header.Render(pad("Avaya model", 24)+pad("Issued", 9)+pad("Installed", 11)+pad("Sent back", 11)+"On hand") + "\n")
 		if len(a.stock) == 0 {
 			b.WriteString(st.Faint.Render("  no stock issued to this site") + "\n")
 		}
@@ -181,7 +181,7 @@ func (a *assetsScreen) View() string {
 			if s.OnHand < 0 {
 				on = st.Err.Render(on + " ✗ installed without issued stock")
 			}
-			b.WriteString(pad(txt(s.Model), 24) + pad(fmt.Sprint(s.Issued), 9) + pad(fmt.Sprint(s.Installed), 11) + on + "\n")
+			b.WriteString(pad(txt(s.Model), 24) + pad(fmt.Sprint(s.Issued), 9) + pad(fmt.Sprint(s.Installed), 11) + pad(fmt.Sprint(s.Returned), 11) + on + "\n")
 		}
 		return b.String()
 	}

@@ -104,9 +104,9 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("\n\n")
 	if len(r.Stock) > 0 {
-		b.WriteString("## Avaya stock\n\n| Model | Issued | Installed | On hand |\n|---|---:|---:|---:|\n")
+		b.WriteString("## Avaya stock\n\n| Model | Issued | Installed | Taken out and sent back | On hand |\n|---|---:|---:|---:|---:|\n")
 		for _, l := range r.Stock {
-			fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", mdCell(l.Model), l.Issued, l.Installed, l.OnHand)
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", mdCell(l.Model), l.Issued, l.Installed, l.Returned, l.OnHand)
 		}
 		b.WriteString("\n")
 	}
