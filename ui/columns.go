@@ -29,7 +29,7 @@ func (l *positionList) columns() posColumns {
 		{"Label", 10, func(r *posRow) string { return dayMark(r) + txt(r.p.Label) }},
 		{"Ext", 7, func(r *posRow) string { return txt(r.p.Extension) }},
 		{"DDI", 15, func(r *posRow) string { return txt(r.ddiNow()) }},
-		{"Plan", 12, func(r *posRow) string { return planShort(r.p.Plan) }},
+		{"Plan", 13, func(r *posRow) string { return planShort(r.p.Plan) }},
 	}
 	extra := []column{
 		{"Role", 15, func(r *posRow) string { return roleWord(r.p.Role) }},
