@@ -48,13 +48,16 @@ func withContinuity(p site.Position, steps []Step) []Step {
 	who := criticalWho(p.Role)
 	mins := int(target / time.Minute)
 	touched := "the legacy handset"
-	if _, replacing := (Runbook{Steps: steps}).Step(StepReplace); replacing {
-		touched = "the phone on the jack" // a reopened position's replacement
+	told := fmt.Sprintf("%s is critical: tell %s that it will be without a phone from the swap until the new one is proven, %d minutes at most, and type their name.",
+		p.Label, who, mins)
+	if _, replacing := (Runbook{Steps: steps}).Step(StepReplace); replacing { // a reopened position's replacement
+		touched = "the phone on the jack"
+		told = fmt.Sprintf("%s is critical and its phone is being replaced: tell %s, who may already be without it, that the replacement will be proven %d minutes at most after the phone on the jack is unplugged, and type their name.",
+			p.Label, who, mins)
 	}
 	before := []Step{
 		{Key: "told_before", Title: "Tell " + who, Kind: StepInput, Field: FieldTold, Hint: "their name",
-			Instructions: fmt.Sprintf("%s is critical: tell %s that it will be without a phone from the swap until the new one is proven, %d minutes at most, and type their name.",
-				p.Label, who, mins)},
+			Instructions: told},
 		{Key: "stage", Title: "Stage the new phone on a spare port", Kind: StepAuto, Check: CheckStaged, Skippable: true,
 			Instructions: fmt.Sprintf("Before touching %s, plug the new %s into a spare port of %s near the position and give that port: the switch must see it there (model and serial over LLDP-MED). The swap is then only a cable move. Skip, saying why, when no port is free.",
 				touched, shortModel(p), orDash(p.Switch))},
