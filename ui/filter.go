@@ -24,6 +24,9 @@ type filterBar struct {
 	q    find.Query
 	hint string // "code, name, cease date…": what the filter searches
 	keys filterKeys
+	// replace is set when / reopens a query kept from before: the first
+	// thing typed starts a new query instead of adding to the old one.
+	replace bool
 }
 
 func newFilterBar(sh *shared, hint string) filterBar {
@@ -50,8 +53,12 @@ func (f *filterBar) active() bool { return !f.q.Empty() }
 
 func (f *filterBar) setWidth(w int) { f.in.Width = max(w-4, 10) }
 
-// open gives the input the keys.
-func (f *filterBar) open() tea.Cmd { return f.in.Focus() }
+// open gives the input the keys; a query kept from before is replaced by
+// what is typed next (→ or ← keeps it, to edit it).
+func (f *filterBar) open() tea.Cmd {
+	f.replace = f.in.Value() != ""
+	return f.in.Focus()
+}
 
 // clear empties the query; it reports whether there was one.
 func (f *filterBar) clear() bool {
@@ -83,6 +90,18 @@ func (f *filterBar) key(msg tea.KeyMsg) filterResult {
 		f.in.Blur()
 		return filterResult{pass: msg.String() != "enter", enter: msg.String() == "enter"}
 	}
+	if f.replace {
+		f.replace = false
+		switch msg.Type {
+		case tea.KeyRunes, tea.KeySpace:
+			f.in.SetValue("") // a new query
+		case tea.KeyBackspace, tea.KeyDelete:
+			f.in.SetValue("")
+			had := f.active()
+			f.q = find.Query{}
+			return filterResult{changed: had}
+		}
+	}
 	var r filterResult
 	f.in, r.cmd = f.in.Update(msg)
 	q := find.Parse(f.in.Value())
@@ -112,6 +131,9 @@ func (f *filterBar) keep(n int, view []int, narrows bool, keyOf func(i int) stri
 // line is the filter line: the input while typing or filtering, else a
 // hint saying what / searches.
 func (f *filterBar) line(st *styles, w int) string {
+	if f.in.Focused() && f.replace {
+		return cut(f.in.Prompt+txt(f.in.Value())+"  "+st.Faint.Render("(typing starts a new filter; → keeps this one)"), w)
+	}
 	if f.in.Focused() || f.active() {
 		return f.in.View()
 	}

@@ -300,3 +300,22 @@ func TestTheListSearchesBeforeItsIndexArrives(t *testing.T) {
 		t.Fatalf("scan identity: %q %v", label, ok)
 	}
 }
+
+// / on a list whose filter was kept starts a new filter with what is typed
+// (the walk-through's "/FC-01" a second time finds FC-01, not "FC-02FC-01");
+// → first keeps the old query to edit it.
+func TestSlashAgainStartsANewFilter(t *testing.T) {
+	m := newTestRoot(t, demoStore(t), "KX", 120, 40)
+	press(t, m, "p", "/", "FC-02", "enter")
+	l := m.top().(*positionList)
+	press(t, m, "/")
+	mustContain(t, m.View(), "typing starts a new filter; → keeps this one")
+	press(t, m, "FC-01")
+	if v := l.filter.in.Value(); v != "FC-01" || len(l.view) != 1 || l.rows[l.view[0]].p.Label != "FC-01" {
+		t.Fatalf("/ then FC-01 over a kept FC-02: filter %q, %d rows", v, len(l.view))
+	}
+	press(t, m, "enter", "/", "right", "0")
+	if v := l.filter.in.Value(); v != "FC-010" {
+		t.Fatalf("/ then → keeps the query to edit it: %q", v)
+	}
+}

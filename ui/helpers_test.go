@@ -127,7 +127,7 @@ func keyMsgs(k string) []tea.KeyMsg {
 	named := map[string]tea.KeyType{"enter": tea.KeyEnter, "esc": tea.KeyEsc, "ctrl+c": tea.KeyCtrlC,
 		"up": tea.KeyUp, "down": tea.KeyDown, "backspace": tea.KeyBackspace, "tab": tea.KeyTab,
 		"pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "end": tea.KeyEnd, "home": tea.KeyHome, " ": tea.KeySpace,
-		"ctrl+s": tea.KeyCtrlS, "ctrl+o": tea.KeyCtrlO}
+		"ctrl+s": tea.KeyCtrlS, "ctrl+o": tea.KeyCtrlO, "right": tea.KeyRight, "left": tea.KeyLeft}
 	if t, ok := named[k]; ok {
 		return []tea.KeyMsg{{Type: t}}
 	}
