@@ -128,7 +128,7 @@ func TestRulesAndReportForASitePartWay(t *testing.T) {
 	}
 	md := b.String()
 	for _, w := range []string{"# Cutover handover: Kestrel Cross Police Station (KX)", "**2 of 58** active positions done",
-		"## Needs attention", "**FC-02**", `next step new\_tag (9/20 done)`, "| J179 | 12 | 1 | 11 |", "Sgt Ada Okafor"} {
+		"## Needs attention", "**FC-02**", `next step new\_tag (9/20 done)`, "| J179 | 12 | 1 | 0 | 11 |", "Sgt Ada Okafor"} {
 		if !strings.Contains(md, w) {
 			t.Errorf("markdown lacks %q", w)
 		}
