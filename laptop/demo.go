@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"cutover/assets"
 	"cutover/devices/simswitch"
 	"cutover/site"
 	"cutover/site/runbook"
@@ -70,23 +71,49 @@ func (d *DemoSwitches) Record(ctx context.Context, st *site.Store, engineer, cod
 }
 
 // Restore puts the switches in the state the site's recorded field work
-// left them: a position past its swap shows its new phone (an Avaya plan)
-// or an empty port (a removal), so that a demo restarted after some swaps
-// shows what the runbooks recorded.
+// left them: a position past its swap shows its new phone (an Avaya plan;
+// the replacement the register holds, for a position reopened since) or an
+// empty port (a removal), so that a demo restarted after some swaps shows
+// what the runbooks recorded.
 func (d *DemoSwitches) Restore(ctx context.Context, st *site.Store, code string) error {
 	expect, err := runbook.SiteExpectations(ctx, st, code)
 	if err != nil {
 		return err
 	}
-	ps, err := st.Positions(ctx, code)
+	ps, err := site.PositionRows(ctx, st.DB(), code)
 	if err != nil {
 		return err
 	}
-	for _, p := range ps {
+	for _, r := range ps {
+		p := r.Position
 		if e, ok := expect[strings.ToLower(p.Label)]; ok && e.LegacyGone && d.Switch(p.Switch) != nil {
 			if err := d.OnSwapConfirmed(ctx, p); err != nil {
 				return err
 			}
+			if err := d.restoreReplacement(ctx, st, r.ID, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// restoreReplacement shows on a reopened position's port the replacement
+// the register holds there, when it is one the demo unboxed.
+func (d *DemoSwitches) restoreReplacement(ctx context.Context, st *site.Store, id int64, p site.Position) error {
+	a, ok, err := assets.AtPositionIn(ctx, st.DB(), id, assets.KindNew, assets.StateInstalled)
+	if err != nil || !ok || a.Serial == "" || strings.EqualFold(a.Serial, DemoPhone(p).Serial) {
+		return err
+	}
+	for n := 1; n <= 50; n++ {
+		if ph := demoPhoneN(p, n); strings.EqualFold(ph.Serial, a.Serial) {
+			d.mu.Lock()
+			if d.replaced == nil {
+				d.replaced = map[string]int{}
+			}
+			d.replaced[demoKey(p)] = n
+			d.mu.Unlock()
+			return d.Switch(p.Switch).SetNeighbour(p.Port, &ph)
 		}
 	}
 	return nil

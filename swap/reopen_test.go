@@ -2,10 +2,13 @@ package swap
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"cutover/assets"
+	"cutover/laptop"
 	"cutover/site"
 	"cutover/site/runbook"
 )
@@ -250,5 +253,42 @@ func TestTheDemoStagesTheNewPhoneAndTheReplacement(t *testing.T) {
 	if pr.Position.Status != site.StatusDone || v.Evidence.Phone.Serial != st.Evidence.Phone.Serial || v.Evidence.Phone.Serial == first {
 		t.Fatalf("the replacement with staging: %s; staged %s, verified %s, first %s", pr.Position.Status,
 			st.Evidence.Phone.Serial, v.Evidence.Phone.Serial, first)
+	}
+}
+
+// A demo restarted after a replacement shows the replacement on the port,
+// not the first phone: what the register holds there.
+func TestTheDemoRestartedShowsTheReplacement(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	const label = "RC-01"
+	r.walk(t, label)
+	if _, err := r.run.Record(ctx, "eng-a", "KX", label, "reopen", Input{Outcome: runbook.OutcomePass, Value: "no dial tone"}); err != nil {
+		t.Fatal(err)
+	}
+	pr := r.walk(t, label)
+	v, _ := pr.Step("verify")
+	want := v.Evidence.Phone.Serial
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "demo", "kx.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := laptop.StartDemoSwitches(ctx, data) // the demo started again on the same database
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if err := again.Record(ctx, r.st, "setup", "KX"); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Restore(ctx, r.st, "KX"); err != nil {
+		t.Fatal(err)
+	}
+	reading, err := r.run.Checker.Read(ctx, pr.Position)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reading.Phones) == 0 || reading.Phones[0].Serial != want {
+		t.Errorf("after a restart the port shows %+v; want the replacement %s", reading.Phones, want)
 	}
 }
