@@ -67,24 +67,7 @@ func Propose(ctx context.Context, st *site.Store, engineer, code string, p site.
 // Proposals lists the proposals this laptop knows for a site (its own, and
 // every engineer's after a pull), with their state.
 func Proposals(ctx context.Context, st *site.Store, code string) ([]site.Proposal, error) {
-	rows, err := st.DB().QueryContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'proposal' AND attr = 'proposal'
-		ORDER BY entity_id`, strings.ToUpper(code))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []site.Proposal
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		var p site.Proposal
-		if json.Unmarshal([]byte(v), &p) == nil && p.Kind != "" {
-			out = append(out, p)
-		}
-	}
-	return out, rows.Err()
+	return site.Proposals(ctx, st.DB(), code)
 }
 
 // ProposalMark is what a discovery result shows of the proposal made for

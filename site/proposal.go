@@ -1,6 +1,8 @@
 package site
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -136,4 +138,29 @@ func LegacyVendorOf(seen string) Vendor {
 		return VendorMitel
 	}
 	return VendorOther
+}
+
+// Proposals reads the proposals a site's laptop holds (its own, and their
+// states as the hub last said), in the order they were made: the one
+// reader for the screens (laptop.Proposals) and discovery (what is not
+// ours) alike.
+func Proposals(ctx context.Context, q Querier, code string) ([]Proposal, error) {
+	rows, err := q.QueryContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'proposal' AND attr = 'proposal'
+		ORDER BY entity_id`, strings.ToUpper(code))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Proposal
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		var p Proposal
+		if json.Unmarshal([]byte(v), &p) == nil && p.Kind != "" {
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
 }

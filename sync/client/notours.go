@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"cutover/site"
@@ -31,7 +30,7 @@ func NotOurs(ctx context.Context, st *site.Store, code string) (map[string]bool,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	ps, err := notOursProposed(ctx, st, code)
+	ps, err := site.Proposals(ctx, st.DB(), code)
 	if err != nil {
 		return nil, err
 	}
@@ -41,28 +40,4 @@ func NotOurs(ctx context.Context, st *site.Store, code string) (map[string]bool,
 		}
 	}
 	return out, nil
-}
-
-// notOursProposed lists the phones proposed as not ours at a site, with
-// their state. It stays here, beside NotOurs, because discovery (swap)
-// needs it; laptop.Proposals is the listing the screens use.
-func notOursProposed(ctx context.Context, st *site.Store, code string) ([]site.Proposal, error) {
-	rows, err := st.DB().QueryContext(ctx, `SELECT value FROM sync_facts WHERE site = ? AND entity = 'proposal' AND attr = 'proposal'
-		ORDER BY entity_id`, strings.ToUpper(code))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []site.Proposal
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		var p site.Proposal
-		if json.Unmarshal([]byte(v), &p) == nil && p.Kind == site.ProposeNotOurs {
-			out = append(out, p)
-		}
-	}
-	return out, rows.Err()
 }
