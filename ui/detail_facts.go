@@ -29,15 +29,11 @@ func recordedFacts(pr runbook.Progress) [][2]string {
 	// The legacy handset and where it went, by the one rule (Derive): a
 	// position reopened since keeps them from the attempt that swapped it.
 	d := runbook.Derive(pr.Position, pr.Results, nil)
-	legacy := func(f func(h runbook.Handset) string) string {
-		if d.Legacy == nil {
-			return ""
-		}
-		return f(*d.Legacy)
+	if h := d.Legacy; h != nil {
+		add("Legacy serial", h.Serial)
+		add("Legacy tag", h.Tag)
+		add("Condition", h.Condition)
 	}
-	add("Legacy serial", legacy(func(h runbook.Handset) string { return h.Serial }))
-	add("Legacy tag", legacy(func(h runbook.Handset) string { return h.Tag }))
-	add("Condition", legacy(func(h runbook.Handset) string { return h.Condition }))
 	if v, ok := pr.Step("verify"); ok && v.Evidence != nil && v.Evidence.Phone != nil {
 		ph := v.Evidence.Phone
 		add("New phone", strings.TrimSpace(ph.Vendor+" "+ph.Model))

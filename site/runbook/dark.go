@@ -193,9 +193,10 @@ func DarkTime(p site.Position, ev []Evidence, now time.Time) Continuity {
 		return c
 	}
 	_, hasCallIn := RunbookFor(p).Step("call_in")
+	reopened := reopenAttempts(p, ev)
 	episode := func(attempt int) int { // the reopens at or before an attempt
 		n := 0
-		for a := range reopenAttempts(p, ev) {
+		for a := range reopened {
 			if a <= attempt {
 				n++
 			}

@@ -62,15 +62,9 @@ func Derive(p site.Position, ev []Evidence, res []Resolution) Derived {
 	// attempts before it give the legacy handset, the numbers and the
 	// phone on the jack; this one, the replacement.
 	var prior *Derived
-	if reopenedIn(p, ev, d.Attempt) {
+	if reopenAttempts(p, ev)[d.Attempt] {
 		rb, d.Reopened = AttemptRunbook(p, true), true
-		var earlier []Evidence
-		for _, e := range ev {
-			if e.Attempt < d.Attempt {
-				earlier = append(earlier, e)
-			}
-		}
-		pd := Derive(p, earlier, res)
+		pd := Derive(p, attemptsBefore(ev, d.Attempt), res)
 		prior = &pd
 	}
 	var cur []*branch

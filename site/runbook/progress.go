@@ -218,9 +218,13 @@ func progressOf(ctx context.Context, q site.Querier, id int64, p site.Position) 
 		return pr, err
 	}
 	pr.Results = all
-	if reopenedIn(p, all, pr.Attempt) { // this attempt replaces the phone of a done position
+	if reopenAttempts(p, all)[pr.Attempt] { // this attempt replaces the phone of a done position
 		pr.Runbook = replaceRunbook(p, now)
-		pr.Replacing = replacedPhone(all, pr.Attempt)
+		// The phone it replaces is the one the attempts before it left on
+		// the jack, by the one rule (Derive).
+		if h := Derive(p, attemptsBefore(all, pr.Attempt), nil).New; h != nil {
+			pr.Replacing = PhoneID{Serial: h.Serial, MAC: h.MAC}
+		}
 	}
 	fill := func(s Step) StepState {
 		st := StepState{Step: s, History: history[s.Key]}

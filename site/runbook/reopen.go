@@ -122,20 +122,6 @@ func replaceRunbook(p site.Position, now NumberNow) Runbook {
 // a reopen could replace.
 func reopens(p site.Position) bool { return site.KeepsPhone(p.Plan) }
 
-// reopenedIn says whether an attempt's results reopened the position (a
-// reopen of a plan with no phone to replace is not taken for one).
-func reopenedIn(p site.Position, ev []Evidence, attempt int) bool {
-	if !reopens(p) {
-		return false
-	}
-	for _, e := range ev {
-		if e.Attempt == attempt && e.Step == StepReopen && !e.Correction && e.Outcome == OutcomePass {
-			return true
-		}
-	}
-	return false
-}
-
 // Reopening is a done position's progress as a reopen would start it: the
 // replacement runbook with nothing recorded in it yet; refused, saying
 // why, where there is nothing to replace (CanReopen).
@@ -206,34 +192,6 @@ type PhoneID struct {
 	MAC    string `json:"mac,omitempty"`
 }
 
-// replacedPhone is the phone a reopened attempt replaces, as the attempts
-// before it recorded it: the latest serial confirmed and MAC verified.
-func replacedPhone(ev []Evidence, attempt int) PhoneID {
-	var id PhoneID
-	best := 0
-	for _, e := range ev {
-		if e.Attempt >= attempt || e.Attempt < best || e.Outcome != OutcomePass {
-			continue
-		}
-		switch {
-		case e.Step == "new_serial":
-			if e.Attempt > best {
-				id = PhoneID{}
-			}
-			best, id.Serial = e.Attempt, e.Value
-		case e.Step == "verify" && !e.Correction && e.Evidence != nil && e.Evidence.Phone != nil:
-			if e.Attempt > best {
-				id = PhoneID{}
-			}
-			best, id.MAC = e.Attempt, e.Evidence.Phone.MAC
-			if id.Serial == "" {
-				id.Serial = e.Evidence.Phone.Serial
-			}
-		}
-	}
-	return id
-}
-
 // NotTheReplaced fails a reopened position's verify that finds on its port
 // the very phone it was reopened to replace (by serial or MAC): the swap
 // was confirmed, but the phone on the jack is still the old one.
@@ -280,7 +238,8 @@ func ReplacedLines(d Derived) []string {
 	return out
 }
 
-// reopenAttempts is the set of attempts that reopened the position.
+// reopenAttempts is the set of attempts that reopened the position (a
+// reopen of a plan with no phone to replace is not taken for one).
 func reopenAttempts(p site.Position, ev []Evidence) map[int]bool {
 	out := map[int]bool{}
 	if !reopens(p) {
@@ -289,6 +248,18 @@ func reopenAttempts(p site.Position, ev []Evidence) map[int]bool {
 	for _, e := range ev {
 		if e.Step == StepReopen && !e.Correction && e.Outcome == OutcomePass {
 			out[e.Attempt] = true
+		}
+	}
+	return out
+}
+
+// attemptsBefore is the evidence of the attempts before attempt: what a
+// replacement stands on.
+func attemptsBefore(ev []Evidence, attempt int) []Evidence {
+	var out []Evidence
+	for _, e := range ev {
+		if e.Attempt < attempt {
+			out = append(out, e)
 		}
 	}
 	return out
