@@ -303,6 +303,28 @@ func TestTestbedVisitByCLI(t *testing.T) {
 		t.Errorf("the report does not list the precheck as confirmed by eye:\n%s", out)
 	}
 
+	// CS-01 finished, then reopened (its phone said dead): the engineer
+	// confirms the replacement swapped but the real switch still sees the
+	// very J179 on ge1, so verify fails naming it, and nothing passes.
+	for _, s := range [][]string{{"new_tag", "--value", "MPS-N-CS01"}, {"ddi"}, {"call_in"}, {"told_after", "--value", "PS Morgan"},
+		{"call_out"}, {"call_internal"}, {"recording"}, {"call_logging"}, {"label"}, {"disposition", "--value", "store"},
+		{"signoff", "--value", "Sgt Jones"}, {"reopen", "--value", "no dial tone since the morning"}, {"told_before", "--value", "PS Morgan"}} {
+		if code, out, errs := step("CS-01", s[0], append([]string{"--result", "pass"}, s[1:]...)...); code != 0 {
+			t.Fatalf("CS-01 %s: %d %s %s", s[0], code, out, errs)
+		}
+	}
+	if code, out, errs := step("CS-01", "stage", "--result", "skip", "--note", "the replacement is in the van"); code != 0 {
+		t.Fatalf("CS-01 stage skipped: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := step("CS-01", "replace", "--result", "pass"); code != 0 {
+		t.Fatalf("CS-01 replace: %d %s %s", code, out, errs)
+	}
+	code, out, errs = step("CS-01", "verify", append([]string{"--result", "pass"}, snmp...)...)
+	if code != 3 || !strings.Contains(out, "22WZ5150B1A7") || !strings.Contains(out, "is the one the position was reopened to replace") {
+		t.Fatalf("CS-01 verify with the replaced phone still on ge1: %d\n%s\n%s", code, out, errs)
+	}
+	t.Logf("testbed CS-01 verify after the reopen: %s", firstLine(out))
+
 	// CT-03: a Mitel with no MAC in the inventory, matched by model; PoE
 	// and the voice VLAN from its own LLDP-MED TLVs, so nothing for the eye.
 	code, out, errs = step("CT-03", "precheck", append([]string{"--result", "pass"}, snmp...)...)
