@@ -92,7 +92,7 @@ func TestReopenRefusedBeforeAsking(t *testing.T) {
 			t.Errorf("%s (%s, %s): %v; want %q", c.p.Label, c.p.Plan, c.p.Status, err, c.want)
 		}
 	}
-	for _, bad := range []string{"", "ok", "\u200b\u200b\u200b\u200b", "dead\x1b[2J", strings.Repeat("x", 201)} {
+	for _, bad := range []string{"", "ok", "\u200b\u200b\u200b\u200b", "dead\x1b[2J", strings.Repeat("x", 201), "phone\u202edead since Monday"} {
 		if _, err := ValidateReopen(bad); err == nil {
 			t.Errorf("reason %q taken", bad)
 		}
